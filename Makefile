@@ -1,0 +1,46 @@
+# renda — `make run` for the whole system in one process, `make test` for the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-unit test-integration lint up migrate bench asyncapi clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## The whole system in one process: in-process bus, SQLite under var/, demo city seeded.
+run: $(STAMP)
+	$(BIN)/renda run
+
+## The whole test suite (integration tests need RabbitMQ and PostgreSQL on 127.0.0.1).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/renda asyncapi --check
+	$(BIN)/pytest -q
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q -m "not integration"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Each service as its own API and worker process, against RabbitMQ and PostgreSQL.
+up: $(STAMP)
+	$(BIN)/honcho start -f Procfile
+
+migrate: $(STAMP)
+	$(BIN)/renda migrate all
+
+asyncapi: $(STAMP)
+	$(BIN)/renda asyncapi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,64 @@
+"""Exchanges, queues and bindings: one topic exchange, one quorum queue per service.
+
+Names carry a prefix (RENDA_BUS_PREFIX) so that several deployments, or test runs, can
+share one broker without touching each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "intake": ("submission.accepted", "submission.rejected"),
+    "workflow": ("suggestion.submitted",),
+    "scoring": ("suggestion.accepted",),
+    "notify": ("suggestion.assigned", "suggestion.returned"),
+}
+"""Which events (routing keys) each service consumes."""
+
+PRODUCERS: dict[str, str] = {
+    "suggestion.submitted": "intake",
+    "suggestion.accepted": "workflow",
+    "suggestion.returned": "workflow",
+    "suggestion.assigned": "workflow",
+    "submission.accepted": "workflow",
+    "submission.rejected": "workflow",
+}
+"""Which service publishes each event (a contract test holds every event to one)."""
+
+
+@dataclass(frozen=True)
+class Names:
+    prefix: str
+
+    @property
+    def events_exchange(self) -> str:
+        """Topic exchange for every domain event; routing key `<aggregate>.<event>`."""
+        return f"{self.prefix}.events"
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        """Direct exchange; routing key is the service whose queue gave the message up."""
+        return f"{self.prefix}.dlx"
+
+    @property
+    def requeue_exchange(self) -> str:
+        """Direct exchange that delivers to one service's queue only (retries, replays)."""
+        return f"{self.prefix}.requeue"
+
+    @property
+    def retry_exchange(self) -> str:
+        return f"{self.prefix}.retry"
+
+    def queue(self, service: str) -> str:
+        return f"{self.prefix}.{service}"
+
+    def dead_letter_queue(self, service: str) -> str:
+        return f"{self.prefix}.{service}.dlq"
+
+    def retry_queue(self, service: str, tier: int) -> str:
+        return f"{self.prefix}.{service}.retry.{tier}"
+
+    @staticmethod
+    def retry_routing_key(service: str, tier: int) -> str:
+        return f"{service}.retry.{tier}"

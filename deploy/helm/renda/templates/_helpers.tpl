@@ -1,0 +1,217 @@
+{{/*
+The four services, in a fixed order. A values key outside this list is rejected by values.schema.json.
+*/}}
+{{- define "renda.serviceNames" -}}
+intake workflow scoring notify
+{{- end }}
+
+{{- define "renda.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name prefix, kept short enough (42) that "<fullname>-workflow-worker" fits a 63-character DNS label.
+*/}}
+{{- define "renda.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 42 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 42 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 42 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "renda.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "renda.labels" -}}
+helm.sh/chart: {{ include "renda.chart" . }}
+app.kubernetes.io/name: {{ include "renda.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: renda
+{{- end }}
+
+{{- define "renda.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "renda.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Name of one component: (dict "root" $ "service" "intake" "kind" "api") -> "<fullname>-intake-api".
+*/}}
+{{- define "renda.componentName" -}}
+{{- printf "%s-%s-%s" (include "renda.fullname" .root) .service .kind | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "renda.componentSelectorLabels" -}}
+{{ include "renda.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .kind }}
+renda/service: {{ .service }}
+{{- end }}
+
+{{- define "renda.componentLabels" -}}
+{{ include "renda.labels" .root }}
+app.kubernetes.io/component: {{ .kind }}
+renda/service: {{ .service }}
+{{- end }}
+
+{{/*
+Effective settings of one component: the `api` or `worker` defaults, with every key given under
+services.<service>.<kind> replacing the default key as a whole. Writes into .out (a dict).
+Values keep their types (no toYaml/fromYaml round trip).
+*/}}
+{{- define "renda.mergeComponent" -}}
+{{- $defaults := index .root.Values .kind }}
+{{- range $key, $value := $defaults }}
+{{- $_ := set $.out $key $value }}
+{{- end }}
+{{- $perService := index (default dict .root.Values.services) .service | default dict }}
+{{- range $key, $value := (index $perService .kind | default dict) }}
+{{- $_ := set $.out $key $value }}
+{{- end }}
+{{- end }}
+
+{{- define "renda.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (toString (default .Chart.AppVersion .Values.image.tag)) }}
+{{- end }}
+{{- end }}
+
+{{- define "renda.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "renda.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "renda.configMapName" -}}
+{{- printf "%s-config" (include "renda.fullname" .) }}
+{{- end }}
+
+{{/*
+Name of the Secret holding the URLs: the operator's existingSecret, or the one this chart renders.
+*/}}
+{{- define "renda.secretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- printf "%s-secrets" (include "renda.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret used by the migration hook. Hooks run before the release's ordinary resources exist, so
+when the chart manages the Secret, the hook gets its own copy created as an earlier hook.
+*/}}
+{{- define "renda.migrationSecretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- printf "%s-migrations" (include "renda.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "renda.databaseUrl" -}}
+{{- required "secrets.databaseUrl (RENDA_DATABASE_URL) is required unless secrets.existingSecret names a Secret holding it" .Values.secrets.databaseUrl }}
+{{- end }}
+
+{{- define "renda.brokerUrl" -}}
+{{- required "secrets.brokerUrl (RENDA_BROKER_URL) is required unless secrets.existingSecret names a Secret holding it" .Values.secrets.brokerUrl }}
+{{- end }}
+
+{{/*
+The ConfigMap's data: every non-secret setting, as strings. Integers go through int64 so that
+large numbers are not printed in exponent form.
+*/}}
+{{- define "renda.configData" -}}
+RENDA_BUS_PREFIX: {{ .Values.config.busPrefix | toString | quote }}
+RENDA_LOG_LEVEL: {{ .Values.config.logLevel | toString | upper | quote }}
+RENDA_MAX_REQUEST_BYTES: {{ .Values.config.maxRequestBytes | int64 | toString | quote }}
+RENDA_OUTBOX_POLL_SECONDS: {{ .Values.config.outboxPollSeconds | toString | quote }}
+RENDA_RETRY_DELAYS: {{ .Values.config.retryDelays | toString | quote }}
+RENDA_MAX_ATTEMPTS: {{ .Values.config.maxAttempts | int64 | toString | quote }}
+RENDA_DELIVERY_LIMIT: {{ .Values.config.deliveryLimit | int64 | toString | quote }}
+RENDA_PREFETCH: {{ .Values.config.prefetch | int64 | toString | quote }}
+PORT: {{ .Values.api.containerPort | int64 | toString | quote }}
+RENDA_WORKER_PORT: {{ .Values.worker.metricsPort | int64 | toString | quote }}
+WEB_CONCURRENCY: {{ .Values.config.webConcurrency | int64 | toString | quote }}
+RENDA_VAR_DIR: {{ .Values.config.varDir | toString | quote }}
+{{- range $key, $value := .Values.config.extra }}
+{{ $key }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment of the secret settings, read from the Secret by key. Arg: (dict "root" $ "secretName" NAME).
+*/}}
+{{- define "renda.secretEnv" -}}
+- name: RENDA_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .root.Values.secrets.databaseUrlKey }}
+- name: RENDA_BROKER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .root.Values.secrets.brokerUrlKey }}
+{{- end }}
+
+{{/*
+Pod annotations shared by api and worker pods: config/secret checksums (so pods roll when they change),
+Prometheus scrape annotations, and the global and per-component extras.
+Arg: (dict "root" $ "cfg" $cfg "port" PORT).
+*/}}
+{{- define "renda.podAnnotations" -}}
+checksum/config: {{ include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum }}
+{{- if not .root.Values.secrets.existingSecret }}
+checksum/secret: {{ include (print .root.Template.BasePath "/secret.yaml") .root | sha256sum }}
+{{- end }}
+{{- if .root.Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | int64 | toString | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- with .root.Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- with .cfg.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Topology spread constraints of a component. Arg: (dict "root" $ "cfg" $cfg "service" S "kind" K).
+*/}}
+{{- define "renda.topologySpread" -}}
+{{- if .cfg.spreadAcrossNodes }}
+- maxSkew: 1
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- include "renda.componentSelectorLabels" . | nindent 6 }}
+{{- end }}
+{{- with .cfg.topologySpreadConstraints }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Volumes every pod has: a writable /tmp (the root filesystem is read-only) and the extras.
+*/}}
+{{- define "renda.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}

@@ -1,0 +1,1 @@
+"""The composition root: wires the runtime and the four services into processes."""

@@ -1,0 +1,249 @@
+"""`renda`: run the system and operate it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from runtime.config import DIRECTORY, SERVICES, Settings
+
+SERVICE = click.Choice(SERVICES)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _directory():  # type: ignore[no-untyped-def]
+    from runtime.clock import SystemClock
+    from runtime.context import build_directory
+
+    return build_directory(_settings(), SystemClock())
+
+
+@click.group()
+def main() -> None:
+    """renda: deputies' suggestions, opinions, votes and duty points for a whole city."""
+
+
+@main.command()
+def run() -> None:
+    """The whole system in one process (in-process bus, SQLite under var/, demo city)."""
+    from renda.standalone import run as run_standalone
+
+    run_standalone(_settings())
+
+
+@main.command()
+@click.argument("service", type=SERVICE)
+def api(service: str) -> None:
+    """Serve one service's HTTP API with gunicorn on $PORT."""
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(
+        gunicorn,
+        [gunicorn, "--config", "python:renda.gunicorn_conf", f'renda.processes:wsgi("{service}")'],
+    )
+
+
+@main.command()
+@click.argument("service", type=SERVICE)
+def worker(service: str) -> None:
+    """Run one service's consumer and outbox relay; ops endpoints on $RENDA_WORKER_PORT."""
+    from renda.worker_process import run as run_worker
+
+    run_worker(service, _settings())
+
+
+@main.command()
+@click.argument("databases", nargs=-1, type=click.Choice(["all", DIRECTORY, *SERVICES]))
+def migrate(databases: tuple[str, ...]) -> None:
+    """Bring databases to the newest schema (all of them by default)."""
+    from renda.processes import migrate as run_migrations
+
+    chosen = None if not databases or "all" in databases else list(databases)
+    run_migrations(_settings(), chosen)
+    click.echo("migrated: " + ", ".join(chosen or [DIRECTORY, *SERVICES]))
+
+
+@main.command()
+@click.argument("database", type=click.Choice([DIRECTORY, *SERVICES]))
+@click.option("-m", "--message", required=True)
+def revision(database: str, message: str) -> None:
+    """(Developers) Write a new migration from the difference between models and database."""
+    from alembic import command
+
+    from renda.registry import migrations_dir
+    from runtime.migrations import alembic_config
+
+    config = alembic_config(migrations_dir(database), _settings().database_url_for(database))
+    command.revision(config, message=message, autogenerate=True)
+
+
+@main.group()
+def node() -> None:
+    """The tenant tree: city → county → township → station."""
+
+
+@node.command("create")
+@click.argument("node_id")
+@click.option("--kind", type=click.Choice(["city", "county", "township", "station"]), required=True)
+@click.option("--name", required=True)
+@click.option("--parent", "parent_id", default=None)
+def node_create(node_id: str, kind: str, name: str, parent_id: str | None) -> None:
+    """Create a node under its parent."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        created = _directory().create_node(node_id, kind, name, parent_id)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {created.kind} {created.id} at {created.path}")
+
+
+@main.group()
+def key() -> None:
+    """API keys: bound to a node and a role; they see that node and everything below it."""
+
+
+@key.command("create")
+@click.option("--node", "node_id", required=True)
+@click.option(
+    "--role", type=click.Choice(["system", "committee", "unit", "deputy", "reader"]), required=True
+)
+@click.option("--subject", default=None, help="the unit's or deputy's id, for those roles")
+@click.option("--label", default="")
+def key_create(node_id: str, role: str, subject: str | None, label: str) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        click.echo(_directory().create_key(node_id, role, subject=subject, label=label))
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@key.command("revoke")
+@click.argument("key_id")
+def key_revoke(key_id: str) -> None:
+    """Revoke a key by its id (the part after `renda_`); effective within the key cache time."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().revoke_key(key_id)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked {key_id}")
+
+
+@main.group()
+def people() -> None:
+    """Deputies and handling units."""
+
+
+@people.command("add-deputy")
+@click.argument("deputy_id")
+@click.option("--node", "node_id", required=True, help="the congress the deputy sits in")
+@click.option("--name", required=True)
+@click.option(
+    "--level",
+    type=click.Choice(["national", "provincial", "city", "county", "township"]),
+    required=True,
+)
+@click.option("--phone", default=None)
+def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str | None) -> None:
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().add_deputy(deputy_id, node_id, name, level, phone)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added deputy {deputy_id}")
+
+
+@people.command("add-unit")
+@click.argument("unit_id")
+@click.option("--node", "node_id", required=True)
+@click.option("--name", required=True)
+def add_unit(unit_id: str, node_id: str, name: str) -> None:
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().add_unit(unit_id, node_id, name)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added unit {unit_id}")
+
+
+@main.command("route")
+@click.option("--tenant", required=True)
+@click.option("--category", required=True)
+@click.option("--lead", "lead_unit_id", required=True)
+@click.option("--co", "co_unit_ids", multiple=True)
+def route(tenant: str, category: str, lead_unit_id: str, co_unit_ids: tuple[str, ...]) -> None:
+    """Set a tenant's routing rule: category → lead unit (and co-handling units)."""
+    from runtime.db import Database
+    from services.workflow.admin import RuleRefused, set_routing_rule
+
+    settings = _settings()
+    try:
+        set_routing_rule(
+            Database(settings.database_url_for("workflow")),
+            _directory(),
+            tenant,
+            category,
+            lead_unit_id,
+            list(co_unit_ids),
+        )
+    except RuleRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{tenant}: {category} → {lead_unit_id}")
+
+
+@main.group()
+def dlq() -> None:
+    """A service's dead-letter queue."""
+
+
+@dlq.command("count")
+@click.argument("service", type=SERVICE)
+def dlq_count(service: str) -> None:
+    from runtime.deadletters import dead_letter_count
+
+    click.echo(dead_letter_count(_settings(), service))
+
+
+@dlq.command("replay")
+@click.argument("service", type=SERVICE)
+@click.option("--limit", type=int, default=None)
+def dlq_replay(service: str, limit: int | None) -> None:
+    """Put dead letters back on the service's queue, once the cause is fixed."""
+    from runtime.deadletters import replay
+
+    click.echo(f"replayed {replay(_settings(), service, limit)}")
+
+
+@main.command()
+def seed() -> None:
+    """Seed the demo city into empty databases and print its API keys."""
+    from renda.demo import ensure_seeded
+
+    for name, value in ensure_seeded(_settings(), _directory()).items():
+        click.echo(f"{name}: {value}")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="fail if contracts/asyncapi.json is stale")
+def asyncapi(check: bool) -> None:
+    """Write contracts/asyncapi.json from the event schemas."""
+    from contracts.asyncapi import ASYNCAPI_PATH, render
+
+    text = render()
+    if check:
+        if ASYNCAPI_PATH.read_text() != text:
+            raise click.ClickException("contracts/asyncapi.json is stale: run `renda asyncapi`")
+        click.echo("contracts/asyncapi.json is current")
+        return
+    ASYNCAPI_PATH.write_text(text)
+    click.echo(f"wrote {ASYNCAPI_PATH}")

@@ -1,0 +1,120 @@
+"""The demo city: Nanning (450100) with its twelve counties and districts (DOMAIN.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from runtime.config import Settings
+from runtime.db import Database
+from runtime.directory import Directory
+from services.workflow.admin import set_routing_rule, set_topic_list
+
+CITY = ("450100", "南宁市")
+COUNTIES = [
+    ("450102", "兴宁区"),
+    ("450103", "青秀区"),
+    ("450105", "江南区"),
+    ("450107", "西乡塘区"),
+    ("450108", "良庆区"),
+    ("450109", "邕宁区"),
+    ("450110", "武鸣区"),
+    ("450123", "隆安县"),
+    ("450124", "马山县"),
+    ("450125", "上林县"),
+    ("450126", "宾阳县"),
+    ("450181", "横州市"),
+]
+TOWNSHIPS = {
+    "450102": [("450102001", "民生街道"), ("450102002", "兴东街道"), ("450102100", "三塘镇")],
+    "450103": [("450103001", "新竹街道"), ("450103100", "长塘镇")],
+    "450124": [("450124100", "白山镇")],
+}
+UNITS = [
+    ("EDU", "教育局", ("education",), ()),
+    ("HEALTH", "卫生健康局", ("health",), ()),
+    ("HRSS", "人力资源和社会保障局", ("employment", "social_security"), ()),
+    ("HOUSING", "住房和城乡建设局", ("urban_construction",), ("TRANSPORT",)),
+    ("TRANSPORT", "交通运输局", ("transport",), ()),
+    ("INDUSTRY", "工业和信息化局", ("industry",), ()),
+    ("CULTURE", "文化广电体育和旅游局", ("ecology_tourism", "culture"), ("ECO",)),
+    ("ECO", "生态环境局", (), ()),
+    ("AGRI", "农业农村局", ("rural_revitalisation",), ()),
+    ("POLICE", "公安分局", ("public_safety",), ()),
+    ("SERVICES", "行政审批局", ("government_services", "other"), ()),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周"
+GIVEN = ("建国", "秀英", "海燕", "志强", "丽华", "伟", "芳", "明", "静", "勇")
+
+
+def deputy_id(county: str, n: int) -> str:
+    return f"D{county}-{n:03d}"
+
+
+def unit_id(county: str, code: str) -> str:
+    return f"U{county}-{code}"
+
+
+def seed(settings: Settings, directory: Directory) -> dict[str, str]:
+    """Write the demo city and return the demo API keys (shown once, kept in var/)."""
+    workflow_db = Database(settings.database_url_for("workflow"))
+    directory.create_node(CITY[0], "city", CITY[1], None)
+    for county, name in COUNTIES:
+        directory.create_node(county, "county", f"{name}人大常委会", CITY[0])
+        for i in range(1, 9):
+            directory.add_deputy(
+                deputy_id(county, i),
+                county,
+                SURNAMES[(i + int(county)) % 10] + GIVEN[i % 10],
+                "county",
+                phone=f"13{int(county) % 1000:03d}{i:06d}",
+            )
+        for code, unit_name, _, _ in UNITS:
+            directory.add_unit(unit_id(county, code), county, f"{name}{unit_name}")
+        for code, _, categories, co in UNITS:
+            for category in categories:
+                set_routing_rule(
+                    workflow_db,
+                    directory,
+                    county,
+                    category,
+                    unit_id(county, code),
+                    [unit_id(county, c) for c in co],
+                )
+        set_topic_list(workflow_db, county, "negative", ["诉讼", "个人私事", "涉法涉诉"])
+        set_topic_list(workflow_db, county, "positive", ["民生", "教育", "就业", "养老"])
+        for township, township_name in TOWNSHIPS.get(county, []):
+            directory.create_node(township, "township", township_name, county)
+            directory.create_node(
+                f"{township}-S1", "station", f"{township_name}代表联络站", township
+            )
+            directory.add_deputy(
+                f"D{township}-001", township, f"{township_name}代表", "township", phone=None
+            )
+    workflow_db.dispose()
+    return {
+        "county_system_450102": directory.create_key(
+            "450102", "system", label="兴宁区 county system"
+        ),
+        "city_reader": directory.create_key(CITY[0], "reader", label="city dashboard"),
+        "unit_450102_EDU": directory.create_key(
+            "450102", "unit", subject=unit_id("450102", "EDU"), label="兴宁区教育局"
+        ),
+    }
+
+
+def keys_file(settings: Settings) -> Path:
+    return settings.var_dir / "demo-keys.json"
+
+
+def ensure_seeded(settings: Settings, directory: Directory) -> dict[str, str]:
+    """Seed on the first start; later starts read the keys kept from the first."""
+    path = keys_file(settings)
+    if directory.node(CITY[0]) is not None:
+        return json.loads(path.read_text()) if path.exists() else {}
+    keys = seed(settings, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(keys, indent=2))
+    os.chmod(path, 0o600)
+    return keys

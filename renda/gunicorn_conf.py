@@ -1,0 +1,27 @@
+"""Gunicorn settings for every service API (`renda api <service>`)."""
+
+import os
+import shutil
+import tempfile
+
+# prometheus_client picks its multiprocess value store when first imported, so the
+# directory is set, and emptied of an earlier run's files, before anything imports it.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="renda-prometheus-")
+)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+os.makedirs(_metrics_dir, exist_ok=True)
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("RENDA_THREADS", "4"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+accesslog = None
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,42 @@
+"""Building the processes: one service's API or worker, or everything in one process."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Flask
+
+from renda.registry import all_specs, migrations_dir, spec
+from runtime.clock import Clock, SystemClock
+from runtime.config import DIRECTORY, SERVICES, Settings
+from runtime.context import ServiceRuntime, build_directory, build_runtimes
+from runtime.http import create_app
+from runtime.migrations import upgrade
+from runtime.worker import broker_check
+
+
+def migrate(settings: Settings, databases: list[str] | None = None) -> None:
+    for database in databases or [DIRECTORY, *SERVICES]:
+        upgrade(migrations_dir(database), settings.database_url_for(database))
+
+
+def runtimes_for(
+    names: list[str], settings: Settings, clock: Clock | None = None
+) -> list[ServiceRuntime]:
+    clock = clock or SystemClock()
+    specs = all_specs() if names == list(SERVICES) else [spec(n) for n in names]
+    return build_runtimes(specs, settings, clock, build_directory(settings, clock))
+
+
+def api_app(runtimes: list[ServiceRuntime]) -> Flask:
+    settings = runtimes[0].settings
+    return create_app(runtimes, partial(broker_check, settings))
+
+
+def wsgi(service_name: str) -> Flask:
+    """Gunicorn's entry: `renda.processes:wsgi("intake")`."""
+    from runtime.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return api_app(runtimes_for([service_name], settings))

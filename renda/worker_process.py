@@ -1,0 +1,34 @@
+"""`renda worker <service>`: one service's consumer and outbox relay, with its ops endpoints."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from functools import partial
+
+from renda.processes import runtimes_for
+from runtime.config import Settings
+from runtime.http import create_ops_app
+from runtime.logs import bind_log_context, configure_logging
+from runtime.worker import Worker, broker_check, serve_in_thread
+
+log = logging.getLogger(__name__)
+
+
+def run(service_name: str, settings: Settings) -> None:
+    configure_logging(settings.log_level)
+    bind_log_context(service=service_name)
+    runtimes = runtimes_for([service_name], settings)
+    server = serve_in_thread(
+        create_ops_app(runtimes, partial(broker_check, settings)), settings.worker_port
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    worker = Worker(runtimes, settings)
+    worker.start()
+    stop.wait()
+    log.info("stopping worker")
+    worker.stop()
+    server.shutdown()

@@ -1,0 +1,67 @@
+"""Settings, read once from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("intake", "workflow", "scoring", "notify")
+"""The four services. The directory (tenant tree, keys, people) is shared reference data."""
+
+DIRECTORY = "directory"
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in text.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    broker_url: str
+    bus_prefix: str = "renda"
+    port: int = 8000
+    worker_port: int = 9000
+    log_level: str = "INFO"
+    max_request_bytes: int = 1024 * 1024
+    outbox_poll_seconds: float = 0.2
+    retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
+    max_attempts: int = 5
+    delivery_limit: int = 20
+    prefetch: int = 20
+    var_dir: Path = field(default_factory=lambda: Path("var"))
+    key_cache_seconds: float = 30.0
+
+    def database_url_for(self, service: str) -> str:
+        """Each service has its own database; `{service}` in the URL names it."""
+        return self.database_url.replace("{service}", service)
+
+    @property
+    def in_process_bus(self) -> bool:
+        return self.broker_url.startswith("memory://")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if env is None else env)
+        var_dir = Path(env.get("RENDA_VAR_DIR", "var"))
+        values: dict[str, object] = {
+            "database_url": env.get(
+                "RENDA_DATABASE_URL", f"sqlite:///{var_dir.resolve()}/{{service}}.db"
+            ),
+            "broker_url": env.get("RENDA_BROKER_URL", "memory://localhost/"),
+            "bus_prefix": env.get("RENDA_BUS_PREFIX", "renda"),
+            "port": int(env.get("PORT", "8000")),
+            "worker_port": int(env.get("RENDA_WORKER_PORT", "9000")),
+            "log_level": env.get("RENDA_LOG_LEVEL", "INFO").upper(),
+            "max_request_bytes": int(env.get("RENDA_MAX_REQUEST_BYTES", str(1024 * 1024))),
+            "outbox_poll_seconds": float(env.get("RENDA_OUTBOX_POLL_SECONDS", "0.2")),
+            "retry_delays": _floats(env.get("RENDA_RETRY_DELAYS", "1,5,30")),
+            "max_attempts": int(env.get("RENDA_MAX_ATTEMPTS", "5")),
+            "delivery_limit": int(env.get("RENDA_DELIVERY_LIMIT", "20")),
+            "prefetch": int(env.get("RENDA_PREFETCH", "20")),
+            "var_dir": var_dir,
+            "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,202 @@
+"""Reads and writes of the directory, with a short cache in front of key look-ups."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from runtime.clock import Clock, SystemClock
+from runtime.db import Database
+from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, node_path
+from runtime.directory.store import ApiKey, Deputy, Node, Unit
+
+KEY_PREFIX = "renda"
+DEPUTY_LEVELS = ("national", "provincial", "city", "county", "township")
+
+
+class DirectoryError(ValueError):
+    """An operator's request that the tenant tree's rules refuse."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A deputy or a handling unit, with the node (congress) it belongs to."""
+
+    id: str
+    name: str
+    node_id: str
+    node_path: str
+    phone: str | None = None
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Directory:
+    def __init__(self, db: Database, *, cache_seconds: float = 30.0, clock: Clock | None = None):
+        self.db = db
+        self.cache_seconds = cache_seconds
+        self.clock = clock or SystemClock()
+        self._keys: dict[str, tuple[float, Principal | None, str]] = {}
+        self._lock = threading.Lock()
+
+    # -- writes (operator CLI and seed) ------------------------------------------------
+    def create_node(self, node_id: str, kind: str, name: str, parent_id: str | None) -> Node:
+        if kind not in NODE_KINDS:
+            raise DirectoryError(f"kind must be one of {', '.join(NODE_KINDS)}")
+        with self.db.transaction() as session:
+            if session.get(Node, node_id) is not None:
+                raise DirectoryError(f"node {node_id} exists")
+            parent = session.get(Node, parent_id) if parent_id else None
+            if kind == "city":
+                if parent_id:
+                    raise DirectoryError("a city node has no parent")
+            elif parent is None:
+                raise DirectoryError(f"a {kind} node needs an existing parent")
+            elif CHILD_KIND.get(parent.kind) != kind:
+                raise DirectoryError(f"a {kind} cannot sit under a {parent.kind}")
+            node = Node(
+                id=node_id,
+                parent_id=parent_id,
+                kind=kind,
+                name=name,
+                path=node_path(parent.path if parent else None, node_id),
+                created_at=self.clock.now(),
+            )
+            session.add(node)
+        return node
+
+    def create_key(
+        self, node_id: str, role: str, *, subject: str | None = None, label: str = ""
+    ) -> str:
+        """Create an API key and return it in full; only its hash is kept."""
+        if role not in ROLES:
+            raise DirectoryError(f"role must be one of {', '.join(ROLES)}")
+        if role in ("unit", "deputy") and not subject:
+            raise DirectoryError(f"a {role} key needs --subject, the {role}'s id")
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        with self.db.transaction() as session:
+            if session.get(Node, node_id) is None:
+                raise DirectoryError(f"no node {node_id}")
+            if role == "unit" and self._person(session, Unit, subject or "") is None:
+                raise DirectoryError(f"no unit {subject}")
+            if role == "deputy" and self._person(session, Deputy, subject or "") is None:
+                raise DirectoryError(f"no deputy {subject}")
+            session.add(
+                ApiKey(
+                    id=key_id,
+                    secret_hash=_hash(secret),
+                    node_id=node_id,
+                    role=role,
+                    subject=subject,
+                    label=label,
+                    created_at=self.clock.now(),
+                )
+            )
+        return f"{KEY_PREFIX}_{key_id}_{secret}"
+
+    def revoke_key(self, key_id: str) -> None:
+        with self.db.transaction() as session:
+            key = session.get(ApiKey, key_id)
+            if key is None:
+                raise DirectoryError(f"no key {key_id}")
+            key.revoked_at = self.clock.now()
+        with self._lock:
+            self._keys.pop(key_id, None)
+
+    def add_deputy(
+        self, deputy_id: str, node_id: str, name: str, level: str, phone: str | None = None
+    ) -> None:
+        if level not in DEPUTY_LEVELS:
+            raise DirectoryError(f"level must be one of {', '.join(DEPUTY_LEVELS)}")
+        with self.db.transaction() as session:
+            if session.get(Node, node_id) is None:
+                raise DirectoryError(f"no node {node_id}")
+            session.add(
+                Deputy(
+                    id=deputy_id,
+                    node_id=node_id,
+                    name=name,
+                    level=level,
+                    phone=phone,
+                    created_at=self.clock.now(),
+                )
+            )
+
+    def add_unit(self, unit_id: str, node_id: str, name: str) -> None:
+        with self.db.transaction() as session:
+            if session.get(Node, node_id) is None:
+                raise DirectoryError(f"no node {node_id}")
+            session.add(Unit(id=unit_id, node_id=node_id, name=name, created_at=self.clock.now()))
+
+    # -- reads ---------------------------------------------------------------------------
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal of a presented key, or None; revocation is seen within the cache time."""
+        parts = token.split("_", 2)
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            return None
+        key_id, secret = parts[1], parts[2]
+        now = time.monotonic()
+        with self._lock:
+            cached = self._keys.get(key_id)
+        if cached is None or now - cached[0] > self.cache_seconds:
+            cached = (now, *self._load_key(key_id))
+            with self._lock:
+                self._keys[key_id] = cached
+        _, principal, secret_hash = cached
+        if principal is None or not hmac.compare_digest(secret_hash, _hash(secret)):
+            return None
+        return principal
+
+    def _load_key(self, key_id: str) -> tuple[Principal | None, str]:
+        with self.db.session() as session:
+            row = session.execute(
+                select(ApiKey, Node.path)
+                .join(Node, Node.id == ApiKey.node_id)
+                .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+            ).first()
+        if row is None:
+            return None, ""
+        key, path = row
+        return Principal(key.id, key.node_id, path, key.role, key.subject), key.secret_hash
+
+    def node(self, node_id: str) -> Node | None:
+        with self.db.session() as session:
+            return session.get(Node, node_id)
+
+    def deputy(self, deputy_id: str) -> Person | None:
+        with self.db.session() as session:
+            return self._person(session, Deputy, deputy_id)
+
+    def unit(self, unit_id: str) -> Person | None:
+        with self.db.session() as session:
+            return self._person(session, Unit, unit_id)
+
+    def deputies(self, ids: list[str]) -> dict[str, Person]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Deputy, Node.path)
+                .join(Node, Node.id == Deputy.node_id)
+                .where(Deputy.id.in_(ids))
+            ).all()
+        return {d.id: Person(d.id, d.name, d.node_id, path, d.phone) for d, path in rows}
+
+    @staticmethod
+    def _person(session, model, person_id: str) -> Person | None:  # type: ignore[no-untyped-def]
+        row = session.execute(
+            select(model, Node.path)
+            .join(Node, Node.id == model.node_id)
+            .where(model.id == person_id)
+        ).first()
+        if row is None:
+            return None
+        person, path = row
+        return Person(person.id, person.name, person.node_id, path, getattr(person, "phone", None))

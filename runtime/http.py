@@ -1,0 +1,203 @@
+"""The Flask app factory: each service's API under /<service>/v1, shared plumbing at the root."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from runtime.context import ServiceRuntime
+from runtime.directory import Principal
+from runtime.logs import bind_log_context
+from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
+from runtime.problems import DomainProblem, from_http_exception, problem
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+PUBLIC_SUFFIXES = ("/openapi.json",)
+
+
+def create_app(runtimes: list[ServiceRuntime], broker_check: Callable[[], None]) -> Flask:
+    settings = runtimes[0].settings
+    app = Flask("renda")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
+    app.extensions["renda"] = {rt.name: rt for rt in runtimes}
+    for rt in runtimes:
+        prefix = rt.name.upper() + "_"
+        app.config.update(
+            {
+                f"{prefix}API_TITLE": f"renda {rt.name}",
+                f"{prefix}API_VERSION": "v1",
+                f"{prefix}OPENAPI_VERSION": "3.1.0",
+                f"{prefix}OPENAPI_URL_PREFIX": f"/{rt.name}/v1",
+                f"{prefix}OPENAPI_JSON_PATH": "openapi.json",
+            }
+        )
+        api = Api(
+            app,
+            config_prefix=prefix,
+            spec_kwargs={
+                "info": {"description": rt.spec.title},
+                "components": {
+                    "securitySchemes": {
+                        "apiKey": {
+                            "type": "http",
+                            "scheme": "bearer",
+                            "description": "renda API key",
+                        }
+                    }
+                },
+                "security": [{"apiKey": []}],
+            },
+        )
+        for blueprint in rt.spec.blueprints():
+            api.register_blueprint(
+                blueprint, url_prefix=f"/{rt.name}/v1{blueprint.url_prefix or ''}"
+            )
+    _install_plumbing(app, runtimes, broker_check)
+    return app
+
+
+def create_ops_app(runtimes: list[ServiceRuntime], broker_check: Callable[[], None]) -> Flask:
+    """A worker's HTTP face: /metrics, /healthz and /readyz only."""
+    app = Flask("renda-worker")
+    _install_plumbing(app, runtimes, broker_check)
+    return app
+
+
+def _install_plumbing(
+    app: Flask, runtimes: list[ServiceRuntime], broker_check: Callable[[], None]
+) -> None:
+    names = {rt.name for rt in runtimes}
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        g.correlation_id = request.headers.get("X-Correlation-Id") or str(uuid.uuid4())
+        bind_log_context(correlation_id=g.correlation_id)
+        service = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
+        g.service = service if service in names else "-"
+        if g.service != "-" and not request.path.endswith(PUBLIC_SUFFIXES):
+            g.principal = _authenticate(app.extensions["renda"][g.service])
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        service = getattr(g, "service", "-")
+        HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(service, request.method, route).observe(
+            time.perf_counter() - getattr(g, "started", time.perf_counter())
+        )
+        response.headers["X-Correlation-Id"] = getattr(g, "correlation_id", "")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return from_http_exception(exc)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, "Internal Server Error", "The error was logged; nothing was changed.")
+
+    @app.get("/metrics")
+    def _metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)
+
+    @app.get("/healthz")
+    def _healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    readiness = ReadinessProbe(runtimes, broker_check)
+
+    @app.get("/readyz")
+    def _readyz() -> Response:
+        checks = readiness.check()
+        ok = all(v == "ok" for v in checks.values())
+        if ok:
+            return jsonify(status="ready", checks=checks)
+        return problem(503, "Not ready", "A dependency is unreachable.", checks=checks)
+
+
+class ReadinessProbe:
+    """Database and broker reachability, cached briefly so probes cannot overload them."""
+
+    def __init__(
+        self, runtimes: list[ServiceRuntime], broker_check: Callable[[], None], ttl: float = 2.0
+    ) -> None:
+        self.runtimes = runtimes
+        self.broker_check = broker_check
+        self.ttl = ttl
+        self._cached: tuple[float, dict[str, str]] | None = None
+        self._lock = threading.Lock()
+
+    def check(self) -> dict[str, str]:
+        with self._lock:
+            if self._cached and time.monotonic() - self._cached[0] < self.ttl:
+                return self._cached[1]
+            checks: dict[str, str] = {}
+            for name, probe in self._probes():
+                try:
+                    probe()
+                    checks[name] = "ok"
+                except Exception as exc:
+                    checks[name] = f"unreachable: {type(exc).__name__}"
+            self._cached = (time.monotonic(), checks)
+            return checks
+
+    def _probes(self) -> list[tuple[str, Callable[[], None]]]:
+        probes = [(f"database:{rt.name}", rt.db.ping) for rt in self.runtimes]
+        probes.append(("database:directory", self.runtimes[0].directory.db.ping))
+        probes.append(("broker", self.broker_check))
+        return probes
+
+
+def _authenticate(rt: ServiceRuntime) -> Principal:
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    token = token or request.headers.get("X-API-Key", "")
+    principal = rt.directory.authenticate(token) if token else None
+    if principal is None:
+        raise DomainProblem(
+            401, "Unauthorized", "A valid API key is required (Authorization: Bearer …)."
+        )
+    bind_log_context(key_id=principal.key_id, node=principal.node_id)
+    return principal
+
+
+def service(name: str) -> ServiceRuntime:
+    return current_app.extensions["renda"][name]
+
+
+def principal() -> Principal:
+    return g.principal
+
+
+def requires_role(*roles: str) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if principal().role not in roles:
+                raise DomainProblem(
+                    403, "Forbidden", f"This needs one of the roles: {', '.join(roles)}."
+                )
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def not_found(what: str) -> DomainProblem:
+    """Another tenant's resource answers exactly like a missing one."""
+    return DomainProblem(404, "Not Found", f"No {what} with that id.")

@@ -1,0 +1,151 @@
+"""Transactional outbox: events are rows written with the state change, then relayed.
+
+No event leaves before its transaction commits; a relay that dies after publishing but
+before marking a row sent publishes it again on restart, and consumers' inboxes drop the
+duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import MetaData, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from contracts import REGISTRY, Event, body_of, headers_for
+from contracts.registry import Registry
+from runtime.bus import Publisher
+from runtime.clock import Clock
+from runtime.db import Database
+from runtime.failpoints import failpoint
+from runtime.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+
+log = logging.getLogger(__name__)
+
+
+class Outbox:
+    def __init__(
+        self, service: str, metadata: MetaData, clock: Clock, registry: Registry = REGISTRY
+    ) -> None:
+        self.service = service
+        self.table = metadata.tables["outbox"]
+        self.clock = clock
+        self.registry = registry
+
+    def add(
+        self,
+        session: Session,
+        name: str,
+        data: dict[str, Any],
+        *,
+        tenant: str,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> Event:
+        """Record an event in the caller's transaction, in the newest version of its type.
+
+        The event's time is the domain clock's; the row's times are the wall clock's,
+        because they measure the relay, not the domain.
+        """
+        event_type = self.registry.latest(name)
+        json_data = event_type.to_json(data)
+        event = Event(
+            name=name,
+            version=event_type.version,
+            data=json_data,
+            tenant=tenant,
+            source=f"/renda/{self.service}",
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            time=self.clock.now(),
+        )
+        session.execute(
+            insert(self.table).values(
+                event_id=event.id,
+                type=event.type,
+                routing_key=name,
+                headers=headers_for(event),
+                payload=json_data,
+                created_at=datetime.now(UTC),
+            )
+        )
+        return event
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        outbox: Outbox,
+        db: Database,
+        publisher: Publisher,
+        *,
+        batch_size: int = 200,
+    ) -> None:
+        self.outbox = outbox
+        self.db = db
+        self.publisher = publisher
+        self.batch_size = batch_size
+
+    def relay_once(self) -> int:
+        """Publish one batch of pending events; returns how many went out."""
+        table = self.outbox.table
+        with self.db.transaction() as session:
+            rows = session.execute(
+                select(
+                    table.c.id, table.c.type, table.c.routing_key, table.c.headers, table.c.payload
+                )
+                .where(table.c.published_at.is_(None))
+                .order_by(table.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                return 0
+            for row in rows:
+                self.publisher.publish(row.routing_key, row.headers, body_of(row.payload))
+                EVENTS_PUBLISHED.labels(row.type).inc()
+                failpoint("relay.after_publish")
+            session.execute(
+                update(table)
+                .where(table.c.id.in_([row.id for row in rows]))
+                .values(published_at=datetime.now(UTC))
+            )
+        return len(rows)
+
+    def measure_backlog(self, now: datetime) -> tuple[int, float]:
+        table = self.outbox.table
+        with self.db.session() as session:
+            count, oldest = session.execute(
+                select(func.count(), func.min(table.c.created_at)).where(
+                    table.c.published_at.is_(None)
+                )
+            ).one()
+        age = 0.0
+        if oldest is not None:
+            if oldest.tzinfo is None:  # SQLite hands back naive UTC
+                oldest = oldest.replace(tzinfo=now.tzinfo)
+            age = max(0.0, (now - oldest).total_seconds())
+        OUTBOX_BACKLOG.labels(self.outbox.service).set(count)
+        OUTBOX_OLDEST_AGE.labels(self.outbox.service).set(age)
+        return count, age
+
+    def run(self, stop: threading.Event, poll_seconds: float) -> None:
+        """Relay until stopped; any failure (broker or database down) is retried with back-off."""
+        delay = poll_seconds
+        while not stop.is_set():
+            try:
+                sent = self.relay_once()
+                self.measure_backlog(datetime.now(UTC))
+                delay = poll_seconds
+                if sent:
+                    continue
+            except Exception:
+                log.exception(
+                    "outbox relay failed; retrying", extra={"service": self.outbox.service}
+                )
+                self.publisher.reset()
+                delay = min(max(delay * 2, 0.5), 10.0)
+            stop.wait(delay)

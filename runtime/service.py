@@ -1,0 +1,35 @@
+"""What a service is made of, as the app and worker factories need it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_smorest import Blueprint
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from runtime.consumer import Handler
+from runtime.messaging_tables import inbox_table, outbox_table
+
+
+def service_base() -> type[DeclarativeBase]:
+    """A declarative base whose metadata already holds the outbox and inbox tables."""
+
+    class Base(DeclarativeBase):
+        pass
+
+    outbox_table(Base.metadata)
+    inbox_table(Base.metadata)
+    return Base
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    title: str
+    metadata: MetaData
+    migrations: Path
+    blueprints: Callable[[], list[Blueprint]]
+    handlers: dict[str, Handler] = field(default_factory=dict)

@@ -1,0 +1,85 @@
+"""The worker: each service's consumer and outbox relay, on threads of one process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from runtime.bus import Publisher, Topology, connect
+from runtime.config import Settings
+from runtime.consumer import EventProcessor, ServiceConsumer
+from runtime.context import ServiceRuntime
+from runtime.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+def broker_check(settings: Settings) -> None:
+    """Raise unless the broker accepts a connection now."""
+    if settings.in_process_bus:
+        return
+    with connect(settings) as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+
+
+class Worker:
+    def __init__(self, runtimes: list[ServiceRuntime], settings: Settings) -> None:
+        self.runtimes = runtimes
+        self.settings = settings
+        self.stop_event = threading.Event()
+        self.consumers: list[ServiceConsumer] = []
+        self.threads: list[threading.Thread] = []
+        self.publishers: list[Publisher] = []
+
+    def start(self) -> None:
+        self._declare_topology()
+        for rt in self.runtimes:
+            processor = EventProcessor(
+                rt.name, rt.spec.handlers, rt.db, rt.outbox, rt.clock, rt.directory
+            )
+            consumer = ServiceConsumer(processor, self.settings, connect(self.settings))
+            self.consumers.append(consumer)
+            self._spawn(f"{rt.name}-consumer", consumer.run)
+            publisher = Publisher(self.settings)
+            self.publishers.append(publisher)
+            relay = OutboxRelay(rt.outbox, rt.db, publisher)
+            self._spawn(
+                f"{rt.name}-relay",
+                lambda relay=relay: relay.run(self.stop_event, self.settings.outbox_poll_seconds),
+            )
+        log.info("worker started for %s", ", ".join(rt.name for rt in self.runtimes))
+
+    def _declare_topology(self) -> None:
+        topology = Topology(self.settings)
+        with connect(self.settings) as connection:
+            connection.ensure_connection(max_retries=None, interval_start=1, interval_max=10)
+            topology.declare(connection, [rt.name for rt in self.runtimes])
+
+    def _spawn(self, name: str, target) -> None:  # type: ignore[no-untyped-def]
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        for consumer in self.consumers:
+            consumer.should_stop = True
+            consumer.stopped.set()
+        for thread in self.threads:
+            thread.join(timeout)
+        for publisher in self.publishers:
+            publisher.close()
+        for consumer in self.consumers:
+            consumer.retry_publisher.close()
+            consumer.connection.release()
+        log.info("worker stopped")
+
+
+def serve_in_thread(app: Flask, port: int, host: str = "0.0.0.0") -> BaseWSGIServer:
+    """A small threaded HTTP server for a worker's /metrics, /healthz and /readyz."""
+    server = make_server(host, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    return server

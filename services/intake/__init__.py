@@ -1,0 +1,24 @@
+"""Intake: the front door for county systems; every write from outside."""
+
+from pathlib import Path
+
+from runtime.service import ServiceSpec
+from services.intake.handlers import HANDLERS
+from services.intake.store import Base
+
+
+def _blueprints() -> list:
+    from services.intake.api.receipts import blp as receipts
+    from services.intake.api.suggestions import blp as suggestions
+
+    return [suggestions, receipts]
+
+
+SPEC = ServiceSpec(
+    name="intake",
+    title="Filing from county systems: suggestions in, receipts out.",
+    metadata=Base.metadata,
+    migrations=Path(__file__).parent / "migrations",
+    blueprints=_blueprints,
+    handlers=HANDLERS,
+)

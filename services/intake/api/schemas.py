@@ -1,0 +1,64 @@
+from marshmallow import RAISE, Schema, fields, validate
+
+from contracts.vocabulary import CATEGORIES, OCCASIONS
+
+
+class SuggestionIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    lead_deputy_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    cosigner_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=32)),
+        load_default=list,
+        validate=validate.Length(max=100),
+    )
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    occasion = fields.String(
+        required=True,
+        validate=validate.OneOf(OCCASIONS),
+        metadata={"description": "session (会议期间) or recess (闭会期间)"},
+    )
+    session_name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=120),
+        metadata={"example": "第十七届人民代表大会第三次会议"},
+    )
+    urgent = fields.Boolean(
+        load_default=False, metadata={"description": "small/micro/urgent (小微急) quick route"}
+    )
+
+
+class ResourceOut(Schema):
+    type = fields.String()
+    id = fields.String()
+    number = fields.String(allow_none=True)
+    href = fields.String()
+
+
+class ReceiptOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "pending, accepted or rejected"})
+    tenant = fields.String()
+    resource = fields.Nested(ResourceOut, allow_none=True)
+    reason = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    href = fields.String()
+
+
+class IdempotencyHeader(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    idempotency_key = fields.String(
+        required=True,
+        data_key="Idempotency-Key",
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The same key with the same body gives the same receipt."},
+    )

@@ -1,0 +1,115 @@
+"""Taking a write in: authenticate, validate, store with its Idempotency-Key, answer 202."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import g, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from runtime.http import principal, service
+from runtime.problems import DomainProblem
+from services.intake.domain.receipts import Status, request_fingerprint
+from services.intake.store import Submission
+
+RESOURCE_PATHS = {"suggestion": "/workflow/v1/suggestions/{id}"}
+
+
+def receipt_view(submission: Submission) -> dict[str, Any]:
+    resource = None
+    if submission.resource_id:
+        resource = {
+            "type": submission.resource_type,
+            "id": submission.resource_id,
+            "number": submission.resource_number,
+            "href": RESOURCE_PATHS[submission.resource_type or ""].format(
+                id=submission.resource_id
+            ),
+        }
+    return {
+        "id": submission.id,
+        "kind": submission.kind,
+        "status": submission.status,
+        "tenant": submission.tenant,
+        "resource": resource,
+        "reason": submission.reason,
+        "field": submission.field,
+        "created_at": submission.created_at,
+        "updated_at": submission.updated_at,
+        "href": url_for("receipts.get_receipt", receipt_id=submission.id),
+    }
+
+
+def submit(
+    *,
+    kind: str,
+    idempotency_key: str,
+    tenant: str,
+    tenant_path: str,
+    event_name: str,
+    event_data: dict[str, Any],
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Store the submission and its event in one transaction; replay a repeated key."""
+    rt = service("intake")
+    who = principal()
+    fingerprint = request_fingerprint(request.get_json(silent=True))
+    existing = _existing(who.node_id, idempotency_key)
+    if existing is not None:
+        return _replay(existing, fingerprint)
+    now = rt.clock.now()
+    submission_id = str(uuid.uuid4())
+    try:
+        with rt.db.transaction() as session:
+            submission = Submission(
+                id=submission_id,
+                kind=kind,
+                node_id=who.node_id,
+                tenant=tenant,
+                tenant_path=tenant_path,
+                key_id=who.key_id,
+                idempotency_key=idempotency_key,
+                request_hash=fingerprint,
+                status=Status.PENDING,
+                payload=request.get_json(silent=True),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(submission)
+            rt.outbox.add(
+                session,
+                event_name,
+                {"submission_id": submission_id, "submitted_at": now, **event_data},
+                tenant=tenant,
+                correlation_id=g.correlation_id,
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer as its replay.
+        existing = _existing(who.node_id, idempotency_key)
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    body = receipt_view(submission)
+    return body, 202, {"Location": body["href"]}
+
+
+def _existing(node_id: str, idempotency_key: str) -> Submission | None:
+    with service("intake").db.session() as session:
+        return session.scalar(
+            select(Submission).where(
+                Submission.node_id == node_id, Submission.idempotency_key == idempotency_key
+            )
+        )
+
+
+def _replay(existing: Submission, fingerprint: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    if existing.request_hash != fingerprint:
+        raise DomainProblem(
+            422,
+            "Idempotency-Key reused",
+            "This Idempotency-Key was used with a different body; use a new key.",
+            field="Idempotency-Key",
+        )
+    body = receipt_view(existing)
+    return body, 202, {"Location": body["href"], "Idempotent-Replayed": "true"}

@@ -1,0 +1,35 @@
+"""Intake settles receipts from the outcomes the owning services report."""
+
+from __future__ import annotations
+
+from contracts import Event
+from runtime.consumer import HandlerContext
+from services.intake.domain.receipts import Status, can_settle
+from services.intake.store import Submission
+
+
+def on_submission_accepted(event: Event, ctx: HandlerContext) -> None:
+    submission = ctx.session.get(Submission, event.data["submission_id"])
+    if submission is None or not can_settle(submission.status):
+        return
+    submission.status = Status.ACCEPTED
+    submission.resource_type = event.data["resource_type"]
+    submission.resource_id = event.data["resource_id"]
+    submission.resource_number = event.data["resource_number"]
+    submission.updated_at = ctx.clock.now()
+
+
+def on_submission_rejected(event: Event, ctx: HandlerContext) -> None:
+    submission = ctx.session.get(Submission, event.data["submission_id"])
+    if submission is None or not can_settle(submission.status):
+        return
+    submission.status = Status.REJECTED
+    submission.reason = event.data["reason"]
+    submission.field = event.data["field"]
+    submission.updated_at = ctx.clock.now()
+
+
+HANDLERS = {
+    "submission.accepted": on_submission_accepted,
+    "submission.rejected": on_submission_rejected,
+}

@@ -1,0 +1,64 @@
+"""GET /notify/v1/inbox?recipient=unit:<id>: a person's in-app inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from runtime.http import not_found, principal, service
+from services.notify.store import InboxMessage
+
+blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="In-app inbox")
+
+
+class InboxQuery(Schema):
+    recipient = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^(unit|deputy):[\w-]{1,32}$"),
+        metadata={"example": "unit:U450102-EDU"},
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class MessageOut(Schema):
+    id = fields.Integer()
+    recipient = fields.String()
+    kind = fields.String()
+    subject = fields.String()
+    body = fields.String()
+    created_at = fields.AwareDateTime()
+    read_at = fields.AwareDateTime(allow_none=True)
+
+
+class InboxOut(Schema):
+    recipient = fields.String()
+    items = fields.List(fields.Nested(MessageOut))
+
+
+@blp.route("")
+@blp.arguments(InboxQuery, location="query")
+@blp.response(200, InboxOut)
+def get_inbox(query: dict[str, Any]) -> dict[str, Any]:
+    """Newest first. A unit's or deputy's own key sees only its own inbox."""
+    who = principal()
+    rt = service("notify")
+    recipient = query["recipient"]
+    kind, _, person_id = recipient.partition(":")
+    person = rt.directory.unit(person_id) if kind == "unit" else rt.directory.deputy(person_id)
+    if person is None or not who.can_see(person.node_path):
+        raise not_found("inbox")
+    if who.role in ("unit", "deputy") and f"{who.role}:{who.subject}" != recipient:
+        raise not_found("inbox")
+    with rt.db.session() as session:
+        items = list(
+            session.scalars(
+                select(InboxMessage)
+                .where(InboxMessage.recipient == recipient)
+                .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
+                .limit(query["limit"])
+            )
+        )
+    return {"recipient": recipient, "items": items}

@@ -1,0 +1,23 @@
+"""Scoring: ledgers and figures — duty points now; satisfaction, rankings, stars later."""
+
+from pathlib import Path
+
+from runtime.service import ServiceSpec
+from services.scoring.handlers import HANDLERS
+from services.scoring.store import Base
+
+
+def _blueprints() -> list:
+    from services.scoring.api.points import blp
+
+    return [blp]
+
+
+SPEC = ServiceSpec(
+    name="scoring",
+    title="Deputies' duty points ledger.",
+    metadata=Base.metadata,
+    migrations=Path(__file__).parent / "migrations",
+    blueprints=_blueprints,
+    handlers=HANDLERS,
+)

@@ -1,0 +1,1 @@
+"""Scoring's rules: duty points (DOMAIN.md §4). No framework."""

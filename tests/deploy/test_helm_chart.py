@@ -1,0 +1,768 @@
+"""Offline checks of the Helm chart deploy/helm/renda (and of the image contract it relies on).
+
+No cluster and no helm binary: `helm_python` (helm-python-sdk) binds Helm's own Go engine for
+lint, values-schema validation and rendering; `kubernetes_validate` checks every rendered object
+against the Kubernetes OpenAPI schemas in strict mode (unknown fields are errors). Only CRD kinds,
+which have no built-in schema, are left out of that, and the test names them exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import re
+import shutil
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dockerfile
+import helm_python as helm
+import kubernetes_validate
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHART_DIR = ROOT / "deploy" / "helm" / "renda"
+CI_VALUES = sorted((CHART_DIR / "ci").glob("*.yaml"))
+SERVICES = ("intake", "workflow", "scoring", "notify")
+RELEASE = "renda"
+NAMESPACE = "renda-prod"
+# The oldest version Chart.yaml's kubeVersion admits, and the newest schema set bundled.
+KUBE_VERSIONS = ("1.27.0", kubernetes_validate.utils.latest_version())
+SERVICE_MONITOR = ("monitoring.coreos.com/v1", "ServiceMonitor")
+
+DATABASE_URL = "postgresql+psycopg://renda:db-s3cret@postgres.db.svc:5432/renda_{service}"
+BROKER_URL = "amqp://renda:mq-s3cret@rabbitmq.mq.svc:5672/renda"
+MINIMAL: dict[str, Any] = {"secrets": {"databaseUrl": DATABASE_URL, "brokerUrl": BROKER_URL}}
+
+OVERRIDE: dict[str, Any] = {
+    "image": {"repository": "registry.city.example/renda/renda", "tag": "1.2.3"},
+    "secrets": {
+        "existingSecret": "renda-credentials",
+        "databaseUrlKey": "database-url",
+        "brokerUrlKey": "broker-url",
+    },
+    "config": {"logLevel": "warning", "maxRequestBytes": 4194304, "webConcurrency": 4},
+    "api": {"replicas": 3, "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1}},
+    "worker": {"replicas": 3},
+    "services": {
+        "intake": {
+            "api": {
+                "replicas": 5,
+                "extraEnv": [{"name": "WEB_CONCURRENCY", "value": "6"}],
+            }
+        },
+        "notify": {"api": {"replicas": 1}},
+        "scoring": {
+            "worker": {
+                "autoscaling": {
+                    "enabled": True,
+                    "minReplicas": 3,
+                    "maxReplicas": 12,
+                    "targetCPUUtilizationPercentage": 60,
+                }
+            }
+        },
+    },
+    "ingress": {
+        "className": "nginx",
+        "host": "renda.city.example",
+        "tls": {"enabled": True, "secretName": "renda-city-tls"},
+    },
+    "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
+}
+
+CONTRACT_CONFIG = {
+    "RENDA_BUS_PREFIX": "renda",
+    "RENDA_LOG_LEVEL": "INFO",
+    "RENDA_MAX_REQUEST_BYTES": "1048576",
+    "RENDA_OUTBOX_POLL_SECONDS": "0.2",
+    "RENDA_RETRY_DELAYS": "1,5,30",
+    "RENDA_MAX_ATTEMPTS": "5",
+    "RENDA_DELIVERY_LIMIT": "20",
+    "RENDA_PREFETCH": "20",
+    "PORT": "8000",
+    "RENDA_WORKER_PORT": "9000",
+    "WEB_CONCURRENCY": "2",
+}
+
+DNS_1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def merged(*layers: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge value layers the way several `-f` files stack."""
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = merged(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
+class Rendered:
+    """The manifests of one `helm template`, parsed."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = dict(files)
+        self.notes = self.files.pop("renda/templates/NOTES.txt", "")
+        self.objects: list[dict[str, Any]] = [
+            doc for text in self.files.values() for doc in yaml.safe_load_all(text) if doc
+        ]
+        names = [(o["kind"], o["metadata"]["name"]) for o in self.objects]
+        assert len(names) == len(set(names)), f"duplicate objects: {sorted(names)}"
+
+    def kind(self, kind: str) -> list[dict[str, Any]]:
+        return [o for o in self.objects if o["kind"] == kind]
+
+    def get(self, kind: str, name: str) -> dict[str, Any]:
+        found = [o for o in self.kind(kind) if o["metadata"]["name"] == name]
+        assert found, f"no {kind} {name}; have {[o['metadata']['name'] for o in self.kind(kind)]}"
+        return found[0]
+
+    def deployment(self, service: str, kind: str) -> dict[str, Any]:
+        return self.get("Deployment", f"{RELEASE}-{service}-{kind}")
+
+
+def container(obj: dict[str, Any]) -> dict[str, Any]:
+    containers = obj["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+def env_of(c: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """name -> EnvVar; the last one wins, as in Kubernetes."""
+    return {e["name"]: e for e in c.get("env", [])}
+
+
+def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def is_hook(obj: dict[str, Any]) -> bool:
+    return "helm.sh/hook" in obj["metadata"].get("annotations", {})
+
+
+def render(chart: helm.Chart, values: dict[str, Any], name: str = RELEASE) -> Rendered:
+    return Rendered(chart.render(values, name=name, namespace=NAMESPACE, is_install=True))
+
+
+def all_leaf_keys(values: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    """Dotted keys of values.yaml as the README documents them (blocks documented whole stop)."""
+    whole = {"podSecurityContext", "securityContext"}
+    for key, value in values.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if path.startswith("services.") and path.count(".") == 2:
+            yield "services.<name>." + key
+        elif (
+            isinstance(value, dict)
+            and value
+            and path not in whole
+            and not path.endswith(("resources", "Probe"))
+        ):
+            yield from all_leaf_keys(value, path)
+        else:
+            yield path
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def chart() -> Iterator[helm.Chart]:
+    with helm.Chart.load(CHART_DIR) as loaded:
+        yield loaded
+
+
+@pytest.fixture(scope="module")
+def default(chart: helm.Chart) -> Rendered:
+    return render(chart, MINIMAL)
+
+
+@pytest.fixture(scope="module")
+def override(chart: helm.Chart) -> Rendered:
+    return render(chart, OVERRIDE)
+
+
+# --------------------------------------------------------------------------------------------
+# Chart metadata, lint, values schema
+
+
+def test_chart_metadata_matches_the_project(chart: helm.Chart) -> None:
+    meta = chart.metadata
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert meta["apiVersion"] == "v2"
+    assert meta["name"] == "renda"
+    assert meta["type"] == "application"
+    # The default image tag is appVersion: it must be the version the image is built from.
+    assert meta["appVersion"] == project["version"]
+    assert meta["kubeVersion"].startswith(">=1.27")
+    assert chart.schema is not None, "values.schema.json is missing"
+
+
+@pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
+@pytest.mark.parametrize("values_file", CI_VALUES, ids=lambda p: p.name)
+def test_lint_is_clean(values_file: Path, kube_version: str) -> None:
+    values = yaml.safe_load(values_file.read_text())
+    report = helm.lint(
+        CHART_DIR, values, strict=True, namespace=NAMESPACE, kube_version=f"v{kube_version}"
+    )
+    assert report["total_charts_linted"] == 1
+    assert report["errors"] == []
+    # Severity 2 = warning, 3 = error; infos (e.g. "icon is recommended") are fine.
+    assert [m for m in report["messages"] if m["severity"] >= 2] == []
+
+
+def test_lint_with_the_override_values_is_clean() -> None:
+    report = helm.lint(CHART_DIR, OVERRIDE, strict=True, namespace=NAMESPACE)
+    assert report["errors"] == []
+    assert [m for m in report["messages"] if m["severity"] >= 2] == []
+
+
+def test_ci_value_files_exist() -> None:
+    assert {p.name for p in CI_VALUES} >= {"default-values.yaml", "production-values.yaml"}
+
+
+def test_lint_catches_a_broken_template(tmp_path: Path) -> None:
+    """The lint check above is not a no-op: a template error is reported."""
+    broken = tmp_path / "renda"
+    shutil.copytree(CHART_DIR, broken)
+    with (broken / "templates" / "configmap.yaml").open("a") as f:
+        f.write("  BROKEN: {{ .Values.config.noSuchBlock.noSuchKey }}\n")
+    report = helm.lint(broken, MINIMAL, strict=True)
+    assert report["errors"], report
+
+
+def test_rendering_without_credentials_fails_loudly(chart: helm.Chart) -> None:
+    with pytest.raises(helm.HelmRenderError, match=r"secrets\.databaseUrl"):
+        chart.render(None, name=RELEASE, namespace=NAMESPACE)
+    with pytest.raises(helm.HelmRenderError, match=r"secrets\.brokerUrl"):
+        chart.render({"secrets": {"databaseUrl": DATABASE_URL}}, name=RELEASE)
+
+
+@pytest.mark.parametrize(
+    ("bad", "where"),
+    [
+        ({"api": {"replica": 3}}, "/api"),
+        ({"services": {"scorng": {"api": {}}}}, "/services"),
+        ({"services": {"intake": {"api": {"containerPort": 9999}}}}, "/services/intake/api"),
+        ({"worker": {"replicas": "three"}}, "/worker/replicas"),
+        ({"config": {"logLevel": "LOUD"}}, "/config/logLevel"),
+        ({"ingress": {"tls": True}}, "/ingress/tls"),
+        ({"image": {"pullPolicy": "Sometimes"}}, "/image/pullPolicy"),
+    ],
+)
+def test_values_schema_rejects_mistakes(chart: helm.Chart, bad: dict[str, Any], where: str) -> None:
+    values = merged(MINIMAL, bad)
+    with pytest.raises(helm.HelmValuesError, match=re.escape(where)):
+        chart.validate_schema(values)
+    # ...and an install with them fails before anything is rendered.
+    with pytest.raises(helm.HelmValuesError):
+        chart.render(values, name=RELEASE, namespace=NAMESPACE)
+
+
+def test_values_schema_accepts_the_documented_values(chart: helm.Chart) -> None:
+    chart.validate_schema(MINIMAL)
+    chart.validate_schema(OVERRIDE)
+    for path in CI_VALUES:
+        chart.validate_schema(yaml.safe_load(path.read_text()))
+
+
+# --------------------------------------------------------------------------------------------
+# Kubernetes schema validation of everything rendered
+
+
+def _validate_all(rendered: Rendered, kube_version: str) -> tuple[list[str], set[tuple[str, str]]]:
+    errors: list[str] = []
+    skipped: set[tuple[str, str]] = set()
+    for obj in rendered.objects:
+        kind = (obj["apiVersion"], obj["kind"])
+        if kind == SERVICE_MONITOR:  # a CRD: no built-in schema to check it against
+            skipped.add(kind)
+            continue
+        try:
+            kubernetes_validate.validate(obj, kube_version, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            at = ".".join(str(p) for p in exc.path)
+            errors.append(f"{obj['kind']}/{obj['metadata']['name']}: {at}: {exc.message}")
+        except kubernetes_validate.SchemaNotFoundError as exc:
+            errors.append(exc.message)
+    return errors, skipped
+
+
+@pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
+@pytest.mark.parametrize("which", ["default", "override", *(p.name for p in CI_VALUES)])
+def test_every_manifest_is_valid_kubernetes(
+    chart: helm.Chart, which: str, kube_version: str
+) -> None:
+    if which == "default":
+        values = MINIMAL
+    elif which == "override":
+        values = OVERRIDE
+    else:
+        values = yaml.safe_load((CHART_DIR / "ci" / which).read_text())
+    rendered = render(chart, values)
+    errors, skipped = _validate_all(rendered, kube_version)
+    assert errors == []
+    service_monitors_on = values.get("metrics", {}).get("serviceMonitor", {}).get("enabled", False)
+    assert skipped == ({SERVICE_MONITOR} if service_monitors_on else set())
+    assert len(rendered.objects) > 20
+
+
+def test_kubernetes_validation_is_strict(default: Rendered) -> None:
+    """The validation above rejects unknown fields and wrong types: it would catch a bad chart."""
+    bad = copy.deepcopy(default.deployment("intake", "api"))
+    container(bad)["livenessProbe"]["httpGet"]["paht"] = "/healthz"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, KUBE_VERSIONS[-1], strict=True)
+    bad = copy.deepcopy(default.deployment("intake", "api"))
+    bad["spec"]["replicas"] = "2"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, KUBE_VERSIONS[-1], strict=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The workloads
+
+
+def test_eight_deployments_with_their_commands(default: Rendered) -> None:
+    deployments = {d["metadata"]["name"]: d for d in default.kind("Deployment")}
+    assert sorted(deployments) == sorted(
+        f"{RELEASE}-{s}-{k}" for s in SERVICES for k in ("api", "worker")
+    )
+    for service in SERVICES:
+        for kind in ("api", "worker"):
+            d = default.deployment(service, kind)
+            c = container(d)
+            assert c["image"] == "registry.example.org/renda/renda:0.1.0"
+            assert "command" not in c, "the image's ENTRYPOINT is `renda`; only args are given"
+            assert c["args"] == [kind, service]
+            assert d["spec"]["replicas"] == 2
+            assert d["metadata"]["namespace"] == NAMESPACE
+            assert d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+
+
+def test_deployment_selectors_do_not_overlap(default: Rendered) -> None:
+    deployments = default.kind("Deployment")
+    for d in deployments:
+        selector = d["spec"]["selector"]["matchLabels"]
+        matched = [
+            other["metadata"]["name"]
+            for other in deployments
+            if selects(selector, other["spec"]["template"]["metadata"]["labels"])
+        ]
+        assert matched == [d["metadata"]["name"]]
+
+
+def test_image_tag_defaults_to_app_version_and_can_be_pinned(chart: helm.Chart) -> None:
+    app_version = chart.metadata["appVersion"]
+    tagged = render(chart, merged(MINIMAL, {"image": {"tag": "2.0.0"}}))
+    pinned = render(chart, merged(MINIMAL, {"image": {"digest": "sha256:" + "a" * 64}}))
+    default = render(chart, MINIMAL)
+    assert container(default.deployment("scoring", "worker"))["image"].endswith(f":{app_version}")
+    assert container(tagged.deployment("scoring", "worker"))["image"].endswith(":2.0.0")
+    assert container(pinned.deployment("scoring", "worker"))["image"].endswith(
+        "@sha256:" + "a" * 64
+    )
+
+
+def test_api_pods_serve_http_with_probes(default: Rendered) -> None:
+    for service in SERVICES:
+        c = container(default.deployment(service, "api"))
+        assert c["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+        assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+        assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+        assert c["startupProbe"]["httpGet"]["path"] == "/healthz"
+        assert c["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
+
+
+def test_worker_pods_serve_metrics_and_health_on_the_worker_port(default: Rendered) -> None:
+    for service in SERVICES:
+        d = default.deployment(service, "worker")
+        c = container(d)
+        assert c["ports"] == [{"name": "metrics", "containerPort": 9000, "protocol": "TCP"}]
+        assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+        assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+        assert d["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] == 60
+
+
+def test_configuration_is_in_the_configmap_and_secrets_are_not(default: Rendered) -> None:
+    (cm,) = default.kind("ConfigMap")
+    data = cm["data"]
+    for key, value in CONTRACT_CONFIG.items():
+        assert data[key] == value, key
+    assert all(isinstance(v, str) for v in data.values())
+    assert "RENDA_DATABASE_URL" not in data and "RENDA_BROKER_URL" not in data
+    text = yaml.safe_dump(cm)
+    for secret_part in ("db-s3cret", "mq-s3cret", "postgresql", "amqp://"):
+        assert secret_part not in text
+    # Nowhere but in Secrets do the credentials appear, not even in pod specs.
+    for obj in default.objects:
+        if obj["kind"] != "Secret":
+            assert "s3cret" not in yaml.safe_dump(obj), obj["metadata"]["name"]
+    assert "s3cret" not in default.notes
+
+
+def test_chart_managed_secret_holds_both_urls(default: Rendered) -> None:
+    secret = default.get("Secret", f"{RELEASE}-secrets")
+    assert not is_hook(secret)
+    decoded = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
+    assert decoded == {"RENDA_DATABASE_URL": DATABASE_URL, "RENDA_BROKER_URL": BROKER_URL}
+
+
+def test_every_app_container_reads_config_and_secrets(default: Rendered) -> None:
+    for d in default.kind("Deployment"):
+        c = container(d)
+        assert c["envFrom"] == [{"configMapRef": {"name": f"{RELEASE}-config"}}]
+        env = env_of(c)
+        for name in ("RENDA_DATABASE_URL", "RENDA_BROKER_URL"):
+            ref = env[name]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": f"{RELEASE}-secrets", "key": name}
+
+
+def test_api_pods_have_a_prometheus_multiproc_dir_on_an_emptydir(default: Rendered) -> None:
+    for service in SERVICES:
+        d = default.deployment(service, "api")
+        c = container(d)
+        directory = env_of(c)["PROMETHEUS_MULTIPROC_DIR"]["value"]
+        mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+        volumes = {v["name"]: v for v in d["spec"]["template"]["spec"]["volumes"]}
+        assert "emptyDir" in volumes[mounts[directory]]
+        assert "emptyDir" in volumes[mounts["/tmp"]]
+    for service in SERVICES:
+        assert "PROMETHEUS_MULTIPROC_DIR" not in env_of(
+            container(default.deployment(service, "worker"))
+        )
+
+
+def test_pods_are_locked_down(default: Rendered) -> None:
+    pods = [*default.kind("Deployment"), *default.kind("Job")]
+    assert len(pods) == 9
+    for obj in pods:
+        spec = obj["spec"]["template"]["spec"]
+        name = obj["metadata"]["name"]
+        assert spec["securityContext"]["runAsNonRoot"] is True, name
+        assert spec["securityContext"]["runAsUser"] == 10001, name
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert spec["automountServiceAccountToken"] is False, name
+        c = container(obj)
+        sc = c["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True, name
+        assert sc["allowPrivilegeEscalation"] is False, name
+        assert sc["capabilities"] == {"drop": ["ALL"]}, name
+        tmp = [m for m in c["volumeMounts"] if m["mountPath"] == "/tmp"]
+        assert tmp, f"{name}: no writable /tmp"
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        assert "emptyDir" in volumes[tmp[0]["name"]], name
+        for bound in ("requests", "limits"):
+            assert set(c["resources"][bound]) >= {"cpu", "memory"}, f"{name} {bound}"
+
+
+def test_pods_carry_prometheus_annotations(default: Rendered) -> None:
+    for d in default.kind("Deployment"):
+        annotations = d["spec"]["template"]["metadata"]["annotations"]
+        (port,) = container(d)["ports"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/port"] == str(port["containerPort"])
+        assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_pods_roll_when_the_configuration_changes(chart: helm.Chart, default: Rendered) -> None:
+    configmap_text = default.files["renda/templates/configmap.yaml"]
+    secret_text = default.files["renda/templates/secret.yaml"]
+    expected = hashlib.sha256(configmap_text.encode()).hexdigest()
+    for d in default.kind("Deployment"):
+        annotations = d["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["checksum/config"] == expected
+        assert annotations["checksum/secret"] == hashlib.sha256(secret_text.encode()).hexdigest()
+
+    def pod_annotations(values: dict[str, Any]) -> dict[str, str]:
+        return render(chart, values).deployment("workflow", "worker")["spec"]["template"][
+            "metadata"
+        ]["annotations"]
+
+    before = pod_annotations(MINIMAL)
+    assert pod_annotations(merged(MINIMAL, {"config": {"logLevel": "DEBUG"}})) != before
+    rotated = merged(MINIMAL, {"secrets": {"brokerUrl": BROKER_URL.replace("mq-", "new-")}})
+    assert pod_annotations(rotated)["checksum/secret"] != before["checksum/secret"]
+    assert pod_annotations(merged(MINIMAL, {"api": {"replicas": 7}})) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations
+
+
+def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(default: Rendered) -> None:
+    (job,) = default.kind("Job")
+    assert job["metadata"]["name"] == f"{RELEASE}-migrate"
+    annotations = job["metadata"]["annotations"]
+    assert annotations["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert annotations["helm.sh/hook-delete-policy"] == "before-hook-creation"
+    spec = job["spec"]["template"]["spec"]
+    assert spec["restartPolicy"] == "Never"
+    assert job["spec"]["backoffLimit"] >= 0
+    assert job["spec"]["activeDeadlineSeconds"] > 0
+    c = container(job)
+    assert c["args"] == ["migrate", "all"]
+    assert "command" not in c
+    # Hooks run before the release's ServiceAccount exists: the Job must not depend on it.
+    assert spec["serviceAccountName"] == "default"
+
+
+def test_migration_hook_has_its_settings_before_the_release_exists(default: Rendered) -> None:
+    (job,) = default.kind("Job")
+    (cm,) = default.kind("ConfigMap")
+    c = container(job)
+    assert "envFrom" not in c, "the ConfigMap does not exist yet at pre-install"
+    env = env_of(c)
+    for key, value in cm["data"].items():
+        assert env[key]["value"] == value, key
+    ref = env["RENDA_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    hook_secret = default.get("Secret", ref["name"])
+    assert is_hook(hook_secret), "the Job reads a Secret that is not there at pre-install"
+    annotations = hook_secret["metadata"]["annotations"]
+    assert annotations["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
+    assert int(annotations["helm.sh/hook-weight"]) < int(
+        job["metadata"]["annotations"]["helm.sh/hook-weight"]
+    )
+    assert base64.b64decode(hook_secret["data"][ref["key"]]).decode() == DATABASE_URL
+    # Everything else the Job uses exists before it too: nothing but hooks it depends on.
+    hooks = {o["metadata"]["name"] for o in default.objects if is_hook(o)}
+    assert hooks == {f"{RELEASE}-migrate", f"{RELEASE}-migrations", f"{RELEASE}-test-readyz"}
+
+
+def test_migrations_can_be_turned_off(chart: helm.Chart) -> None:
+    rendered = render(chart, merged(MINIMAL, {"migrations": {"enabled": False}}))
+    assert rendered.kind("Job") == []
+    assert [s["metadata"]["name"] for s in rendered.kind("Secret")] == [f"{RELEASE}-secrets"]
+    assert "DISABLED" in rendered.notes
+
+
+# --------------------------------------------------------------------------------------------
+# Networking
+
+
+def test_services_select_their_pods(default: Rendered) -> None:
+    for service in SERVICES:
+        for kind, port_name in (("api", "http"), ("worker", "metrics")):
+            svc = default.get("Service", f"{RELEASE}-{service}-{kind}")
+            pods = default.deployment(service, kind)["spec"]["template"]["metadata"]["labels"]
+            assert selects(svc["spec"]["selector"], pods)
+            (port,) = svc["spec"]["ports"]
+            assert port["name"] == port_name and port["targetPort"] == port_name
+            assert svc["spec"]["type"] == "ClusterIP"
+    assert len(default.kind("Service")) == 8
+
+
+def test_ingress_routes_each_prefix_to_its_api(default: Rendered) -> None:
+    (ingress,) = default.kind("Ingress")
+    (rule,) = ingress["spec"]["rules"]
+    assert "host" not in rule
+    assert "tls" not in ingress["spec"]
+    assert "ingressClassName" not in ingress["spec"]
+    routes = {p["path"]: p for p in rule["http"]["paths"]}
+    assert sorted(routes) == sorted(f"/{s}" for s in SERVICES)
+    for service in SERVICES:
+        path = routes[f"/{service}"]
+        assert path["pathType"] == "Prefix"
+        backend = path["backend"]["service"]
+        svc = default.get("Service", backend["name"])
+        assert svc["metadata"]["name"] == f"{RELEASE}-{service}-api"
+        assert backend["port"]["name"] in {p["name"] for p in svc["spec"]["ports"]}
+    assert "/metrics" not in routes and "/healthz" not in routes
+
+
+def test_ingress_can_be_disabled(chart: helm.Chart) -> None:
+    rendered = render(chart, merged(MINIMAL, {"ingress": {"enabled": False}}))
+    assert rendered.kind("Ingress") == []
+    assert "port-forward" in rendered.notes
+
+
+def test_api_pods_have_disruption_budgets(default: Rendered) -> None:
+    budgets = {p["metadata"]["name"]: p for p in default.kind("PodDisruptionBudget")}
+    assert sorted(budgets) == sorted(f"{RELEASE}-{s}-api" for s in SERVICES)
+    for service in SERVICES:
+        pdb = budgets[f"{RELEASE}-{service}-api"]
+        assert pdb["spec"]["minAvailable"] == 1
+        pods = default.deployment(service, "api")["spec"]["template"]["metadata"]["labels"]
+        assert selects(pdb["spec"]["selector"]["matchLabels"], pods)
+        worker = default.deployment(service, "worker")["spec"]["template"]["metadata"]["labels"]
+        assert not selects(pdb["spec"]["selector"]["matchLabels"], worker)
+
+
+def test_no_optional_extras_by_default(default: Rendered) -> None:
+    assert default.kind("ServiceMonitor") == []
+    assert default.kind("HorizontalPodAutoscaler") == []
+    assert len(default.kind("ServiceAccount")) == 1
+
+
+def test_helm_test_pod_checks_every_api(default: Rendered) -> None:
+    pod = default.get("Pod", f"{RELEASE}-test-readyz")
+    assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    (c,) = pod["spec"]["containers"]
+    urls = c["args"][1:]
+    assert urls == [f"http://{RELEASE}-{s}-api:80/readyz" for s in SERVICES]
+    for url in urls:
+        default.get("Service", url.split("//")[1].split(":")[0])
+
+
+def test_notes_tell_where_the_apis_are(default: Rendered, override: Rendered) -> None:
+    for service in SERVICES:
+        assert f"/{service}/v1/" in default.notes
+        assert f"https://renda.city.example/{service}/v1/" in override.notes
+    assert "WARNING: ingress.tls.enabled is false" in default.notes
+    assert "WARNING" not in override.notes
+    assert "rollout restart" in override.notes
+
+
+def test_notes_warn_about_a_database_url_without_placeholder(chart: helm.Chart) -> None:
+    values = merged(MINIMAL, {"secrets": {"databaseUrl": "postgresql+psycopg://u:p@pg/renda"}})
+    assert "{service}" in render(chart, values).notes
+    assert 'no "{service}" placeholder' in render(chart, values).notes
+
+
+def test_long_release_names_give_valid_names(chart: helm.Chart) -> None:
+    name = "renda-" + "x" * 47  # 53 characters, Helm's maximum
+    helm.validate_release_name(name)
+    rendered = render(chart, MINIMAL, name=name)
+    for obj in rendered.objects:
+        if obj["kind"] in {"Service", "Deployment", "Ingress", "ConfigMap", "Secret", "Job"}:
+            assert DNS_1035_LABEL.match(obj["metadata"]["name"]), obj["metadata"]["name"]
+        for value in obj["metadata"].get("labels", {}).values():
+            assert len(value) <= 63
+    errors, _ = _validate_all(rendered, KUBE_VERSIONS[-1])
+    assert errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# The production-shaped override
+
+
+def test_override_scales_each_component(override: Rendered) -> None:
+    expected = {(s, k): 3 for s in SERVICES for k in ("api", "worker")}
+    expected[("intake", "api")] = 5
+    expected[("notify", "api")] = 1
+    del expected[("scoring", "worker")]  # autoscaled
+    for (service, kind), replicas in expected.items():
+        assert override.deployment(service, kind)["spec"]["replicas"] == replicas, (service, kind)
+    assert "replicas" not in override.deployment("scoring", "worker")["spec"]
+    (hpa,) = override.kind("HorizontalPodAutoscaler")
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": f"{RELEASE}-scoring-worker",
+    }
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 12)
+
+
+def test_override_disruption_budgets_follow_replicas(override: Rendered) -> None:
+    budgets = {p["metadata"]["name"]: p for p in override.kind("PodDisruptionBudget")}
+    # notify's api runs a single replica: a budget would block node drains.
+    assert sorted(budgets) == sorted(f"{RELEASE}-{s}-api" for s in SERVICES if s != "notify")
+    for pdb in budgets.values():
+        assert pdb["spec"]["maxUnavailable"] == 1
+        assert "minAvailable" not in pdb["spec"]
+
+
+def test_override_uses_the_existing_secret_only(override: Rendered) -> None:
+    assert override.kind("Secret") == []
+    workloads = [*override.kind("Deployment"), *override.kind("Job")]
+    assert len(workloads) == 9
+    for obj in workloads:
+        env = env_of(container(obj))
+        assert env["RENDA_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": "renda-credentials",
+            "key": "database-url",
+        }
+        assert env["RENDA_BROKER_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": "renda-credentials",
+            "key": "broker-url",
+        }
+        assert "checksum/secret" not in obj["spec"]["template"]["metadata"].get("annotations", {})
+
+
+def test_override_configuration(override: Rendered) -> None:
+    (cm,) = override.kind("ConfigMap")
+    assert cm["data"]["RENDA_LOG_LEVEL"] == "WARNING"
+    assert cm["data"]["RENDA_MAX_REQUEST_BYTES"] == "4194304"  # not 4.194304e+06
+    assert cm["data"]["WEB_CONCURRENCY"] == "4"
+    assert env_of(container(override.deployment("intake", "api")))["WEB_CONCURRENCY"] == {
+        "name": "WEB_CONCURRENCY",
+        "value": "6",
+    }
+    assert "WEB_CONCURRENCY" not in env_of(container(override.deployment("workflow", "api")))
+    for d in override.kind("Deployment"):
+        assert container(d)["image"] == "registry.city.example/renda/renda:1.2.3"
+
+
+def test_override_ingress_has_tls(override: Rendered) -> None:
+    (ingress,) = override.kind("Ingress")
+    spec = ingress["spec"]
+    assert spec["ingressClassName"] == "nginx"
+    assert spec["tls"] == [{"secretName": "renda-city-tls", "hosts": ["renda.city.example"]}]
+    (rule,) = spec["rules"]
+    assert rule["host"] == "renda.city.example"
+    assert sorted(p["path"] for p in rule["http"]["paths"]) == sorted(f"/{s}" for s in SERVICES)
+
+
+def test_override_service_monitors_scrape_every_component(override: Rendered) -> None:
+    monitors = {m["metadata"]["name"]: m for m in override.kind("ServiceMonitor")}
+    assert sorted(monitors) == [f"{RELEASE}-api", f"{RELEASE}-worker"]
+    for kind in ("api", "worker"):
+        monitor = monitors[f"{RELEASE}-{kind}"]
+        assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+        assert monitor["metadata"]["labels"]["release"] == "prometheus"
+        selector = monitor["spec"]["selector"]["matchLabels"]
+        (endpoint,) = monitor["spec"]["endpoints"]
+        assert endpoint["path"] == "/metrics"
+        selected = [
+            s for s in override.kind("Service") if selects(selector, s["metadata"]["labels"])
+        ]
+        assert sorted(s["metadata"]["name"] for s in selected) == sorted(
+            f"{RELEASE}-{s}-{kind}" for s in SERVICES
+        )
+        for svc in selected:
+            assert endpoint["port"] in {p["name"] for p in svc["spec"]["ports"]}
+
+
+# --------------------------------------------------------------------------------------------
+# Documentation and the image the chart runs
+
+
+def test_readme_documents_every_value() -> None:
+    values = yaml.safe_load((CHART_DIR / "values.yaml").read_text())
+    readme = (CHART_DIR / "README.md").read_text()
+    missing = [key for key in all_leaf_keys(values) if f"| `{key}` |" not in readme]
+    assert missing == []
+
+
+def test_dockerfile_builds_the_image_the_chart_expects(chart: helm.Chart) -> None:
+    commands = dockerfile.parse_file(str(ROOT / "Dockerfile"))
+    by_cmd: dict[str, list[dockerfile.Command]] = {}
+    for command in commands:
+        by_cmd.setdefault(command.cmd, []).append(command)
+    args = {c.value[0].split("=", 1)[0]: c.value[0].split("=", 1)[1] for c in by_cmd["ARG"]}
+    assert args["PYTHON_IMAGE"] == "python:3.11-slim"
+    assert all(f.value[0] == "${PYTHON_IMAGE}" for f in by_cmd["FROM"])
+    runs = " ".join(" ".join(c.value) for c in by_cmd["RUN"])
+    assert "pip install -r requirements.txt" in runs
+    assert "pip install --no-deps ." in runs
+    # The final stage runs as the uid the chart's podSecurityContext declares (non-root).
+    (user,) = by_cmd["USER"]
+    assert user.value[0] == "10001:10001"
+    uid = chart.values["podSecurityContext"]["runAsUser"]
+    assert user.value[0].split(":")[0] == str(uid) != "0"
+    (entrypoint,) = by_cmd["ENTRYPOINT"]
+    assert entrypoint.json and entrypoint.value == ("renda",)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "var", "deploy"} <= set(ignored)
