@@ -1,7 +1,7 @@
 """Prometheus metrics, all prefixed `renda_`; every label has a bounded set of values.
 
 Under gunicorn, PROMETHEUS_MULTIPROC_DIR is set before this module is imported (see
-runtime/gunicorn_conf.py) and /metrics aggregates every worker process.
+renda/gunicorn_conf.py) and /metrics aggregates every worker process.
 """
 
 from __future__ import annotations

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.system import InProcessSystem, start_in_process
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[InProcessSystem]:
+    """The whole system in this process, with its worker running."""
+    running = start_in_process(tmp_path / "var")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def api_only(tmp_path: Path) -> Iterator[InProcessSystem]:
+    """The APIs without a worker: what intake stored stays where it is, for inspection."""
+    running = start_in_process(tmp_path / "var", with_worker=False)
+    yield running
+    running.stop()
