@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
-from runtime.logs import bind_log_context
+from runtime.logs import bind_log_context, reset_log_context
 from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from runtime.problems import DomainProblem, from_http_exception, problem
 
@@ -83,9 +83,9 @@ def _install_plumbing(
     def _start() -> None:
         g.started = time.perf_counter()
         g.correlation_id = request.headers.get("X-Correlation-Id") or str(uuid.uuid4())
-        bind_log_context(correlation_id=g.correlation_id)
         service = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
         g.service = service if service in names else "-"
+        reset_log_context(correlation_id=g.correlation_id, service=g.service)
         if g.service != "-" and not request.path.endswith(PUBLIC_SUFFIXES):
             g.principal = _authenticate(app.extensions["renda"][g.service])
 
@@ -171,7 +171,7 @@ def _authenticate(rt: ServiceRuntime) -> Principal:
         raise DomainProblem(
             401, "Unauthorized", "A valid API key is required (Authorization: Bearer …)."
         )
-    bind_log_context(key_id=principal.key_id, node=principal.node_id)
+    bind_log_context(key_id=principal.key_id, tenant=principal.node_id)
     return principal
 
 

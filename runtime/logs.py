@@ -30,6 +30,11 @@ def log_context(**values: str | None) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+def reset_log_context(**values: str | None) -> None:
+    """Start a fresh context: pooled threads must not carry the last request's fields."""
+    _CONTEXT.set({k: v for k, v in values.items() if v})
+
+
 def bind_log_context(**values: str | None) -> None:
     """Add to the context for the rest of this request or thread."""
     _CONTEXT.set({**_CONTEXT.get(), **{k: v for k, v in values.items() if v}})

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_suggestions_cross_all_four_services(cluster: Cluster) -> None:
+    # Two gunicorn workers per API: /metrics must add up what both of them counted.
+    cluster.extra_env["WEB_CONCURRENCY"] = "2"
     cluster.start_all()
     receipts = []
     for i in range(5):
