@@ -10,19 +10,60 @@ from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("submission.accepted", "submission.rejected"),
-    "workflow": ("suggestion.submitted",),
-    "scoring": ("suggestion.accepted",),
-    "notify": ("suggestion.assigned", "suggestion.returned"),
+    "workflow": ("suggestion.submitted", "suggestion.action_requested"),
+    "scoring": (
+        "suggestion.accepted",
+        "suggestion.marked_key",
+        "suggestion.returned",
+        "suggestion.converted",
+        "suggestion.merged",
+    ),
+    "notify": (
+        "suggestion.assigned",
+        "suggestion.returned",
+        "suggestion.converted",
+        "suggestion.merged",
+        "suggestion.marked_key",
+        "suggestion.adjust_requested",
+        "suggestion.extension_requested",
+        "suggestion.extended",
+        "suggestion.replied",
+        "suggestion.evaluated",
+        "suggestion.awaiting_meeting",
+        "suggestion.closed",
+        "suggestion.done",
+        "assignment.colour_changed",
+        "supervision.opinion_recorded",
+    ),
 }
 """Which events (routing keys) each service consumes."""
 
 PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
-    "suggestion.accepted": "workflow",
-    "suggestion.returned": "workflow",
-    "suggestion.assigned": "workflow",
-    "submission.accepted": "workflow",
-    "submission.rejected": "workflow",
+    "suggestion.action_requested": "intake",
+    **{
+        name: "workflow"
+        for name in (
+            "submission.accepted",
+            "submission.rejected",
+            "suggestion.accepted",
+            "suggestion.returned",
+            "suggestion.converted",
+            "suggestion.merged",
+            "suggestion.marked_key",
+            "suggestion.assigned",
+            "suggestion.adjust_requested",
+            "suggestion.extension_requested",
+            "suggestion.extended",
+            "suggestion.replied",
+            "suggestion.evaluated",
+            "suggestion.awaiting_meeting",
+            "suggestion.closed",
+            "suggestion.done",
+            "assignment.colour_changed",
+            "supervision.opinion_recorded",
+        )
+    },
 }
 """Which service publishes each event (a contract test holds every event to one)."""
 

@@ -32,6 +32,7 @@ class Settings:
     prefetch: int = 20
     var_dir: Path = field(default_factory=lambda: Path("var"))
     key_cache_seconds: float = 30.0
+    tick_seconds: float = 60.0
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -62,6 +63,7 @@ class Settings:
             "prefetch": int(env.get("RENDA_PREFETCH", "20")),
             "var_dir": var_dir,
             "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
+            "tick_seconds": float(env.get("RENDA_TICK_SECONDS", "60")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

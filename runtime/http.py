@@ -23,6 +23,8 @@ from runtime.problems import DomainProblem, from_http_exception, problem
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC_SUFFIXES = ("/openapi.json",)
+PUBLIC_SEGMENT = "/v1/public/"
+"""Disclosure feeds under /<service>/v1/public/ need no key and show nothing personal."""
 
 
 def create_app(runtimes: list[ServiceRuntime], broker_check: Callable[[], None]) -> Flask:
@@ -86,7 +88,8 @@ def _install_plumbing(
         service = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
         g.service = service if service in names else "-"
         reset_log_context(correlation_id=g.correlation_id, service=g.service)
-        if g.service != "-" and not request.path.endswith(PUBLIC_SUFFIXES):
+        public = request.path.endswith(PUBLIC_SUFFIXES) or PUBLIC_SEGMENT in request.path
+        if g.service != "-" and not public:
             g.principal = _authenticate(app.extensions["renda"][g.service])
 
     @app.after_request

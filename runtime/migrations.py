@@ -8,6 +8,8 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, engine_from_config, pool
 
+from runtime.types import UtcDateTime
+
 DIRECTORY_MIGRATIONS = Path(__file__).parent / "directory" / "migrations"
 
 
@@ -20,6 +22,13 @@ def alembic_config(migrations: Path, url: str) -> Config:
 
 def upgrade(migrations: Path, url: str) -> None:
     command.upgrade(alembic_config(migrations, url), "head")
+
+
+def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
+    # Migrations name plain SQL types, so they never import application code.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_env(metadata: MetaData) -> None:
@@ -36,6 +45,7 @@ def run_env(metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

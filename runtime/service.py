@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from runtime.consumer import Handler
 from runtime.messaging_tables import inbox_table, outbox_table
+from runtime.scheduler import Tick
 
 
 def service_base() -> type[DeclarativeBase]:
@@ -33,3 +34,5 @@ class ServiceSpec:
     migrations: Path
     blueprints: Callable[[], list[Blueprint]]
     handlers: dict[str, Handler] = field(default_factory=dict)
+    ticks: dict[str, Tick] = field(default_factory=dict)
+    """Scheduled work, run by the worker every RENDA_TICK_SECONDS under an advisory lock."""

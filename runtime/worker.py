@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -13,6 +14,7 @@ from runtime.config import Settings
 from runtime.consumer import EventProcessor, ServiceConsumer
 from runtime.context import ServiceRuntime
 from runtime.outbox import OutboxRelay
+from runtime.scheduler import run_every, run_tick
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,12 @@ class Worker:
                 f"{rt.name}-relay",
                 lambda relay=relay: relay.run(self.stop_event, self.settings.outbox_poll_seconds),
             )
+            for name, tick in rt.spec.ticks.items():
+                run = partial(run_tick, name, tick, rt.db, rt.outbox, rt.clock, rt.directory)
+                self._spawn(
+                    name,
+                    partial(run_every, self.stop_event, self.settings.tick_seconds, name, run),
+                )
         log.info("worker started for %s", ", ".join(rt.name for rt in self.runtimes))
 
     def _declare_topology(self) -> None:

@@ -4,7 +4,14 @@ from marshmallow import fields, validate
 
 from contracts.events.base import EventData
 from contracts.registry import EventType
-from contracts.vocabulary import CATEGORIES, OCCASIONS
+from contracts.vocabulary import (
+    CATEGORIES,
+    COLOURS,
+    OCCASIONS,
+    RATINGS,
+    REPLY_CLASSES,
+    SUGGESTION_ACTIONS,
+)
 
 
 class SuggestionSubmittedV1(EventData):
@@ -52,6 +59,129 @@ class SuggestionAssignedV1(EventData):
     co_unit_ids = fields.List(fields.String(), load_default=list)
     deadline = fields.Date(required=True, metadata={"description": "last day, Asia/Shanghai"})
     assigned_at = fields.AwareDateTime(required=True)
+    round = fields.Integer(load_default=1, metadata={"description": "2 for a second assignment"})
+    co_input_deadline = fields.Date(load_default=None, allow_none=True)
+    lead_deputy_id = fields.String(load_default=None, allow_none=True)
+    cosigner_ids = fields.List(fields.String(), load_default=list)
+
+
+class Actor(EventData):
+    key_id = fields.String(required=True)
+    role = fields.String(required=True)
+    subject = fields.String(load_default=None, allow_none=True)
+    node_id = fields.String(required=True)
+    node_path = fields.String(required=True)
+
+
+class SuggestionActionRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    suggestion_id = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(SUGGESTION_ACTIONS))
+    actor = fields.Nested(Actor, required=True)
+    args = fields.Dict(keys=fields.String(), load_default=dict)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class SuggestionRef(EventData):
+    """What every later event of a suggestion carries, so consumers need no look-up."""
+
+    suggestion_id = fields.String(required=True)
+    number = fields.String(required=True)
+    tenant = fields.String(required=True)
+    title = fields.String(required=True)
+    lead_deputy_id = fields.String(required=True)
+    cosigner_ids = fields.List(fields.String(), load_default=list)
+    is_key = fields.Boolean(load_default=False)
+
+
+class SuggestionScreenedOutV1(SuggestionRef):
+    reason = fields.String(load_default=None, allow_none=True)
+    into_suggestion_id = fields.String(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionConvertedV1(SuggestionScreenedOutV1):
+    pass
+
+
+class SuggestionMergedV1(SuggestionScreenedOutV1):
+    pass
+
+
+class SuggestionMarkedKeyV1(SuggestionRef):
+    leading_official = fields.String(required=True)
+    supervisor = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionUnitRequestV1(SuggestionRef):
+    unit_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionAdjustRequestedV1(SuggestionUnitRequestV1):
+    pass
+
+
+class SuggestionExtensionRequestedV1(SuggestionUnitRequestV1):
+    pass
+
+
+class SuggestionExtendedV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    deadline = fields.Date(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionRepliedV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    round = fields.Integer(required=True)
+    reply_class = fields.String(required=True, validate=validate.OneOf(REPLY_CLASSES))
+    evaluation_closes = fields.Date(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionEvaluatedV1(SuggestionRef):
+    round = fields.Integer(required=True)
+    deputy_id = fields.String(required=True)
+    attitude = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    result = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionClosedV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    reply_class = fields.String(required=True, validate=validate.OneOf(REPLY_CLASSES))
+    done = fields.Boolean(required=True)
+    follow_up_deadline = fields.Date(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionDoneV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class SuggestionAwaitingMeetingV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    round = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+class AssignmentColourChangedV1(SuggestionRef):
+    unit_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(["lead", "co"]))
+    deadline = fields.Date(required=True)
+    colour = fields.String(required=True, validate=validate.OneOf(COLOURS))
+    previous = fields.String(required=True, validate=validate.OneOf(COLOURS))
+    at = fields.AwareDateTime(required=True)
+
+
+class SupervisionOpinionRecordedV1(SuggestionRef):
+    unit_id = fields.String(required=True)
+    text = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
 
 
 EVENT_TYPES = [
@@ -78,5 +208,89 @@ EVENT_TYPES = [
         1,
         SuggestionAssignedV1,
         "The suggestion was assigned to a lead unit (and co-handling units) with a deadline.",
+    ),
+    EventType(
+        "suggestion.action_requested",
+        1,
+        SuggestionActionRequestedV1,
+        "Someone asked, through intake, to act on a suggestion; workflow decides.",
+    ),
+    EventType(
+        "suggestion.converted",
+        1,
+        SuggestionConvertedV1,
+        "Screening turned the suggestion into an ordinary letter.",
+    ),
+    EventType(
+        "suggestion.merged",
+        1,
+        SuggestionMergedV1,
+        "Screening merged the suggestion into another on the same matter.",
+    ),
+    EventType(
+        "suggestion.marked_key",
+        1,
+        SuggestionMarkedKeyV1,
+        "The committee made it a key suggestion, led by an official, supervised by a member.",
+    ),
+    EventType(
+        "suggestion.adjust_requested",
+        1,
+        SuggestionAdjustRequestedV1,
+        "A unit asked, within the window, to be taken off an assignment.",
+    ),
+    EventType(
+        "suggestion.extension_requested",
+        1,
+        SuggestionExtensionRequestedV1,
+        "The lead unit asked for the one extension of its deadline.",
+    ),
+    EventType(
+        "suggestion.extended",
+        1,
+        SuggestionExtendedV1,
+        "The committee approved the extension; the lead unit has a new deadline.",
+    ),
+    EventType(
+        "suggestion.replied",
+        1,
+        SuggestionRepliedV1,
+        "The lead unit replied; the proposers' evaluation window is open.",
+    ),
+    EventType(
+        "suggestion.evaluated",
+        1,
+        SuggestionEvaluatedV1,
+        "A proposer rated the reply (seen by the unit only once the round is final).",
+    ),
+    EventType(
+        "suggestion.awaiting_meeting",
+        1,
+        SuggestionAwaitingMeetingV1,
+        "A rating below satisfied: a face-to-face meeting and a second assignment follow.",
+    ),
+    EventType(
+        "suggestion.closed",
+        1,
+        SuggestionClosedV1,
+        "The suggestion is closed (办结); a B reply is followed up until done.",
+    ),
+    EventType(
+        "suggestion.done",
+        1,
+        SuggestionDoneV1,
+        "The lead unit reported a B reply's matter actually done (办成).",
+    ),
+    EventType(
+        "assignment.colour_changed",
+        1,
+        AssignmentColourChangedV1,
+        "An open assignment turned white, yellow or red against its deadline.",
+    ),
+    EventType(
+        "supervision.opinion_recorded",
+        1,
+        SupervisionOpinionRecordedV1,
+        "The committee recorded a supervision opinion (督办意见) on an assignment.",
     ),
 ]

@@ -8,15 +8,16 @@ from services.intake.store import Base
 
 
 def _blueprints() -> list:
+    from services.intake.api.actions import blp as actions
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
 
-    return [suggestions, receipts]
+    return [suggestions, actions, receipts]
 
 
 SPEC = ServiceSpec(
     name="intake",
-    title="Filing from county systems: suggestions in, receipts out.",
+    title="The front door: suggestions and every action on them in, receipts out.",
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from contracts import Event
 from runtime.consumer import HandlerContext
-from services.notify.domain.messages import Message, new_assignment, suggestion_returned
+from services.notify.domain import messages as m
+from services.notify.domain.messages import Message
 from services.notify.store import InboxMessage
+
+
+def _path(ctx: HandlerContext, recipient: str, tenant: str) -> str:
+    kind, _, ident = recipient.partition(":")
+    if kind == "unit":
+        person = ctx.directory.unit(ident)
+    elif kind == "deputy":
+        person = ctx.directory.deputy(ident)
+    else:
+        node = ctx.directory.node(ident)
+        return node.path if node else f"/{tenant}/"
+    return person.node_path if person else f"/{tenant}/"
 
 
 def _deliver(ctx: HandlerContext, event: Event, messages: list[Message]) -> None:
     for message in messages:
-        kind, _, person_id = message.recipient.partition(":")
-        person = (
-            ctx.directory.unit(person_id) if kind == "unit" else ctx.directory.deputy(person_id)
-        )
         ctx.session.add(
             InboxMessage(
                 tenant=event.tenant,
-                tenant_path=person.node_path if person else f"/{event.tenant}/",
+                tenant_path=_path(ctx, message.recipient, event.tenant),
                 recipient=message.recipient,
                 kind=message.kind,
                 subject=message.subject,
@@ -28,35 +39,90 @@ def _deliver(ctx: HandlerContext, event: Event, messages: list[Message]) -> None
         )
 
 
-def on_suggestion_assigned(event: Event, ctx: HandlerContext) -> None:
-    data = event.data
-    _deliver(
-        ctx,
-        event,
-        new_assignment(
-            data["number"],
-            data["title"],
-            data["lead_unit_id"],
-            data["co_unit_ids"],
-            data["deadline"],
-        ),
-    )
+def _proposers(data: dict) -> list[str]:
+    return [data["lead_deputy_id"], *data.get("cosigner_ids", [])]
 
 
-def on_suggestion_returned(event: Event, ctx: HandlerContext) -> None:
-    data = event.data
-    _deliver(
-        ctx,
-        event,
-        [
-            suggestion_returned(
-                data["lead_deputy_id"], data["number"], data["title"], data["reason"]
+def _compose(event: Event) -> list[Message]:
+    d = event.data
+    name = event.name
+    if name == "suggestion.assigned":
+        return m.new_assignment(
+            d["number"],
+            d["title"],
+            d["lead_unit_id"],
+            d["co_unit_ids"],
+            d["deadline"],
+            d["round"],
+            _proposers(d) if d["lead_deputy_id"] else [],
+        )
+    if name == "suggestion.returned":
+        return [m.suggestion_returned(d["lead_deputy_id"], d["number"], d["title"], d["reason"])]
+    if name in ("suggestion.converted", "suggestion.merged"):
+        how = name.split(".")[1]
+        return [m.screened_out(d["lead_deputy_id"], d["number"], how, d["reason"])]
+    if name == "suggestion.marked_key":
+        return m.marked_key(_proposers(d), d["number"], d["leading_official"])
+    if name == "suggestion.adjust_requested":
+        return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "adjust", d["reason"])]
+    if name == "suggestion.extension_requested":
+        return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "extension", d["reason"])]
+    if name == "suggestion.extended":
+        return [m.extended(d["lead_unit_id"], d["number"], d["deadline"])]
+    if name == "suggestion.replied":
+        return m.reply_awaiting_evaluation(
+            _proposers(d), d["number"], d["reply_class"], d["evaluation_closes"]
+        )
+    if name == "suggestion.evaluated":
+        if d["attitude"] == d["result"] == "satisfied":
+            return []
+        return [
+            m.dissatisfied_evaluation(
+                d["tenant"], d["number"], d["deputy_id"], d["attitude"], d["result"]
             )
-        ],
+        ]
+    if name == "suggestion.awaiting_meeting":
+        return m.awaiting_meeting(d["tenant"], d["lead_unit_id"], d["number"])
+    if name == "suggestion.closed":
+        return m.closed(_proposers(d), d["number"], d["reply_class"], d["done"])
+    if name == "suggestion.done":
+        return m.done(_proposers(d), d["number"])
+    if name == "assignment.colour_changed":
+        return m.colour_changed(
+            d["tenant"],
+            d["unit_id"],
+            d["number"],
+            d["title"],
+            d["colour"],
+            d["deadline"],
+            d["is_key"],
+        )
+    if name == "supervision.opinion_recorded":
+        return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
+    raise KeyError(name)
+
+
+def on_event(event: Event, ctx: HandlerContext) -> None:
+    _deliver(ctx, event, _compose(event))
+
+
+HANDLERS: dict[str, Callable[[Event, HandlerContext], None]] = {
+    name: on_event
+    for name in (
+        "suggestion.assigned",
+        "suggestion.returned",
+        "suggestion.converted",
+        "suggestion.merged",
+        "suggestion.marked_key",
+        "suggestion.adjust_requested",
+        "suggestion.extension_requested",
+        "suggestion.extended",
+        "suggestion.replied",
+        "suggestion.evaluated",
+        "suggestion.awaiting_meeting",
+        "suggestion.closed",
+        "suggestion.done",
+        "assignment.colour_changed",
+        "supervision.opinion_recorded",
     )
-
-
-HANDLERS = {
-    "suggestion.assigned": on_suggestion_assigned,
-    "suggestion.returned": on_suggestion_returned,
 }

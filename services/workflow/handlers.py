@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,25 +11,18 @@ from sqlalchemy.orm import Session
 
 from contracts import Event
 from runtime.consumer import HandlerContext
-from services.workflow import working_days
+from services.workflow.actions import Actor, accept, perform
 from services.workflow.domain.calendar import local_date
-from services.workflow.domain.deadlines import DeadlinePolicy, handling_deadline
-from services.workflow.domain.routing import Route, route
+from services.workflow.domain.rules import RuleBroken
 from services.workflow.domain.screening import TopicLists, screen
 from services.workflow.domain.suggestion import (
-    FilingRefused,
     Proposer,
     State,
     check_proposers,
     suggestion_number,
 )
-from services.workflow.store import (
-    Assignment,
-    NumberSequence,
-    RoutingRule,
-    Suggestion,
-    TopicListEntry,
-)
+from services.workflow.policy import policy_for
+from services.workflow.store import NumberSequence, Suggestion, TopicListEntry
 
 
 def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
@@ -52,26 +44,21 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
         check_proposers(
             tenant, proposer(data["lead_deputy_id"]), [proposer(d) for d in data["cosigner_ids"]]
         )
-    except FilingRefused as refused:
-        ctx.emit(
-            "submission.rejected",
-            {
-                "submission_id": data["submission_id"],
-                "reason": refused.reason,
-                "field": refused.field,
-            },
-        )
+    except RuleBroken as refused:
+        _reject(ctx, data["submission_id"], refused)
         return
 
     now = ctx.clock.now()
     year = local_date(now).year
-    screening = screen(data["title"], data["body"], _topic_lists(session, tenant))
+    policy = policy_for(session, tenant)
+    screening = screen(data["title"], data["body"], data["category"], _topic_lists(session, tenant))
     suggestion = Suggestion(
         id=str(uuid.uuid4()),
         number=suggestion_number(tenant, year, _next_number(session, tenant, year)),
         submission_id=data["submission_id"],
         tenant=tenant,
         tenant_path=people[data["lead_deputy_id"]].node_path,
+        year=year,
         lead_deputy_id=data["lead_deputy_id"],
         cosigner_ids=list(data["cosigner_ids"]),
         title=data["title"],
@@ -80,35 +67,49 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
         occasion=data["occasion"],
         session_name=data["session_name"],
         urgent=data["urgent"],
-        state=State.ACCEPTED if screening.accepted else State.RETURNED,
-        return_reason=screening.reason,
+        state=State.SUBMITTED,
+        screening_flags=list(screening.flags),
+        fitting_topics=list(screening.fitting_topics),
+        is_key=False,
+        round=0,
+        extended=False,
+        extension_requested=False,
+        evaluated_round=0,
+        second_assignments=0,
+        publish=True,
         submitted_at=data["submitted_at"],
         accepted_at=now,
     )
     session.add(suggestion)
     session.flush()
-    if screening.accepted:
-        ctx.emit("suggestion.accepted", _accepted_event(suggestion))
-        decided = route(suggestion.category, _routing_rules(session, tenant))
-        if decided is not None:
-            _assign(ctx, suggestion, decided)
-    else:
-        ctx.emit(
-            "suggestion.returned",
-            {
-                "suggestion_id": suggestion.id,
-                "number": suggestion.number,
-                "tenant": tenant,
-                "lead_deputy_id": suggestion.lead_deputy_id,
-                "title": suggestion.title,
-                "reason": screening.reason,
-                "returned_at": now,
-            },
+    if policy.auto_accept and not screening.likely_return:
+        accept(ctx, suggestion, policy)
+    _settle(ctx, data["submission_id"], suggestion)
+
+
+def on_action_requested(event: Event, ctx: HandlerContext) -> None:
+    data = event.data
+    actor = Actor(**{k: data["actor"].get(k) for k in Actor.__dataclass_fields__})
+    suggestion = ctx.session.get(Suggestion, data["suggestion_id"], with_for_update=True)
+    if suggestion is None or not suggestion.tenant_path.startswith(actor.node_path):
+        _reject(
+            ctx, data["submission_id"], RuleBroken("no suggestion with that id", "suggestion_id")
         )
+        return
+    try:
+        with ctx.session.begin_nested():
+            perform(ctx, suggestion, actor, data["action"], data["args"])
+    except RuleBroken as broken:
+        _reject(ctx, data["submission_id"], broken)
+        return
+    _settle(ctx, data["submission_id"], suggestion)
+
+
+def _settle(ctx: HandlerContext, submission_id: str, suggestion: Suggestion) -> None:
     ctx.emit(
         "submission.accepted",
         {
-            "submission_id": suggestion.submission_id,
+            "submission_id": submission_id,
             "resource_type": "suggestion",
             "resource_id": suggestion.id,
             "resource_number": suggestion.number,
@@ -116,54 +117,11 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
     )
 
 
-def _assign(ctx: HandlerContext, suggestion: Suggestion, decided: Route) -> None:
-    now = ctx.clock.now()
-    deadline = handling_deadline(
-        local_date(now),
-        urgent=suggestion.urgent,
-        policy=DeadlinePolicy(),
-        is_working_day=working_days.is_working_day,
-    )
-    units = [(decided.lead_unit_id, "lead")] + [(u, "co") for u in decided.co_unit_ids]
-    for unit_id, role in units:
-        ctx.session.add(
-            Assignment(
-                suggestion_id=suggestion.id,
-                unit_id=unit_id,
-                role=role,
-                round=1,
-                assigned_at=now,
-                deadline=deadline,
-            )
-        )
-    suggestion.state = State.ASSIGNED
+def _reject(ctx: HandlerContext, submission_id: str, broken: RuleBroken) -> None:
     ctx.emit(
-        "suggestion.assigned",
-        {
-            "suggestion_id": suggestion.id,
-            "number": suggestion.number,
-            "tenant": suggestion.tenant,
-            "title": suggestion.title,
-            "lead_unit_id": decided.lead_unit_id,
-            "co_unit_ids": list(decided.co_unit_ids),
-            "deadline": deadline,
-            "assigned_at": now,
-        },
+        "submission.rejected",
+        {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
     )
-
-
-def _accepted_event(suggestion: Suggestion) -> dict[str, Any]:
-    return {
-        "suggestion_id": suggestion.id,
-        "number": suggestion.number,
-        "tenant": suggestion.tenant,
-        "lead_deputy_id": suggestion.lead_deputy_id,
-        "cosigner_ids": suggestion.cosigner_ids,
-        "title": suggestion.title,
-        "category": suggestion.category,
-        "urgent": suggestion.urgent,
-        "accepted_at": suggestion.accepted_at,
-    }
 
 
 def _next_number(session: Session, tenant: str, year: int) -> int:
@@ -190,12 +148,11 @@ def _topic_lists(session: Session, tenant: str) -> TopicLists:
     return TopicLists(
         negative=tuple(k for p, k in rows if p == "negative"),
         positive=tuple(k for p, k in rows if p == "positive"),
+        negative_categories=tuple(k for p, k in rows if p == "category"),
     )
 
 
-def _routing_rules(session: Session, tenant: str) -> dict[str, Route]:
-    rules = session.scalars(select(RoutingRule).where(RoutingRule.tenant == tenant))
-    return {r.category: Route(r.lead_unit_id, tuple(r.co_unit_ids)) for r in rules}
-
-
-HANDLERS = {"suggestion.submitted": on_suggestion_submitted}
+HANDLERS = {
+    "suggestion.submitted": on_suggestion_submitted,
+    "suggestion.action_requested": on_action_requested,
+}

@@ -1,4 +1,9 @@
-"""Workflow's own tables."""
+"""Workflow's own tables.
+
+`suggestions` carries denormalised facts (current round, lead unit, deadline, first reply,
+final rating, …) so that the committee's figures are one indexed GROUP BY; the history
+tables (assignments, records, replies, evaluations, meetings, opinions) are append-only.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from runtime.messaging_tables import BigId
 from runtime.service import service_base
 from runtime.types import UtcDateTime
 
@@ -17,7 +23,13 @@ class Suggestion(Base):
     __tablename__ = "suggestions"
     __table_args__ = (
         Index("ix_suggestions_tenant_state", "tenant", "state"),
-        Index("ix_suggestions_tenant_path", "tenant_path"),
+        Index(
+            "ix_suggestions_tenant_path",
+            "tenant_path",
+            postgresql_ops={"tenant_path": "varchar_pattern_ops"},
+        ),
+        Index("ix_suggestions_tenant_year", "tenant", "year"),
+        Index("ix_suggestions_lead_unit_year", "lead_unit_id", "year"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -25,6 +37,7 @@ class Suggestion(Base):
     submission_id: Mapped[str] = mapped_column(String(36), unique=True)
     tenant: Mapped[str] = mapped_column(String(32))
     tenant_path: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
     lead_deputy_id: Mapped[str] = mapped_column(String(32))
     cosigner_ids: Mapped[list[str]] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(200))
@@ -33,23 +46,124 @@ class Suggestion(Base):
     occasion: Mapped[str] = mapped_column(String(16))
     session_name: Mapped[str | None] = mapped_column(String(120))
     urgent: Mapped[bool] = mapped_column(Boolean)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(20))
+    screening_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fitting_topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     return_reason: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    leading_official: Mapped[str | None] = mapped_column(String(120))
+    supervisor: Mapped[str | None] = mapped_column(String(120))
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    lead_unit_id: Mapped[str | None] = mapped_column(String(32))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    colour: Mapped[str | None] = mapped_column(String(8))
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    extension_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    reply_class: Mapped[str | None] = mapped_column(String(1))
+    evaluation_closes: Mapped[date | None] = mapped_column(Date)
+    evaluated_round: Mapped[int] = mapped_column(Integer, default=0)
+    final_result: Mapped[str | None] = mapped_column(String(20))
+    """Worst result rating of the last evaluated round."""
+    second_assignments: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    follow_up_deadline: Mapped[date | None] = mapped_column(Date)
+    publish: Mapped[bool] = mapped_column(Boolean, default=True)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     accepted_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Assignment(Base):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_unit", "unit_id"),)
+    __table_args__ = (
+        Index("ix_assignments_unit", "unit_id"),
+        Index("ix_assignments_open", "status", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
     unit_id: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(8))
     round: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    """active; withdrawn (adjust request or reassignment: not held against the unit); ended."""
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deadline: Mapped[date] = mapped_column(Date)
+    """The lead unit's reply deadline, or a co-handling unit's input deadline."""
+    colour: Mapped[str] = mapped_column(String(8), default="white")
+    adjust_reason: Mapped[str | None] = mapped_column(Text)
+    adjust_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class HandlingRecord(Base):
+    """Contacts with the deputy, commitments, ledger lines and co-handling input."""
+
+    __tablename__ = "handling_records"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str | None] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Reply(Base):
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(String(32))
+    reply_class: Mapped[str] = mapped_column(String(1))
+    text: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    replied_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EvaluationRow(Base):
+    """One proposer's rating of one round's reply. Never changed."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_suggestion_round", "suggestion_id", "round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    deputy_id: Mapped[str] = mapped_column(String(32))
+    attitude: Mapped[str] = mapped_column(String(20))
+    result: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Meeting(Base):
+    """A face-to-face meeting (知情议政会) before a second assignment."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class SupervisionOpinion(Base):
+    __tablename__ = "supervision_opinions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class NumberSequence(Base):
@@ -79,3 +193,12 @@ class TopicListEntry(Base):
     tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
     polarity: Mapped[str] = mapped_column(String(8), primary_key=True)
     keyword: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class TenantPolicy(Base):
+    """A tenant's overrides of the deadline policy (DeadlinePolicy field → value)."""
+
+    __tablename__ = "tenant_policies"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -17,7 +17,7 @@ blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="In-app inbo
 class InboxQuery(Schema):
     recipient = fields.String(
         required=True,
-        validate=validate.Regexp(r"^(unit|deputy):[\w-]{1,32}$"),
+        validate=validate.Regexp(r"^(unit|deputy|committee|directors):[\w-]{1,32}$"),
         metadata={"example": "unit:U450102-EDU"},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
@@ -46,9 +46,17 @@ def get_inbox(query: dict[str, Any]) -> dict[str, Any]:
     who = principal()
     rt = service("notify")
     recipient = query["recipient"]
-    kind, _, person_id = recipient.partition(":")
-    person = rt.directory.unit(person_id) if kind == "unit" else rt.directory.deputy(person_id)
-    if person is None or not who.can_see(person.node_path):
+    kind, _, ident = recipient.partition(":")
+    if kind == "unit":
+        owner = rt.directory.unit(ident)
+        path = owner.node_path if owner else None
+    elif kind == "deputy":
+        owner = rt.directory.deputy(ident)
+        path = owner.node_path if owner else None
+    else:
+        node = rt.directory.node(ident)
+        path = node.path if node and who.role not in ("unit", "deputy") else None
+    if path is None or not who.can_see(path):
         raise not_found("inbox")
     if who.role in ("unit", "deputy") and f"{who.role}:{who.subject}" != recipient:
         raise not_found("inbox")

@@ -7,14 +7,58 @@ class AssignmentOut(Schema):
     unit_id = fields.String()
     role = fields.String(metadata={"description": "lead or co"})
     round = fields.Integer()
+    status = fields.String(metadata={"description": "active, ended or withdrawn"})
     assigned_at = fields.AwareDateTime()
     deadline = fields.Date()
+    colour = fields.String()
+    adjust_reason = fields.String(allow_none=True)
+
+
+class RecordOut(Schema):
+    round = fields.Integer()
+    unit_id = fields.String()
+    kind = fields.String(metadata={"description": "contact, commitment, ledger or co_input"})
+    stage = fields.String(allow_none=True)
+    text = fields.String()
+    at = fields.AwareDateTime()
+
+
+class ReplyOut(Schema):
+    round = fields.Integer()
+    unit_id = fields.String()
+    reply_class = fields.String()
+    text = fields.String()
+    public = fields.Boolean()
+    replied_at = fields.AwareDateTime()
+
+
+class EvaluationOut(Schema):
+    round = fields.Integer()
+    deputy_id = fields.String()
+    attitude = fields.String()
+    result = fields.String()
+    comment = fields.String(allow_none=True)
+    rated_at = fields.AwareDateTime()
+
+
+class MeetingOut(Schema):
+    round = fields.Integer()
+    held_on = fields.Date()
+    note = fields.String()
+
+
+class OpinionOut(Schema):
+    unit_id = fields.String()
+    author = fields.String()
+    text = fields.String()
+    at = fields.AwareDateTime()
 
 
 class SuggestionOut(Schema):
     id = fields.String()
     number = fields.String()
     tenant = fields.String()
+    year = fields.Integer()
     state = fields.String()
     lead_deputy_id = fields.String()
     cosigner_ids = fields.List(fields.String())
@@ -24,16 +68,63 @@ class SuggestionOut(Schema):
     occasion = fields.String()
     session_name = fields.String(allow_none=True)
     urgent = fields.Boolean()
+    screening_flags = fields.List(fields.String())
+    fitting_topics = fields.List(fields.String())
     return_reason = fields.String(allow_none=True)
+    merged_into_id = fields.String(allow_none=True)
+    is_key = fields.Boolean()
+    leading_official = fields.String(allow_none=True)
+    supervisor = fields.String(allow_none=True)
+    round = fields.Integer()
+    lead_unit_id = fields.String(allow_none=True)
+    deadline = fields.Date(allow_none=True)
+    colour = fields.String(allow_none=True)
+    extended = fields.Boolean()
+    reply_class = fields.String(allow_none=True)
+    replied_on_time = fields.Boolean(allow_none=True)
+    evaluation_closes = fields.Date(allow_none=True)
+    final_result = fields.String(allow_none=True)
+    second_assignments = fields.Integer()
+    closed_at = fields.AwareDateTime(allow_none=True)
+    done_at = fields.AwareDateTime(allow_none=True)
+    follow_up_deadline = fields.Date(allow_none=True)
+    publish = fields.Boolean()
     submitted_at = fields.AwareDateTime()
     accepted_at = fields.AwareDateTime()
     assignments = fields.List(fields.Nested(AssignmentOut))
 
 
+class SuggestionDetailOut(SuggestionOut):
+    records = fields.List(fields.Nested(RecordOut))
+    replies = fields.List(fields.Nested(ReplyOut))
+    evaluations = fields.List(
+        fields.Nested(EvaluationOut),
+        metadata={"description": "a unit's key sees a round's ratings only once it is final"},
+    )
+    meetings = fields.List(fields.Nested(MeetingOut))
+    supervision_opinions = fields.List(fields.Nested(OpinionOut))
+
+
 class SuggestionQuery(Schema):
     tenant = fields.String(metadata={"description": "a node id within the key's reach"})
-    state = fields.String(validate=validate.OneOf(["accepted", "returned", "assigned"]))
+    state = fields.String(
+        validate=validate.OneOf(
+            [
+                "submitted",
+                "accepted",
+                "returned",
+                "converted",
+                "merged",
+                "assigned",
+                "replied",
+                "awaiting_meeting",
+                "closed",
+            ]
+        )
+    )
     category = fields.String(validate=validate.OneOf(CATEGORIES))
+    unit_id = fields.String(metadata={"description": "suggestions this unit leads now"})
+    year = fields.Integer()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
@@ -41,3 +132,32 @@ class SuggestionQuery(Schema):
 class SuggestionPage(Schema):
     total = fields.Integer()
     items = fields.List(fields.Nested(SuggestionOut))
+
+
+class PublicQuery(Schema):
+    tenant = fields.String(required=True)
+    year = fields.Integer()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class PublicReplyOut(Schema):
+    reply_class = fields.String()
+    text = fields.String()
+    replied_at = fields.AwareDateTime()
+
+
+class PublicSuggestionOut(Schema):
+    number = fields.String()
+    title = fields.String()
+    category = fields.String()
+    session_name = fields.String(allow_none=True)
+    lead_unit = fields.String(metadata={"description": "the handling unit's name"})
+    closed_at = fields.AwareDateTime()
+    done = fields.Boolean()
+    reply = fields.Nested(PublicReplyOut)
+
+
+class PublicPage(Schema):
+    total = fields.Integer()
+    items = fields.List(fields.Nested(PublicSuggestionOut))

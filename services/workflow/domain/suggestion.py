@@ -1,4 +1,4 @@
-"""The suggestion's life (DOMAIN.md §1): who may file it and what state it is in."""
+"""The suggestion's life (DOMAIN.md §1, 提、办、评): its states and who may move it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,47 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from services.workflow.domain.rules import RuleBroken, require
+
 
 class State(StrEnum):
+    SUBMITTED = "submitted"
+    """Waiting for the committee's screening (a negative-list hit, or no auto-accept)."""
     ACCEPTED = "accepted"
+    """Screened in; waiting to be assigned by hand (no routing rule, or an adjust request)."""
     RETURNED = "returned"
+    CONVERTED = "converted"
+    """Handled as an ordinary letter instead (作为来信处理)."""
+    MERGED = "merged"
+    """Follows the suggestion it was merged into (并案)."""
     ASSIGNED = "assigned"
+    """With the units, in handling."""
+    REPLIED = "replied"
+    """The lead unit replied; the proposers' evaluation is open."""
+    AWAITING_MEETING = "awaiting_meeting"
+    """Rated below satisfied: a face-to-face meeting, then a second assignment."""
+    CLOSED = "closed"
+    """办结. A B reply stays under follow-up until the unit reports it done (办成)."""
+
+
+OPEN_FOR_SCREENING = (State.SUBMITTED, State.ACCEPTED, State.ASSIGNED)
+ENDED = (State.RETURNED, State.CONVERTED, State.MERGED, State.CLOSED)
+
+
+class ReplyClass(StrEnum):
+    A = "A"
+    """Solved or basically solved."""
+    B = "B"
+    """Being solved or in a plan: followed up until done."""
+    C = "C"
+    """Cannot be solved for now; the reason explained."""
+
+
+class ScreeningDecision(StrEnum):
+    ACCEPT = "accept"
+    RETURN = "return"
+    CONVERT = "convert"
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -20,11 +56,8 @@ class Proposer:
     """The congress (tenant node) the deputy sits in; None if no such deputy."""
 
 
-class FilingRefused(ValueError):
-    def __init__(self, reason: str, field: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.field = field
+class FilingRefused(RuleBroken):
+    """A suggestion that cannot be filed as it stands."""
 
 
 def check_proposers(tenant: str, lead: Proposer, cosigners: Iterable[Proposer]) -> None:
@@ -48,3 +81,38 @@ def check_proposers(tenant: str, lead: Proposer, cosigners: Iterable[Proposer]) 
 def suggestion_number(tenant: str, year: int, sequence: int) -> str:
     """The number people use, e.g. 450102-2026-0042: per tenant and year."""
     return f"{tenant}-{year}-{sequence:04d}"
+
+
+def check_screening(
+    state: State, decision: ScreeningDecision, *, survivor_state: State | None, same_tenant: bool
+) -> None:
+    """Screening happens before any reply; a merge needs a live survivor of the same congress."""
+    require(
+        state in OPEN_FOR_SCREENING,
+        f"a suggestion that is {state} can no longer be screened",
+        "decision",
+    )
+    require(
+        not (decision is ScreeningDecision.ACCEPT and state is not State.SUBMITTED),
+        f"the suggestion is already {state}",
+        "decision",
+    )
+    if decision is ScreeningDecision.MERGE:
+        require(
+            survivor_state is not None and same_tenant, "no such suggestion to merge into", "into"
+        )
+        require(
+            survivor_state not in ENDED,
+            f"cannot merge into a suggestion that is {survivor_state}",
+            "into",
+        )
+
+
+def check_state(state: State, allowed: Iterable[State], action: str) -> None:
+    allowed = tuple(allowed)
+    if state not in allowed:
+        raise RuleBroken(
+            f"cannot {action} a suggestion that is {state} "
+            f"(only when {' or '.join(s.value for s in allowed)})",
+            "state",
+        )

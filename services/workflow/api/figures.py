@@ -1,0 +1,161 @@
+"""GET /workflow/v1/figures…: what the committee reports, per tenant, unit and city."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from runtime.http import not_found, principal, service
+from services.workflow.domain.colours import Colour, worst
+from services.workflow.domain.figures import (
+    BEST_UNIT_WEIGHTS,
+    MIN_ASSIGNED_FOR_RANKING,
+    best_units,
+    rates,
+)
+from services.workflow.figures import Scope, breakdown, counts, counts_by_unit, unit_colours
+from services.workflow.store import Suggestion
+
+blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
+
+
+class ScopeQuery(Schema):
+    tenant = fields.String(metadata={"description": "a congress node id; default: the key's reach"})
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    session_name = fields.String()
+
+
+class BestQuery(ScopeQuery):
+    n = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+
+
+class CountsOut(Schema):
+    assigned = fields.Integer()
+    closed = fields.Integer()
+    replied = fields.Integer()
+    replied_on_time = fields.Integer()
+    done = fields.Integer()
+    evaluated = fields.Integer()
+    satisfied = fields.Integer()
+    basically_satisfied = fields.Integer()
+    second_assignments = fields.Integer()
+
+
+class RatesOut(Schema):
+    closure = fields.Float(allow_none=True, metadata={"description": "closed / assigned"})
+    on_time = fields.Float(allow_none=True, metadata={"description": "replied on time / replied"})
+    done = fields.Float(allow_none=True, metadata={"description": "done / assigned"})
+    satisfaction = fields.Float(
+        allow_none=True, metadata={"description": "(satisfied + basically) / evaluated"}
+    )
+    strict_satisfaction = fields.Float(
+        allow_none=True, metadata={"description": "satisfied / evaluated"}
+    )
+
+
+class FiguresOut(Schema):
+    counts = fields.Nested(CountsOut)
+    rates = fields.Nested(RatesOut)
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_colour = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_class = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class UnitFiguresOut(Schema):
+    unit_id = fields.String()
+    counts = fields.Nested(CountsOut)
+    rates = fields.Nested(RatesOut)
+
+
+class UnitListOut(Schema):
+    items = fields.List(fields.Nested(UnitFiguresOut))
+
+
+class BestUnitOut(Schema):
+    unit_id = fields.String()
+    score = fields.Float()
+
+
+class BestUnitsOut(Schema):
+    formula = fields.String()
+    items = fields.List(fields.Nested(BestUnitOut))
+
+
+class UnitColourOut(Schema):
+    unit_id = fields.String()
+    colour = fields.String(metadata={"description": "the worst colour of its open assignments"})
+    open_by_colour = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+def _scope(query: dict[str, Any]) -> Scope:
+    who = principal()
+    if "tenant" in query:
+        node = service("workflow").directory.node(query["tenant"])
+        if node is None or not who.can_see(node.path):
+            raise not_found("tenant")
+    return Scope(who.node_path, query.get("tenant"), query.get("year"), query.get("session_name"))
+
+
+@blp.route("")
+@blp.arguments(ScopeQuery, location="query")
+@blp.response(200, FiguresOut)
+def figures(query: dict[str, Any]) -> dict[str, Any]:
+    """Closure, on-time, done and satisfaction rates, and counts by state, colour and class."""
+    scope = _scope(query)
+    with service("workflow").db.session() as session:
+        c = counts(session, scope)
+        return {
+            "counts": asdict(c),
+            "rates": asdict(rates(c)),
+            "by_state": breakdown(session, scope, Suggestion.state),
+            "by_colour": breakdown(session, scope, Suggestion.colour),
+            "by_class": breakdown(session, scope, Suggestion.reply_class),
+        }
+
+
+@blp.route("/units")
+@blp.arguments(ScopeQuery, location="query")
+@blp.response(200, UnitListOut)
+def unit_figures(query: dict[str, Any]) -> dict[str, Any]:
+    """The same figures for each lead unit."""
+    with service("workflow").db.session() as session:
+        by_unit = counts_by_unit(session, _scope(query))
+    return {
+        "items": [
+            {"unit_id": unit_id, "counts": asdict(c), "rates": asdict(rates(c))}
+            for unit_id, c in sorted(by_unit.items())
+        ]
+    }
+
+
+@blp.route("/best-units")
+@blp.arguments(BestQuery, location="query")
+@blp.response(200, BestUnitsOut)
+def best(query: dict[str, Any]) -> dict[str, Any]:
+    """The year's best handling units (commended each year, seeds/003)."""
+    with service("workflow").db.session() as session:
+        by_unit = counts_by_unit(session, _scope(query))
+    weights = " + ".join(f"{w} × {name}" for name, w in BEST_UNIT_WEIGHTS.items())
+    return {
+        "formula": f"{weights}; units with at least {MIN_ASSIGNED_FOR_RANKING} suggestions",
+        "items": [{"unit_id": u, "score": s} for u, s in best_units(by_unit, query["n"])],
+    }
+
+
+@blp.route("/units/<unit_id>/colour")
+@blp.response(200, UnitColourOut)
+def unit_colour(unit_id: str) -> dict[str, Any]:
+    """A unit's colour: the worst of its open assignments."""
+    unit = service("workflow").directory.unit(unit_id)
+    if unit is None or not principal().can_see(unit.node_path):
+        raise not_found("unit")
+    with service("workflow").db.session() as session:
+        by_colour = unit_colours(session, unit_id)
+    return {
+        "unit_id": unit_id,
+        "colour": worst(Colour(c) for c in by_colour),
+        "open_by_colour": by_colour,
+    }

@@ -1,0 +1,70 @@
+"""Workflow's scheduled work: deadline colours and evaluation windows."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from runtime.scheduler import TickContext
+from services.workflow.actions import settle_evaluation
+from services.workflow.domain.calendar import local_date
+from services.workflow.domain.colours import colour_of
+from services.workflow.domain.suggestion import State
+from services.workflow.payloads import ref
+from services.workflow.policy import policy_for
+from services.workflow.store import Assignment, Suggestion
+
+
+def deadline_colours(ctx: TickContext) -> None:
+    """Colour every open assignment; each change is an event (the unit and the committee
+    are told; a red key suggestion reaches the director's meeting)."""
+    now = ctx.clock.now()
+    today = local_date(now)
+    policies: dict = {}
+    rows = ctx.session.execute(
+        select(Assignment, Suggestion)
+        .join(Suggestion, Suggestion.id == Assignment.suggestion_id)
+        .where(Assignment.status == "active", Suggestion.state == State.ASSIGNED)
+        .order_by(Assignment.id)
+    ).all()
+    for assignment, suggestion in rows:
+        if suggestion.tenant not in policies:
+            policies[suggestion.tenant] = policy_for(ctx.session, suggestion.tenant)
+        colour = colour_of(assignment.deadline, today, policies[suggestion.tenant].warning_days)
+        if colour == assignment.colour:
+            continue
+        previous, assignment.colour = assignment.colour, colour
+        if assignment.role == "lead":
+            suggestion.colour = colour
+        ctx.emit(
+            "assignment.colour_changed",
+            {
+                **ref(suggestion),
+                "unit_id": assignment.unit_id,
+                "role": assignment.role,
+                "deadline": assignment.deadline,
+                "colour": colour,
+                "previous": previous,
+                "at": now,
+            },
+            tenant=suggestion.tenant,
+        )
+
+
+def evaluation_windows(ctx: TickContext) -> None:
+    """A reply whose evaluation window has closed is settled with the ratings it got."""
+    today = local_date(ctx.clock.now())
+    replied = ctx.session.scalars(
+        select(Suggestion).where(
+            Suggestion.state == State.REPLIED, Suggestion.evaluation_closes < today
+        )
+    ).all()
+    for suggestion in replied:
+        settle_evaluation(
+            ctx, suggestion, policy_for(ctx.session, suggestion.tenant), window_closed=True
+        )
+
+
+TICKS = {
+    "workflow.deadline_colours": deadline_colours,
+    "workflow.evaluation_windows": evaluation_windows,
+}
