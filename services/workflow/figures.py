@@ -23,8 +23,9 @@ class Scope:
     def where(self, statement: Select) -> Select:
         s = Suggestion
         if self.tenant:
+            # The API has checked that the tenant is within the caller's reach.
             statement = statement.where(s.tenant == self.tenant)
-        if self.path_prefix != "/":
+        elif self.path_prefix != "/":
             statement = statement.where(s.tenant_path.startswith(self.path_prefix))
         if self.year is not None:
             statement = statement.where(s.year == self.year)

@@ -1,0 +1,96 @@
+"""The committee's figures against a hand count (DOMAIN.md §1: closure, on-time, done,
+satisfaction), per tenant, per unit, city-wide, and the year's best units."""
+
+from __future__ import annotations
+
+from tests.support.cycle import Cycle
+
+LEAD = "D450102-001"
+SYSTEM = "county_system_450102"
+
+
+def _fixture(cycle: Cycle) -> None:
+    """Five assigned suggestions and one returned, each with a known outcome."""
+    s1 = cycle.file(cosigner_ids=[])  # EDU: A, satisfied → closed and done, on time
+    s2 = cycle.file(cosigner_ids=[])  # EDU: B, satisfied → closed, not yet done
+    s3 = cycle.file(cosigner_ids=[])  # EDU: C, dissatisfied → second assignment → A, satisfied
+    s4 = cycle.file(cosigner_ids=[], category="health")  # HEALTH: late B, basically → meeting
+    cycle.file(cosigner_ids=[], category="health")  # HEALTH: still in handling
+    s6 = cycle.file(cosigner_ids=[], body="涉及诉讼")  # flagged, then returned
+    cycle.ok(s6, "screen", {"decision": "return", "reason": "涉诉"}, as_=SYSTEM)
+
+    for sid, reply_class in ((s1, "A"), (s2, "B"), (s3, "C")):
+        cycle.handle_and_reply(sid, "U450102-EDU", reply_class)
+    cycle.rate(s1, LEAD, "satisfied", "satisfied")
+    cycle.rate(s2, LEAD, "satisfied", "satisfied")
+    cycle.rate(s3, LEAD, "dissatisfied", "dissatisfied")
+    cycle.ok(s3, "second_assign", {"meeting_note": "面谈"}, as_=SYSTEM)
+    cycle.handle_and_reply(s3, "U450102-EDU", "A")
+    cycle.rate(s3, LEAD, "satisfied", "satisfied")
+
+    cycle.advance(100)  # past the 2 June deadline
+    cycle.handle_and_reply(s4, "U450102-HEALTH", "B")
+    cycle.rate(s4, LEAD, "satisfied", "basically_satisfied")
+
+
+def _get(cycle: Cycle, path: str, key: str = SYSTEM) -> dict:
+    answer = cycle.system.client.get(path, headers=cycle.system.headers(key))
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def test_figures_match_a_hand_count(cycle: Cycle) -> None:
+    _fixture(cycle)
+    figures = _get(cycle, "/workflow/v1/figures?tenant=450102&year=2026")
+    assert figures["counts"] == {
+        "assigned": 5,
+        "closed": 3,
+        "replied": 4,
+        "replied_on_time": 3,
+        "done": 2,
+        "evaluated": 4,
+        "satisfied": 3,
+        "basically_satisfied": 1,
+        "second_assignments": 1,
+    }
+    assert figures["rates"] == {
+        "closure": 0.6,
+        "on_time": 0.75,
+        "done": 0.4,
+        "satisfaction": 1.0,
+        "strict_satisfaction": 0.75,
+    }
+    assert figures["by_state"] == {"closed": 3, "awaiting_meeting": 1, "assigned": 1, "returned": 1}
+    assert figures["by_class"] == {"A": 2, "B": 2}
+    assert figures["by_colour"] == {"white": 5}
+
+    units = {u["unit_id"]: u for u in _get(cycle, "/workflow/v1/figures/units?year=2026")["items"]}
+    assert units["U450102-EDU"]["rates"] == {
+        "closure": 1.0,
+        "on_time": 1.0,
+        "done": 0.6667,
+        "satisfaction": 1.0,
+        "strict_satisfaction": 1.0,
+    }
+    assert units["U450102-HEALTH"]["counts"]["replied_on_time"] == 0
+    assert units["U450102-HEALTH"]["rates"]["closure"] == 0.0
+
+    best = _get(cycle, "/workflow/v1/figures/best-units?tenant=450102&year=2026")
+    assert best["items"] == [{"unit_id": "U450102-EDU", "score": 0.9333}]
+    assert "at least 3 suggestions" in best["formula"]
+
+    empty = _get(cycle, "/workflow/v1/figures?tenant=450102&year=2025")
+    assert empty["counts"]["assigned"] == 0 and empty["rates"]["closure"] is None
+
+
+def test_figures_are_scoped_to_the_key(cycle: Cycle) -> None:
+    _fixture(cycle)
+    city = _get(cycle, "/workflow/v1/figures", key="city_reader")
+    assert city["counts"]["assigned"] == 5
+    neighbour = cycle.key("system", node="450103")
+    own = _get(cycle, "/workflow/v1/figures", key=neighbour)
+    assert own["counts"]["assigned"] == 0
+    answer = cycle.system.client.get(
+        "/workflow/v1/figures?tenant=450102", headers=cycle.system.headers(neighbour)
+    )
+    assert answer.status_code == 404
