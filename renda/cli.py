@@ -183,13 +183,11 @@ def add_unit(unit_id: str, node_id: str, name: str) -> None:
 @click.option("--co", "co_unit_ids", multiple=True)
 def route(tenant: str, category: str, lead_unit_id: str, co_unit_ids: tuple[str, ...]) -> None:
     """Set a tenant's routing rule: category → lead unit (and co-handling units)."""
-    from runtime.db import Database
     from services.workflow.admin import RuleRefused, set_routing_rule
 
-    settings = _settings()
     try:
         set_routing_rule(
-            Database(settings.database_url_for("workflow")),
+            _workflow_db(),
             _directory(),
             tenant,
             category,
@@ -199,6 +197,55 @@ def route(tenant: str, category: str, lead_unit_id: str, co_unit_ids: tuple[str,
     except RuleRefused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{tenant}: {category} → {lead_unit_id}")
+
+
+@main.command("policy")
+@click.option("--tenant", required=True)
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. regular_months=3")
+def policy(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a tenant's deadline policy (see docs/configuration.md)."""
+    from services.workflow.admin import set_policy
+
+    overrides: dict[str, str] = dict(pair.split("=", 1) for pair in pairs)
+    try:
+        current = set_policy(_workflow_db(), tenant, overrides)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, value in current.items():
+        click.echo(f"{name} = {value}")
+
+
+@main.command("topics")
+@click.option("--tenant", required=True)
+@click.option("--negative", multiple=True, help="a keyword that flags a likely return")
+@click.option("--positive", multiple=True, help="a keyword of a fitting topic")
+def topics(tenant: str, negative: tuple[str, ...], positive: tuple[str, ...]) -> None:
+    """Replace a tenant's positive and negative topic lists (正、负清单)."""
+    from services.workflow.admin import set_topic_list
+
+    db = _workflow_db()
+    set_topic_list(db, tenant, "negative", list(negative))
+    set_topic_list(db, tenant, "positive", list(positive))
+    click.echo(f"{tenant}: {len(negative)} negative, {len(positive)} positive keywords")
+
+
+@main.command("tick")
+@click.argument("service", type=SERVICE)
+def tick(service: str) -> None:
+    """Run a service's scheduled work once now (it also runs in the worker)."""
+    from renda.processes import runtimes_for
+    from runtime.scheduler import run_tick
+
+    (rt,) = runtimes_for([service], _settings())
+    for name, work in rt.spec.ticks.items():
+        ran = run_tick(name, work, rt.db, rt.outbox, rt.clock, rt.directory)
+        click.echo(f"{name}: {'ran' if ran else 'skipped (another replica holds it)'}")
+
+
+def _workflow_db():  # type: ignore[no-untyped-def]
+    from runtime.db import Database
+
+    return Database(_settings().database_url_for("workflow"))
 
 
 @main.group()

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, engine_from_config, pool
+from sqlalchemy.engine import make_url
 
 from runtime.types import UtcDateTime
 
@@ -21,6 +22,9 @@ def alembic_config(migrations: Path, url: str) -> Config:
 
 
 def upgrade(migrations: Path, url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(migrations, url), "head")
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
+from typing import Any
+
 from sqlalchemy import delete
 
 from runtime.db import Database
 from runtime.directory import Directory
-from services.workflow.store import RoutingRule, TopicListEntry
+from services.workflow.domain.deadlines import DeadlinePolicy
+from services.workflow.store import RoutingRule, TenantPolicy, TopicListEntry
 
 
 class RuleRefused(ValueError):
@@ -44,3 +48,21 @@ def set_topic_list(db: Database, tenant: str, polarity: str, keywords: list[str]
         session.add_all(
             TopicListEntry(tenant=tenant, polarity=polarity, keyword=k) for k in keywords
         )
+
+
+def set_policy(db: Database, tenant: str, changes: dict[str, str]) -> dict[str, Any]:
+    """Merge `name=value` changes into the tenant's policy; returns the policy in force."""
+    types = {f.name: f.type for f in fields(DeadlinePolicy)}
+    parsed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in types:
+            raise ValueError(f"no policy setting {name!r}; one of {', '.join(types)}")
+        if types[name] in ("bool", bool):
+            parsed[name] = value.lower() in ("1", "true", "yes", "on")
+        else:
+            parsed[name] = int(value)
+    with db.transaction() as session:
+        row = session.get(TenantPolicy, tenant) or TenantPolicy(tenant=tenant, settings={})
+        row.settings = {**row.settings, **parsed}
+        session.add(row)
+        return asdict(DeadlinePolicy.with_overrides(row.settings))

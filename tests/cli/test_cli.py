@@ -1,0 +1,105 @@
+"""The operator's commands, as an operator types them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import MetaData
+
+from renda.cli import main
+from renda.registry import migrations_dir
+from runtime.config import DIRECTORY, SERVICES, Settings
+from runtime.db import Database
+from runtime.directory.store import Base as DirectoryBase
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {"RENDA_VAR_DIR": str(tmp_path / "var"), "RENDA_BUS_PREFIX": "cli"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code == 0, result.output
+    return values
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fails(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code != 0
+    return result.output
+
+
+def test_tenant_tree_keys_and_people(env: dict[str, str]) -> None:
+    run("node", "create", "450100", "--kind", "city", "--name", "南宁市")
+    out = run(
+        "node", "create", "450102", "--kind", "county", "--name", "兴宁区", "--parent", "450100"
+    )
+    assert "/450100/450102/" in out
+    assert "cannot sit under" in fails(
+        "node", "create", "450102001", "--kind", "station", "--name", "x", "--parent", "450102"
+    )
+    run("people", "add-unit", "U1", "--node", "450102", "--name", "教育局")
+    run("people", "add-deputy", "D1", "--node", "450102", "--name", "王伟", "--level", "county")
+    key = run("key", "create", "--node", "450102", "--role", "unit", "--subject", "U1").strip()
+    assert key.startswith("renda_")
+    assert "no unit" in fails(
+        "key", "create", "--node", "450102", "--role", "unit", "--subject", "U9"
+    )
+    key_id = key.split("_")[1]
+    assert f"revoked {key_id}" in run("key", "revoke", key_id)
+    from runtime.clock import SystemClock
+    from runtime.context import build_directory
+
+    directory = build_directory(Settings.from_env(), SystemClock())
+    assert directory.authenticate(key) is None
+
+
+def test_routing_policy_topics_and_tick(env: dict[str, str]) -> None:
+    run("node", "create", "450100", "--kind", "city", "--name", "南宁市")
+    run("node", "create", "450102", "--kind", "county", "--name", "兴宁区", "--parent", "450100")
+    run("node", "create", "450103", "--kind", "county", "--name", "青秀区", "--parent", "450100")
+    run("people", "add-unit", "U1", "--node", "450102", "--name", "教育局")
+    run("people", "add-unit", "U2", "--node", "450103", "--name", "教育局")
+    assert "education → U1" in run(
+        "route", "--tenant", "450102", "--category", "education", "--lead", "U1"
+    )
+    assert "not a handling unit of 450102" in fails(
+        "route", "--tenant", "450102", "--category", "health", "--lead", "U2"
+    )
+    out = run(
+        "policy", "--tenant", "450102", "--set", "urgent_working_days=10", "--set", "auto_accept=no"
+    )
+    assert "urgent_working_days = 10" in out and "auto_accept = False" in out
+    assert "regular_months = 3" in out
+    assert "no policy setting" in fails("policy", "--tenant", "450102", "--set", "months=2")
+    assert "1 negative" in run("topics", "--tenant", "450102", "--negative", "诉讼")
+    out = run("tick", "workflow")
+    assert "workflow.deadline_colours: ran" in out
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    """A model change without its migration fails here, before it fails a deployment."""
+    from renda.registry import spec
+    from runtime.migrations import upgrade
+
+    for database in (DIRECTORY, *SERVICES):
+        url = f"sqlite:///{tmp_path}/{database}.db"
+        upgrade(migrations_dir(database), url)
+        metadata: MetaData = (
+            DirectoryBase.metadata if database == DIRECTORY else spec(database).metadata
+        )
+        db = Database(url)
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        db.dispose()
+        assert diff == [], f"{database}: models and migrations differ: {diff}"
