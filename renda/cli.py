@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from contracts.vocabulary import CATEGORIES
 from runtime.config import DIRECTORY, SERVICES, Settings
 
 SERVICE = click.Choice(SERVICES)
@@ -178,7 +179,7 @@ def add_unit(unit_id: str, node_id: str, name: str) -> None:
 
 @main.command("route")
 @click.option("--tenant", required=True)
-@click.option("--category", required=True)
+@click.option("--category", required=True, type=click.Choice(CATEGORIES))
 @click.option("--lead", "lead_unit_id", required=True)
 @click.option("--co", "co_unit_ids", multiple=True)
 def route(tenant: str, category: str, lead_unit_id: str, co_unit_ids: tuple[str, ...]) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Flask
 
 from renda.registry import all_specs, migrations_dir, spec
@@ -12,7 +10,6 @@ from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
 from runtime.http import create_app
 from runtime.migrations import upgrade
-from runtime.worker import broker_check
 
 
 def migrate(settings: Settings, databases: list[str] | None = None) -> None:
@@ -29,8 +26,7 @@ def runtimes_for(
 
 
 def api_app(runtimes: list[ServiceRuntime]) -> Flask:
-    settings = runtimes[0].settings
-    return create_app(runtimes, partial(broker_check, settings))
+    return create_app(runtimes)
 
 
 def wsgi(service_name: str) -> Flask:
@@ -39,4 +35,15 @@ def wsgi(service_name: str) -> Flask:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings)
     return api_app(runtimes_for([service_name], settings))
+
+
+def require_broker(settings: Settings) -> None:
+    """A service on its own shares events through RabbitMQ; the in-process bus would
+    silently keep them to itself."""
+    if settings.in_process_bus:
+        raise SystemExit(
+            "RENDA_BROKER_URL is not set: separate service processes need RabbitMQ "
+            "(amqp://…); `renda run` is the one-process mode"
+        )

@@ -8,7 +8,7 @@ import threading
 
 from werkzeug.serving import make_server
 
-from renda.demo import ensure_seeded
+from renda.demo import ensure_seeded, keys_file
 from renda.processes import api_app, migrate, runtimes_for
 from runtime.config import SERVICES, Settings
 from runtime.logs import configure_logging
@@ -35,7 +35,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    _print_banner(host, settings.port, keys)
+    _print_banner(host, settings.port, keys, settings)
     try:
         server.serve_forever()
     finally:
@@ -45,7 +45,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
         print("renda stopped; data kept in", settings.var_dir.resolve(), flush=True)
 
 
-def _print_banner(host: str, port: int, keys: dict[str, str]) -> None:
+def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings) -> None:
     base = f"http://{host}:{port}"
     lines = [
         "renda is running (standalone: one process, in-process bus, SQLite).",
@@ -53,7 +53,7 @@ def _print_banner(host: str, port: int, keys: dict[str, str]) -> None:
         f"  metrics        {base}/metrics   health {base}/healthz   ready {base}/readyz",
     ]
     if keys:
-        lines.append("Demo API keys (also in var/demo-keys.json):")
+        lines.append(f"Demo API keys (also in {keys_file(settings)}):")
         lines.extend(f"  {name}: {key}" for name, key in keys.items())
         lines.append(
             "Try: curl -H 'Authorization: Bearer "

@@ -7,7 +7,7 @@ import signal
 import threading
 from functools import partial
 
-from renda.processes import runtimes_for
+from renda.processes import require_broker, runtimes_for
 from runtime.config import Settings
 from runtime.http import create_ops_app
 from runtime.logs import bind_log_context, configure_logging
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 def run(service_name: str, settings: Settings) -> None:
     configure_logging(settings.log_level)
+    require_broker(settings)
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
     server = serve_in_thread(

@@ -33,6 +33,7 @@ class Settings:
     var_dir: Path = field(default_factory=lambda: Path("var"))
     key_cache_seconds: float = 30.0
     tick_seconds: float = 60.0
+    message_retention_days: float = 14.0
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -64,6 +65,7 @@ class Settings:
             "var_dir": var_dir,
             "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
             "tick_seconds": float(env.get("RENDA_TICK_SECONDS", "60")),
+            "message_retention_days": float(env.get("RENDA_MESSAGE_RETENTION_DAYS", "14")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -32,7 +32,11 @@ def replay(settings: Settings, service: str, limit: int | None = None) -> int:
     try:
         with connect(settings) as connection:
             queue = topology.dead_letter_queue(service)(connection.default_channel)
-            while limit is None or moved < limit:
+            # Only what is there now: a message that fails again comes back to the queue
+            # while the replay runs, and must not be replayed round and round.
+            _, waiting, _ = queue.queue_declare(passive=True)
+            limit = waiting if limit is None else min(limit, waiting)
+            while moved < limit:
                 message = queue.get(no_ack=False, accept=None)
                 if message is None:
                     break

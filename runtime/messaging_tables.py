@@ -32,6 +32,7 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("created_at", UtcDateTime(), nullable=False),
         Column("published_at", UtcDateTime()),
     )
+    Index("ix_outbox_published_at", table.c.published_at)
     Index(
         "ix_outbox_pending",
         table.c.id,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import MetaData, func, insert, select, update
+from sqlalchemy import MetaData, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from contracts import REGISTRY, Event, body_of, headers_for
@@ -22,6 +22,9 @@ from runtime.clock import Clock
 from runtime.db import Database
 from runtime.failpoints import failpoint
 from runtime.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+
+if TYPE_CHECKING:
+    from runtime.scheduler import TickContext
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +141,29 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 sent = self.relay_once()
-                self.measure_backlog(datetime.now(UTC))
                 delay = poll_seconds
-                if sent:
-                    continue
             except Exception:
-                log.exception(
-                    "outbox relay failed; retrying", extra={"service": self.outbox.service}
-                )
+                log.exception("outbox relay failed; retrying")
                 self.publisher.reset()
+                sent = 0
                 delay = min(max(delay * 2, 0.5), 10.0)
-            stop.wait(delay)
+            # Measured after failures too: a growing backlog is how an outage shows.
+            try:
+                self.measure_backlog(datetime.now(UTC))
+            except Exception:
+                log.warning("cannot measure the outbox backlog", exc_info=True)
+            if not sent:
+                stop.wait(delay)
+
+
+def prune_messages(ctx: TickContext, *, retention_days: float) -> None:
+    """Forget published outbox rows and inbox entries older than the retention.
+
+    The inbox must outlive any redelivery, which comes within minutes; the default of
+    14 days leaves a wide margin, and handlers also refuse duplicates by natural keys.
+    """
+    outbox = ctx.outbox.table
+    inbox = outbox.metadata.tables["inbox"]
+    cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+    ctx.session.execute(delete(outbox).where(outbox.c.published_at < cutoff))
+    ctx.session.execute(delete(inbox).where(inbox.c.processed_at < cutoff))

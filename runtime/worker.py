@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from functools import partial
 
 from flask import Flask
@@ -13,10 +14,14 @@ from runtime.bus import Publisher, Topology, connect
 from runtime.config import Settings
 from runtime.consumer import EventProcessor, ServiceConsumer
 from runtime.context import ServiceRuntime
-from runtime.outbox import OutboxRelay
+from runtime.logs import reset_log_context
+from runtime.outbox import OutboxRelay, prune_messages
 from runtime.scheduler import run_every, run_tick
 
 log = logging.getLogger(__name__)
+
+PRUNE_SECONDS = 3600.0
+"""Old outbox and inbox rows are forgotten hourly."""
 
 
 def broker_check(settings: Settings) -> None:
@@ -44,19 +49,24 @@ class Worker:
             )
             consumer = ServiceConsumer(processor, self.settings, connect(self.settings))
             self.consumers.append(consumer)
-            self._spawn(f"{rt.name}-consumer", consumer.run)
+            self._spawn(f"{rt.name}-consumer", consumer.run, rt.name)
             publisher = Publisher(self.settings)
             self.publishers.append(publisher)
             relay = OutboxRelay(rt.outbox, rt.db, publisher)
             self._spawn(
                 f"{rt.name}-relay",
-                lambda relay=relay: relay.run(self.stop_event, self.settings.outbox_poll_seconds),
+                partial(relay.run, self.stop_event, self.settings.outbox_poll_seconds),
+                rt.name,
             )
-            for name, tick in rt.spec.ticks.items():
+            prune = partial(prune_messages, retention_days=self.settings.message_retention_days)
+            housekeeping = {f"{rt.name}.prune_messages": (prune, PRUNE_SECONDS)}
+            ticks = {n: (t, self.settings.tick_seconds) for n, t in rt.spec.ticks.items()}
+            for name, (tick, interval) in {**ticks, **housekeeping}.items():
                 run = partial(run_tick, name, tick, rt.db, rt.outbox, rt.clock, rt.directory)
                 self._spawn(
                     name,
-                    partial(run_every, self.stop_event, self.settings.tick_seconds, name, run),
+                    partial(run_every, self.stop_event, interval, name, run),
+                    rt.name,
                 )
         log.info("worker started for %s", ", ".join(rt.name for rt in self.runtimes))
 
@@ -66,8 +76,13 @@ class Worker:
             connection.ensure_connection(max_retries=None, interval_start=1, interval_max=10)
             topology.declare(connection, [rt.name for rt in self.runtimes])
 
-    def _spawn(self, name: str, target) -> None:  # type: ignore[no-untyped-def]
-        thread = threading.Thread(target=target, name=name, daemon=True)
+    def _spawn(self, name: str, target: Callable[[], object], service: str) -> None:
+        def run() -> None:
+            # Threads start with an empty context: each says which service it works for.
+            reset_log_context(service=service)
+            target()
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
         thread.start()
         self.threads.append(thread)
 

@@ -28,6 +28,29 @@ class SuggestionSubmittedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class AttachmentRef(EventData):
+    """A file kept by the county system; renda keeps only the reference."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    uri = fields.Url(required=True, schemes={"https", "http"})
+    media_type = fields.String(load_default=None, allow_none=True)
+    size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    sha256 = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$")
+    )
+
+
+class SuggestionSubmittedV2(SuggestionSubmittedV1):
+    """v2 adds attachments by reference and the constituent's opinion it came from."""
+
+    attachments = fields.List(fields.Nested(AttachmentRef), load_default=list)
+    source_opinion_id = fields.String(load_default=None, allow_none=True)
+
+
+def submitted_v1_to_v2(data: dict) -> dict:
+    return {**data, "attachments": [], "source_opinion_id": None}
+
+
 class SuggestionAcceptedV1(EventData):
     suggestion_id = fields.String(required=True)
     number = fields.String(required=True, metadata={"example": "450102-2026-0042"})
@@ -190,6 +213,13 @@ EVENT_TYPES = [
         1,
         SuggestionSubmittedV1,
         "A county system filed a deputy's suggestion through intake.",
+        upcast=submitted_v1_to_v2,
+    ),
+    EventType(
+        "suggestion.submitted",
+        2,
+        SuggestionSubmittedV2,
+        "A county system filed a deputy's suggestion (with attachments by reference).",
     ),
     EventType(
         "suggestion.accepted",

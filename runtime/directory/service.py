@@ -7,6 +7,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, no
 from runtime.directory.store import ApiKey, Deputy, Node, Unit
 
 KEY_PREFIX = "renda"
+KEY_CACHE_ENTRIES = 10_000
+"""Keys remembered at most; presented ids that do not exist take places too."""
 DEPUTY_LEVELS = ("national", "provincial", "city", "county", "township")
 
 
@@ -44,7 +47,7 @@ class Directory:
         self.db = db
         self.cache_seconds = cache_seconds
         self.clock = clock or SystemClock()
-        self._keys: dict[str, tuple[float, Principal | None, str]] = {}
+        self._keys: OrderedDict[str, tuple[float, Principal | None, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- writes (operator CLI and seed) ------------------------------------------------
@@ -120,6 +123,8 @@ class Directory:
         with self.db.transaction() as session:
             if session.get(Node, node_id) is None:
                 raise DirectoryError(f"no node {node_id}")
+            if session.get(Deputy, deputy_id) is not None:
+                raise DirectoryError(f"deputy {deputy_id} exists")
             session.add(
                 Deputy(
                     id=deputy_id,
@@ -135,6 +140,8 @@ class Directory:
         with self.db.transaction() as session:
             if session.get(Node, node_id) is None:
                 raise DirectoryError(f"no node {node_id}")
+            if session.get(Unit, unit_id) is not None:
+                raise DirectoryError(f"unit {unit_id} exists")
             session.add(Unit(id=unit_id, node_id=node_id, name=name, created_at=self.clock.now()))
 
     # -- reads ---------------------------------------------------------------------------
@@ -151,6 +158,9 @@ class Directory:
             cached = (now, *self._load_key(key_id))
             with self._lock:
                 self._keys[key_id] = cached
+                self._keys.move_to_end(key_id)
+                while len(self._keys) > KEY_CACHE_ENTRIES:
+                    self._keys.popitem(last=False)
         _, principal, secret_hash = cached
         if principal is None or not hmac.compare_digest(secret_hash, _hash(secret)):
             return None

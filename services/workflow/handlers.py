@@ -67,6 +67,8 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
         occasion=data["occasion"],
         session_name=data["session_name"],
         urgent=data["urgent"],
+        attachments=[dict(a) for a in data["attachments"]],
+        source_opinion_id=data["source_opinion_id"],
         state=State.SUBMITTED,
         screening_flags=list(screening.flags),
         fitting_topics=list(screening.fitting_topics),

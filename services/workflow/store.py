@@ -46,6 +46,8 @@ class Suggestion(Base):
     occasion: Mapped[str] = mapped_column(String(16))
     session_name: Mapped[str | None] = mapped_column(String(120))
     urgent: Mapped[bool] = mapped_column(Boolean)
+    attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    source_opinion_id: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20))
     screening_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     fitting_topics: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -330,3 +330,27 @@ def test_published_feed_shows_closed_replies_without_personal_data(cycle: Cycle)
     assert item["lead_unit"] == "兴宁区教育局"
     assert item["reply"]["text"] == "已办理。"
     assert LEAD not in str(feed) and "D450102" not in str(feed)
+
+
+def test_an_idempotency_key_reused_on_another_suggestion_is_refused(cycle: Cycle) -> None:
+    first, second = cycle.file(), cycle.file()
+    body = {"text": "请加快办理"}
+    headers = cycle.system.headers(SYSTEM, **{"Idempotency-Key": "same-key"})
+    one = cycle.system.client.post(
+        f"/intake/v1/suggestions/{first}/supervise", json=body, headers=headers
+    )
+    assert one.status_code == 202
+    again = cycle.system.client.post(
+        f"/intake/v1/suggestions/{first}/supervise", json=body, headers=headers
+    )
+    assert again.get_json()["id"] == one.get_json()["id"]
+    other = cycle.system.client.post(
+        f"/intake/v1/suggestions/{second}/supervise", json=body, headers=headers
+    )
+    assert other.status_code == 422
+    assert other.get_json()["errors"] == [
+        {
+            "field": "Idempotency-Key",
+            "reason": "This Idempotency-Key was used for a different request; use a new key.",
+        }
+    ]

@@ -103,3 +103,9 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
         db.dispose()
         assert diff == [], f"{database}: models and migrations differ: {diff}"
+
+
+def test_a_separate_service_process_refuses_the_in_process_bus(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["worker", "intake"])
+    assert result.exit_code != 0
+    assert "RENDA_BROKER_URL is not set" in str(result.exception) + result.output

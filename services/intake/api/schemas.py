@@ -3,6 +3,17 @@ from marshmallow import RAISE, Schema, fields, validate
 from contracts.vocabulary import CATEGORIES, OCCASIONS
 
 
+class AttachmentIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    uri = fields.Url(required=True, schemes={"https", "http"})
+    media_type = fields.String(validate=validate.Length(max=100))
+    size = fields.Integer(validate=validate.Range(min=0))
+    sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
 class SuggestionIn(Schema):
     class Meta:
         unknown = RAISE
@@ -29,6 +40,18 @@ class SuggestionIn(Schema):
     )
     urgent = fields.Boolean(
         load_default=False, metadata={"description": "small/micro/urgent (小微急) quick route"}
+    )
+    attachments = fields.List(
+        fields.Nested(AttachmentIn),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "files kept by the county system, by reference"},
+    )
+    source_opinion_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "the constituent's opinion the deputy adopted, if any"},
     )
 
 

@@ -54,7 +54,10 @@ def submit(
     """Store the submission and its event in one transaction; replay a repeated key."""
     rt = service("intake")
     who = principal()
-    fingerprint = request_fingerprint(request.get_json(silent=True))
+    # The key covers the whole request: the same key on another path is a reuse too.
+    fingerprint = request_fingerprint(
+        {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
+    )
     existing = _existing(who.node_id, idempotency_key)
     if existing is not None:
         return _replay(existing, fingerprint)
@@ -108,7 +111,7 @@ def _replay(existing: Submission, fingerprint: str) -> tuple[dict[str, Any], int
         raise DomainProblem(
             422,
             "Idempotency-Key reused",
-            "This Idempotency-Key was used with a different body; use a new key.",
+            "This Idempotency-Key was used for a different request; use a new key.",
             field="Idempotency-Key",
         )
     body = receipt_view(existing)

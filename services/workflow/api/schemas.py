@@ -54,6 +54,14 @@ class OpinionOut(Schema):
     at = fields.AwareDateTime()
 
 
+class AttachmentOut(Schema):
+    name = fields.String()
+    uri = fields.String()
+    media_type = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(allow_none=True)
+
+
 class SuggestionOut(Schema):
     id = fields.String()
     number = fields.String()
@@ -68,6 +76,8 @@ class SuggestionOut(Schema):
     occasion = fields.String()
     session_name = fields.String(allow_none=True)
     urgent = fields.Boolean()
+    attachments = fields.List(fields.Nested(AttachmentOut))
+    source_opinion_id = fields.String(allow_none=True)
     screening_flags = fields.List(fields.String())
     fitting_topics = fields.List(fields.String())
     return_reason = fields.String(allow_none=True)

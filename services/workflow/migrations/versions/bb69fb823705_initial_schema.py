@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ee1359ec0da0
+Revision ID: bb69fb823705
 Revises:
-Create Date: 2026-11-22 02:35:19.065446
+Create Date: 2026-11-22 02:42:05.574056
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "ee1359ec0da0"
+revision: str = "bb69fb823705"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -59,6 +59,7 @@ def upgrade() -> None:
             postgresql_where=sa.text("published_at IS NULL"),
             sqlite_where=sa.text("published_at IS NULL"),
         )
+        batch_op.create_index("ix_outbox_published_at", ["published_at"], unique=False)
 
     op.create_table(
         "routing_rules",
@@ -84,6 +85,8 @@ def upgrade() -> None:
         sa.Column("occasion", sa.String(length=16), nullable=False),
         sa.Column("session_name", sa.String(length=120), nullable=True),
         sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("attachments", sa.JSON(), nullable=False),
+        sa.Column("source_opinion_id", sa.String(length=64), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("screening_flags", sa.JSON(), nullable=False),
         sa.Column("fitting_topics", sa.JSON(), nullable=False),
@@ -317,6 +320,7 @@ def downgrade() -> None:
     op.drop_table("suggestions")
     op.drop_table("routing_rules")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_published_at")
         batch_op.drop_index(
             "ix_outbox_pending",
             postgresql_where=sa.text("published_at IS NULL"),
