@@ -33,8 +33,9 @@ lint: $(STAMP)
 up: $(STAMP)
 	$(BIN)/honcho start -f Procfile
 
+## Migrations with the settings of .env (the CLI itself reads only the environment).
 migrate: $(STAMP)
-	$(BIN)/renda migrate all
+	$(BIN)/honcho run $(BIN)/renda migrate all
 
 asyncapi: $(STAMP)
 	$(BIN)/renda asyncapi
