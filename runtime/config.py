@@ -68,4 +68,6 @@ class Settings:
             "message_retention_days": float(env.get("RENDA_MESSAGE_RETENTION_DAYS", "14")),
         }
         values.update(overrides)
+        if not values["retry_delays"]:
+            raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")
         return cls(**values)  # type: ignore[arg-type]

@@ -22,9 +22,6 @@ from runtime.problems import DomainProblem, from_http_exception, problem
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
-PUBLIC_SUFFIXES = ("/openapi.json",)
-PUBLIC_SEGMENT = "/v1/public/"
-"""Disclosure feeds under /<service>/v1/public/ need no key and show nothing personal."""
 
 
 def create_app(runtimes: list[ServiceRuntime]) -> Flask:
@@ -90,7 +87,10 @@ def _install_plumbing(
         service = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
         g.service = service if service in names else "-"
         reset_log_context(correlation_id=g.correlation_id, service=g.service)
-        public = request.path.endswith(PUBLIC_SUFFIXES) or PUBLIC_SEGMENT in request.path
+        # The OpenAPI document and the disclosure feeds (nothing personal) need no key.
+        public = request.path == f"/{g.service}/v1/openapi.json" or request.path.startswith(
+            f"/{g.service}/v1/public/"
+        )
         if g.service != "-" and not public:
             g.principal = _authenticate(app.extensions["renda"][g.service])
 

@@ -43,6 +43,10 @@ def field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _is_message_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
@@ -58,6 +62,17 @@ class DomainProblem(HTTPException):
 
 
 def from_http_exception(exc: HTTPException) -> Response:
+    response = _problem_for(exc)
+    # Keep what the exception says about the protocol (Allow on 405, Retry-After, …).
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="renda"'
+    return response
+
+
+def _problem_for(exc: HTTPException) -> Response:
     status = exc.code or 500
     if isinstance(exc, DomainProblem):
         errors = [{"field": exc.field, "reason": exc.description or ""}] if exc.field else None
@@ -72,6 +87,11 @@ def from_http_exception(exc: HTTPException) -> Response:
                 flat.update(by_field)
             else:
                 flat[location] = by_field
+        # Errors about the body as a whole (not JSON, not an object) name the body.
+        for whole in ("json", "_schema"):
+            if whole in flat:
+                flat.setdefault("body", [])
+                flat["body"] = [*_as_list(flat["body"]), *_as_list(flat.pop(whole))]
         return problem(
             status,
             "Invalid request",

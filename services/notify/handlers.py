@@ -55,6 +55,7 @@ def _compose(event: Event) -> list[Message]:
             d["deadline"],
             d["round"],
             _proposers(d) if d["lead_deputy_id"] else [],
+            d["co_input_deadline"],
         )
     if name == "suggestion.returned":
         return [m.suggestion_returned(d["lead_deputy_id"], d["number"], d["title"], d["reason"])]

@@ -91,7 +91,7 @@ class ReplyIn(ActionIn):
         metadata={"description": "A solved; B being solved or planned; C not now, with reasons"},
     )
     text = Text
-    public = fields.Boolean(load_default=True)
+    public = fields.Boolean(load_default=True, truthy={True}, falsy={False})
     unit_id = UnitId
 
 
@@ -123,7 +123,7 @@ class SuperviseIn(ActionIn):
 
 
 class PublicationIn(ActionIn):
-    publish = fields.Boolean(required=True)
+    publish = fields.Boolean(required=True, truthy={True}, falsy={False})
 
 
 ACTION_SCHEMAS: dict[str, tuple[type[ActionIn], tuple[str, ...], str]] = {

@@ -51,14 +51,17 @@ def _view(
 
     act.__name__ = f"suggestion_{action}"
     act.__doc__ = f"{summary}\n\nAnswers 202 with a receipt; workflow settles it."
-    return requires_role(*roles)(act)
+    return act
 
 
 for _action, (_schema, _roles, _summary) in ACTION_SCHEMAS.items():
+    # The role is checked before the body: a caller who may not act learns nothing more.
     blp.route(f"/<suggestion_id>/{_action.replace('_', '-')}", methods=["POST"])(
-        blp.arguments(IdempotencyHeader, location="headers")(
-            blp.arguments(_schema)(
-                blp.response(202, ReceiptOut)(_view(_action, _schema, _roles, _summary))
+        requires_role(*_roles)(
+            blp.arguments(IdempotencyHeader, location="headers")(
+                blp.arguments(_schema)(
+                    blp.response(202, ReceiptOut)(_view(_action, _schema, _roles, _summary))
+                )
             )
         )
     )

@@ -39,7 +39,10 @@ class SuggestionIn(Schema):
         metadata={"example": "第十七届人民代表大会第三次会议"},
     )
     urgent = fields.Boolean(
-        load_default=False, metadata={"description": "small/micro/urgent (小微急) quick route"}
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "small/micro/urgent (小微急) quick route"},
     )
     attachments = fields.List(
         fields.Nested(AttachmentIn),

@@ -49,6 +49,7 @@ def new_assignment(
     deadline: date,
     round_: int = 1,
     proposers: Iterable[str] = (),
+    co_input_deadline: date | None = None,
 ) -> list[Message]:
     """The units learn of a new assignment and its deadline; on a second assignment the
     proposers are told too."""
@@ -64,8 +65,9 @@ def new_assignment(
             unit(unit_id),
             "assignment.new",
             f"{again} {number}: {title}",
-            "贵单位为协办单位，请在一个月内向主办单位提交协办意见；"
-            f"办理期限 {deadline.isoformat()}。",
+            "贵单位为协办单位，请于 "
+            f"{(co_input_deadline or deadline).isoformat()} 前向主办单位提交协办意见；"
+            f"主办单位办理期限 {deadline.isoformat()}。",
         )
         for unit_id in co_unit_ids
     ]

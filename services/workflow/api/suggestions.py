@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from runtime.directory import Principal
@@ -106,7 +106,13 @@ def list_suggestions(query: dict[str, Any]) -> dict[str, Any]:
             )
         )
     if who.role == "deputy":
-        statement = statement.where(Suggestion.lead_deputy_id == who.subject)
+        # Lead deputy or co-signer: both follow and evaluate the suggestion.
+        statement = statement.where(
+            or_(
+                Suggestion.lead_deputy_id == who.subject,
+                cast(Suggestion.cosigner_ids, String).like(f'%"{who.subject}"%'),
+            )
+        )
     for name in ("tenant", "state", "category", "year"):
         if name in query:
             statement = statement.where(getattr(Suggestion, name) == query[name])

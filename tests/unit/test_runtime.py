@@ -1,0 +1,194 @@
+"""Runtime rules that need no running system: problem details, tenancy, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runtime.config import Settings
+from runtime.directory.model import Principal, node_path
+from runtime.problems import field_errors
+
+# -- field errors ------------------------------------------------------------------------
+
+
+def test_field_errors_names_each_field_once_per_reason() -> None:
+    messages = {
+        "title": ["Missing data for required field."],
+        "category": ["Must be one of: education.", "Another reason."],
+    }
+    assert field_errors(messages) == [
+        {"field": "title", "reason": "Missing data for required field."},
+        {"field": "category", "reason": "Must be one of: education."},
+        {"field": "category", "reason": "Another reason."},
+    ]
+
+
+def test_field_errors_dots_nested_names_and_list_indexes() -> None:
+    messages = {
+        "cosigner_ids": {1: ["Not a valid string."]},
+        "address": {"city": {"code": ["Too long."]}},
+    }
+    assert field_errors(messages) == [
+        {"field": "cosigner_ids.1", "reason": "Not a valid string."},
+        {"field": "address.city.code", "reason": "Too long."},
+    ]
+
+
+def test_field_errors_takes_a_single_message_string() -> None:
+    assert field_errors({"title": "Bad."}) == [{"field": "title", "reason": "Bad."}]
+
+
+def test_field_errors_of_a_bare_list_name_the_body_or_the_prefix() -> None:
+    assert field_errors(["Invalid input type."]) == [
+        {"field": "body", "reason": "Invalid input type."}
+    ]
+    assert field_errors(["Bad."], "cosigner_ids") == [{"field": "cosigner_ids", "reason": "Bad."}]
+    assert field_errors({"code": ["Bad."]}, "address") == [
+        {"field": "address.code", "reason": "Bad."}
+    ]
+
+
+def test_field_errors_of_nothing_is_empty() -> None:
+    assert field_errors({}) == []
+    assert field_errors([]) == []
+
+
+# -- tenancy -----------------------------------------------------------------------------
+
+CITY = "/450100/"
+XINGNING = "/450100/450102/"
+
+
+def county_key(role: str = "system") -> Principal:
+    return Principal("k1", "450102", XINGNING, role)
+
+
+def test_node_paths_are_materialised_with_a_trailing_slash() -> None:
+    assert node_path(None, "450100") == CITY
+    assert node_path(CITY, "450102") == XINGNING
+    assert node_path(XINGNING, "450102001") == "/450100/450102/450102001/"
+
+
+@pytest.mark.parametrize(
+    ("path", "visible"),
+    [
+        (XINGNING, True),  # itself
+        ("/450100/450102/450102001/", True),  # a township below
+        ("/450100/450102/450102001/450102001-S1/", True),  # a station below that
+        ("/450100/450103/", False),  # the county beside it
+        ("/450100/450103/450103001/", False),
+        (CITY, False),  # the city above
+        ("/450100/4501021/", False),  # an id that merely starts with its own
+        ("/450102/", False),
+        ("", False),
+    ],
+)
+def test_a_county_key_sees_its_node_and_below_nothing_beside(path: str, visible: bool) -> None:
+    assert county_key().can_see(path) is visible
+
+
+def test_the_city_key_sees_every_county() -> None:
+    city = Principal("k2", "450100", CITY, "reader")
+    for path in (CITY, XINGNING, "/450100/450181/", "/450100/450103/450103100/"):
+        assert city.can_see(path)
+    assert not city.can_see("/450200/")
+
+
+@pytest.mark.parametrize(
+    ("role", "can_write"),
+    [("system", True), ("committee", True), ("reader", False), ("unit", False), ("deputy", False)],
+)
+def test_only_systems_and_committees_write(role: str, can_write: bool) -> None:
+    assert county_key(role).can_write is can_write
+
+
+# -- settings ----------------------------------------------------------------------------
+
+
+def test_settings_defaults_are_the_standalone_mode(tmp_path: Path) -> None:
+    settings = Settings.from_env({"RENDA_VAR_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve()}/{{service}}.db"
+    assert settings.database_url_for("intake") == f"sqlite:///{tmp_path.resolve()}/intake.db"
+    assert settings.broker_url == "memory://localhost/"
+    assert settings.in_process_bus is True
+    assert settings.bus_prefix == "renda"
+    assert (settings.port, settings.worker_port) == (8000, 9000)
+    assert settings.log_level == "INFO"
+    assert settings.max_request_bytes == 1024 * 1024
+    assert settings.retry_delays == (1.0, 5.0, 30.0)
+    assert settings.max_attempts == 5
+    assert settings.key_cache_seconds == 30.0
+    assert settings.var_dir == tmp_path
+
+
+def test_settings_read_every_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "RENDA_DATABASE_URL": "postgresql+psycopg://renda@db:5432/renda_{service}",
+            "RENDA_BROKER_URL": "amqp://renda:secret@rabbit:5672/renda",
+            "RENDA_BUS_PREFIX": "city",
+            "PORT": "8080",
+            "RENDA_WORKER_PORT": "9100",
+            "RENDA_LOG_LEVEL": "debug",
+            "RENDA_MAX_REQUEST_BYTES": "2048",
+            "RENDA_OUTBOX_POLL_SECONDS": "0.5",
+            "RENDA_RETRY_DELAYS": "0.5, 2,,10",
+            "RENDA_MAX_ATTEMPTS": "7",
+            "RENDA_DELIVERY_LIMIT": "3",
+            "RENDA_PREFETCH": "50",
+            "RENDA_VAR_DIR": "/srv/renda",
+            "RENDA_KEY_CACHE_SECONDS": "0",
+        }
+    )
+    assert settings.database_url_for("workflow") == (
+        "postgresql+psycopg://renda@db:5432/renda_workflow"
+    )
+    assert settings.in_process_bus is False
+    assert settings.bus_prefix == "city"
+    assert (settings.port, settings.worker_port) == (8080, 9100)
+    assert settings.log_level == "DEBUG"
+    assert settings.max_request_bytes == 2048
+    assert settings.outbox_poll_seconds == 0.5
+    assert settings.retry_delays == (0.5, 2.0, 10.0)
+    assert (settings.max_attempts, settings.delivery_limit, settings.prefetch) == (7, 3, 50)
+    assert settings.var_dir == Path("/srv/renda")
+    assert settings.key_cache_seconds == 0.0
+
+
+def test_overrides_win_over_the_environment() -> None:
+    settings = Settings.from_env(
+        {"PORT": "8080", "RENDA_BUS_PREFIX": "env"}, port=1, bus_prefix="x"
+    )
+    assert (settings.port, settings.bus_prefix) == (1, "x")
+
+
+def test_settings_read_the_process_environment_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RENDA_BUS_PREFIX", "from-os")
+    monkeypatch.setenv("RENDA_MAX_ATTEMPTS", "9")
+    settings = Settings.from_env()
+    assert (settings.bus_prefix, settings.max_attempts) == ("from-os", 9)
+
+
+def test_a_url_without_a_service_placeholder_is_shared() -> None:
+    settings = Settings.from_env({"RENDA_DATABASE_URL": "postgresql://renda@db/renda"})
+    assert {settings.database_url_for(s) for s in ("intake", "notify", "directory")} == {
+        "postgresql://renda@db/renda"
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PORT", "eighty"), ("RENDA_RETRY_DELAYS", "1,soon"), ("RENDA_MAX_ATTEMPTS", "2.5")],
+)
+def test_a_malformed_number_is_refused_at_start(name: str, value: str) -> None:
+    with pytest.raises(ValueError):
+        Settings.from_env({name: value})
+
+
+def test_an_empty_retry_delay_list_is_refused_at_start() -> None:
+    with pytest.raises(ValueError):
+        Settings.from_env({"RENDA_RETRY_DELAYS": " , "})
