@@ -102,10 +102,10 @@ class Cluster:
             if self.processes[name].poll() is not None:
                 raise RuntimeError(f"{name} exited early:\n{self.log(name)}")
             try:
-                if requests.get(self.url(name, "/readyz"), timeout=1).status_code == 200:
+                if requests.get(self.url(name, "/readyz"), timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # not listening yet, or busy starting
             time.sleep(0.1)
         raise TimeoutError(f"{name} not ready:\n{self.log(name)}")
 
