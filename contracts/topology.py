@@ -33,6 +33,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.closed",
         "suggestion.done",
         "assignment.colour_changed",
+        "suggestion.follow_up_colour_changed",
         "supervision.opinion_recorded",
     ),
 }
@@ -61,6 +62,7 @@ PRODUCERS: dict[str, str] = {
             "suggestion.closed",
             "suggestion.done",
             "assignment.colour_changed",
+            "suggestion.follow_up_colour_changed",
             "supervision.opinion_recorded",
         )
     },

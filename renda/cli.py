@@ -9,6 +9,7 @@ import click
 
 from contracts.vocabulary import CATEGORIES
 from runtime.config import DIRECTORY, SERVICES, Settings
+from services.scoring.domain.points import DEFAULT_RULES
 
 SERVICE = click.Choice(SERVICES)
 
@@ -41,6 +42,10 @@ def run() -> None:
 @click.argument("service", type=SERVICE)
 def api(service: str) -> None:
     """Serve one service's HTTP API with gunicorn on $PORT."""
+    from renda.processes import require_broker
+
+    # Checked here, before gunicorn: a worker that refuses to boot would be respawned forever.
+    require_broker(_settings())
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(
         gunicorn,
@@ -207,7 +212,11 @@ def policy(tenant: str, pairs: tuple[str, ...]) -> None:
     """Show or change a tenant's deadline policy (see docs/configuration.md)."""
     from services.workflow.admin import set_policy
 
+    malformed = [pair for pair in pairs if "=" not in pair]
+    if malformed:
+        raise click.ClickException(f"write name=value, not {malformed[0]!r}")
     overrides: dict[str, str] = dict(pair.split("=", 1) for pair in pairs)
+    _require_tenant(tenant)
     try:
         current = set_policy(_workflow_db(), tenant, overrides)
     except ValueError as exc:
@@ -220,14 +229,54 @@ def policy(tenant: str, pairs: tuple[str, ...]) -> None:
 @click.option("--tenant", required=True)
 @click.option("--negative", multiple=True, help="a keyword that flags a likely return")
 @click.option("--positive", multiple=True, help="a keyword of a fitting topic")
-def topics(tenant: str, negative: tuple[str, ...], positive: tuple[str, ...]) -> None:
-    """Replace a tenant's positive and negative topic lists (正、负清单)."""
+@click.option(
+    "--negative-category",
+    multiple=True,
+    type=click.Choice(CATEGORIES),
+    help="a category whose suggestions are flagged as likely returns",
+)
+@click.option("--clear", is_flag=True, help="empty all three lists first")
+def topics(
+    tenant: str,
+    negative: tuple[str, ...],
+    positive: tuple[str, ...],
+    negative_category: tuple[str, ...],
+    clear: bool,
+) -> None:
+    """Set a tenant's topic lists (正、负清单): each list given replaces that list."""
     from services.workflow.admin import set_topic_list
 
+    _require_tenant(tenant)
     db = _workflow_db()
-    set_topic_list(db, tenant, "negative", list(negative))
-    set_topic_list(db, tenant, "positive", list(positive))
-    click.echo(f"{tenant}: {len(negative)} negative, {len(positive)} positive keywords")
+    given = {"negative": negative, "positive": positive, "category": negative_category}
+    for polarity, words in given.items():
+        if words or clear:
+            set_topic_list(db, tenant, polarity, list(words))
+    click.echo(
+        f"{tenant}: {len(negative)} negative, {len(positive)} positive keywords, "
+        f"{len(negative_category)} negative categories"
+        + (" (lists cleared first)" if clear else "")
+    )
+
+
+@main.command("points-rule")
+@click.option("--tenant", required=True)
+@click.option("--activity", required=True, type=click.Choice(sorted(DEFAULT_RULES)))
+@click.option("--points", required=True, type=click.IntRange(-100, 100))
+def points_rule(tenant: str, activity: str, points: int) -> None:
+    """Set how many duty points an activity earns in a tenant (default table otherwise)."""
+    from runtime.db import Database
+    from services.scoring.admin import set_points_rule
+
+    _require_tenant(tenant)
+    set_points_rule(Database(_settings().database_url_for("scoring")), tenant, activity, points)
+    click.echo(f"{tenant}: {activity} = {points} points")
+
+
+def _require_tenant(tenant: str) -> None:
+    node = _directory().node(tenant)
+    if node is None or node.kind not in ("county", "township"):
+        raise click.ClickException(f"no congress {tenant} (a county or township node)")
 
 
 @main.command("tick")
@@ -257,9 +306,13 @@ def dlq() -> None:
 @dlq.command("count")
 @click.argument("service", type=SERVICE)
 def dlq_count(service: str) -> None:
-    from runtime.deadletters import dead_letter_count
+    """How many messages wait in the service's dead-letter queue."""
+    from runtime.deadletters import NoDeadLetterQueue, dead_letter_count
 
-    click.echo(dead_letter_count(_settings(), service))
+    try:
+        click.echo(dead_letter_count(_settings(), service))
+    except NoDeadLetterQueue as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @dlq.command("replay")
@@ -267,9 +320,12 @@ def dlq_count(service: str) -> None:
 @click.option("--limit", type=int, default=None)
 def dlq_replay(service: str, limit: int | None) -> None:
     """Put dead letters back on the service's queue, once the cause is fixed."""
-    from runtime.deadletters import replay
+    from runtime.deadletters import NoDeadLetterQueue, replay
 
-    click.echo(f"replayed {replay(_settings(), service, limit)}")
+    try:
+        click.echo(f"replayed {replay(_settings(), service, limit)}")
+    except NoDeadLetterQueue as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

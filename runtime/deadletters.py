@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from amqp.exceptions import ChannelError
 
 from runtime.bus import ATTEMPT_HEADER, Publisher, Topology, connect
 from runtime.config import Settings
@@ -12,12 +15,25 @@ log = logging.getLogger(__name__)
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
 
 
+class NoDeadLetterQueue(LookupError):
+    """The queue is not there: a wrong RENDA_BUS_PREFIX, or its worker never started."""
+
+
+def _waiting(queue: Any, name: str) -> int:
+    try:
+        _, count, _ = queue.queue_declare(passive=True)
+    except ChannelError:
+        raise NoDeadLetterQueue(
+            f"no queue {name} on the broker: check RENDA_BUS_PREFIX and RENDA_BROKER_URL"
+        ) from None
+    return int(count)
+
+
 def dead_letter_count(settings: Settings, service: str) -> int:
     topology = Topology(settings)
     with connect(settings) as connection:
         queue = topology.dead_letter_queue(service)(connection.default_channel)
-        _, count, _ = queue.queue_declare(passive=True)
-    return int(count)
+        return _waiting(queue, topology.names.dead_letter_queue(service))
 
 
 def replay(settings: Settings, service: str, limit: int | None = None) -> int:
@@ -34,7 +50,7 @@ def replay(settings: Settings, service: str, limit: int | None = None) -> int:
             queue = topology.dead_letter_queue(service)(connection.default_channel)
             # Only what is there now: a message that fails again comes back to the queue
             # while the replay runs, and must not be replayed round and round.
-            _, waiting, _ = queue.queue_declare(passive=True)
+            waiting = _waiting(queue, topology.names.dead_letter_queue(service))
             limit = waiting if limit is None else min(limit, waiting)
             while moved < limit:
                 message = queue.get(no_ack=False, accept=None)

@@ -160,7 +160,9 @@ def prune_messages(ctx: TickContext, *, retention_days: float) -> None:
     """Forget published outbox rows and inbox entries older than the retention.
 
     The inbox must outlive any redelivery, which comes within minutes; the default of
-    14 days leaves a wide margin, and handlers also refuse duplicates by natural keys.
+    14 days leaves a wide margin. Dead letters must be replayed within the retention:
+    an older one may be applied again (filings, points and inbox messages are refused
+    twice by their natural keys, but handling records and opinions are not).
     """
     outbox = ctx.outbox.table
     inbox = outbox.metadata.tables["inbox"]

@@ -201,6 +201,14 @@ class AssignmentColourChangedV1(SuggestionRef):
     at = fields.AwareDateTime(required=True)
 
 
+class FollowUpColourChangedV1(SuggestionRef):
+    lead_unit_id = fields.String(required=True)
+    deadline = fields.Date(required=True)
+    colour = fields.String(required=True, validate=validate.OneOf(COLOURS))
+    previous = fields.String(required=True, validate=validate.OneOf(COLOURS))
+    at = fields.AwareDateTime(required=True)
+
+
 class SupervisionOpinionRecordedV1(SuggestionRef):
     unit_id = fields.String(required=True)
     text = fields.String(required=True)
@@ -316,6 +324,12 @@ EVENT_TYPES = [
         1,
         AssignmentColourChangedV1,
         "An open assignment turned white, yellow or red against its deadline.",
+    ),
+    EventType(
+        "suggestion.follow_up_colour_changed",
+        1,
+        FollowUpColourChangedV1,
+        "A closed B reply's follow-up turned yellow or red before the unit reported it done.",
     ),
     EventType(
         "supervision.opinion_recorded",

@@ -98,6 +98,16 @@ def _compose(event: Event) -> list[Message]:
             d["deadline"],
             d["is_key"],
         )
+    if name == "suggestion.follow_up_colour_changed":
+        return m.colour_changed(
+            d["tenant"],
+            d["lead_unit_id"],
+            d["number"],
+            f"{d['title']}（B类答复跟踪落实）",
+            d["colour"],
+            d["deadline"],
+            d["is_key"],
+        )
     if name == "supervision.opinion_recorded":
         return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
     raise KeyError(name)
@@ -124,6 +134,7 @@ HANDLERS: dict[str, Callable[[Event, HandlerContext], None]] = {
         "suggestion.closed",
         "suggestion.done",
         "assignment.colour_changed",
+        "suggestion.follow_up_colour_changed",
         "supervision.opinion_recorded",
     )
 }

@@ -12,6 +12,8 @@ from runtime.directory import Directory
 from services.workflow.domain.deadlines import DeadlinePolicy
 from services.workflow.store import RoutingRule, TenantPolicy, TopicListEntry
 
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
 
 class RuleRefused(ValueError):
     pass
@@ -58,9 +60,16 @@ def set_policy(db: Database, tenant: str, changes: dict[str, str]) -> dict[str, 
         if name not in types:
             raise ValueError(f"no policy setting {name!r}; one of {', '.join(types)}")
         if types[name] in ("bool", bool):
-            parsed[name] = value.lower() in ("1", "true", "yes", "on")
+            if value.lower() not in _BOOLEANS:
+                raise ValueError(f"{name} is true or false, not {value!r}")
+            parsed[name] = _BOOLEANS[value.lower()]
         else:
-            parsed[name] = int(value)
+            try:
+                parsed[name] = int(value)
+            except ValueError:
+                raise ValueError(f"{name} is a whole number, not {value!r}") from None
+            if parsed[name] < (0 if name == "max_second_assignments" else 1):
+                raise ValueError(f"{name} must be at least 1 (max_second_assignments: 0)")
     with db.transaction() as session:
         row = session.get(TenantPolicy, tenant) or TenantPolicy(tenant=tenant, settings={})
         row.settings = {**row.settings, **parsed}

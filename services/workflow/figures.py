@@ -77,6 +77,16 @@ def breakdown(session: Session, scope: Scope, column: Any) -> dict[str, int]:
     return {str(key): int(n) for key, n in session.execute(statement) if key is not None}
 
 
+def open_by_colour(session: Session, scope: Scope) -> dict[str, int]:
+    """Suggestions in handling now, by their lead assignment's colour."""
+    statement = scope.where(
+        select(Suggestion.colour, func.count())
+        .where(Suggestion.state == "assigned")
+        .group_by(Suggestion.colour)
+    )
+    return {str(colour): int(n) for colour, n in session.execute(statement)}
+
+
 def unit_colours(session: Session, unit_id: str) -> dict[str, int]:
     """The unit's open assignments (lead or co-handling), by colour."""
     statement = (

@@ -80,7 +80,6 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
         second_assignments=0,
         publish=True,
         submitted_at=data["submitted_at"],
-        accepted_at=now,
     )
     session.add(suggestion)
     session.flush()

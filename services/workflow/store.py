@@ -74,9 +74,10 @@ class Suggestion(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     follow_up_deadline: Mapped[date | None] = mapped_column(Date)
+    follow_up_colour: Mapped[str | None] = mapped_column(String(8))
     publish: Mapped[bool] = mapped_column(Boolean, default=True)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    accepted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Assignment(Base):

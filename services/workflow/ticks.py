@@ -50,6 +50,40 @@ def deadline_colours(ctx: TickContext) -> None:
         )
 
 
+def follow_up_colours(ctx: TickContext) -> None:
+    """A B reply is followed up until done (办成): its follow-up deadline is coloured too."""
+    now = ctx.clock.now()
+    today = local_date(now)
+    open_follow_ups = ctx.session.scalars(
+        select(Suggestion).where(
+            Suggestion.state == State.CLOSED,
+            Suggestion.reply_class == "B",
+            Suggestion.done_at.is_(None),
+            Suggestion.follow_up_deadline.is_not(None),
+        )
+    ).all()
+    for suggestion in open_follow_ups:
+        warning = policy_for(ctx.session, suggestion.tenant).warning_days
+        assert suggestion.follow_up_deadline is not None
+        colour = colour_of(suggestion.follow_up_deadline, today, warning)
+        previous = suggestion.follow_up_colour or "white"
+        suggestion.follow_up_colour = colour
+        if colour == previous:
+            continue
+        ctx.emit(
+            "suggestion.follow_up_colour_changed",
+            {
+                **ref(suggestion),
+                "lead_unit_id": suggestion.lead_unit_id,
+                "deadline": suggestion.follow_up_deadline,
+                "colour": colour,
+                "previous": previous,
+                "at": now,
+            },
+            tenant=suggestion.tenant,
+        )
+
+
 def evaluation_windows(ctx: TickContext) -> None:
     """A reply whose evaluation window has closed is settled with the ratings it got."""
     today = local_date(ctx.clock.now())
@@ -66,5 +100,6 @@ def evaluation_windows(ctx: TickContext) -> None:
 
 TICKS = {
     "workflow.deadline_colours": deadline_colours,
+    "workflow.follow_up_colours": follow_up_colours,
     "workflow.evaluation_windows": evaluation_windows,
 }

@@ -354,3 +354,22 @@ def test_an_idempotency_key_reused_on_another_suggestion_is_refused(cycle: Cycle
             "reason": "This Idempotency-Key was used for a different request; use a new key.",
         }
     ]
+
+
+def test_an_unfinished_b_follow_up_turns_red(cycle: Cycle) -> None:
+    sid = cycle.file(cosigner_ids=[])
+    cycle.handle_and_reply(sid, "U450102-EDU", "B")
+    cycle.rate(sid, LEAD, "satisfied", "satisfied")
+    assert cycle.get(sid)["follow_up_deadline"] == "2026-09-02"
+    cycle.advance(175)  # 24 August: the last 15 days
+    cycle.tick()
+    cycle.advance(10)  # 3 September: overdue
+    cycle.tick()
+    cycle.settle()
+    kinds = [m["kind"] for m in cycle.inbox("unit:U450102-EDU") if "B类" in m["body"]]
+    assert kinds == ["deadline.red", "deadline.yellow"]  # newest first
+    cycle.ok(sid, "report_done", {"note": "已完成"}, as_=cycle.key("unit", "U450102-EDU"))
+    cycle.advance(30)
+    cycle.tick()
+    cycle.settle()
+    assert len([m for m in cycle.inbox("unit:U450102-EDU") if "B类" in m["body"]]) == 2

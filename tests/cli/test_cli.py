@@ -109,3 +109,26 @@ def test_a_separate_service_process_refuses_the_in_process_bus(env: dict[str, st
     result = CliRunner().invoke(main, ["worker", "intake"])
     assert result.exit_code != 0
     assert "RENDA_BROKER_URL is not set" in str(result.exception) + result.output
+
+
+def test_tenant_settings_are_checked(env: dict[str, str]) -> None:
+    run("node", "create", "450100", "--kind", "city", "--name", "南宁市")
+    run("node", "create", "450102", "--kind", "county", "--name", "兴宁区", "--parent", "450100")
+    assert "write name=value" in fails("policy", "--tenant", "450102", "--set", "regular_months")
+    assert "true or false" in fails("policy", "--tenant", "450102", "--set", "auto_accept=ture")
+    assert "at least 1" in fails("policy", "--tenant", "450102", "--set", "regular_months=-2")
+    assert "no congress 450199" in fails("policy", "--tenant", "450199")
+    assert "suggestion = 3 points" in run(
+        "points-rule", "--tenant", "450102", "--activity", "suggestion", "--points", "3"
+    )
+    run("topics", "--tenant", "450102", "--negative", "诉讼", "--positive", "民生")
+    out = run("topics", "--tenant", "450102", "--negative-category", "other")
+    assert "1 negative categories" in out
+    from services.workflow.store import TopicListEntry
+
+    db = Database(Settings.from_env().database_url_for("workflow"))
+    with db.session() as session:
+        kept = {(e.polarity, e.keyword) for e in session.query(TopicListEntry)}
+    db.dispose()
+    # Giving one list leaves the others as they were.
+    assert kept == {("negative", "诉讼"), ("positive", "民生"), ("category", "other")}

@@ -16,7 +16,14 @@ from services.workflow.domain.figures import (
     best_units,
     rates,
 )
-from services.workflow.figures import Scope, breakdown, counts, counts_by_unit, unit_colours
+from services.workflow.figures import (
+    Scope,
+    breakdown,
+    counts,
+    counts_by_unit,
+    open_by_colour,
+    unit_colours,
+)
 from services.workflow.store import Suggestion
 
 blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
@@ -60,7 +67,11 @@ class FiguresOut(Schema):
     counts = fields.Nested(CountsOut)
     rates = fields.Nested(RatesOut)
     by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_colour = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_colour = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "suggestions in handling, by their lead unit's colour"},
+    )
     by_class = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
@@ -111,7 +122,7 @@ def figures(query: dict[str, Any]) -> dict[str, Any]:
             "counts": asdict(c),
             "rates": asdict(rates(c)),
             "by_state": breakdown(session, scope, Suggestion.state),
-            "by_colour": breakdown(session, scope, Suggestion.colour),
+            "by_colour": open_by_colour(session, scope),
             "by_class": breakdown(session, scope, Suggestion.reply_class),
         }
 

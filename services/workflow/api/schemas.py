@@ -100,7 +100,7 @@ class SuggestionOut(Schema):
     follow_up_deadline = fields.Date(allow_none=True)
     publish = fields.Boolean()
     submitted_at = fields.AwareDateTime()
-    accepted_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime(allow_none=True)
     assignments = fields.List(fields.Nested(AssignmentOut))
 
 

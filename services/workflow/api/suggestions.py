@@ -110,7 +110,7 @@ def list_suggestions(query: dict[str, Any]) -> dict[str, Any]:
         statement = statement.where(
             or_(
                 Suggestion.lead_deputy_id == who.subject,
-                cast(Suggestion.cosigner_ids, String).like(f'%"{who.subject}"%'),
+                cast(Suggestion.cosigner_ids, String).contains(f'"{who.subject}"', autoescape=True),
             )
         )
     for name in ("tenant", "state", "category", "year"):
@@ -122,7 +122,7 @@ def list_suggestions(query: dict[str, Any]) -> dict[str, Any]:
         total = session.scalar(select(func.count()).select_from(statement.subquery()))
         rows = list(
             session.scalars(
-                statement.order_by(Suggestion.accepted_at.desc(), Suggestion.id)
+                statement.order_by(Suggestion.submitted_at.desc(), Suggestion.id)
                 .limit(query["limit"])
                 .offset(query["offset"])
             )

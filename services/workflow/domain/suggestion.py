@@ -13,7 +13,7 @@ class State(StrEnum):
     SUBMITTED = "submitted"
     """Waiting for the committee's screening (a negative-list hit, or no auto-accept)."""
     ACCEPTED = "accepted"
-    """Screened in; waiting to be assigned by hand (no routing rule, or an adjust request)."""
+    """Screened in; waiting to be assigned by hand (no routing rule fits its category)."""
     RETURNED = "returned"
     CONVERTED = "converted"
     """Handled as an ordinary letter instead (作为来信处理)."""

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bb69fb823705
+Revision ID: 179709060036
 Revises:
-Create Date: 2026-11-22 02:42:05.574056
+Create Date: 2026-11-22 03:00:45.630910
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "bb69fb823705"
+revision: str = "179709060036"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -112,9 +112,10 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("follow_up_deadline", sa.Date(), nullable=True),
+        sa.Column("follow_up_colour", sa.String(length=8), nullable=True),
         sa.Column("publish", sa.Boolean(), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("number"),
         sa.UniqueConstraint("submission_id"),
