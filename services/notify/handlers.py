@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contracts import Event
+from contracts.topology import SUBSCRIPTIONS
 from runtime.consumer import HandlerContext
 from services.notify.domain import messages as m
 from services.notify.domain.messages import Message
@@ -118,23 +119,7 @@ def on_event(event: Event, ctx: HandlerContext) -> None:
 
 
 HANDLERS: dict[str, Callable[[Event, HandlerContext], None]] = {
+    # Notify tells people of every event it subscribes to; _compose knows each one.
     name: on_event
-    for name in (
-        "suggestion.assigned",
-        "suggestion.returned",
-        "suggestion.converted",
-        "suggestion.merged",
-        "suggestion.marked_key",
-        "suggestion.adjust_requested",
-        "suggestion.extension_requested",
-        "suggestion.extended",
-        "suggestion.replied",
-        "suggestion.evaluated",
-        "suggestion.awaiting_meeting",
-        "suggestion.closed",
-        "suggestion.done",
-        "assignment.colour_changed",
-        "suggestion.follow_up_colour_changed",
-        "supervision.opinion_recorded",
-    )
+    for name in SUBSCRIPTIONS["notify"]
 }

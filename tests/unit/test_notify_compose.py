@@ -1,0 +1,21 @@
+"""Notify has words for every event it subscribes to."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import REGISTRY, Event
+from contracts.topology import SUBSCRIPTIONS
+from services.notify.handlers import _compose
+from tests.unit.test_contracts import sample
+
+
+@pytest.mark.parametrize("name", SUBSCRIPTIONS["notify"])
+def test_every_subscribed_event_composes_messages(name: str) -> None:
+    event_type = REGISTRY.latest(name)
+    data = event_type.from_json(event_type.to_json(sample(event_type)))
+    event = Event(name, event_type.version, data, "450102", "/renda/workflow", "c")
+    messages = _compose(event)
+    for message in messages:
+        assert message.recipient.split(":")[0] in ("unit", "deputy", "committee", "directors")
+        assert message.subject
