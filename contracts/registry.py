@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -26,14 +27,18 @@ class EventType:
     def type(self) -> str:
         return f"renda.{self.name}.v{self.version}"
 
+    @cached_property
+    def _schema(self) -> Schema:
+        return self.schema()
+
     def to_json(self, data: dict[str, Any]) -> dict[str, Any]:
         """Serialise Python values to JSON data, refusing anything the schema rejects."""
-        json_data = self.schema().dump(data)
-        self.schema().load(json_data)
+        json_data = self._schema.dump(data)
+        self._schema.load(json_data)
         return json_data
 
     def from_json(self, json_data: dict[str, Any]) -> dict[str, Any]:
-        return self.schema().load(json_data)
+        return self._schema.load(json_data)
 
 
 class UnknownEventType(KeyError):

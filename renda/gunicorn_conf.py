@@ -6,19 +6,19 @@ import tempfile
 
 # prometheus_client picks its multiprocess value store when first imported, so the
 # directory is set, and emptied of an earlier run's files, before anything imports it.
-_metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="renda-prometheus-")
-)
+_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="renda-prometheus-")
+_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
 shutil.rmtree(_metrics_dir, ignore_errors=True)
 os.makedirs(_metrics_dir, exist_ok=True)
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+bind = f"{os.environ.get('RENDA_API_HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("RENDA_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
-accesslog = None
 # Gunicorn's own messages in the same JSON shape as the application's.
 logconfig_dict = {
     "version": 1,
@@ -40,9 +40,15 @@ logconfig_dict = {
     "root": {"level": "INFO", "handlers": ["stderr"]},
     "loggers": {
         "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # One line per request would drown the application's logs; metrics count requests.
+        "gunicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]

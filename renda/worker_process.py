@@ -22,7 +22,9 @@ def run(service_name: str, settings: Settings) -> None:
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
     server = serve_in_thread(
-        create_ops_app(runtimes, partial(broker_check, settings)), settings.worker_port
+        create_ops_app(runtimes, partial(broker_check, settings)),
+        settings.worker_port,
+        settings.worker_host,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

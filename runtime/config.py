@@ -30,6 +30,8 @@ class Settings:
     max_attempts: int = 5
     delivery_limit: int = 20
     prefetch: int = 20
+    consumer_threads: int = 1
+    worker_host: str = "0.0.0.0"
     var_dir: Path = field(default_factory=lambda: Path("var"))
     key_cache_seconds: float = 30.0
     tick_seconds: float = 60.0
@@ -62,6 +64,8 @@ class Settings:
             "max_attempts": int(env.get("RENDA_MAX_ATTEMPTS", "5")),
             "delivery_limit": int(env.get("RENDA_DELIVERY_LIMIT", "20")),
             "prefetch": int(env.get("RENDA_PREFETCH", "20")),
+            "consumer_threads": int(env.get("RENDA_CONSUMER_THREADS", "1")),
+            "worker_host": env.get("RENDA_WORKER_HOST", "0.0.0.0"),
             "var_dir": var_dir,
             "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
             "tick_seconds": float(env.get("RENDA_TICK_SECONDS", "60")),

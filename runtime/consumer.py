@@ -116,6 +116,7 @@ class EventProcessor:
                         event_id=event.id, type=event.type, processed_at=self.clock.now()
                     )
                 )
+            self.outbox.wake_relay()
             HANDLER_LATENCY.labels(self.service, event.type).observe(time.perf_counter() - started)
             log.info("handled %s", event.type)
         return True

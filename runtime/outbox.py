@@ -37,6 +37,16 @@ class Outbox:
         self.table = metadata.tables["outbox"]
         self.clock = clock
         self.registry = registry
+        self._committed = threading.Event()
+
+    def wake_relay(self) -> None:
+        """Say, after a commit, that events are waiting: the relay in this process publishes
+        them at once instead of at its next poll (other processes' relays still poll)."""
+        self._committed.set()
+
+    def wait_for_commit(self, timeout: float) -> None:
+        self._committed.wait(timeout)
+        self._committed.clear()
 
     def add(
         self,
@@ -152,8 +162,8 @@ class OutboxRelay:
                 self.measure_backlog(datetime.now(UTC))
             except Exception:
                 log.warning("cannot measure the outbox backlog", exc_info=True)
-            if not sent:
-                stop.wait(delay)
+            if not sent and not stop.is_set():
+                self.outbox.wait_for_commit(delay)
 
 
 def prune_messages(ctx: TickContext, *, retention_days: float) -> None:

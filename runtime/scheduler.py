@@ -56,6 +56,7 @@ def run_tick(
         if not try_lock(session, name):
             return False
         tick(TickContext(session, outbox, clock, directory))
+    outbox.wake_relay()
     return True
 
 

@@ -47,9 +47,12 @@ class Worker:
             processor = EventProcessor(
                 rt.name, rt.spec.handlers, rt.db, rt.outbox, rt.clock, rt.directory
             )
-            consumer = ServiceConsumer(processor, self.settings, connect(self.settings))
-            self.consumers.append(consumer)
-            self._spawn(f"{rt.name}-consumer", consumer.run, rt.name)
+            # More than one consumer handles more at once, at the price of order: two
+            # actions on one suggestion may then be applied in either order.
+            for n in range(self.settings.consumer_threads):
+                consumer = ServiceConsumer(processor, self.settings, connect(self.settings))
+                self.consumers.append(consumer)
+                self._spawn(f"{rt.name}-consumer-{n}", consumer.run, rt.name)
             publisher = Publisher(self.settings)
             self.publishers.append(publisher)
             relay = OutboxRelay(rt.outbox, rt.db, publisher)
@@ -88,6 +91,8 @@ class Worker:
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stop_event.set()
+        for rt in self.runtimes:
+            rt.outbox.wake_relay()
         for consumer in self.consumers:
             consumer.should_stop = True
             consumer.stopped.set()
@@ -101,7 +106,7 @@ class Worker:
         log.info("worker stopped")
 
 
-def serve_in_thread(app: Flask, port: int, host: str = "0.0.0.0") -> BaseWSGIServer:
+def serve_in_thread(app: Flask, port: int, host: str) -> BaseWSGIServer:
     """A small threaded HTTP server for a worker's /metrics, /healthz and /readyz."""
     server = make_server(host, port, app, threaded=True)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import secrets
 import threading
-import time
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy import select
 
 from runtime.clock import Clock, SystemClock
@@ -18,13 +19,24 @@ from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, no
 from runtime.directory.store import ApiKey, Deputy, Node, Unit
 
 KEY_PREFIX = "renda"
-KEY_CACHE_ENTRIES = 10_000
-"""Keys remembered at most; presented ids that do not exist take places too."""
+CACHE_ENTRIES = 20_000
+"""Keys, nodes and people remembered at most (ids that do not exist take places too)."""
+_MISSING = object()
 DEPUTY_LEVELS = ("national", "provincial", "city", "county", "township")
 
 
 class DirectoryError(ValueError):
     """An operator's request that the tenant tree's rules refuse."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A node of the tenant tree."""
+
+    id: str
+    kind: str
+    name: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class Directory:
         self.db = db
         self.cache_seconds = cache_seconds
         self.clock = clock or SystemClock()
-        self._keys: OrderedDict[str, tuple[float, Principal | None, str]] = OrderedDict()
+        self._cache: TTLCache = TTLCache(maxsize=CACHE_ENTRIES, ttl=cache_seconds)
         self._lock = threading.Lock()
 
     # -- writes (operator CLI and seed) ------------------------------------------------
@@ -74,6 +86,7 @@ class Directory:
                 created_at=self.clock.now(),
             )
             session.add(node)
+        self._forget(("node", node_id))
         return node
 
     def create_key(
@@ -112,8 +125,7 @@ class Directory:
             if key is None:
                 raise DirectoryError(f"no key {key_id}")
             key.revoked_at = self.clock.now()
-        with self._lock:
-            self._keys.pop(key_id, None)
+        self._forget(("key", key_id))
 
     def add_deputy(
         self, deputy_id: str, node_id: str, name: str, level: str, phone: str | None = None
@@ -135,6 +147,7 @@ class Directory:
                     created_at=self.clock.now(),
                 )
             )
+        self._forget(("deputy", deputy_id))
 
     def add_unit(self, unit_id: str, node_id: str, name: str) -> None:
         with self.db.transaction() as session:
@@ -143,6 +156,7 @@ class Directory:
             if session.get(Unit, unit_id) is not None:
                 raise DirectoryError(f"unit {unit_id} exists")
             session.add(Unit(id=unit_id, node_id=node_id, name=name, created_at=self.clock.now()))
+        self._forget(("unit", unit_id))
 
     # -- reads ---------------------------------------------------------------------------
     def authenticate(self, token: str) -> Principal | None:
@@ -151,20 +165,26 @@ class Directory:
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             return None
         key_id, secret = parts[1], parts[2]
-        now = time.monotonic()
-        with self._lock:
-            cached = self._keys.get(key_id)
-        if cached is None or now - cached[0] > self.cache_seconds:
-            cached = (now, *self._load_key(key_id))
-            with self._lock:
-                self._keys[key_id] = cached
-                self._keys.move_to_end(key_id)
-                while len(self._keys) > KEY_CACHE_ENTRIES:
-                    self._keys.popitem(last=False)
-        _, principal, secret_hash = cached
+        principal, secret_hash = self._cached(("key", key_id), lambda: self._load_key(key_id))
         if principal is None or not hmac.compare_digest(secret_hash, _hash(secret)):
             return None
         return principal
+
+    def _cached(self, key: tuple[str, str], load: Callable[[], Any]) -> Any:
+        """Directory reads are served from memory for up to the cache time: every request
+        needs them, and they change rarely (a new key or person shows within that time)."""
+        with self._lock:
+            found = self._cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = load()
+            with self._lock:
+                self._cache[key] = found
+        return found
+
+    def _forget(self, key: tuple[str, str]) -> None:
+        """After a write here, this process sees it at once; others within the cache time."""
+        with self._lock:
+            self._cache.pop(key, None)
 
     def _load_key(self, key_id: str) -> tuple[Principal | None, str]:
         with self.db.session() as session:
@@ -178,26 +198,27 @@ class Directory:
         key, path = row
         return Principal(key.id, key.node_id, path, key.role, key.subject), key.secret_hash
 
-    def node(self, node_id: str) -> Node | None:
-        with self.db.session() as session:
-            return session.get(Node, node_id)
+    def node(self, node_id: str) -> Place | None:
+        def load() -> Place | None:
+            with self.db.session() as session:
+                node = session.get(Node, node_id)
+            return Place(node.id, node.kind, node.name, node.path) if node else None
+
+        return self._cached(("node", node_id), load)
 
     def deputy(self, deputy_id: str) -> Person | None:
-        with self.db.session() as session:
-            return self._person(session, Deputy, deputy_id)
+        return self._cached(("deputy", deputy_id), lambda: self._load_person(Deputy, deputy_id))
 
     def unit(self, unit_id: str) -> Person | None:
-        with self.db.session() as session:
-            return self._person(session, Unit, unit_id)
+        return self._cached(("unit", unit_id), lambda: self._load_person(Unit, unit_id))
 
     def deputies(self, ids: list[str]) -> dict[str, Person]:
+        found = {deputy_id: self.deputy(deputy_id) for deputy_id in ids}
+        return {deputy_id: person for deputy_id, person in found.items() if person is not None}
+
+    def _load_person(self, model: type[Deputy] | type[Unit], person_id: str) -> Person | None:
         with self.db.session() as session:
-            rows = session.execute(
-                select(Deputy, Node.path)
-                .join(Node, Node.id == Deputy.node_id)
-                .where(Deputy.id.in_(ids))
-            ).all()
-        return {d.id: Person(d.id, d.name, d.node_id, path, d.phone) for d, path in rows}
+            return self._person(session, model, person_id)
 
     @staticmethod
     def _person(session, model, person_id: str) -> Person | None:  # type: ignore[no-untyped-def]

@@ -58,9 +58,6 @@ def submit(
     fingerprint = request_fingerprint(
         {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
     )
-    existing = _existing(who.node_id, idempotency_key)
-    if existing is not None:
-        return _replay(existing, fingerprint)
     now = rt.clock.now()
     submission_id = str(uuid.uuid4())
     try:
@@ -88,11 +85,13 @@ def submit(
                 correlation_id=g.correlation_id,
             )
     except IntegrityError:
-        # A concurrent request with the same key won the race: answer as its replay.
+        # The key was used before (a retry, or a concurrent request that won the race):
+        # the unique constraint says so, and the first submission answers.
         existing = _existing(who.node_id, idempotency_key)
         if existing is None:
             raise
         return _replay(existing, fingerprint)
+    rt.outbox.wake_relay()
     body = receipt_view(submission)
     return body, 202, {"Location": body["href"]}
 

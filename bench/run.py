@@ -1,0 +1,829 @@
+"""`python -m bench.run`: renda's figures beside this machine's physical limits, in one run.
+
+    python -m bench.run            # the full run, under ~5 minutes
+    python -m bench.run --quick    # every measurement at a tiny size (smoke check)
+
+Needs RabbitMQ and PostgreSQL on 127.0.0.1 (BENCH_AMQP, BENCH_PG to point elsewhere on
+loopback). Uses wrk when installed, else a Python load generator. Creates its own
+databases, bus names (a unique prefix) and processes, and removes them all at the end,
+also after a failure or Ctrl-C. Prints a table and writes bench/results/<timestamp>.json.
+See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import infra, limits, loadgen
+from bench import profile as profiling
+from bench.infra import BIN, REPO, Budget, Child, Cleanup, log
+from bench.system import SUGGESTION
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    amqp_seconds: float
+    amqp_max: int
+    pg_seconds: float
+    pg_max: int
+    pg_connections: int
+    http_seconds: float
+    http_warmup: float
+    ceiling_seconds: float
+    publisher_seconds: float
+    outbox_rows: int
+    outbox_timeout: float
+    sequential: int
+    sequential_seconds: float
+    burst: int
+    burst_concurrency: int
+    burst_post_seconds: float
+    burst_settle_seconds: float
+    budget: float
+
+
+FULL = Sizes(
+    amqp_seconds=5,
+    amqp_max=50_000,
+    pg_seconds=5,
+    pg_max=100_000,
+    pg_connections=8,
+    http_seconds=15,
+    http_warmup=2,
+    ceiling_seconds=6,
+    publisher_seconds=4,
+    outbox_rows=5000,
+    outbox_timeout=60,
+    sequential=40,
+    sequential_seconds=25,
+    burst=1500,
+    burst_concurrency=8,
+    burst_post_seconds=40,
+    burst_settle_seconds=90,
+    budget=285,
+)
+QUICK = Sizes(
+    amqp_seconds=0.5,
+    amqp_max=300,
+    pg_seconds=0.5,
+    pg_max=300,
+    pg_connections=4,
+    http_seconds=1,
+    http_warmup=0,
+    ceiling_seconds=1,
+    publisher_seconds=0.5,
+    outbox_rows=600,
+    outbox_timeout=20,
+    sequential=3,
+    sequential_seconds=5,
+    burst=30,
+    burst_concurrency=4,
+    burst_post_seconds=10,
+    burst_settle_seconds=20,
+    budget=120,
+)
+CLEANUP_RESERVE = 25.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--concurrency", type=int, default=None, help="HTTP connections")
+    parser.add_argument("--seconds", type=float, default=None, help="each HTTP measurement")
+    parser.add_argument("--suggestions", type=int, default=None, help="end-to-end burst size")
+    parser.add_argument("--outbox-rows", type=int, default=None, help="rows for the relay bench")
+    parser.add_argument("--profile", action="store_true", help="sample renda with py-spy")
+    parser.add_argument("--keep-workdir", action="store_true", help="keep the logs directory")
+    args = parser.parse_args(argv)
+
+    sizes = QUICK if args.quick else FULL
+    overrides: dict[str, Any] = {}
+    if args.seconds:
+        overrides["http_seconds"] = args.seconds
+    if args.suggestions:
+        overrides["burst"] = args.suggestions
+    if args.outbox_rows:
+        overrides["outbox_rows"] = args.outbox_rows
+    if overrides:
+        sizes = Sizes(**{**sizes.__dict__, **overrides})
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if loadgen.wrk_path() else "python"
+    elif generator == "wrk" and not loadgen.wrk_path():
+        parser.error("wrk is not installed (apt-get install -y wrk), use --generator python")
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    threads = int(os.environ.get("RENDA_THREADS", "4"))
+    concurrency = args.concurrency or 2 * workers * threads
+
+    bench = Bench(sizes, generator, concurrency, args)
+    bench.config.update(web_concurrency=workers, renda_threads=threads)
+    return bench.run()
+
+
+class Bench:
+    def __init__(self, sizes: Sizes, generator: str, concurrency: int, args: Any) -> None:
+        self.sizes = sizes
+        self.generator = generator
+        self.concurrency = concurrency
+        self.args = args
+        self.budget = Budget(sizes.budget)
+        self.cleanup = Cleanup()
+        self.prefix = f"rbench_{uuid.uuid4().hex[:8]}"
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"{self.prefix}-"))
+        self.started = datetime.now(UTC)
+        self.load_at_start = _load_average()
+        self.errors: list[str] = []
+        self.limits: dict[str, Any] = {}
+        self.renda: dict[str, Any] = {}
+        self.profiles: dict[str, Any] = {}
+        self.config: dict[str, Any] = {
+            "mode": "quick" if args.quick else "full",
+            "generator": generator,
+            "concurrency": concurrency,
+            "prefix": self.prefix,
+            "sizes": sizes.__dict__,
+            "renda_env": {k: v for k, v in os.environ.items() if k.startswith("RENDA_")},
+        }
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        infra.raise_on_sigterm()
+        if not self.args.keep_workdir:
+            self.cleanup.push("remove workdir", lambda: shutil.rmtree(self.workdir, True))
+        log(
+            f"prefix {self.prefix}, workdir {self.workdir}, generator {self.generator}, "
+            f"concurrency {self.concurrency}, budget {self.sizes.budget:.0f}s"
+        )
+        interrupted = False
+        system = None
+        try:
+            self.preflight()
+            self.phase("physical limits: AMQP", self.measure_amqp)
+            self.phase("physical limits: PostgreSQL", self.measure_pg)
+            self.phase("physical limits: HTTP hello world", self.measure_hello)
+            system = self.phase("renda: setup", self.setup_renda)
+            if system is not None:
+                self.phase("renda: Publisher", lambda: self.measure_publisher(system))
+                self.phase("renda: intake POST", lambda: self.measure_intake(system))
+                self.phase("renda: outbox relay", lambda: self.measure_relay(system))
+                self.phase("renda: end to end", lambda: self.measure_e2e(system))
+                self.phase("renda: memory", lambda: self.measure_memory(system))
+        except KeyboardInterrupt:
+            interrupted = True
+            self.errors.append("interrupted")
+            log("interrupted: cleaning up")
+        finally:
+            if system is not None and self.errors:
+                from bench.system import log_children
+
+                log_children(system)
+            started = time.perf_counter()
+            infra.terminate_children()
+            failures = self.cleanup.run()
+            log(f"cleaned up in {time.perf_counter() - started:.1f}s")
+        self.config["cleanup_failures"] = failures
+        self.config["seconds"] = round(self.budget.elapsed(), 1)
+        path = self.write_results()
+        print(render_table(self.limits, self.renda, self.config, self.machine()))
+        if self.profiles:
+            print(render_profiles(self.profiles))
+        if self.errors:
+            print("\nErrors:\n  " + "\n  ".join(self.errors))
+        print(f"\nResults: {path}")
+        if failures:
+            print("Clean-up failures:\n  " + "\n  ".join(failures))
+        return 130 if interrupted else (1 if self.errors else 0)
+
+    def phase(self, name: str, step: Callable[[], Any]) -> Any:
+        if self.budget.remaining() < CLEANUP_RESERVE:
+            self.errors.append(f"{name}: skipped, out of time")
+            log(f"skipping {name}: out of time")
+            return None
+        log(f"{name} ...")
+        started = time.perf_counter()
+        try:
+            result = step()
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            log(f"{name} failed:\n{traceback.format_exc()}")
+            return None
+        log(f"{name} done in {time.perf_counter() - started:.1f}s")
+        return result
+
+    def allow(self, wanted: float) -> float:
+        return self.budget.allow(wanted, reserve=CLEANUP_RESERVE)
+
+    def preflight(self) -> None:
+        with infra.psycopg.connect(infra.pg_url("postgres"), connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+        from kombu import Connection
+
+        with Connection(infra.AMQP_URL, connect_timeout=5) as conn:
+            conn.ensure_connection(max_retries=1)
+
+    # -- 1. physical limits ------------------------------------------------------------------
+
+    def measure_amqp(self) -> None:
+        s = self.sizes
+        queue = f"{self.prefix}.limits.quorum"
+        self.cleanup.push("delete limits queue", lambda: infra.delete_bus_names([queue], []))
+        self.limits["amqp_confirm_each"] = limits.amqp_confirm_each(
+            queue, self.allow(s.amqp_seconds), s.amqp_max
+        )
+        self.limits["amqp_confirm_window"] = limits.amqp_confirm_windowed(
+            queue, self.allow(s.amqp_seconds), s.amqp_max * 20
+        )
+
+    def measure_pg(self) -> None:
+        s = self.sizes
+        database = f"{self.prefix}_limits"
+        self.cleanup.push("drop limits database", lambda: infra.drop_databases([database]))
+        infra.create_databases([database])
+        self.limits["pg_insert_commit_1"] = limits.pg_insert_commit(
+            database, self.allow(s.pg_seconds), s.pg_max, connections=1
+        )
+        self.limits["pg_insert_commit_n"] = limits.pg_insert_commit(
+            database, self.allow(s.pg_seconds), s.pg_max, connections=s.pg_connections
+        )
+        infra.drop_databases([database])
+
+    def measure_hello(self) -> None:
+        s = self.sizes
+        port = infra.free_port()
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PROMETHEUS_MULTIPROC_DIR", "GUNICORN_CMD_ARGS", "PORT")
+        }
+        env.update(
+            PORT=str(port),
+            RENDA_API_HOST="127.0.0.1",
+            PROMETHEUS_MULTIPROC_DIR=str(self.workdir / "prometheus-hello"),
+            TMPDIR=str(self.workdir / "tmp"),
+        )
+        (self.workdir / "tmp").mkdir(exist_ok=True)
+        argv = [
+            str(BIN / "gunicorn"),
+            "--config",
+            "python:renda.gunicorn_conf",
+            "bench.hello_app:app",
+        ]
+        child = Child("hello-api", argv, env, self.workdir)
+        self.cleanup.push("stop hello", child.stop)
+        infra.wait_http(child, port, "/healthz", timeout=30)
+        target = loadgen.Target(
+            port=port,
+            path="/intake/v1/suggestions",
+            body=json.dumps(SUGGESTION).encode(),
+            headers={"Content-Type": "application/json", "Authorization": "Bearer x"},
+            key_prefix=f"{self.prefix}-hello",
+        )
+        self.limits["http_hello"] = self.load(target, {"hello-api": child})
+        rss = child.rss_bytes()
+        self.limits["http_hello"]["rss_mb"] = sum(rss.values()) / 2**20
+        self.limits["http_hello"]["processes"] = len(rss)
+        if self.generator == "wrk":
+            ceiling = loadgen.run_python(
+                target, concurrency=self.concurrency, seconds=self.allow(s.ceiling_seconds)
+            )
+            self.limits["http_hello_python_generator"] = ceiling.as_dict()
+        child.stop()
+
+    def load(self, target: loadgen.Target, children: dict[str, Child]) -> dict[str, Any]:
+        """Warm up, then measure; with the CPU each process group used while measured."""
+        s = self.sizes
+        if s.http_warmup:
+            loadgen.run_load(
+                target,
+                concurrency=self.concurrency,
+                seconds=self.allow(s.http_warmup),
+                generator=self.generator,
+                workdir=self.workdir,
+            )
+        measure = loadgen.Target(**{**target.__dict__, "key_prefix": target.key_prefix + "-m"})
+        meter = infra.CpuMeter(children)
+        result = loadgen.run_load(
+            measure,
+            concurrency=self.concurrency,
+            seconds=self.allow(s.http_seconds),
+            generator=self.generator,
+            workdir=self.workdir,
+        ).as_dict()
+        result["cpu"] = cpu = meter.stop()
+        for name in children:
+            if result["requests"] and name in cpu["cpu_s"]:
+                result["cpu_ms_per_request"] = 1000 * cpu["cpu_s"][name] / result["requests"]
+        return result
+
+    # -- 2. renda ----------------------------------------------------------------------------
+
+    def setup_renda(self) -> Any:
+        from bench.system import RendaSystem
+
+        system = RendaSystem(self.prefix, self.workdir, self.cleanup)
+        self.renda["setup"] = system.setup()
+        for service in ("intake", "workflow", "scoring", "notify"):
+            system.start_api(service)
+        return system
+
+    def measure_publisher(self, system: Any) -> None:
+        s = self.sizes
+        self.renda["publisher"] = system.publisher_rate(self.allow(s.publisher_seconds), s.amqp_max)
+
+    def measure_intake(self, system: Any) -> None:
+        status, body = system.post_one("preflight")
+        if status != 202:
+            raise RuntimeError(f"POST /intake/v1/suggestions answered {status}: {body}")
+        target = system.intake_target("load")
+        pyspy = None
+        if self.args.profile:
+            pid = system.apis["intake"][0].pgid
+            pyspy = self.start_profile("intake-api-post", pid, self.sizes.http_seconds + 2)
+        self.renda["intake_post"] = self.load(target, {"intake-api": system.apis["intake"][0]})
+        self.renda["intake_post"]["submissions_stored"] = system.sql(
+            "intake", "SELECT count(*) FROM submissions"
+        )[0][0]
+        self.finish_profile(pyspy)
+        time.sleep(1.0)  # requests still in flight when the generator stopped
+        self.renda["intake_post"]["backlog_discarded"] = system.discard_intake_backlog()
+
+    def measure_relay(self, system: Any) -> None:
+        s = self.sizes
+        self.renda["outbox_relay"] = system.outbox_relay(
+            s.outbox_rows, self.allow(s.outbox_timeout)
+        )
+
+    def measure_e2e(self, system: Any) -> None:
+        s = self.sizes
+        for service in ("workflow", "scoring", "notify"):
+            system.start_worker(service)
+        if "intake" not in system.workers:
+            system.start_worker("intake")
+        warm = system.e2e_sequential(1, self.allow(15))
+        if not warm["suggestions"]:
+            raise RuntimeError(f"a suggestion did not settle end to end: {warm}")
+        self.renda["e2e_sequential"] = system.e2e_sequential(
+            s.sequential, self.allow(s.sequential_seconds)
+        )
+        pyspies = []
+        if self.args.profile:
+            for service in ("workflow", "intake"):
+                pid = system.workers[service][0].pgid
+                pyspies.append(self.start_profile(f"{service}-worker-e2e", pid, 12))
+        burst = system.e2e_burst(
+            s.burst,
+            s.burst_concurrency,
+            self.allow(s.burst_post_seconds),
+            self.allow(s.burst_settle_seconds),
+        )
+        burst["concurrency"] = s.burst_concurrency
+        self.renda["e2e_burst"] = burst
+        for pyspy in pyspies:
+            self.finish_profile(pyspy)
+        self.renda["check"] = system.check(burst.get("sample_receipt_id"))
+
+    def measure_memory(self, system: Any) -> None:
+        self.renda["memory"] = system.memory()
+
+    # -- profiling ---------------------------------------------------------------------------
+
+    def start_profile(self, name: str, pid: int, seconds: float) -> Any:
+        started = profiling.start(name, pid, seconds, self.workdir)
+        if started is None:
+            self.errors.append("--profile: py-spy is not installed (pip install py-spy)")
+            return None
+        child, out = started
+        self.cleanup.push(f"stop {child.name}", child.stop)
+        return name, child, out
+
+    def finish_profile(self, started: Any) -> None:
+        if not started:
+            return
+        name, child, out = started
+        deadline = time.monotonic() + 20
+        while child.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        child.stop()
+        self.profiles[name] = profiling.summarize(out)
+        if not out.exists():
+            self.profiles[name]["log"] = child.tail(5)
+
+    # -- results -----------------------------------------------------------------------------
+
+    def machine(self) -> dict[str, Any]:
+        cpu = ""
+        try:
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        except OSError:
+            pass
+        total_kb = 0
+        try:
+            for line in Path("/proc/meminfo").read_text().splitlines():
+                if line.startswith("MemTotal:"):
+                    total_kb = int(line.split()[1])
+        except OSError:
+            pass
+        wrk = None
+        if loadgen.wrk_path():
+            done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+            wrk = (done.stdout + done.stderr).strip().splitlines()[0]
+        return {
+            "load_average_at_start": self.load_at_start,
+            "load_average_now": _load_average(),
+            "source": _source(),
+            "cores": os.cpu_count(),
+            "cpu": cpu,
+            "memory_gb": round(total_kb / 2**20, 1),
+            "kernel": platform.release(),
+            "python": platform.python_version(),
+            "wrk": wrk,
+            "postgresql": self.limits.get("pg_insert_commit_1", {}).get("server_version"),
+            "rabbitmq": self.limits.get("amqp_confirm_each", {}).get("rabbitmq_version"),
+        }
+
+    def write_results(self) -> Path:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
+        path = RESULTS / f"{stamp}{'-quick' if self.args.quick else ''}.json"
+        document = {
+            "started": self.started.isoformat(),
+            "machine": self.machine(),
+            "config": self.config,
+            "limits": self.limits,
+            "renda": self.renda,
+            "ratios": ratios(self.limits, self.renda),
+            "profiles": self.profiles,
+            "errors": self.errors,
+        }
+        path.write_text(json.dumps(document, indent=2, default=str))
+        return path
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return None
+
+
+def _source() -> dict[str, Any]:
+    """Which code was measured: the commit, and whether the tree differed from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=REPO, capture_output=True, text=True, check=False, timeout=10
+        )
+        return done.stdout.rstrip("\n")  # not strip(): porcelain lines start with a space
+
+    try:
+        status = git("status", "--porcelain").splitlines()
+        modified = [ln[3:] for ln in status if not ln.startswith("??")]
+        untracked = [ln[3:] for ln in status if ln.startswith("??")]
+        return {
+            "commit": git("rev-parse", "--short", "HEAD").strip()
+            or os.environ.get("BENCH_CODE_LABEL"),
+            "changed_outside_bench": [p for p in modified if not p.startswith("bench/")],
+            "untracked_outside_bench": [p for p in untracked if not p.startswith("bench/")],
+        }
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": os.environ.get("BENCH_CODE_LABEL")}
+
+
+# -- the table -------------------------------------------------------------------------------
+
+
+def _get(data: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict) or data.get(key) is None:
+            return None
+        data = data[key]
+    return data
+
+
+def _ratio(a: Any, b: Any) -> float | None:
+    if a is None or b is None or not b:
+        return None
+    return a / b
+
+
+def e2e_bound(lim: dict[str, Any], renda: dict[str, Any]) -> float | None:
+    """Each service's relay publishes its events one confirm at a time, and each consumer
+    commits once per message: e2e ≤ min(confirm-each / the most events any one service
+    writes per suggestion, one connection's commits/s)."""
+    amqp = _get(lim, "amqp_confirm_each", "msgs_per_s")
+    pg = _get(lim, "pg_insert_commit_1", "rows_per_s")
+    events = _get(renda, "e2e_burst", "events_per_suggestion") or {}
+    most = max(events.values(), default=0) or 3.0
+    bounds = [b for b in (amqp / most if amqp else None, pg) if b]
+    return min(bounds) if bounds else None
+
+
+SERVERS = ("postgres", "rabbitmq")
+
+
+def cpu_per_suggestion(renda: dict[str, Any]) -> float | None:
+    """CPU milliseconds per suggestion of renda's processes plus PostgreSQL and RabbitMQ."""
+    per = _get(renda, "e2e_burst", "cpu_ms_per_suggestion")
+    if not per:
+        return None
+    return sum(v for k, v in per.items() if k.endswith(("-api", "-worker")) or k in SERVERS)
+
+
+def cpu_ceiling(renda: dict[str, Any], cores: int | None) -> float | None:
+    """Suggestions/s if every core did nothing but renda's work at its measured CPU cost."""
+    ms = cpu_per_suggestion(renda)
+    return 1000.0 * (cores or 1) / ms if ms else None
+
+
+def ratios(lim: dict[str, Any], renda: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        "intake_post_rps / hello_rps": _ratio(
+            _get(renda, "intake_post", "rps"), _get(lim, "http_hello", "rps")
+        ),
+        "intake_post_p50 / hello_p50": _ratio(
+            _get(renda, "intake_post", "p50_ms"), _get(lim, "http_hello", "p50_ms")
+        ),
+        "intake_post_p99 / hello_p99": _ratio(
+            _get(renda, "intake_post", "p99_ms"), _get(lim, "http_hello", "p99_ms")
+        ),
+        "relay_msgs / amqp_confirm_each": _ratio(
+            _get(renda, "outbox_relay", "msgs_per_s_steady"),
+            _get(lim, "amqp_confirm_each", "msgs_per_s"),
+        ),
+        "relay_msgs / amqp_confirm_window": _ratio(
+            _get(renda, "outbox_relay", "msgs_per_s_steady"),
+            _get(lim, "amqp_confirm_window", "msgs_per_s"),
+        ),
+        "publisher_msgs / amqp_confirm_each": _ratio(
+            _get(renda, "publisher", "msgs_per_s"), _get(lim, "amqp_confirm_each", "msgs_per_s")
+        ),
+        "e2e_suggestions / e2e_bound": _ratio(
+            _get(renda, "e2e_burst", "suggestions_per_s"), e2e_bound(lim, renda)
+        ),
+        "e2e_suggestions / cpu_ceiling": _ratio(
+            _get(renda, "e2e_burst", "suggestions_per_s"), cpu_ceiling(renda, os.cpu_count())
+        ),
+        "intake_api_rss / hello_rss": _ratio(
+            _get(renda, "memory", "intake-api", "rss_mb"), _get(lim, "http_hello", "rss_mb")
+        ),
+    }
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        text = f"{value:,.{digits}f}"
+    else:
+        text = f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{text} {unit}".strip()
+
+
+def render_table(
+    lim: dict[str, Any], renda: dict[str, Any], config: dict[str, Any], machine: dict[str, Any]
+) -> str:
+    gen = config["generator"]
+    c = config["concurrency"]
+    w, t = config.get("web_concurrency"), config.get("renda_threads")
+    r = ratios(lim, renda)
+    hello = lim.get("http_hello", {})
+    intake = renda.get("intake_post", {})
+    relay = renda.get("outbox_relay", {})
+    seq = renda.get("e2e_sequential", {})
+    burst = renda.get("e2e_burst", {})
+    mem = renda.get("memory", {})
+    rows: list[tuple[str, str, str, str]] = []
+    notes: dict[int, str] = {}
+
+    def note(text: str) -> None:
+        """A line of its own, printed after the row before it."""
+        notes[len(rows) - 1] = notes.get(len(rows) - 1, "") + "\n" + text
+
+    def row(what: str, value: str, limit: str = "", ratio: float | None = None) -> None:
+        rows.append((what, value, limit, _fmt(ratio, "", 2) if ratio is not None else ""))
+
+    rows.append(("PHYSICAL LIMITS (same run, same machine)", "", "", ""))
+    each = lim.get("amqp_confirm_each", {})
+    row(
+        "1a AMQP publish, confirm each (pika → quorum q)",
+        _fmt(each.get("msgs_per_s"), "msg/s"),
+        f"p50 {_fmt(each.get('p50_ms'), 'ms', 2)}",
+    )
+    window = lim.get("amqp_confirm_window", {})
+    row(
+        f"1a AMQP publish, {window.get('window', '?')} unconfirmed in flight",
+        _fmt(window.get("msgs_per_s"), "msg/s"),
+    )
+    pg1, pgn = lim.get("pg_insert_commit_1", {}), lim.get("pg_insert_commit_n", {})
+    row(
+        "1c PG INSERT+COMMIT per txn, 1 connection",
+        _fmt(pg1.get("rows_per_s"), "rows/s"),
+        f"p50 {_fmt(pg1.get('p50_ms'), 'ms', 2)}",
+    )
+    row(
+        f"1c PG INSERT+COMMIT per txn, {pgn.get('connections', '?')} connections",
+        _fmt(pgn.get("rows_per_s"), "rows/s"),
+        f"p50 {_fmt(pgn.get('p50_ms'), 'ms', 2)}",
+    )
+    row(
+        f"1b HTTP hello (gunicorn {w}w×{t}t, {gen} c={c})",
+        _fmt(hello.get("rps"), "req/s"),
+        f"p50 {_fmt(hello.get('p50_ms'), 'ms', 2)} p99 {_fmt(hello.get('p99_ms'), 'ms', 2)}",
+    )
+    ceiling = lim.get("http_hello_python_generator")
+    if ceiling:
+        row(
+            f"   same, Python generator c={c} (its ceiling)",
+            _fmt(ceiling.get("rps"), "req/s"),
+            f"p50 {_fmt(ceiling.get('p50_ms'), 'ms', 2)}",
+        )
+
+    rows.append(("RENDA   (ratio = renda / limit)", "", "", ""))
+    rows.append(("", "renda", "limit", "ratio"))
+    row(
+        f"2a intake POST throughput ({gen} c={c})",
+        _fmt(intake.get("rps"), "req/s"),
+        _fmt(hello.get("rps"), "req/s (1b)"),
+        r["intake_post_rps / hello_rps"],
+    )
+    row(
+        "2a intake POST latency p50",
+        _fmt(intake.get("p50_ms"), "ms", 1),
+        _fmt(hello.get("p50_ms"), "ms (1b)", 2),
+        r["intake_post_p50 / hello_p50"],
+    )
+    row(
+        "2a intake POST latency p99",
+        _fmt(intake.get("p99_ms"), "ms", 1),
+        _fmt(hello.get("p99_ms"), "ms (1b)", 2),
+        r["intake_post_p99 / hello_p99"],
+    )
+    if intake:
+        row("   errors / requests", f"{intake.get('errors')} / {intake.get('requests')}")
+        row(
+            "   API CPU per request (all gunicorn processes)",
+            _fmt(intake.get("cpu_ms_per_request"), "ms", 2),
+            _fmt(hello.get("cpu_ms_per_request"), "ms (1b)", 2),
+            _ratio(intake.get("cpu_ms_per_request"), hello.get("cpu_ms_per_request")),
+        )
+        note(f"   CPU during 2a (s): {_cpu_split(intake.get('cpu'))}")
+    row(
+        f"2c outbox relay, {relay.get('rows', '?')} rows (intake)",
+        _fmt(relay.get("msgs_per_s_steady"), "msg/s"),
+        _fmt(each.get("msgs_per_s"), "msg/s (1a each)"),
+        r["relay_msgs / amqp_confirm_each"],
+    )
+    row(
+        "   same, against the windowed publish",
+        "",
+        _fmt(window.get("msgs_per_s"), "msg/s (1a win)"),
+        r["relay_msgs / amqp_confirm_window"],
+    )
+    if relay.get("worker_cpu_ms_per_message") is not None:
+        row("   worker CPU per relayed message", _fmt(relay["worker_cpu_ms_per_message"], "ms", 2))
+    pub = renda.get("publisher", {})
+    row(
+        "2c' renda Publisher.publish (kombu, confirm each)",
+        _fmt(pub.get("msgs_per_s"), "msg/s"),
+        _fmt(each.get("msgs_per_s"), "msg/s (1a each)"),
+        r["publisher_msgs / amqp_confirm_each"],
+    )
+    row(
+        f"2b end to end, {burst.get('posted', '?')} suggestions (c={burst.get('concurrency')})",
+        _fmt(burst.get("suggestions_per_s"), "sugg/s", 1),
+        _fmt(e2e_bound(lim, renda), "sugg/s (bound)", 0),
+        r["e2e_suggestions / e2e_bound"],
+    )
+    row(
+        "   same, against the CPU it costs (renda+PG+MQ)",
+        _fmt(cpu_per_suggestion(renda), "ms CPU/sugg", 1),
+        _fmt(cpu_ceiling(renda, machine.get("cores")), "sugg/s (cores/CPU)", 0),
+        r["e2e_suggestions / cpu_ceiling"],
+    )
+    row(
+        "   POST → accepted p50 / p99 (burst)",
+        f"{_fmt(burst.get('p50_ms'), '', 0)} / {_fmt(burst.get('p99_ms'), 'ms', 0)}",
+    )
+    stages = burst.get("stages", {})
+    for name, label in (
+        ("client_to_intake_handler", "client → intake stored"),
+        ("intake_to_workflow_handled", "intake stored → workflow handled"),
+        ("workflow_to_receipt_settled", "workflow handled → receipt settled"),
+    ):
+        if name in stages:
+            row(
+                f"     {label} p50 / p99",
+                f"{_fmt(stages[name]['p50_ms'], '', 0)} / {_fmt(stages[name]['p99_ms'], 'ms', 0)}",
+            )
+    for name, mean in (burst.get("handler_mean_ms") or {}).items():
+        service, _, kind = name.partition(":")
+        row(f"     handler mean time, {service} on {kind.split('.')[-2]}", _fmt(mean, "ms", 1))
+    if burst.get("events_per_suggestion"):
+        events = burst["events_per_suggestion"]
+        note(
+            "     events written per suggestion: "
+            + ", ".join(f"{k} {v}" for k, v in events.items() if v)
+        )
+    if burst.get("commits_per_suggestion"):
+        commits = burst["commits_per_suggestion"]
+        note(
+            "     commits per suggestion (≈, pg_stat_database): "
+            + ", ".join(f"{k} {v}" for k, v in commits.items() if v)
+        )
+    if burst.get("cpu"):
+        note(f"     CPU during 2b (s): {_cpu_split(burst['cpu'])}")
+    row(
+        f"2b POST → receipt accepted, one at a time (n={seq.get('suggestions', 0)})",
+        f"{_fmt(seq.get('p50_ms'), '', 0)} / {_fmt(seq.get('p99_ms'), 'ms', 0)}",
+        "p50 / p99",
+    )
+    hello_rss = hello.get("rss_mb")
+    for name, info in mem.items():
+        api = name.endswith("-api")
+        row(
+            f"2d RSS {name} ({info['processes']} proc)",
+            _fmt(info["rss_mb"], "MB", 0),
+            _fmt(hello_rss, "MB (hello)", 0) if api else "",
+            _ratio(info["rss_mb"], hello_rss) if api else None,
+        )
+    if mem:
+        row("2d RSS all renda processes", _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0))
+    check = renda.get("check", {})
+    if check:
+        row("check: receipt accepted, workflow serves it", "ok" if check.get("ok") else "FAILED")
+
+    widths = [max(len(rw[i]) for rw in rows) for i in range(4)]
+    lines = [
+        "",
+        f"renda bench — {machine.get('cores')} cores, {machine.get('memory_gb')} GB, "
+        f"{machine.get('cpu')}; PostgreSQL {machine.get('postgresql')}, "
+        f"RabbitMQ {machine.get('rabbitmq')}; mode {config['mode']}, {config.get('seconds')}s",
+        f"load average at start {machine.get('load_average_at_start')}, at end "
+        f"{machine.get('load_average_now')} (other work on the machine skews every figure); "
+        f"code {_get(machine, 'source', 'commit')}"
+        + (" + uncommitted changes" if _get(machine, "source", "changed_outside_bench") else "")
+        + (" + untracked files" if _get(machine, "source", "untracked_outside_bench") else ""),
+    ]
+    for index, rw in enumerate(rows):
+        if not rw[1] and not rw[2] and not rw[3]:
+            lines.append("")
+            lines.append(rw[0])
+            lines.append("-" * (sum(widths) + 9))
+            continue
+        a, b, c_, d = (
+            rw[i].ljust(widths[i]) if i == 0 else rw[i].rjust(widths[i]) for i in range(4)
+        )
+        lines.append(f"{a}  {b}  {c_}  {d}")
+        if index in notes:
+            lines.extend(notes[index].strip("\n").splitlines())
+    return "\n".join(lines)
+
+
+def _cpu_split(cpu: dict[str, Any] | None) -> str:
+    if not cpu:
+        return "—"
+    parts = [f"{k} {v:.1f}" for k, v in cpu["cpu_s"].items() if v >= 0.05]
+    return f"busy {cpu['machine_busy_pct']:.0f}% of {cpu['wall_s']:.0f}s: " + ", ".join(parts)
+
+
+def render_profiles(profiles: dict[str, Any]) -> str:
+    lines = ["", "PROFILES (py-spy, % of samples)"]
+    for name, summary in profiles.items():
+        lines.append(f"- {name}: {summary.get('samples', 0)} samples {summary.get('error', '')}")
+        for label, key in (
+            ("by thread", "by_thread_pct"),
+            ("by library", "by_library_pct"),
+            ("renda frames (inclusive)", "renda_frames_inclusive_pct"),
+            ("leaf frames", "top_leaf_frames_pct"),
+        ):
+            items = summary.get(key) or []
+            lines.append(f"    {label}: " + "; ".join(f"{k} {v}%" for k, v in items[:8]))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
