@@ -337,6 +337,16 @@ def seed() -> None:
         click.echo(f"{name}: {value}")
 
 
+@main.command("seed-term")
+@click.option("--per-county-year", default=250, type=click.IntRange(1, 5000))
+def seed_term_command(per_county_year: int) -> None:
+    """Write a whole term of suggestions (2025 and 2026, every county) for the figures."""
+    from renda.term import seed_term
+
+    rows = seed_term(_workflow_db(), per_county_year)
+    click.echo(f"wrote {len(rows)} suggestions")
+
+
 @main.command()
 @click.option("--check", is_flag=True, help="fail if contracts/asyncapi.json is stale")
 def asyncapi(check: bool) -> None:

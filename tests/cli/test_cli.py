@@ -132,3 +132,22 @@ def test_tenant_settings_are_checked(env: dict[str, str]) -> None:
     db.dispose()
     # Giving one list leaves the others as they were.
     assert kept == {("negative", "诉讼"), ("positive", "民生"), ("category", "other")}
+
+
+def test_a_seeded_term_leaves_numbering_to_go_on_after_it(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from renda.term import seed_term
+    from runtime.clock import FixedClock
+    from tests.support.system import start_in_process
+
+    system = start_in_process(tmp_path / "var", clock=FixedClock(datetime(2026, 5, 1, tzinfo=UTC)))
+    try:
+        rows = seed_term(system.runtime("workflow").db, per_tenant_year=3)
+        assert len(rows) == 12 * 2 * 3
+        answer = system.file()
+        receipt = system.settled_receipt(answer.get_json()["id"])
+        assert receipt["status"] == "accepted"
+        assert receipt["resource"]["number"] == "450102-2026-0004"
+    finally:
+        system.stop()

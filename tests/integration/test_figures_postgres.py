@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from renda.processes import migrate
+from renda.term import seed_term
 from runtime.config import Settings
 from runtime.db import Database
 from services.workflow.figures import Scope, counts, counts_by_unit, counts_statement
 from tests.support.infra import PostgresDatabases, run_id
-from tests.support.term import seed_term
 
 pytestmark = pytest.mark.integration
 
