@@ -56,6 +56,9 @@ class Sizes:
     burst_concurrency: int
     burst_post_seconds: float
     burst_settle_seconds: float
+    figures_per_tenant_year: int
+    figures_requests: int
+    figures_seconds: float
     budget: float
 
 
@@ -77,6 +80,9 @@ FULL = Sizes(
     burst_concurrency=8,
     burst_post_seconds=40,
     burst_settle_seconds=90,
+    figures_per_tenant_year=250,
+    figures_requests=30,
+    figures_seconds=10,
     budget=285,
 )
 QUICK = Sizes(
@@ -97,6 +103,9 @@ QUICK = Sizes(
     burst_concurrency=4,
     burst_post_seconds=10,
     burst_settle_seconds=20,
+    figures_per_tenant_year=25,
+    figures_requests=10,
+    figures_seconds=3,
     budget=120,
 )
 CLEANUP_RESERVE = 25.0
@@ -186,6 +195,7 @@ class Bench:
                 self.phase("renda: intake POST", lambda: self.measure_intake(system))
                 self.phase("renda: outbox relay", lambda: self.measure_relay(system))
                 self.phase("renda: end to end", lambda: self.measure_e2e(system))
+                self.phase("renda: figures", lambda: self.measure_figures(system))
                 self.phase("renda: memory", lambda: self.measure_memory(system))
         except KeyboardInterrupt:
             interrupted = True
@@ -403,6 +413,17 @@ class Bench:
             self.finish_profile(pyspy)
         self.renda["check"] = system.check(burst.get("sample_receipt_id"))
 
+    def measure_figures(self, system: Any) -> None:
+        from bench import figures
+
+        s = self.sizes
+        self.renda["figures"] = figures.measure(
+            system,
+            s.figures_per_tenant_year,
+            s.figures_requests,
+            lambda: self.allow(s.figures_seconds),
+        )
+
     def measure_memory(self, system: Any) -> None:
         self.renda["memory"] = system.memory()
 
@@ -587,10 +608,45 @@ def ratios(lim: dict[str, Any], renda: dict[str, Any]) -> dict[str, float | None
         "e2e_suggestions / cpu_ceiling": _ratio(
             _get(renda, "e2e_burst", "suggestions_per_s"), cpu_ceiling(renda, os.cpu_count())
         ),
+        **figures_ratios(renda),
         "intake_api_rss / hello_rss": _ratio(
             _get(renda, "memory", "intake-api", "rss_mb"), _get(lim, "http_hello", "rss_mb")
         ),
     }
+
+
+FIGURES_ROWS = (
+    # endpoint, SQL limit, label, limit label
+    ("tenant", "counts_tenant", "GET /figures 450102/2026 (4 stmts)", "SQL counts"),
+    ("units", "by_unit_tenant", "GET /figures/units 450102/2026", "SQL by unit"),
+    ("best_units", "by_unit_tenant", "GET /figures/best-units 450102/2026", "SQL by unit"),
+    ("city", "counts_city", "GET /figures?year=2026 city-wide", "SQL counts"),
+)
+
+
+def figures_ratios(renda: dict[str, Any]) -> dict[str, float | None]:
+    """Each figures endpoint's latency over the same SQL's, run by psycopg (p50 and p99)."""
+    out = {}
+    for name, sql, _, _ in FIGURES_ROWS:
+        for pct in ("p50", "p99"):
+            out[f"figures_{name}_{pct} / sql_{sql}_{pct}"] = _ratio(
+                _get(renda, "figures", "api", name, f"{pct}_ms"),
+                _get(renda, "figures", "sql", sql, f"{pct}_ms"),
+            )
+    for name, sql in (("tenant", "endpoint_tenant"), ("city", "endpoint_city")):
+        out[f"figures_{name}_p50 / sql_{sql}_p50"] = _ratio(
+            _get(renda, "figures", "api", name, "p50_ms"),
+            _get(renda, "figures", "sql", sql, "p50_ms"),
+        )
+    return out
+
+
+def _pair(data: dict[str, Any] | None, unit: str = "ms") -> str:
+    """p50 / p99, with two decimals below 1 ms (the SQL limits) and one above."""
+    data = data or {}
+    p50, p99 = data.get("p50_ms"), data.get("p99_ms")
+    digits = 2 if p50 is not None and p50 < 1 else 1
+    return f"{_fmt(p50, '', digits)} / {_fmt(p99, unit, digits)}"
 
 
 def _fmt(value: Any, unit: str = "", digits: int = 0) -> str:
@@ -761,6 +817,42 @@ def render_table(
         f"{_fmt(seq.get('p50_ms'), '', 0)} / {_fmt(seq.get('p99_ms'), 'ms', 0)}",
         "p50 / p99",
     )
+    fig = renda.get("figures", {})
+    if fig.get("api"):
+        row(
+            f"2e figures, seeded term of {_fmt(fig.get('seeded_rows'))} (n={fig.get('requests')})",
+            "renda p50 / p99",
+            "psycopg p50 / p99",
+            "p50",
+        )
+        note(
+            f"   450102/2026 holds {_fmt(fig.get('rows_tenant_year'))} suggestions "
+            f"({_fmt(fig.get('seeded_tenant_year'))} seeded, the rest filed in 2b); "
+            f"the table {_fmt(fig.get('rows_in_table'))}"
+        )
+        for name, sql, label, limit_label in FIGURES_ROWS:
+            row(
+                f"2e {label}",
+                _pair(fig["api"].get(name)),
+                f"{_pair(fig.get('sql', {}).get(sql))} ({limit_label})",
+                r.get(f"figures_{name}_p50 / sql_{sql}_p50"),
+            )
+            if name in ("tenant", "city"):
+                row(
+                    "   same, against all 4 statements the endpoint runs",
+                    "",
+                    f"{_pair(fig.get('sql', {}).get(f'endpoint_{name}'))} (4 SQL)",
+                    r.get(f"figures_{name}_p50 / sql_endpoint_{name}_p50"),
+                )
+        for name, label in (("counts_tenant", "450102/2026"), ("counts_city", "city 2026")):
+            plan = _get(fig, "explain", name)
+            if plan:
+                note(
+                    f"   EXPLAIN ANALYZE counts {label}: {_fmt(plan.get('execution_ms'), 'ms', 2)} "
+                    f"(+ planning {_fmt(plan.get('planning_ms'), 'ms', 2)}), "
+                    f"indexes: {', '.join(plan.get('indexes') or []) or 'none'}; "
+                    + " ← ".join(plan.get("nodes") or [])
+                )
     hello_rss = hello.get("rss_mb")
     for name, info in mem.items():
         api = name.endswith("-api")
@@ -775,6 +867,13 @@ def render_table(
     check = renda.get("check", {})
     if check:
         row("check: receipt accepted, workflow serves it", "ok" if check.get("ok") else "FAILED")
+    fig_check = fig.get("check", {})
+    if fig_check:
+        row(
+            f"check: figures 200, assigned {_fmt(fig_check.get('tenant_assigned'))} ≥ "
+            f"{_fmt(fig_check.get('seeded_tenant_year'))} seeded, API = SQL",
+            "ok" if fig_check.get("ok") else "FAILED: " + "; ".join(fig_check["problems"]),
+        )
 
     widths = [max(len(rw[i]) for rw in rows) for i in range(4)]
     lines = [

@@ -527,7 +527,7 @@ class RendaSystem:
                     means[name] = round(1000 * total / counts[labels], 2)
         return means
 
-    # -- 2e: renda's own publisher -----------------------------------------------------------
+    # -- 2c': renda's own publisher ----------------------------------------------------------
 
     def publisher_rate(self, seconds: float, max_messages: int) -> dict[str, Any]:
         """runtime.bus.Publisher (kombu, a confirm per publish), as the outbox relay uses it."""

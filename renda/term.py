@@ -31,7 +31,7 @@ def seed_term(db: Database, per_tenant_year: int, seed: int = 7) -> list[dict]:
     with db.transaction() as session:
         for county, _ in COUNTIES:
             for year in (2025, 2026):
-                sequence = session.get(NumberSequence, (county, year))
+                sequence = session.get(NumberSequence, (county, year), with_for_update=True)
                 if sequence is None:
                     sequence = NumberSequence(tenant=county, year=year, last=0)
                     session.add(sequence)

@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import MetaData, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,21 @@ class Outbox:
         self.clock = clock
         self.registry = registry
         self._committed = threading.Event()
+
+    @property
+    def channel(self) -> str:
+        return f"renda_outbox_{self.service}"
+
+    def _announce(self, session: Session) -> None:
+        """On PostgreSQL, NOTIFY the relays of this service, whatever process they are in.
+
+        PostgreSQL delivers it when (and only if) the transaction commits, once however
+        many events the transaction wrote.
+        """
+        if session.info.get(self.channel) or session.get_bind().dialect.name != "postgresql":
+            return
+        session.execute(select(func.pg_notify(self.channel, "")))
+        session.info[self.channel] = True
 
     def wake_relay(self) -> None:
         """Say, after a commit, that events are waiting: the relay in this process publishes
@@ -75,6 +91,7 @@ class Outbox:
             causation_id=causation_id,
             time=self.clock.now(),
         )
+        self._announce(session)
         session.execute(
             insert(self.table).values(
                 event_id=event.id,
@@ -86,6 +103,27 @@ class Outbox:
             )
         )
         return event
+
+
+class _CommitListener:
+    """A relay's LISTEN connection: it wakes on a commit anywhere instead of at its next poll."""
+
+    def __init__(self, db: Database, channel: str) -> None:
+        self.conninfo = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.channel = channel
+        self.connection: psycopg.Connection | None = None
+
+    def wait(self, timeout: float) -> None:
+        if self.connection is None or self.connection.closed:
+            self.connection = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
+            self.connection.execute(f'LISTEN "{self.channel}"')
+        for _ in self.connection.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 class OutboxRelay:
@@ -101,6 +139,7 @@ class OutboxRelay:
         self.db = db
         self.publisher = publisher
         self.batch_size = batch_size
+        self.listener = None if db.is_sqlite else _CommitListener(db, outbox.channel)
 
     def relay_once(self) -> int:
         """Publish one batch of pending events; returns how many went out."""
@@ -163,7 +202,20 @@ class OutboxRelay:
             except Exception:
                 log.warning("cannot measure the outbox backlog", exc_info=True)
             if not sent and not stop.is_set():
-                self.outbox.wait_for_commit(delay)
+                self._wait(delay)
+        if self.listener is not None:
+            self.listener.close()
+
+    def _wait(self, timeout: float) -> None:
+        if self.listener is None:
+            self.outbox.wait_for_commit(timeout)
+            return
+        try:
+            self.listener.wait(timeout)
+        except psycopg.Error:
+            log.warning("cannot listen for commits; polling", exc_info=True)
+            self.listener.close()
+            self.outbox.wait_for_commit(timeout)
 
 
 def prune_messages(ctx: TickContext, *, retention_days: float) -> None:

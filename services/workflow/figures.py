@@ -1,4 +1,5 @@
-"""The committee's figures as SQL aggregates over `suggestions` (one indexed pass)."""
+"""The committee's figures as SQL aggregates over `suggestions` (each an indexed scan of one
+county's year, or of the caller's reach)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Workflow's own tables.
 
 `suggestions` carries denormalised facts (current round, lead unit, deadline, first reply,
-final rating, …) so that the committee's figures are one indexed GROUP BY; the history
+final rating, …) so that each of the committee's figures is one indexed aggregate; the history
 tables (assignments, records, replies, evaluations, meetings, opinions) are append-only.
 """
 

@@ -65,3 +65,13 @@ def _suggestion() -> dict:
         "category": "education",
         "occasion": "recess",
     }
+
+
+def test_relays_are_woken_by_commits_not_only_by_their_poll(cluster: Cluster) -> None:
+    """With a poll of a minute, a suggestion still crosses three relays at once: each relay
+    LISTENs for its service's NOTIFY, which PostgreSQL sends when the outbox row commits."""
+    cluster.extra_env["RENDA_OUTBOX_POLL_SECONDS"] = "60"
+    cluster.start_all()
+    answer = cluster.file(_suggestion())
+    receipt = cluster.settled([answer.json()["id"]], timeout=20)
+    assert receipt[answer.json()["id"]]["status"] == "accepted"
