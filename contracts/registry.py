@@ -60,6 +60,9 @@ class Registry:
         if current is None or current.version < event_type.version:
             self._latest[event_type.name] = event_type
 
+    def __contains__(self, type_string: object) -> bool:
+        return type_string in self._by_type
+
     def get(self, type_string: str) -> EventType:
         try:
             return self._by_type[type_string]

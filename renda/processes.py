@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from renda.registry import all_specs, migrations_dir, spec
+from renda.registry import migrations_dir, spec
 from runtime.clock import Clock, SystemClock
 from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
@@ -21,7 +21,7 @@ def runtimes_for(
     names: list[str], settings: Settings, clock: Clock | None = None
 ) -> list[ServiceRuntime]:
     clock = clock or SystemClock()
-    specs = all_specs() if names == list(SERVICES) else [spec(n) for n in names]
+    specs = [spec(name) for name in names]
     return build_runtimes(specs, settings, clock, build_directory(settings, clock))
 
 

@@ -23,10 +23,6 @@ def spec(name: str) -> ServiceSpec:
     return SPEC
 
 
-def all_specs() -> list[ServiceSpec]:
-    return [spec(name) for name in SERVICES]
-
-
 def migrations_dir(database: str) -> Path:
     """Where the migration history of a database lives (a service's, or the directory's)."""
     return DIRECTORY_MIGRATIONS if database == DIRECTORY else spec(database).migrations

@@ -13,13 +13,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
 from contracts import REGISTRY, Event, InvalidEvent, decode
 from contracts.registry import Registry
@@ -39,32 +37,12 @@ from runtime.metrics import (
     HANDLER_LATENCY,
 )
 from runtime.outbox import Outbox
+from runtime.work import WorkContext
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class HandlerContext:
-    """What a handler may use: its transaction, the domain clock, and a way to emit events."""
-
-    session: Session
-    event: Event
-    outbox: Outbox
-    clock: Clock
-    directory: Directory
-
-    def emit(self, name: str, data: dict[str, Any], *, tenant: str | None = None) -> Event:
-        return self.outbox.add(
-            self.session,
-            name,
-            data,
-            tenant=tenant or self.event.tenant,
-            correlation_id=self.event.correlation_id,
-            causation_id=self.event.id,
-        )
-
-
-Handler = Callable[[Event, HandlerContext], None]
+Handler = Callable[[Event, WorkContext], None]
 
 
 class EventProcessor:
@@ -108,9 +86,16 @@ class EventProcessor:
                 if seen is not None:
                     EVENTS_DUPLICATE.labels(self.service, event.type).inc()
                     return False
-                self.handlers[event.name](
-                    event, HandlerContext(session, event, self.outbox, self.clock, self.directory)
+                context = WorkContext(
+                    session,
+                    self.outbox,
+                    self.clock,
+                    self.directory,
+                    correlation_id=event.correlation_id,
+                    causation_id=event.id,
+                    tenant=event.tenant,
                 )
+                self.handlers[event.name](event, context)
                 session.execute(
                     insert(self.inbox).values(
                         event_id=event.id, type=event.type, processed_at=self.clock.now()
@@ -155,7 +140,7 @@ class ServiceConsumer(ConsumerMixin):
         try:
             event = self.processor.decode(headers, message.body)
         except InvalidEvent as exc:
-            type_label = type_label if type_label in _known_types() else "unknown"
+            type_label = type_label if type_label in self.processor.registry else "unknown"
             log.error("dead-lettering an invalid message: %s", exc)
             EVENTS_DEAD_LETTERED.labels(self.service, type_label, "invalid").inc()
             message.reject(requeue=False)
@@ -182,8 +167,11 @@ class ServiceConsumer(ConsumerMixin):
                 if attempt == attempts:
                     raise
                 log.warning("attempt %d of %s failed; retrying", attempt, event.type, exc_info=True)
-                delays = self.settings.retry_delays
-                self.stopped.wait(delays[min(attempt - 1, len(delays) - 1)])
+                self.stopped.wait(self.settings.retry_delays[self._tier(attempt)])
+
+    def _tier(self, attempt: int) -> int:
+        """The back-off after the given failed attempt: one tier each, then the last again."""
+        return min(attempt - 1, len(self.settings.retry_delays) - 1)
 
     def _retry_or_dead_letter(self, message: Message, headers: dict[str, Any], type_: str) -> None:
         attempt = int(headers.get(ATTEMPT_HEADER, 0)) + 1
@@ -191,7 +179,7 @@ class ServiceConsumer(ConsumerMixin):
             EVENTS_DEAD_LETTERED.labels(self.service, type_, "failed").inc()
             message.reject(requeue=False)
             return
-        tier = min(attempt - 1, len(self.settings.retry_delays) - 1)
+        tier = self._tier(attempt)
         headers = {k: v for k, v in headers.items() if not k.startswith("x-death")}
         headers[ATTEMPT_HEADER] = attempt
         try:
@@ -206,7 +194,3 @@ class ServiceConsumer(ConsumerMixin):
             message.requeue()
             return
         message.ack()
-
-
-def _known_types() -> set[str]:
-    return {event_type.type for event_type in REGISTRY.all()}

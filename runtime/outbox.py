@@ -25,7 +25,7 @@ from runtime.failpoints import failpoint
 from runtime.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 if TYPE_CHECKING:
-    from runtime.scheduler import TickContext
+    from runtime.work import WorkContext
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class OutboxRelay:
             self.outbox.wait_for_commit(timeout)
 
 
-def prune_messages(ctx: TickContext, *, retention_days: float) -> None:
+def prune_messages(ctx: WorkContext, *, retention_days: float) -> None:
     """Forget published outbox rows and inbox entries older than the retention.
 
     The inbox must outlive any redelivery, which comes within minutes; the default of

@@ -11,34 +11,20 @@ import threading
 import uuid
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from contracts import Event
 from runtime.clock import Clock
 from runtime.db import Database
 from runtime.directory import Directory
 from runtime.outbox import Outbox
+from runtime.work import WorkContext
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class TickContext:
-    session: Session
-    outbox: Outbox
-    clock: Clock
-    directory: Directory
-    run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    def emit(self, name: str, data: dict[str, Any], *, tenant: str) -> Event:
-        return self.outbox.add(self.session, name, data, tenant=tenant, correlation_id=self.run_id)
-
-
-Tick = Callable[[TickContext], None]
+Tick = Callable[[WorkContext], None]
 
 
 def try_lock(session: Session, name: str) -> bool:
@@ -55,7 +41,8 @@ def run_tick(
     with db.transaction() as session:
         if not try_lock(session, name):
             return False
-        tick(TickContext(session, outbox, clock, directory))
+        # Everything one run emits shares a correlation id: the run's.
+        tick(WorkContext(session, outbox, clock, directory, correlation_id=str(uuid.uuid4())))
     outbox.wake_relay()
     return True
 

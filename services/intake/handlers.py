@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from contracts import Event
-from runtime.consumer import HandlerContext
+from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle
 from services.intake.store import Submission
 
 
-def on_submission_accepted(event: Event, ctx: HandlerContext) -> None:
+def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
     submission = ctx.session.get(Submission, event.data["submission_id"])
     if submission is None or not can_settle(submission.status):
         return
@@ -19,7 +19,7 @@ def on_submission_accepted(event: Event, ctx: HandlerContext) -> None:
     submission.updated_at = ctx.clock.now()
 
 
-def on_submission_rejected(event: Event, ctx: HandlerContext) -> None:
+def on_submission_rejected(event: Event, ctx: WorkContext) -> None:
     submission = ctx.session.get(Submission, event.data["submission_id"])
     if submission is None or not can_settle(submission.status):
         return

@@ -6,30 +6,19 @@ from collections.abc import Callable
 
 from contracts import Event
 from contracts.topology import SUBSCRIPTIONS
-from runtime.consumer import HandlerContext
+from runtime.work import WorkContext
 from services.notify.domain import messages as m
 from services.notify.domain.messages import Message
+from services.notify.recipients import recipient_path
 from services.notify.store import InboxMessage
 
 
-def _path(ctx: HandlerContext, recipient: str, tenant: str) -> str:
-    kind, _, ident = recipient.partition(":")
-    if kind == "unit":
-        person = ctx.directory.unit(ident)
-    elif kind == "deputy":
-        person = ctx.directory.deputy(ident)
-    else:
-        node = ctx.directory.node(ident)
-        return node.path if node else f"/{tenant}/"
-    return person.node_path if person else f"/{tenant}/"
-
-
-def _deliver(ctx: HandlerContext, event: Event, messages: list[Message]) -> None:
+def _deliver(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
     for message in messages:
         ctx.session.add(
             InboxMessage(
                 tenant=event.tenant,
-                tenant_path=_path(ctx, message.recipient, event.tenant),
+                tenant_path=recipient_path(ctx.directory, message.recipient) or f"/{event.tenant}/",
                 recipient=message.recipient,
                 kind=message.kind,
                 subject=message.subject,
@@ -114,11 +103,11 @@ def _compose(event: Event) -> list[Message]:
     raise KeyError(name)
 
 
-def on_event(event: Event, ctx: HandlerContext) -> None:
+def on_event(event: Event, ctx: WorkContext) -> None:
     _deliver(ctx, event, _compose(event))
 
 
-HANDLERS: dict[str, Callable[[Event, HandlerContext], None]] = {
+HANDLERS: dict[str, Callable[[Event, WorkContext], None]] = {
     # Notify tells people of every event it subscribes to; _compose knows each one.
     name: on_event
     for name in SUBSCRIPTIONS["notify"]

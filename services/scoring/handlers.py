@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from contracts import Event
-from runtime.consumer import HandlerContext
+from runtime.work import WorkContext
 from services.scoring.domain.points import points_for
 from services.scoring.store import PointsEntry, PointsRule
 
 
 def _credit(
-    ctx: HandlerContext,
+    ctx: WorkContext,
     *,
     tenant: str,
     deputy_id: str,
@@ -45,7 +45,7 @@ def _credit(
     )
 
 
-def on_suggestion_accepted(event: Event, ctx: HandlerContext) -> None:
+def on_suggestion_accepted(event: Event, ctx: WorkContext) -> None:
     d = event.data
     _credit(
         ctx,
@@ -58,7 +58,7 @@ def on_suggestion_accepted(event: Event, ctx: HandlerContext) -> None:
     )
 
 
-def on_suggestion_marked_key(event: Event, ctx: HandlerContext) -> None:
+def on_suggestion_marked_key(event: Event, ctx: WorkContext) -> None:
     d = event.data
     _credit(
         ctx,
@@ -71,7 +71,7 @@ def on_suggestion_marked_key(event: Event, ctx: HandlerContext) -> None:
     )
 
 
-def on_suggestion_screened_out(event: Event, ctx: HandlerContext) -> None:
+def on_suggestion_screened_out(event: Event, ctx: WorkContext) -> None:
     """A suggestion returned, converted or merged after it was credited: reverse the credit.
 
     The ledger is append-only, so the correction is a new entry with the reason.

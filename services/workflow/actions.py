@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts import Event
-from runtime.clock import Clock
 from runtime.directory import Directory
+from runtime.work import WorkContext
 from services.workflow import working_days
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.colours import colour_of
@@ -71,14 +70,6 @@ from services.workflow.store import (
 COMMITTEE_ROLES = ("system", "committee")
 
 
-class Emitter(Protocol):
-    session: Session
-    clock: Clock
-    directory: Directory
-
-    def emit(self, name: str, data: dict[str, Any], *, tenant: str) -> Event: ...
-
-
 @dataclass(frozen=True)
 class Actor:
     key_id: str
@@ -92,7 +83,7 @@ class Actor:
 class Act:
     """One action in progress: who, on what, with which arguments, and when."""
 
-    ctx: Emitter
+    ctx: WorkContext
     suggestion: Suggestion
     actor: Actor
     args: dict[str, Any]
@@ -182,7 +173,7 @@ def check_units(directory: Directory, tenant: str, unit_ids: list[str], field: s
 
 
 def assign(
-    ctx: Emitter, suggestion: Suggestion, decided: Route, policy: DeadlinePolicy, round_: int
+    ctx: WorkContext, suggestion: Suggestion, decided: Route, policy: DeadlinePolicy, round_: int
 ) -> None:
     now = ctx.clock.now()
     today = local_date(now)
@@ -241,7 +232,7 @@ def assign(
     )
 
 
-def accept(ctx: Emitter, suggestion: Suggestion, policy: DeadlinePolicy) -> None:
+def accept(ctx: WorkContext, suggestion: Suggestion, policy: DeadlinePolicy) -> None:
     """Screened in: counted for the deputy, and assigned at once if a routing rule fits."""
     suggestion.state = State.ACCEPTED
     suggestion.accepted_at = ctx.clock.now()
@@ -550,7 +541,7 @@ def evaluate_action(act: Act) -> None:
 
 
 def settle_evaluation(
-    ctx: Emitter, s: Suggestion, policy: DeadlinePolicy, *, window_closed: bool
+    ctx: WorkContext, s: Suggestion, policy: DeadlinePolicy, *, window_closed: bool
 ) -> None:
     """After a rating, or when the window closes: wait, close, or ask for a meeting."""
     evaluations = evaluations_of(ctx.session, s)
@@ -693,7 +684,9 @@ ACTIONS: dict[str, Callable[[Act], None]] = {
 }
 
 
-def perform(ctx: Emitter, suggestion: Suggestion, actor: Actor, action: str, args: dict) -> None:
+def perform(
+    ctx: WorkContext, suggestion: Suggestion, actor: Actor, action: str, args: dict
+) -> None:
     now = ctx.clock.now()
     ACTIONS[action](
         Act(ctx, suggestion, actor, args, now, policy_for(ctx.session, suggestion.tenant))

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from contracts import Event
-from runtime.consumer import HandlerContext
+from runtime.work import WorkContext
 from services.workflow.actions import Actor, accept, perform
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.rules import RuleBroken
@@ -25,7 +25,7 @@ from services.workflow.policy import policy_for
 from services.workflow.store import NumberSequence, Suggestion, TopicListEntry
 
 
-def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
+def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
     data = event.data
     session = ctx.session
     already = session.scalar(
@@ -88,7 +88,7 @@ def on_suggestion_submitted(event: Event, ctx: HandlerContext) -> None:
     _settle(ctx, data["submission_id"], suggestion)
 
 
-def on_action_requested(event: Event, ctx: HandlerContext) -> None:
+def on_action_requested(event: Event, ctx: WorkContext) -> None:
     data = event.data
     actor = Actor(**{k: data["actor"].get(k) for k in Actor.__dataclass_fields__})
     suggestion = ctx.session.get(Suggestion, data["suggestion_id"], with_for_update=True)
@@ -106,7 +106,7 @@ def on_action_requested(event: Event, ctx: HandlerContext) -> None:
     _settle(ctx, data["submission_id"], suggestion)
 
 
-def _settle(ctx: HandlerContext, submission_id: str, suggestion: Suggestion) -> None:
+def _settle(ctx: WorkContext, submission_id: str, suggestion: Suggestion) -> None:
     ctx.emit(
         "submission.accepted",
         {
@@ -118,7 +118,7 @@ def _settle(ctx: HandlerContext, submission_id: str, suggestion: Suggestion) -> 
     )
 
 
-def _reject(ctx: HandlerContext, submission_id: str, broken: RuleBroken) -> None:
+def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
     ctx.emit(
         "submission.rejected",
         {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},

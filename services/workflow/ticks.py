@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from runtime.scheduler import TickContext
+from runtime.work import WorkContext
 from services.workflow.actions import settle_evaluation
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.colours import colour_of
@@ -14,7 +14,7 @@ from services.workflow.policy import policy_for
 from services.workflow.store import Assignment, Suggestion
 
 
-def deadline_colours(ctx: TickContext) -> None:
+def deadline_colours(ctx: WorkContext) -> None:
     """Colour every open assignment; each change is an event (the unit and the committee
     are told; a red key suggestion reaches the director's meeting)."""
     now = ctx.clock.now()
@@ -50,7 +50,7 @@ def deadline_colours(ctx: TickContext) -> None:
         )
 
 
-def follow_up_colours(ctx: TickContext) -> None:
+def follow_up_colours(ctx: WorkContext) -> None:
     """A B reply is followed up until done (办成): its follow-up deadline is coloured too."""
     now = ctx.clock.now()
     today = local_date(now)
@@ -84,7 +84,7 @@ def follow_up_colours(ctx: TickContext) -> None:
         )
 
 
-def evaluation_windows(ctx: TickContext) -> None:
+def evaluation_windows(ctx: WorkContext) -> None:
     """A reply whose evaluation window has closed is settled with the ratings it got."""
     today = local_date(ctx.clock.now())
     replied = ctx.session.scalars(

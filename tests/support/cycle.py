@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -85,8 +86,6 @@ class Cycle:
 
     def settle(self) -> None:
         """Let the events of the last tick reach their consumers."""
-        import time
-
         time.sleep(0.6)
 
     # The usual handling, as the lead unit does it before replying.

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from runtime.http import not_found, principal, service
+from services.notify.recipients import recipient_path
 from services.notify.store import InboxMessage
 
 blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="In-app inbox")
@@ -46,18 +47,10 @@ def get_inbox(query: dict[str, Any]) -> dict[str, Any]:
     who = principal()
     rt = service("notify")
     recipient = query["recipient"]
-    kind, _, ident = recipient.partition(":")
-    if kind == "unit":
-        owner = rt.directory.unit(ident)
-        path = owner.node_path if owner else None
-    elif kind == "deputy":
-        owner = rt.directory.deputy(ident)
-        path = owner.node_path if owner else None
-    else:
-        node = rt.directory.node(ident)
-        path = node.path if node and who.role not in ("unit", "deputy") else None
+    path = recipient_path(rt.directory, recipient)
     if path is None or not who.can_see(path):
         raise not_found("inbox")
+    # A unit's or deputy's key reads its own inbox only (not the committee's either).
     if who.role in ("unit", "deputy") and f"{who.role}:{who.subject}" != recipient:
         raise not_found("inbox")
     with rt.db.session() as session:
