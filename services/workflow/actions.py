@@ -18,15 +18,21 @@ from sqlalchemy.orm import Session
 from runtime.directory import Directory
 from runtime.work import WorkContext
 from services.workflow import working_days
+from services.workflow.domain.actors import (
+    Actor,
+    acting_deputy,
+    acting_unit,
+    check_units_of,
+    require_committee,
+)
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.colours import colour_of
 from services.workflow.domain.deadlines import (
     DeadlinePolicy,
     adjust_window_closes,
-    co_input_deadline,
+    assignment_deadlines,
     evaluation_window_closes,
     extended_deadline,
-    handling_deadline,
     months_later,
 )
 from services.workflow.domain.evaluation import (
@@ -67,17 +73,6 @@ from services.workflow.store import (
     SupervisionOpinion,
 )
 
-COMMITTEE_ROLES = ("system", "committee")
-
-
-@dataclass(frozen=True)
-class Actor:
-    key_id: str
-    role: str
-    subject: str | None
-    node_id: str
-    node_path: str
-
 
 @dataclass
 class Act:
@@ -100,39 +95,6 @@ class Act:
 
     def emit(self, name: str, data: dict[str, Any]) -> None:
         self.ctx.emit(name, data, tenant=self.suggestion.tenant)
-
-
-# -- who is acting -----------------------------------------------------------------------
-def require_committee(actor: Actor) -> None:
-    require(
-        actor.role in COMMITTEE_ROLES,
-        "only the committee (or its county system) may do this",
-        "role",
-    )
-
-
-def acting_unit(act: Act) -> str:
-    """A unit acts with its own key, or a county system names it."""
-    if act.actor.role == "unit" and act.actor.subject:
-        return act.actor.subject
-    require(
-        act.actor.role in COMMITTEE_ROLES and bool(act.args.get("unit_id")),
-        "a handling unit acts with its own key, or the county system names it in unit_id",
-        "unit_id",
-    )
-    return str(act.args["unit_id"])
-
-
-def acting_deputy(act: Act) -> str:
-    """Back to back: the deputy's own key, or the county system relaying the deputy."""
-    if act.actor.role == "deputy" and act.actor.subject:
-        return act.actor.subject
-    require(
-        act.actor.role == "system" and bool(act.args.get("deputy_id")),
-        "a proposer evaluates with their own key, or the county system names them in deputy_id",
-        "deputy_id",
-    )
-    return str(act.args["deputy_id"])
 
 
 # -- assignments ---------------------------------------------------------------------------
@@ -163,13 +125,11 @@ def withdraw(session: Session, suggestion: Suggestion) -> None:
 
 
 def check_units(directory: Directory, tenant: str, unit_ids: list[str], field: str) -> None:
+    congress = {}
     for unit_id in unit_ids:
         unit = directory.unit(unit_id)
-        require(
-            unit is not None and unit.node_id == tenant,
-            f"unit {unit_id} is not a handling unit of {tenant}",
-            field,
-        )
+        congress[unit_id] = unit.node_id if unit else None
+    check_units_of(tenant, congress, field)
 
 
 def assign(
@@ -177,18 +137,12 @@ def assign(
 ) -> None:
     now = ctx.clock.now()
     today = local_date(now)
-    if round_ == 1:
-        deadline = handling_deadline(
-            today,
-            urgent=suggestion.urgent,
-            policy=policy,
-            is_working_day=working_days.is_working_day,
-        )
-    else:
-        deadline = months_later(today, policy.second_assignment_months, working_days.is_working_day)
-    co_deadline = min(
-        deadline,
-        co_input_deadline(today, policy=policy, is_working_day=working_days.is_working_day),
+    deadline, co_deadline = assignment_deadlines(
+        today,
+        urgent=suggestion.urgent,
+        round_=round_,
+        policy=policy,
+        is_working_day=working_days.is_working_day,
     )
     colour = colour_of(deadline, today, policy.warning_days)
     units = [(decided.lead_unit_id, "lead", deadline)]
@@ -342,7 +296,7 @@ def assign_action(act: Act) -> None:
 
 def request_adjustment_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.ASSIGNED,), "ask to adjust")
     assignment = current_assignment(act, unit_id)
     require(assignment.adjust_requested_at is None, "this unit already asked", "unit_id")
@@ -364,7 +318,7 @@ def request_adjustment_action(act: Act) -> None:
 
 def request_extension_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.ASSIGNED,), "ask to extend")
     current_assignment(act, unit_id, "lead")
     check_extension(s.extended, s.urgent)
@@ -396,7 +350,7 @@ def approve_extension_action(act: Act) -> None:
 
 def record_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.ASSIGNED,), "record handling of")
     current_assignment(act, unit_id, "lead")
     kind = RecordKind(act.args["kind"])
@@ -421,7 +375,7 @@ def record_action(act: Act) -> None:
 
 def co_input_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.ASSIGNED,), "give co-handling input to")
     assignment = current_assignment(act, unit_id, "co")
     act.session.add(
@@ -439,7 +393,7 @@ def co_input_action(act: Act) -> None:
 
 def reply_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.ASSIGNED,), "reply to")
     lead = current_assignment(act, unit_id, "lead")
     records = act.session.execute(
@@ -503,7 +457,7 @@ def evaluations_of(session: Session, suggestion: Suggestion) -> list[Evaluation]
 
 def evaluate_action(act: Act) -> None:
     s = act.suggestion
-    deputy_id = acting_deputy(act)
+    deputy_id = acting_deputy(act.actor, act.args)
     check_state(State(s.state), (State.REPLIED,), "evaluate")
     require(act.today <= (s.evaluation_closes or act.today), "the evaluation window has closed")
     check_evaluation(
@@ -625,7 +579,7 @@ def second_assign_action(act: Act) -> None:
 
 def report_done_action(act: Act) -> None:
     s = act.suggestion
-    unit_id = acting_unit(act)
+    unit_id = acting_unit(act.actor, act.args)
     check_state(State(s.state), (State.CLOSED,), "report done")
     require(unit_id == s.lead_unit_id, f"unit {unit_id} did not lead this suggestion", "unit_id")
     require(s.reply_class == ReplyClass.B, "only a B reply is followed up until done", "state")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from contracts import Event
 from runtime.work import WorkContext
-from services.workflow.actions import Actor, accept, perform
+from services.workflow.actions import accept, perform
+from services.workflow.domain.actors import Actor
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.domain.screening import TopicLists, screen

@@ -62,6 +62,20 @@ def handling_deadline(
     return months_later(assigned_on, policy.regular_months, is_working_day)
 
 
+def assignment_deadlines(
+    today: date, *, urgent: bool, round_: int, policy: DeadlinePolicy, is_working_day: IsWorkingDay
+) -> tuple[date, date]:
+    """The lead unit's reply deadline and the co-handling units' input deadline (never
+    later than the lead's): a first assignment by the regular or urgent rule, a second
+    one by the second-assignment months."""
+    if round_ == 1:
+        lead = handling_deadline(today, urgent=urgent, policy=policy, is_working_day=is_working_day)
+    else:
+        lead = months_later(today, policy.second_assignment_months, is_working_day)
+    co = co_input_deadline(today, policy=policy, is_working_day=is_working_day)
+    return lead, min(lead, co)
+
+
 def extended_deadline(
     assigned_on: date, *, policy: DeadlinePolicy, is_working_day: IsWorkingDay
 ) -> date:
