@@ -105,14 +105,14 @@ def _install_plumbing(
         response.headers["X-Correlation-Id"] = getattr(g, "correlation_id", "")
         return response
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        return from_http_exception(exc)
+    app.register_error_handler(HTTPException, from_http_exception)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
-        return problem(500, "Internal Server Error", "The error was logged; nothing was changed.")
+        return problem(
+            500, "Internal Server Error", "The error was logged with its correlation id."
+        )
 
     @app.get("/metrics")
     def _metrics() -> Response:
