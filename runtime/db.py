@@ -8,17 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
-"""Failures worth retrying: the database went away, a lock timed out, a deadlock."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, TRANSIENT_ERRORS):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 class Database:

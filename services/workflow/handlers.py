@@ -91,7 +91,7 @@ def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
 
 def on_action_requested(event: Event, ctx: WorkContext) -> None:
     data = event.data
-    actor = Actor(**{k: data["actor"].get(k) for k in Actor.__dataclass_fields__})
+    actor = Actor(**data["actor"])
     suggestion = ctx.session.get(Suggestion, data["suggestion_id"], with_for_update=True)
     if suggestion is None or not suggestion.tenant_path.startswith(actor.node_path):
         _reject(
