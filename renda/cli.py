@@ -163,6 +163,7 @@ def people() -> None:
 )
 @click.option("--phone", default=None)
 def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str | None) -> None:
+    """Add a deputy to the congress (node) they sit in."""
     from runtime.directory.service import DirectoryError
 
     try:
@@ -177,6 +178,7 @@ def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str |
 @click.option("--node", "node_id", required=True)
 @click.option("--name", required=True)
 def add_unit(unit_id: str, node_id: str, name: str) -> None:
+    """Add a handling unit (a government department) under its county or township."""
     from runtime.directory.service import DirectoryError
 
     try:
