@@ -1,4 +1,4 @@
-"""Deadlines on China's working-day calendar (DOMAIN.md §1 rule 2), with the real calendar."""
+"""Deadlines on China's working-day calendar (docs/domain.md §1 rule 2), with the real calendar."""
 
 from __future__ import annotations
 
