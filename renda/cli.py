@@ -21,6 +21,16 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _clock(settings: Settings):  # type: ignore[no-untyped-def]
+    """What time it is for the rules: `renda run`'s demo clock too, when it was moved."""
+    from runtime.clock import DemoClockError, standalone_clock
+
+    try:
+        return standalone_clock(settings)
+    except DemoClockError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _directory():  # type: ignore[no-untyped-def]
     from runtime.clock import SystemClock
     from runtime.context import build_directory
@@ -292,7 +302,8 @@ def tick(service: str) -> None:
     from renda.processes import runtimes_for
     from runtime.scheduler import run_tick
 
-    (rt,) = runtimes_for([service], _settings())
+    settings = _settings()
+    (rt,) = runtimes_for([service], settings, _clock(settings))
     for name, work in rt.spec.ticks.items():
         ran = run_tick(name, work, rt.db, rt.outbox, rt.clock, rt.directory)
         click.echo(f"{name}: {'ran' if ran else 'skipped (another replica holds it)'}")

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from renda.demo import ensure_seeded, keys_file
 from renda.processes import api_app, migrate, runtimes_for
-from runtime.clock import Clock, DemoClock, DemoClockError, SystemClock, demo_clock_file
+from runtime.clock import Clock, DemoClock, DemoClockError, standalone_clock
 from runtime.config import SERVICES, Settings
 from runtime.context import ServiceRuntime
 from runtime.logs import configure_logging
@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
     require_free_port(host, settings.port)
-    clock = _clock(settings)
+    try:
+        clock = standalone_clock(settings)
+    except DemoClockError as exc:
+        raise SystemExit(f"renda run: {exc}") from None
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings, clock)
@@ -73,18 +76,6 @@ def require_free_port(host: str, port: int) -> None:
                 f"renda run: port {port} on {host} is taken ({exc.strerror}); is renda already "
                 "running? Stop it, or choose another port with PORT=..."
             ) from None
-
-
-def _clock(settings: Settings) -> Clock:
-    """The demo clock (`renda clock`) for demos and training; never in production."""
-    if settings.is_production:
-        return SystemClock()
-    clock = DemoClock(demo_clock_file(settings.var_dir))
-    try:
-        clock.offset()
-    except DemoClockError as exc:
-        raise SystemExit(f"renda run: {exc}") from None
-    return clock
 
 
 def _tick_when_the_clock_moves(

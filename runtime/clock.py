@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from runtime.config import Settings
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -85,3 +87,12 @@ class DemoClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset()
+
+
+def standalone_clock(settings: Settings) -> Clock:
+    """The one-process mode's clock: the demo clock, except in production."""
+    if settings.is_production or not settings.in_process_bus:
+        return SystemClock()
+    clock = DemoClock(demo_clock_file(settings.var_dir))
+    clock.offset()  # an unreadable file stops the start here, not in a handler
+    return clock

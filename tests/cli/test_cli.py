@@ -223,3 +223,24 @@ def test_the_help_lists_only_commands_that_exist_each_with_its_help() -> None:
         for name, command in group.commands.items():
             assert command.help, f"`renda {group.name} {name}` has no help text"
             assert name in run(*([group.name] if group is not main else []), "--help")
+
+
+def test_the_one_process_mode_and_its_ticks_keep_the_demo_clocks_time(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from runtime.clock import standalone_clock
+
+    run("clock", "advance", "20d")
+    ahead = standalone_clock(Settings.from_env()).now() - datetime.now(UTC)
+    assert timedelta(days=19, hours=23) < ahead <= timedelta(days=20)
+    monkeypatch.setenv("RENDA_ENV", "production")
+    assert abs(standalone_clock(Settings.from_env()).now() - datetime.now(UTC)) < timedelta(
+        minutes=1
+    )
+    monkeypatch.delenv("RENDA_ENV")
+    (Path(env["RENDA_VAR_DIR"]) / "clock.json").write_text("twenty days")
+    assert "clock.json is unreadable; `renda clock reset` removes it" in fails("tick", "workflow")
+    assert "(the system time)" in run("clock", "reset")
+    assert "workflow.deadline_colours: ran" in run("tick", "workflow")
