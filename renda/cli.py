@@ -375,15 +375,27 @@ def holidays() -> None:
     "--file",
     "path",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="the year's schedule as .json or .csv (see deploy/calendars/)",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="the year's schedule as .json or .csv (see deploy/calendars/); - reads stdin",
 )
-def holidays_load(year: int, path: Path) -> None:
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "csv"]),
+    default=None,
+    help="the file's format; by default its suffix (needed with --file -)",
+)
+def holidays_load(year: int, path: Path, form: str | None) -> None:
     """Load a year's official schedule (it replaces one loaded before); all or nothing."""
-    from runtime.directory.holidays import ScheduleError, read_schedule
+    from runtime.directory.holidays import ScheduleError, parse_schedule, read_schedule
 
     try:
-        schedule = read_schedule(path, year)
+        if str(path) != "-":
+            schedule = read_schedule(path, year, form)
+        elif form is None:
+            raise ScheduleError("stdin: say its --format, json or csv")
+        else:
+            schedule = parse_schedule("stdin", sys.stdin.read(), form, year)
     except ScheduleError as exc:
         raise click.ClickException(f"{exc}; nothing was loaded") from None
     _directory().load_schedule(schedule)

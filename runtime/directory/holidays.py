@@ -48,17 +48,23 @@ class OfficialSchedule:
         return day.weekday() < 5 and day not in self.holidays
 
 
-def read_schedule(path: Path, year: int) -> OfficialSchedule:
-    """The schedule in `path` for `year`, or ScheduleError naming what is wrong and where."""
+def read_schedule(path: Path, year: int, form: str | None = None) -> OfficialSchedule:
+    """The schedule in `path` for `year`, or ScheduleError naming what is wrong and where;
+    its format is `form`, or else the file's suffix."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScheduleError(f"{path}: cannot read it ({exc})") from None
-    if path.suffix.lower() == ".json":
-        return _from_json(path.name, text, year)
-    if path.suffix.lower() == ".csv":
-        return _from_csv(path.name, text, year)
-    raise ScheduleError(f"{path}: write the schedule as .json or .csv")
+    return parse_schedule(path.name, text, form or path.suffix.lower().lstrip("."), year)
+
+
+def parse_schedule(name: str, text: str, form: str, year: int) -> OfficialSchedule:
+    """The schedule in `text` (`json` or `csv`); `name` is what errors call it."""
+    if form == "json":
+        return _from_json(name, text, year)
+    if form == "csv":
+        return _from_csv(name, text, year)
+    raise ScheduleError(f"{name}: write the schedule as .json or .csv")
 
 
 def _from_json(name: str, text: str, year: int) -> OfficialSchedule:

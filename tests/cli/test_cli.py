@@ -244,3 +244,14 @@ def test_the_one_process_mode_and_its_ticks_keep_the_demo_clocks_time(
     assert "clock.json is unreadable; `renda clock reset` removes it" in fails("tick", "workflow")
     assert "(the system time)" in run("clock", "reset")
     assert "workflow.deadline_colours: ran" in run("tick", "workflow")
+
+
+def test_a_schedule_can_come_on_stdin_as_from_kubectl_exec(env: dict[str, str]) -> None:
+    text = CALENDAR_2026.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["holidays", "load", "2026", "--file", "-"], input=text)
+    assert refused.exit_code != 0 and "say its --format" in refused.output
+    loaded = CliRunner().invoke(
+        main, ["holidays", "load", "2026", "--file", "-", "--format", "json"], input=text
+    )
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded 2026: 33 holidays" in loaded.output
