@@ -1,4 +1,4 @@
-"""Closed lists shared by every service (DOMAIN.md glossary names)."""
+"""Closed lists shared by every service (docs/domain.md glossary names)."""
 
 CATEGORIES = (
     "education",
@@ -15,7 +15,7 @@ CATEGORIES = (
     "government_services",
     "other",
 )
-"""Suggestion categories (DOMAIN.md §1). Routing rules map each to a lead unit."""
+"""Suggestion categories (docs/domain.md §1). Routing rules map each to a lead unit."""
 
 OCCASIONS = ("session", "recess")
 """Filed during a congress session (会议期间) or in recess (闭会期间)."""

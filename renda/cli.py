@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import click
 
@@ -18,6 +21,16 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _clock(settings: Settings):  # type: ignore[no-untyped-def]
+    """What time it is for the rules: `renda run`'s demo clock too, when it was moved."""
+    from runtime.clock import DemoClockError, standalone_clock
+
+    try:
+        return standalone_clock(settings)
+    except DemoClockError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _directory():  # type: ignore[no-untyped-def]
     from runtime.clock import SystemClock
     from runtime.context import build_directory
@@ -27,7 +40,8 @@ def _directory():  # type: ignore[no-untyped-def]
 
 @click.group()
 def main() -> None:
-    """renda: deputies' suggestions, opinions, votes and duty points for a whole city."""
+    """renda: deputies' suggestions, their deadlines, notices, duty points and figures for a
+    whole city. Reads its settings from the environment only (not .env)."""
 
 
 @main.command()
@@ -159,6 +173,7 @@ def people() -> None:
 )
 @click.option("--phone", default=None)
 def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str | None) -> None:
+    """Add a deputy to the congress (node) they sit in."""
     from runtime.directory.service import DirectoryError
 
     try:
@@ -173,6 +188,7 @@ def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str |
 @click.option("--node", "node_id", required=True)
 @click.option("--name", required=True)
 def add_unit(unit_id: str, node_id: str, name: str) -> None:
+    """Add a handling unit (a government department) under its county or township."""
     from runtime.directory.service import DirectoryError
 
     try:
@@ -286,7 +302,8 @@ def tick(service: str) -> None:
     from renda.processes import runtimes_for
     from runtime.scheduler import run_tick
 
-    (rt,) = runtimes_for([service], _settings())
+    settings = _settings()
+    (rt,) = runtimes_for([service], settings, _clock(settings))
     for name, work in rt.spec.ticks.items():
         ran = run_tick(name, work, rt.db, rt.outbox, rt.clock, rt.directory)
         click.echo(f"{name}: {'ran' if ran else 'skipped (another replica holds it)'}")
@@ -345,6 +362,161 @@ def seed_term_command(per_county_year: int) -> None:
 
     rows = seed_term(_workflow_db(), per_county_year)
     click.echo(f"wrote {len(rows)} suggestions")
+
+
+@main.group()
+def holidays() -> None:
+    """The official holiday schedules (节假日安排) that deadlines follow, city-wide."""
+
+
+@holidays.command("load")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.option(
+    "--file",
+    "path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="the year's schedule as .json or .csv (see deploy/calendars/); - reads stdin",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "csv"]),
+    default=None,
+    help="the file's format; by default its suffix (needed with --file -)",
+)
+def holidays_load(year: int, path: Path, form: str | None) -> None:
+    """Load a year's official schedule (it replaces one loaded before); all or nothing."""
+    from runtime.directory.holidays import ScheduleError, parse_schedule, read_schedule
+
+    try:
+        if str(path) != "-":
+            schedule = read_schedule(path, year, form)
+        elif form is None:
+            raise ScheduleError("stdin: say its --format, json or csv")
+        else:
+            schedule = parse_schedule("stdin", sys.stdin.read(), form, year)
+    except ScheduleError as exc:
+        raise click.ClickException(f"{exc}; nothing was loaded") from None
+    _directory().load_schedule(schedule)
+    click.echo(
+        f"loaded {year}: {len(schedule.holidays)} holidays, "
+        f"{len(schedule.working_days)} make-up working days from {schedule.source}; "
+        f"in effect within {_settings().calendar_cache_seconds:g}s"
+    )
+
+
+@holidays.command("show")
+@click.argument("year", type=click.IntRange(2000, 2100))
+def holidays_show(year: int) -> None:
+    """The year's official schedule, or say that its deadlines are rule-based."""
+    schedule = _directory().official_schedule(year)
+    if schedule is None:
+        click.echo(
+            f"{year}: no official schedule; deadlines are rule-based (the holidays "
+            f"package's statutory days, no make-up working days). "
+            f"Load it: renda holidays load {year} --file ..."
+        )
+        return
+    click.echo(f"{year}: official, from {schedule.source} (loaded {schedule.loaded_at})")
+    days = [(day, "holiday", name) for day, name in schedule.holidays.items()]
+    days += [(day, "working", name) for day, name in schedule.working_days.items()]
+    for day, kind, name in sorted(days):
+        click.echo(f"  {day} {day.strftime('%a')}  {kind:8} {name}")
+
+
+@holidays.command("remove")
+@click.argument("year", type=click.IntRange(2000, 2100))
+def holidays_remove(year: int) -> None:
+    """Remove a year's official schedule; its deadlines become rule-based again."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().remove_schedule(year)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {year}: its deadlines are rule-based")
+
+
+@main.group()
+def clock() -> None:
+    """The demo clock of `renda run`, for demos and training (never in production).
+
+    It moves the one-process mode's time ahead, so deadlines turn yellow and red and
+    evaluation windows close; the running process notices within a second and runs its
+    scheduled work at once. Deadlines already set do not move back after a reset.
+    """
+
+
+def _demo_clock_file() -> Path:
+    from runtime.clock import demo_clock_file
+
+    settings = _settings()
+    if settings.is_production:
+        raise click.ClickException("the demo clock is refused in production (RENDA_ENV)")
+    if not settings.in_process_bus:
+        raise click.ClickException(
+            "the demo clock is for the one-process mode (`renda run`) only; "
+            "RENDA_BROKER_URL names a broker"
+        )
+    return demo_clock_file(settings.var_dir)
+
+
+def _show_offset(path: Path) -> str:
+    from runtime.clock import DemoClockError, read_offset
+
+    try:
+        offset = read_offset(path)
+    except DemoClockError as exc:
+        raise click.ClickException(str(exc)) from None
+    now = datetime.now(UTC) + offset
+    moved = f"{_days(offset)} ahead" if offset else "the system time"
+    return f"demo clock: {now:%Y-%m-%d %H:%M} UTC ({moved})"
+
+
+def _days(offset: timedelta) -> str:
+    days, seconds = offset.days, offset.seconds
+    parts = [f"{days}d" if days else "", f"{seconds // 3600}h" if seconds >= 3600 else ""]
+    parts.append(f"{seconds % 3600 // 60}m" if seconds % 3600 >= 60 else "")
+    return "".join(parts) or "0m"
+
+
+DURATION = re.compile(r"^(\d{1,4})([dhm])$")
+
+
+@clock.command("advance")
+@click.argument("duration")
+def clock_advance(duration: str) -> None:
+    """Move the clock ahead by DURATION: 20d (days), 6h (hours) or 30m (minutes)."""
+    from runtime.clock import DemoClockError, read_offset, write_offset
+
+    match = DURATION.match(duration.strip())
+    if match is None:
+        raise click.ClickException(f"write a duration like 20d, 6h or 30m, not {duration!r}")
+    amount, unit = int(match.group(1)), match.group(2)
+    step = {"d": timedelta(days=amount), "h": timedelta(hours=amount)}.get(
+        unit, timedelta(minutes=amount)
+    )
+    path = _demo_clock_file()
+    try:
+        write_offset(path, read_offset(path) + step)
+    except DemoClockError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(_show_offset(path))
+
+
+@clock.command("show")
+def clock_show() -> None:
+    """The demo clock's time and how far it is ahead."""
+    click.echo(_show_offset(_demo_clock_file()))
+
+
+@clock.command("reset")
+def clock_reset() -> None:
+    """Back to the system time."""
+    path = _demo_clock_file()
+    path.unlink(missing_ok=True)
+    click.echo(_show_offset(path))
 
 
 @main.command()

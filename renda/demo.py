@@ -1,4 +1,4 @@
-"""The demo city: Nanning (450100) with its twelve counties and districts (DOMAIN.md)."""
+"""The demo city: Nanning (450100) with its twelve counties and districts (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,15 @@ def runtimes_for(
 ) -> list[ServiceRuntime]:
     clock = clock or SystemClock()
     specs = [spec(name) for name in names]
-    return build_runtimes(specs, settings, clock, build_directory(settings, clock))
+    directory = build_directory(settings, clock)
+    if "workflow" in names:
+        from services.workflow import working_days
+
+        # Deadlines follow the official holiday schedules the operator loaded.
+        working_days.use_official_schedules(
+            directory.official_schedule, settings.calendar_cache_seconds
+        )
+    return build_runtimes(specs, settings, clock, directory)
 
 
 def api_app(runtimes: list[ServiceRuntime]) -> Flask:

@@ -4,27 +4,45 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 
 from werkzeug.serving import make_server
 
 from renda.demo import ensure_seeded, keys_file
 from renda.processes import api_app, migrate, runtimes_for
+from runtime.clock import Clock, DemoClock, DemoClockError, standalone_clock
 from runtime.config import SERVICES, Settings
+from runtime.context import ServiceRuntime
 from runtime.logs import configure_logging
+from runtime.scheduler import run_tick
 from runtime.worker import Worker
+
+CLOCK_POLL_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 
 
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
+    require_free_port(host, settings.port)
+    try:
+        clock = standalone_clock(settings)
+    except DemoClockError as exc:
+        raise SystemExit(f"renda run: {exc}") from None
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings)
-    runtimes = runtimes_for(list(SERVICES), settings)
+    runtimes = runtimes_for(list(SERVICES), settings, clock)
     keys = ensure_seeded(settings, runtimes[0].directory)
     worker = Worker(runtimes, settings)
     worker.start()
+    if isinstance(clock, DemoClock):
+        threading.Thread(
+            target=_tick_when_the_clock_moves,
+            args=(clock, runtimes, worker.stop_event),
+            name="demo-clock",
+            daemon=True,
+        ).start()
     server = make_server(host, settings.port, api_app(runtimes), threaded=True)
     stopping = threading.Event()
 
@@ -35,7 +53,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    _print_banner(host, settings.port, keys, settings)
+    _print_banner(host, settings.port, keys, settings, clock)
     try:
         server.serve_forever()
     finally:
@@ -45,7 +63,43 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
         print("renda stopped; data kept in", settings.var_dir.resolve(), flush=True)
 
 
-def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings) -> None:
+def require_free_port(host: str, port: int) -> None:
+    """A second `renda run` on a taken port stops here, before it migrates, seeds or starts
+    a worker beside the first one's."""
+    with socket.socket() as probe:
+        # As the HTTP server will: a port left in TIME_WAIT by a stopped run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SystemExit(
+                f"renda run: port {port} on {host} is taken ({exc.strerror}); is renda already "
+                "running? Stop it, or choose another port with PORT=..."
+            ) from None
+
+
+def _tick_when_the_clock_moves(
+    clock: DemoClock, runtimes: list[ServiceRuntime], stop: threading.Event
+) -> None:
+    """After `renda clock advance` every tick runs at once, so colours change in seconds."""
+    seen = clock.offset()
+    while not stop.wait(CLOCK_POLL_SECONDS):
+        try:
+            offset = clock.offset()
+            if offset == seen:
+                continue
+            seen = offset
+            log.info("demo clock moved to %s ahead; running every tick now", offset)
+            for rt in runtimes:
+                for name, tick in rt.spec.ticks.items():
+                    run_tick(name, tick, rt.db, rt.outbox, rt.clock, rt.directory)
+        except Exception:
+            log.exception("running the ticks after the demo clock moved failed")
+
+
+def _print_banner(
+    host: str, port: int, keys: dict[str, str], settings: Settings, clock: Clock
+) -> None:
     base = f"http://{host}:{port}"
     lines = [
         "renda is running (standalone: one process, in-process bus, SQLite).",
@@ -60,5 +114,7 @@ def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings
             + keys.get("county_system_450102", "<key>")
             + f"' {base}/workflow/v1/suggestions"
         )
+    if isinstance(clock, DemoClock) and clock.offset():
+        lines.append(f"Demo clock: {clock.offset()} ahead (`renda clock reset` to undo).")
     lines.append("Ctrl-C stops it; a restart keeps the data.")
     print("\n".join(lines), flush=True)

@@ -36,6 +36,8 @@ class Settings:
     key_cache_seconds: float = 30.0
     tick_seconds: float = 60.0
     message_retention_days: float = 14.0
+    calendar_cache_seconds: float = 60.0
+    environment: str = "development"
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -44,6 +46,10 @@ class Settings:
     @property
     def in_process_bus(self) -> bool:
         return self.broker_url.startswith("memory://")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -70,6 +76,8 @@ class Settings:
             "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
             "tick_seconds": float(env.get("RENDA_TICK_SECONDS", "60")),
             "message_retention_days": float(env.get("RENDA_MESSAGE_RETENTION_DAYS", "14")),
+            "calendar_cache_seconds": float(env.get("RENDA_CALENDAR_CACHE_SECONDS", "60")),
+            "environment": env.get("RENDA_ENV", "development").lower(),
         }
         values.update(overrides)
         if not values["retry_delays"]:

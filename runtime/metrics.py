@@ -67,6 +67,12 @@ OUTBOX_OLDEST_AGE = Gauge(
     ["service"],
     multiprocess_mode="livemax",
 )
+CALENDAR_OFFICIAL = Gauge(
+    "renda_calendar_official",
+    "1 when deadlines in the year follow a loaded official holiday schedule, 0 when rule-based",
+    ["year"],
+    multiprocess_mode="livemin",
+)
 
 
 def exposition() -> tuple[bytes, str]:

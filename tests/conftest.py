@@ -5,7 +5,16 @@ from pathlib import Path
 
 import pytest
 
+from services.workflow import working_days
 from tests.support.system import InProcessSystem, start_in_process
+
+
+@pytest.fixture(autouse=True)
+def _calendar_of_this_test_only() -> Iterator[None]:
+    """A system started in a test has deadlines read its directory's holiday schedules;
+    the next test must not read a database that is gone."""
+    yield
+    working_days.use_official_schedules(None)
 
 
 @pytest.fixture

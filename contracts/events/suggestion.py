@@ -1,4 +1,4 @@
-"""Events of a deputy's suggestion (代表建议), DOMAIN.md §1."""
+"""Events of a deputy's suggestion (代表建议), docs/domain.md §1."""
 
 from marshmallow import fields, validate
 

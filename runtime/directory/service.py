@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cachetools import TTLCache
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from runtime.clock import Clock, SystemClock
 from runtime.db import Database
+from runtime.directory.holidays import HOLIDAY, WORKING, OfficialSchedule
 from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, node_path
-from runtime.directory.store import ApiKey, Deputy, Node, Unit
+from runtime.directory.store import ApiKey, CalendarDay, CalendarYear, Deputy, Node, Unit
 
 KEY_PREFIX = "renda"
 CACHE_ENTRIES = 20_000
@@ -157,6 +158,45 @@ class Directory:
                 raise DirectoryError(f"unit {unit_id} exists")
             session.add(Unit(id=unit_id, node_id=node_id, name=name, created_at=self.clock.now()))
         self._forget(("unit", unit_id))
+
+    def load_schedule(self, schedule: OfficialSchedule) -> None:
+        """Store a year's official schedule city-wide, replacing one loaded before."""
+        with self.db.transaction() as session:
+            session.execute(delete(CalendarDay).where(CalendarDay.year == schedule.year))
+            session.execute(delete(CalendarYear).where(CalendarYear.year == schedule.year))
+            session.flush()
+            session.add(
+                CalendarYear(year=schedule.year, source=schedule.source, loaded_at=self.clock.now())
+            )
+            session.flush()
+            for kind, days in ((HOLIDAY, schedule.holidays), (WORKING, schedule.working_days)):
+                session.add_all(
+                    CalendarDay(day=day, year=schedule.year, kind=kind, name=name)
+                    for day, name in days.items()
+                )
+
+    def remove_schedule(self, year: int) -> None:
+        """Forget a year's official schedule: its deadlines follow the `holidays` package."""
+        with self.db.transaction() as session:
+            if session.get(CalendarYear, year) is None:
+                raise DirectoryError(f"no official schedule for {year}")
+            session.execute(delete(CalendarDay).where(CalendarDay.year == year))
+            session.execute(delete(CalendarYear).where(CalendarYear.year == year))
+
+    def official_schedule(self, year: int) -> OfficialSchedule | None:
+        """The year's official schedule as loaded, or None (read every time: callers cache)."""
+        with self.db.session() as session:
+            loaded = session.get(CalendarYear, year)
+            if loaded is None:
+                return None
+            days = session.scalars(select(CalendarDay).where(CalendarDay.year == year)).all()
+        return OfficialSchedule(
+            year,
+            {d.day: d.name for d in days if d.kind == HOLIDAY},
+            {d.day: d.name for d in days if d.kind == WORKING},
+            source=loaded.source,
+            loaded_at=loaded.loaded_at.isoformat(),
+        )
 
     # -- reads ---------------------------------------------------------------------------
     def authenticate(self, token: str) -> Principal | None:

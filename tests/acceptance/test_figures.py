@@ -1,4 +1,4 @@
-"""The committee's figures against a hand count (DOMAIN.md §1: closure, on-time, done,
+"""The committee's figures against a hand count (docs/domain.md §1: closure, on-time, done,
 satisfaction), per tenant, per unit, city-wide, and the year's best units."""
 
 from __future__ import annotations

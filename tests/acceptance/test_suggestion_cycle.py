@@ -1,4 +1,4 @@
-"""Every path of a suggestion (DOMAIN.md §1), driven through intake as people would."""
+"""Every path of a suggestion (docs/domain.md §1), driven through intake as people would."""
 
 from __future__ import annotations
 

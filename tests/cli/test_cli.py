@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -151,3 +152,106 @@ def test_a_seeded_term_leaves_numbering_to_go_on_after_it(tmp_path: Path) -> Non
         assert receipt["resource"]["number"] == "450102-2026-0004"
     finally:
         system.stop()
+
+
+CALENDAR_2026 = Path(__file__).resolve().parents[2] / "deploy" / "calendars" / "cn-2026.json"
+
+
+def test_an_official_schedule_is_loaded_shown_and_removed(env: dict[str, str]) -> None:
+    from renda.processes import runtimes_for
+    from services.workflow import working_days
+
+    assert "2026: no official schedule; deadlines are rule-based" in run("holidays", "show", "2026")
+    out = run("holidays", "load", "2026", "--file", str(CALENDAR_2026))
+    assert "loaded 2026: 33 holidays, 6 make-up working days" in out
+    shown = run("holidays", "show", "2026")
+    assert "2026: official, from 国务院办公厅关于2026年部分节假日安排的通知" in shown
+    assert "2026-02-15 Sun  holiday  春节" in shown
+    assert "2026-10-10 Sat  working  国庆节调休" in shown
+    # A workflow process reads it from the directory: 2026 is official, 2027 is not.
+    runtimes_for(["workflow"], Settings.from_env())
+    assert working_days.basis(2026) == "official"
+    assert working_days.basis(2027) == "rule-based"
+    assert "removed 2026" in run("holidays", "remove", "2026")
+    assert "no official schedule for 2026" in fails("holidays", "remove", "2026")
+    assert "no official schedule" in run("holidays", "show", "2026")
+
+
+def test_a_wrong_schedule_stores_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    run("holidays", "load", "2026", "--file", str(CALENDAR_2026))
+    wrong = tmp_path / "cn-2026.csv"
+    wrong.write_text("date,kind,name\n2026-01-01,holiday,元旦\n2026-01-01,working,调休\n")
+    out = fails("holidays", "load", "2026", "--file", str(wrong))
+    assert "cn-2026.csv line 3: 2026-01-01 is given twice" in out
+    assert "nothing was loaded" in out
+    # The schedule loaded before is whole and unchanged.
+    assert "2026-10-10 Sat  working  国庆节调休" in run("holidays", "show", "2026")
+    assert "the file is for 2026, not 2027" in fails(
+        "holidays", "load", "2027", "--file", str(CALENDAR_2026)
+    )
+    assert "2027: no official schedule" in run("holidays", "show", "2027")
+
+
+def test_the_demo_clock_moves_and_resets(env: dict[str, str]) -> None:
+    assert "(the system time)" in run("clock", "show")
+    assert "(20d ahead)" in run("clock", "advance", "20d")
+    assert "(20d6h ahead)" in run("clock", "advance", "6h")
+    assert "(20d6h ahead)" in run("clock", "show")
+    assert "write a duration like 20d" in fails("clock", "advance", "3 weeks")
+    assert "write a duration like 20d" in fails("clock", "advance", "soon")
+    assert "(the system time)" in run("clock", "reset")
+    assert not (Path(env["RENDA_VAR_DIR"]) / "clock.json").exists()
+
+
+def test_the_demo_clock_is_refused_in_production_and_beside_a_broker(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RENDA_ENV", "production")
+    assert "refused in production" in fails("clock", "advance", "20d")
+    monkeypatch.delenv("RENDA_ENV")
+    monkeypatch.setenv("RENDA_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+    assert "one-process mode (`renda run`) only" in fails("clock", "advance", "20d")
+    assert "one-process mode" in fails("clock", "show")
+    assert not (Path(env["RENDA_VAR_DIR"]) / "clock.json").exists()
+
+
+def test_the_help_lists_only_commands_that_exist_each_with_its_help() -> None:
+    overview = run("--help")
+    assert "opinions" not in overview and "votes" not in overview
+    groups = [main, *(c for c in main.commands.values() if isinstance(c, click.Group))]
+    for group in groups:
+        for name, command in group.commands.items():
+            assert command.help, f"`renda {group.name} {name}` has no help text"
+            assert name in run(*([group.name] if group is not main else []), "--help")
+
+
+def test_the_one_process_mode_and_its_ticks_keep_the_demo_clocks_time(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from runtime.clock import standalone_clock
+
+    run("clock", "advance", "20d")
+    ahead = standalone_clock(Settings.from_env()).now() - datetime.now(UTC)
+    assert timedelta(days=19, hours=23) < ahead <= timedelta(days=20)
+    monkeypatch.setenv("RENDA_ENV", "production")
+    assert abs(standalone_clock(Settings.from_env()).now() - datetime.now(UTC)) < timedelta(
+        minutes=1
+    )
+    monkeypatch.delenv("RENDA_ENV")
+    (Path(env["RENDA_VAR_DIR"]) / "clock.json").write_text("twenty days")
+    assert "clock.json is unreadable; `renda clock reset` removes it" in fails("tick", "workflow")
+    assert "(the system time)" in run("clock", "reset")
+    assert "workflow.deadline_colours: ran" in run("tick", "workflow")
+
+
+def test_a_schedule_can_come_on_stdin_as_from_kubectl_exec(env: dict[str, str]) -> None:
+    text = CALENDAR_2026.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["holidays", "load", "2026", "--file", "-"], input=text)
+    assert refused.exit_code != 0 and "say its --format" in refused.output
+    loaded = CliRunner().invoke(
+        main, ["holidays", "load", "2026", "--file", "-", "--format", "json"], input=text
+    )
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded 2026: 33 holidays" in loaded.output

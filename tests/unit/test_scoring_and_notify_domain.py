@@ -1,4 +1,4 @@
-"""Duty points (DOMAIN.md §4) and what people are told (§7): the pure rules."""
+"""Duty points (docs/domain.md §4) and what people are told (§7): the pure rules."""
 
 from __future__ import annotations
 

@@ -1,11 +1,17 @@
-"""Deadlines on China's working-day calendar (DOMAIN.md §1 rule 2), with the real calendar."""
+"""Deadlines on China's working-day calendar (docs/domain.md §1 rule 2), with the real calendar."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
+from runtime.directory.holidays import OfficialSchedule, ScheduleError, read_schedule
+from services.workflow import working_days
 from services.workflow.domain.calendar import (
     add_months,
     add_working_days,
@@ -203,3 +209,152 @@ def test_a_tenant_overrides_only_known_policy_settings() -> None:
     assert policy.regular_months == 3
     with pytest.raises(ValueError, match="regular_month"):
         DeadlinePolicy.with_overrides({"regular_month": 2})
+
+
+# -- official holiday schedules (renda holidays load) ------------------------------------
+
+CALENDARS = Path(__file__).resolve().parents[2] / "deploy" / "calendars"
+
+
+@pytest.fixture
+def official() -> Iterator[dict[int, OfficialSchedule]]:
+    """Official schedules as the directory would serve them; each test's own."""
+    loaded: dict[int, OfficialSchedule] = {}
+    working_days.use_official_schedules(loaded.get, cache_seconds=0)
+    yield loaded
+    working_days.use_official_schedules(None)
+
+
+def test_the_shipped_2026_schedule_agrees_with_the_package_on_every_day() -> None:
+    schedule = read_schedule(CALENDARS / "cn-2026.json", 2026)
+    assert schedule.holidays[D("2026-02-15")] == "春节"
+    assert schedule.working_days[D("2026-10-10")] == "国庆节调休"
+    day = D("2026-01-01")
+    while day.year == 2026:
+        assert schedule.is_working_day(day) is is_working_day(day), day
+        day += timedelta(days=1)
+
+
+def test_an_official_schedule_takes_precedence_over_the_package(
+    official: dict[int, OfficialSchedule],
+) -> None:
+    assert working_days.basis(2027) == "rule-based"
+    assert is_working_day(D("2027-02-06")) is False  # the package's Spring Festival
+    assert is_working_day(D("2027-02-20")) is False  # a Saturday; the package has no 调休
+    official[2027] = OfficialSchedule(
+        2027, {D("2027-02-08"): "春节", D("2027-02-09"): "春节"}, {D("2027-02-20"): "春节调休"}
+    )
+    assert working_days.basis(2027) == "official"
+    assert is_working_day(D("2027-02-20")) is True  # made a working day
+    assert is_working_day(D("2027-02-06")) is False  # an ordinary Saturday
+    assert is_working_day(D("2027-02-05")) is True  # not in the official schedule
+    assert is_working_day(D("2027-02-09")) is False
+    assert add_working_days(D("2027-02-05"), 1, is_working_day) == D("2027-02-10")
+    del official[2027]
+    assert working_days.basis(2027) == "rule-based"
+
+
+def test_a_loaded_schedule_takes_effect_after_the_cache_time(
+    official: dict[int, OfficialSchedule],
+) -> None:
+    working_days.use_official_schedules(official.get, cache_seconds=3600)
+    assert working_days.basis(2028) == "rule-based"
+    official[2028] = OfficialSchedule(2028, {D("2028-01-03"): "元旦"}, {})
+    assert working_days.basis(2028) == "rule-based"  # still cached in this process
+    working_days.use_official_schedules(official.get, cache_seconds=0)
+    assert working_days.basis(2028) == "official"
+    assert is_working_day(D("2028-01-03")) is False
+
+
+def test_a_rule_based_year_is_logged_once_and_flagged_in_the_metrics(
+    official: dict[int, OfficialSchedule], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="services.workflow.working_days"):
+        for _ in range(3):
+            is_working_day(D("2029-03-01"))
+    warnings = [r.getMessage() for r in caplog.records if "2029" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "rule-based" in warnings[0] and "renda holidays load 2029" in warnings[0]
+    assert REGISTRY.get_sample_value("renda_calendar_official", {"year": "2029"}) == 0
+    official[2029] = OfficialSchedule(2029, {D("2029-01-01"): "元旦"}, {})
+    is_working_day(D("2029-03-01"))
+    assert REGISTRY.get_sample_value("renda_calendar_official", {"year": "2029"}) == 1
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_csv_schedule_reads_holidays_and_make_up_days(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "cn-2027.csv",
+        "date,kind,name\n2027-02-06,holiday,春节\n\n2027-02-20,working,春节调休\n",
+    )
+    schedule = read_schedule(path, 2027)
+    assert schedule.holidays == {D("2027-02-06"): "春节"}
+    assert schedule.working_days == {D("2027-02-20"): "春节调休"}
+    assert schedule.source == "cn-2027.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "refusal"),
+    [
+        (
+            "a.csv",
+            "date,kind,name\n2027-01-01,holiday,元旦\n2028-01-01,holiday,元旦\n",
+            "a.csv line 3: 2028-01-01 is not in 2027",
+        ),
+        (
+            "a.csv",
+            "date,kind,name\n2027-02-20,holiday,春节\n2027-02-20,working,春节调休\n",
+            "a.csv line 3: 2027-02-20 is given twice",
+        ),
+        (
+            "a.csv",
+            "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-0x;holiday\n",
+            "a.csv line 3: expected date,kind,name",
+        ),
+        (
+            "a.csv",
+            "date,kind,name\n2027-01-01,holiday,元旦\n2027-13-01,holiday,元旦\n",
+            "a.csv line 3: '2027-13-01' is not a date",
+        ),
+        ("a.csv", "date,kind,name\n2027-01-01,feast,元旦\n", "a.csv line 2: kind is holiday"),
+        ("a.csv", "day,what\n", "a.csv line 1: the header must be date,kind,name"),
+        (
+            "a.csv",
+            "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-22,working,春节调休\n",
+            "a.csv line 3: 2027-02-22 is a weekday",
+        ),
+        ("a.csv", "date,kind,name\n2027-01-01,holiday,\n", "a.csv line 2: 2027-01-01 needs a name"),
+        ("a.csv", "date,kind,name\n", "a.csv: no holidays"),
+        (
+            "a.json",
+            '{"year": 2027,\n "holidays": {"2027-01-01": "元旦",}\n}',
+            "a.json line 2: not JSON",
+        ),
+        (
+            "a.json",
+            '{"year": 2027,\n "holidays": {\n  "2027-01-01": "元旦"\n },\n'
+            ' "working_days": {\n  "2027-01-01": "调休"\n }\n}',
+            "a.json line 6: 2027-01-01 is given twice",
+        ),
+        (
+            "a.json",
+            '{"year": 2027,\n "holidays": {\n  "2027-01-01": "元旦",\n  "2026-12-31": "元旦"\n }}',
+            "a.json line 4: 2026-12-31 is not in 2027",
+        ),
+        ("a.json", '{"year": 2026, "holidays": {}}', "the file is for 2026, not 2027"),
+        ("a.json", '{"year": 2027, "holiday": {}}', "unknown field 'holiday'"),
+        ("a.txt", "2027-01-01 元旦", "write the schedule as .json or .csv"),
+    ],
+)
+def test_a_wrong_schedule_is_refused_with_its_line_named(
+    tmp_path: Path, name: str, text: str, refusal: str
+) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        read_schedule(_write(tmp_path, name, text), 2027)
+    assert refusal in str(refused.value)

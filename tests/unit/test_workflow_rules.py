@@ -1,4 +1,4 @@
-"""Screening, routing and who may file (DOMAIN.md §1 rules 1 and 2)."""
+"""Screening, routing and who may file (docs/domain.md §1 rules 1 and 2)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Notify's rules: who is told what (DOMAIN.md §7). No framework."""
+"""Notify's rules: who is told what (docs/domain.md §7). No framework."""

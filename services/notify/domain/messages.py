@@ -1,4 +1,4 @@
-"""What each person is told, in their words (DOMAIN.md §7)."""
+"""What each person is told, in their words (docs/domain.md §7)."""
 
 from __future__ import annotations
 

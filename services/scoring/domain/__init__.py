@@ -1,1 +1,1 @@
-"""Scoring's rules: duty points (DOMAIN.md §4). No framework."""
+"""Scoring's rules: duty points (docs/domain.md §4). No framework."""

@@ -1,4 +1,4 @@
-"""Duty points (履职积分, DOMAIN.md §4): a rule table and an append-only ledger."""
+"""Duty points (履职积分, docs/domain.md §4): a rule table and an append-only ledger."""
 
 from __future__ import annotations
 
