@@ -84,6 +84,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "reason": "matches the negative list: 诉讼",
         "returned_at": AT,
     },
+    "renda.suggestion.action_requested.v1": {
+        "action": "screen",
+        "args": {"decision": "return", "reason": "属于涉诉事项"},
+    },
     "renda.suggestion.assigned.v1": {
         "suggestion_id": "g-1",
         "number": "450102-2026-0001",
