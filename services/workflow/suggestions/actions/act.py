@@ -46,7 +46,8 @@ Performer = Callable[[Act], None]
 def active_assignments(session: Session, suggestion: Suggestion) -> list[Assignment]:
     return list(
         session.scalars(
-            select(Assignment).where(
+            select(Assignment)
+            .where(
                 Assignment.suggestion_id == suggestion.id,
                 Assignment.round == suggestion.round,
                 Assignment.status == "active",
