@@ -109,9 +109,9 @@ def seed(system: Any, per_tenant_year: int) -> dict[str, Any]:
 def sql_statements(city_path: str) -> dict[str, list[str]]:
     """The SQL workflow's figures API runs, compiled with literal values for PostgreSQL.
 
-    `counts_statement` is renda's own; the GROUP BYs are written as the endpoints in
-    services/workflow/figures.py write them. The `*_endpoint` lists are every statement
-    one `GET /figures` runs (counts, by state, open by colour, by reply class).
+    `counts_statement` is renda's own; the GROUP BYs are written as
+    services/workflow/suggestions/queries.py writes them. The `*_endpoint` lists are every
+    statement one `GET /figures` runs (counts, by state, open by colour, by reply class).
     """
     from services.workflow.suggestions.queries import COUNT_COLUMNS, Scope, counts_statement
     from services.workflow.suggestions.store import Suggestion as S

@@ -106,15 +106,12 @@ class UnitColourOut(Schema):
 def _scope(query: dict[str, Any]) -> Scope:
     """The key's reach, or the node asked for within it: a city counts its whole tree."""
     who = principal()
-    path, tenant = who.node_path, None
-    if "tenant" in query:
-        node = service("workflow").directory.node(query["tenant"])
-        if node is None or not who.can_see(node.path):
-            raise not_found("tenant")
-        path = node.path
-        # A county's suggestions are its subtree's; the tenant column finds them faster.
-        tenant = node.id if node.kind == "county" else None
-    return Scope(path, tenant, query.get("year"), query.get("session_name"))
+    if "tenant" not in query:
+        return Scope(who.node_path, None, query.get("year"), query.get("session_name"))
+    node = service("workflow").directory.node(query["tenant"])
+    if node is None or not who.can_see(node.path):
+        raise not_found("tenant")
+    return Scope.under(node, query.get("year"), query.get("session_name"))
 
 
 @blp.route("")

@@ -28,7 +28,7 @@ def public_suggestions(query: dict[str, Any]) -> dict[str, Any]:
     node = rt.directory.node(query["tenant"])
     if node is None:
         return {"total": 0, "items": []}
-    scope = Scope(node.path, year=query.get("year"))
+    scope = Scope.under(node, query.get("year"))
     with rt.db.session() as session:
         total, rows = public_feed(session, scope, limit=query["limit"], offset=query["offset"])
     items = []
