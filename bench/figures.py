@@ -109,12 +109,12 @@ def seed(system: Any, per_tenant_year: int) -> dict[str, Any]:
 def sql_statements(city_path: str) -> dict[str, list[str]]:
     """The SQL workflow's figures API runs, compiled with literal values for PostgreSQL.
 
-    `counts_statement` is renda's own; the GROUP BYs are written as the endpoints in
-    services/workflow/figures.py write them. The `*_endpoint` lists are every statement
-    one `GET /figures` runs (counts, by state, open by colour, by reply class).
+    `counts_statement` is renda's own; the GROUP BYs are written as
+    services/workflow/suggestions/queries.py writes them. The `*_endpoint` lists are every
+    statement one `GET /figures` runs (counts, by state, open by colour, by reply class).
     """
-    from services.workflow.figures import COUNT_COLUMNS, Scope, counts_statement
-    from services.workflow.store import Suggestion as S
+    from services.workflow.suggestions.queries import COUNT_COLUMNS, Scope, counts_statement
+    from services.workflow.suggestions.store import Suggestion as S
 
     def compiled(statement: Select) -> str:
         # "named": no %-doubling in the text, which psycopg then sends as it is.
@@ -270,7 +270,7 @@ def check(result: dict[str, Any], answers: dict[str, list[tuple]]) -> dict[str, 
     assigned = (counts("tenant") or {}).get("assigned")
     if assigned is None or assigned < result["seeded_tenant_year"]:
         problems.append(f"tenant: assigned {assigned} < seeded {result['seeded_tenant_year']}")
-    from services.workflow.figures import COUNT_COLUMNS
+    from services.workflow.suggestions.queries import COUNT_COLUMNS
 
     names = list(COUNT_COLUMNS)
     for name, sql in (("tenant", "counts_tenant"), ("city", "counts_city")):

@@ -9,6 +9,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from contracts.actions import ACTIONS
 from contracts.envelope import (
     H_CAUSATION,
     H_CORRELATION,
@@ -42,6 +43,23 @@ HEADERS_SCHEMA = {
 
 def _schema_name(type_string: str) -> str:
     return type_string.replace(".", "_")
+
+
+def _arguments_by_action(spec: APISpec) -> list[dict[str, Any]]:
+    """`args` of suggestion.action_requested is checked by the schema of its `action`: in
+    JSON Schema, one if/then per action (consumers refuse the event otherwise)."""
+    rules = []
+    for name, action in ACTIONS.items():
+        component = action.schema.__name__
+        if component not in spec.components.schemas:
+            spec.components.schema(component, schema=action.schema)
+        rules.append(
+            {
+                "if": {"properties": {"action": {"const": name}}},
+                "then": {"properties": {"args": {"$ref": f"#/components/schemas/{component}"}}},
+            }
+        )
+    return rules
 
 
 def document() -> dict[str, Any]:
@@ -80,7 +98,11 @@ def document() -> dict[str, Any]:
                 }
             },
         }
+    arguments = _arguments_by_action(spec)
     schemas = spec.to_dict()["components"]["schemas"]
+    for event_type in REGISTRY.all():
+        if event_type.name == "suggestion.action_requested":
+            schemas[_schema_name(event_type.type)]["allOf"] = arguments
     return {
         "asyncapi": "2.6.0",
         "info": {

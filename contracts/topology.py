@@ -53,6 +53,7 @@ PRODUCERS: dict[str, str] = {
             "suggestion.merged",
             "suggestion.marked_key",
             "suggestion.assigned",
+            "suggestion.assignment_withdrawn",
             "suggestion.adjust_requested",
             "suggestion.extension_requested",
             "suggestion.extended",

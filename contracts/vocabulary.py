@@ -20,24 +20,6 @@ CATEGORIES = (
 OCCASIONS = ("session", "recess")
 """Filed during a congress session (会议期间) or in recess (闭会期间)."""
 
-SUGGESTION_ACTIONS = (
-    "screen",
-    "mark_key",
-    "assign",
-    "request_adjustment",
-    "request_extension",
-    "approve_extension",
-    "record",
-    "co_input",
-    "reply",
-    "evaluate",
-    "second_assign",
-    "report_done",
-    "supervise",
-    "set_publication",
-)
-"""What the committee, units and deputies do to a suggestion (each through intake)."""
-
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 REPLY_CLASSES = ("A", "B", "C")
 COLOURS = ("white", "yellow", "red")

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 
 from renda.demo import COUNTIES, UNITS, unit_id
 from runtime.db import Database
-from services.workflow.store import NumberSequence, Suggestion
+from services.workflow.suggestions.store import NumberSequence, Suggestion
 
 CATEGORY_UNIT = {c: code for code, _, categories, _ in UNITS for c in categories}
 

@@ -1,17 +1,15 @@
 """Events of a deputy's suggestion (代表建议), docs/domain.md §1."""
 
-from marshmallow import fields, validate
+from typing import Any
 
+from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
+
+from contracts.actions import ACTIONS, dump_args, load_args
 from contracts.events.base import EventData
 from contracts.registry import EventType
-from contracts.vocabulary import (
-    CATEGORIES,
-    COLOURS,
-    OCCASIONS,
-    RATINGS,
-    REPLY_CLASSES,
-    SUGGESTION_ACTIONS,
-)
+from contracts.vocabulary import CATEGORIES, COLOURS, OCCASIONS, RATINGS, REPLY_CLASSES
+
+WITHDRAWAL_CAUSES = ("returned", "converted", "merged", "reassigned")
 
 
 class SuggestionSubmittedV1(EventData):
@@ -99,10 +97,32 @@ class Actor(EventData):
 class SuggestionActionRequestedV1(EventData):
     submission_id = fields.String(required=True)
     suggestion_id = fields.String(required=True)
-    action = fields.String(required=True, validate=validate.OneOf(SUGGESTION_ACTIONS))
+    action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
     actor = fields.Nested(Actor, required=True)
-    args = fields.Dict(keys=fields.String(), load_default=dict)
+    args = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata={"description": "the action's arguments, by the action's own schema"},
+    )
     submitted_at = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
+        """Arguments the action's schema refuses make the whole event invalid."""
+        try:
+            load_args(data["action"], data.get("args", {}))
+        except ValidationError as refused:
+            raise ValidationError(refused.messages, "args") from None
+
+    @post_load
+    def _typed_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**data, "args": load_args(data["action"], data["args"])}
+
+    @post_dump
+    def _json_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("action") not in ACTIONS:
+            return data  # the load that follows every dump refuses it
+        return {**data, "args": dump_args(data["action"], data.get("args", {}))}
 
 
 class SuggestionRef(EventData):
@@ -149,6 +169,30 @@ class SuggestionAdjustRequestedV1(SuggestionUnitRequestV1):
 
 class SuggestionExtensionRequestedV1(SuggestionUnitRequestV1):
     pass
+
+
+class WithdrawnUnit(EventData):
+    unit_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(["lead", "co"]))
+
+
+class SuggestionAssignmentWithdrawnV1(SuggestionRef):
+    units = fields.List(
+        fields.Nested(WithdrawnUnit),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "the units taken off; their time is not held against them"},
+    )
+    round = fields.Integer(required=True)
+    cause = fields.String(
+        required=True,
+        validate=validate.OneOf(WITHDRAWAL_CAUSES),
+        metadata={
+            "description": "screened out after assignment (returned, converted, merged), "
+            "or assigned to other units (reassigned)"
+        },
+    )
+    at = fields.AwareDateTime(required=True)
 
 
 class SuggestionExtendedV1(SuggestionRef):
@@ -282,6 +326,13 @@ EVENT_TYPES = [
         1,
         SuggestionExtensionRequestedV1,
         "The lead unit asked for the one extension of its deadline.",
+    ),
+    EventType(
+        "suggestion.assignment_withdrawn",
+        1,
+        SuggestionAssignmentWithdrawnV1,
+        "Units were taken off the suggestion: it was screened out or assigned to others. "
+        "It no longer counts as assigned to them, nor (screened out) in the figures.",
     ),
     EventType(
         "suggestion.extended",

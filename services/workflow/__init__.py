@@ -1,27 +1,24 @@
-"""Workflow: the state machines of suggestions (提、办、评), deadlines and supervision."""
+"""Workflow: the state machines of the congress's work, one aggregate per folder.
+
+`suggestions/` (DOMAIN.md §1) is the first; opinions, projects and reviews each get a
+folder beside it with the same rooms. What every aggregate shares stays here: the
+working-day calendar (`working_days.py`, `domain/calendar.py`), deadlines, colours, actors
+and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator writes
+(`admin.py`), and this spec, which registers every aggregate's handlers, ticks and APIs.
+"""
 
 from pathlib import Path
 
 from runtime.service import ServiceSpec
-from services.workflow.handlers import HANDLERS
+from services.workflow import suggestions
 from services.workflow.store import Base
-from services.workflow.ticks import TICKS
-
-
-def _blueprints() -> list:
-    from services.workflow.api.figures import blp as figures
-    from services.workflow.api.public import blp as public
-    from services.workflow.api.suggestions import blp as suggestions
-
-    return [suggestions, figures, public]
-
 
 SPEC = ServiceSpec(
     name="workflow",
     title="Deputies' suggestions from screening to closing: assignments, deadlines, figures.",
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
-    blueprints=_blueprints,
-    handlers=HANDLERS,
-    ticks=TICKS,
+    blueprints=suggestions.blueprints,
+    handlers={**suggestions.HANDLERS},
+    ticks={**suggestions.TICKS},
 )

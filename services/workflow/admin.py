@@ -10,7 +10,8 @@ from sqlalchemy import delete
 from runtime.db import Database
 from runtime.directory import Directory
 from services.workflow.domain.deadlines import DeadlinePolicy
-from services.workflow.store import RoutingRule, TenantPolicy, TopicListEntry
+from services.workflow.store import TenantPolicy
+from services.workflow.suggestions.store import RoutingRule, TopicListEntry
 
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 

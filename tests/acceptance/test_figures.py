@@ -94,3 +94,39 @@ def test_figures_are_scoped_to_the_key(cycle: Cycle) -> None:
         "/workflow/v1/figures?tenant=450102", headers=cycle.system.headers(neighbour)
     )
     assert answer.status_code == 404
+
+
+def test_a_city_id_counts_its_whole_tree(cycle: Cycle) -> None:
+    _fixture(cycle)
+    reader = "city_reader"
+    city = _get(cycle, "/workflow/v1/figures?tenant=450100&year=2026", key=reader)
+    assert city == _get(cycle, "/workflow/v1/figures?year=2026", key=reader)
+    assert city == _get(cycle, "/workflow/v1/figures?tenant=450102&year=2026", key=reader)
+    assert city["counts"]["assigned"] == 5 and city["rates"]["closure"] == 0.6
+
+    by_city = _get(cycle, "/workflow/v1/figures/units?tenant=450100", key=reader)["items"]
+    by_county = _get(cycle, "/workflow/v1/figures/units?tenant=450102", key=reader)["items"]
+    assert by_city == by_county and len(by_city) == 2
+    best = _get(cycle, "/workflow/v1/figures/best-units?tenant=450100&year=2026", key=reader)
+    assert best["items"] == [{"unit_id": "U450102-EDU", "score": 0.9333}]
+
+    township = _get(cycle, "/workflow/v1/figures?tenant=450102001", key=reader)
+    assert township["counts"]["assigned"] == 0  # suggestions belong to the county itself
+
+    county_key = cycle.system.client.get(
+        "/workflow/v1/figures?tenant=450100", headers=cycle.system.headers(SYSTEM)
+    )
+    assert county_key.status_code == 404  # the city is beyond a county's reach
+
+
+def test_the_public_feed_of_a_city_shows_its_counties(cycle: Cycle) -> None:
+    _fixture(cycle)
+    client = cycle.system.client
+    county = client.get("/workflow/v1/public/suggestions?tenant=450102").get_json()
+    city = client.get("/workflow/v1/public/suggestions?tenant=450100").get_json()
+    assert county["total"] == 3
+    assert city == county
+    neighbour = client.get("/workflow/v1/public/suggestions?tenant=450103").get_json()
+    assert neighbour == {"total": 0, "items": []}
+    nowhere = client.get("/workflow/v1/public/suggestions?tenant=999999").get_json()
+    assert nowhere == {"total": 0, "items": []}

@@ -18,7 +18,7 @@ from services.workflow.domain.deadlines import (
     co_input_deadline,
     handling_deadline,
 )
-from services.workflow.store import RoutingRule
+from services.workflow.suggestions.store import RoutingRule
 from tests.api.helpers import (
     assert_problem,
     bearer,

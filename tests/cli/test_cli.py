@@ -125,7 +125,7 @@ def test_tenant_settings_are_checked(env: dict[str, str]) -> None:
     run("topics", "--tenant", "450102", "--negative", "诉讼", "--positive", "民生")
     out = run("topics", "--tenant", "450102", "--negative-category", "other")
     assert "1 negative categories" in out
-    from services.workflow.store import TopicListEntry
+    from services.workflow.suggestions.store import TopicListEntry
 
     db = Database(Settings.from_env().database_url_for("workflow"))
     with db.session() as session:

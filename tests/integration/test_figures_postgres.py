@@ -13,7 +13,7 @@ from renda.processes import migrate
 from renda.term import seed_term
 from runtime.config import Settings
 from runtime.db import Database
-from services.workflow.figures import Scope, counts, counts_by_unit, counts_statement
+from services.workflow.suggestions.queries import Scope, counts, counts_by_unit, counts_statement
 from tests.support.infra import PostgresDatabases, run_id
 
 pytestmark = pytest.mark.integration

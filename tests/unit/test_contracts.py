@@ -11,6 +11,7 @@ import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
 from contracts import REGISTRY, Event, EventType, InvalidEvent, Registry, body_of, decode
+from contracts.actions import ACTIONS
 from contracts.asyncapi import ASYNCAPI_PATH, document, render
 from contracts.envelope import H_SPECVERSION, H_TIME, H_TYPE, REQUIRED_HEADERS, headers_for
 from contracts.events.base import EventData
@@ -83,6 +84,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "title": "关于某案件",
         "reason": "matches the negative list: 诉讼",
         "returned_at": AT,
+    },
+    "renda.suggestion.action_requested.v1": {
+        "action": "screen",
+        "args": {"decision": "return", "reason": "属于涉诉事项"},
     },
     "renda.suggestion.assigned.v1": {
         "suggestion_id": "g-1",
@@ -465,3 +470,52 @@ def test_every_reference_in_the_asyncapi_document_resolves() -> None:
         for part in ref[2:].split("/"):
             assert isinstance(node, dict) and part in node, f"{ref} does not resolve"
             node = node[part]
+
+
+# -- actions: one list, each one's arguments checked at the door and on the bus -----------
+
+
+def _action_message(action: str, args: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    headers, body = _message("renda.suggestion.action_requested.v1")
+    return headers, body_of({**json.loads(body), "action": action, "args": args})
+
+
+@pytest.mark.parametrize(
+    ("action", "args"),
+    [
+        ("screen", {"decision": "return"}),  # a return needs its reason
+        ("screen", {"decision": "dismiss", "reason": "x"}),
+        ("set_publication", {"publish": "yes"}),
+        ("reply", {"decision": "accept"}),  # another action's arguments
+        ("evaluate", "satisfied"),
+    ],
+)
+def test_arguments_the_action_refuses_make_an_invalid_event(action: str, args: Any) -> None:
+    with pytest.raises(InvalidEvent, match="args"):
+        decode(*_action_message(action, args), REGISTRY)
+    if isinstance(args, dict):  # and a producer cannot send them either
+        event_type = REGISTRY.latest("suggestion.action_requested")
+        with pytest.raises(ValidationError):
+            event_type.to_json({**sample(event_type), "action": action, "args": args})
+
+
+def test_the_arguments_arrive_typed_and_unknown_ones_are_ignored() -> None:
+    headers, body = _action_message(
+        "second_assign", {"meeting_note": "面谈", "held_on": "2026-03-09", "added_later": 1}
+    )
+    assert decode(headers, body, REGISTRY).data["args"] == {
+        "meeting_note": "面谈",
+        "held_on": date(2026, 3, 9),
+    }
+    headers, body = _action_message("reply", {"reply_class": "A", "text": "已办理。"})
+    assert decode(headers, body, REGISTRY).data["args"]["public"] is True  # the default
+
+
+def test_one_list_of_actions_for_intake_the_bus_and_workflow() -> None:
+    from services.intake.api.actions import blp as intake_actions
+    from services.workflow.suggestions.actions import PERFORMERS
+
+    field = REGISTRY.latest("suggestion.action_requested").schema().fields["action"]
+    assert [v.choices for v in field.validators if isinstance(v, validate.OneOf)] == [list(ACTIONS)]
+    assert list(PERFORMERS) == list(ACTIONS)
+    assert list(intake_actions._docs) == [f"suggestion_{name}" for name in ACTIONS]

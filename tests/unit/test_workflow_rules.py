@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.workflow.domain.routing import Route, route
-from services.workflow.domain.screening import TopicLists, screen
-from services.workflow.domain.suggestion import (
+from services.workflow.suggestions.domain.routing import Route, route
+from services.workflow.suggestions.domain.screening import TopicLists, screen
+from services.workflow.suggestions.domain.suggestion import (
     FilingRefused,
     Proposer,
     check_proposers,

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from contracts.actions import ACTIONS
 from runtime.http import principal, requires_role
-from services.intake.api.action_schemas import ACTION_SCHEMAS, ActionIn
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import submit
 
@@ -24,9 +24,7 @@ blp = Blueprint(
 )
 
 
-def _view(
-    action: str, schema: type[ActionIn], roles: tuple[str, ...], summary: str
-) -> Callable[..., Any]:
+def _view(action: str, summary: str) -> Callable[..., Any]:
     def act(headers: dict[str, str], body: dict[str, Any], suggestion_id: str) -> Any:
         who = principal()
         return submit(
@@ -45,7 +43,7 @@ def _view(
                     "node_id": who.node_id,
                     "node_path": who.node_path,
                 },
-                "args": schema().dump(body),
+                "args": body,
             },
         )
 
@@ -54,14 +52,12 @@ def _view(
     return act
 
 
-for _action, (_schema, _roles, _summary) in ACTION_SCHEMAS.items():
+for _action, (_schema, _roles, _summary) in ACTIONS.items():
     # The role is checked before the body: a caller who may not act learns nothing more.
     blp.route(f"/<suggestion_id>/{_action.replace('_', '-')}", methods=["POST"])(
         requires_role(*_roles)(
             blp.arguments(IdempotencyHeader, location="headers")(
-                blp.arguments(_schema)(
-                    blp.response(202, ReceiptOut)(_view(_action, _schema, _roles, _summary))
-                )
+                blp.arguments(_schema)(blp.response(202, ReceiptOut)(_view(_action, _summary)))
             )
         )
     )

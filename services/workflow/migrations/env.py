@@ -1,4 +1,4 @@
 from runtime.migrations import run_env
-from services.workflow.store import Base
+from services.workflow import SPEC
 
-run_env(Base.metadata)
+run_env(SPEC.metadata)

@@ -49,6 +49,15 @@ class ScreeningDecision(StrEnum):
     MERGE = "merge"
 
 
+SCREENED_OUT = {
+    ScreeningDecision.RETURN: State.RETURNED,
+    ScreeningDecision.CONVERT: State.CONVERTED,
+    ScreeningDecision.MERGE: State.MERGED,
+}
+"""Ended by screening, even after an automatic assignment: then no unit handles it any
+more, and no figure of handling (closure, on-time, done, satisfaction) counts it."""
+
+
 @dataclass(frozen=True)
 class Proposer:
     deputy_id: str

@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
 from runtime.http import service
-from services.workflow.api.schemas import PublicPage, PublicQuery
-from services.workflow.domain.suggestion import State
-from services.workflow.store import Reply, Suggestion
+from services.workflow.suggestions.api.schemas import PublicPage, PublicQuery
+from services.workflow.suggestions.queries import Scope, public_feed
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Public disclosure")
 
@@ -24,33 +22,15 @@ blp = Blueprint("public", __name__, url_prefix="/public", description="Public di
 @blp.response(200, PublicPage)
 @blp.doc(security=[])
 def public_suggestions(query: dict[str, Any]) -> dict[str, Any]:
-    """Closed suggestions marked for publication, with their last public reply."""
+    """Closed suggestions marked for publication, with their last public reply; `tenant`
+    is any node of the tree (a city shows its counties')."""
     rt = service("workflow")
-    last_reply = (
-        select(Reply.suggestion_id, func.max(Reply.id).label("reply_id"))
-        .where(Reply.public.is_(True))
-        .group_by(Reply.suggestion_id)
-        .subquery()
-    )
-    statement = (
-        select(Suggestion, Reply)
-        .join(last_reply, last_reply.c.suggestion_id == Suggestion.id)
-        .join(Reply, Reply.id == last_reply.c.reply_id)
-        .where(
-            Suggestion.tenant == query["tenant"],
-            Suggestion.state == State.CLOSED,
-            Suggestion.publish.is_(True),
-        )
-    )
-    if "year" in query:
-        statement = statement.where(Suggestion.year == query["year"])
+    node = rt.directory.node(query["tenant"])
+    if node is None:
+        return {"total": 0, "items": []}
+    scope = Scope.under(node, query.get("year"))
     with rt.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(statement.subquery()))
-        rows = session.execute(
-            statement.order_by(Suggestion.closed_at.desc(), Suggestion.id)
-            .limit(query["limit"])
-            .offset(query["offset"])
-        ).all()
+        total, rows = public_feed(session, scope, limit=query["limit"], offset=query["offset"])
     items = []
     for suggestion, reply in rows:
         unit = rt.directory.unit(suggestion.lead_unit_id or "")

@@ -1,10 +1,16 @@
-"""The body of each action on a suggestion, validated at the door."""
+"""The actions on a suggestion: the one list of their names, who may ask, and the schema
+of each one's arguments.
+
+Intake validates a request's body with the action's schema at the door; the same schema
+validates `args` of `suggestion.action_requested` when workflow consumes it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from contracts.vocabulary import RATINGS, REPLY_CLASSES
 
@@ -126,59 +132,81 @@ class PublicationIn(ActionIn):
     publish = fields.Boolean(required=True, truthy={True}, falsy={False})
 
 
-ACTION_SCHEMAS: dict[str, tuple[type[ActionIn], tuple[str, ...], str]] = {
-    "screen": (ScreenIn, ("system", "committee"), "Screen: accept, return, convert or merge."),
-    "mark_key": (MarkKeyIn, ("system", "committee"), "Make it a key suggestion (重点建议)."),
-    "assign": (AssignIn, ("system", "committee"), "Assign (or reassign) to units by hand."),
-    "request_adjustment": (
+class Action(NamedTuple):
+    schema: type[ActionIn]
+    """Its arguments: the request body at intake, `args` on the bus."""
+    roles: tuple[str, ...]
+    """The key roles intake lets ask for it (workflow's rules decide the rest)."""
+    summary: str
+
+
+ACTIONS: dict[str, Action] = {
+    "screen": Action(
+        ScreenIn, ("system", "committee"), "Screen: accept, return, convert or merge."
+    ),
+    "mark_key": Action(MarkKeyIn, ("system", "committee"), "Make it a key suggestion (重点建议)."),
+    "assign": Action(AssignIn, ("system", "committee"), "Assign (or reassign) to units by hand."),
+    "request_adjustment": Action(
         UnitRequestIn,
         ("unit", "system", "committee"),
         "A unit asks, within the window, to be taken off (申请调整).",
     ),
-    "request_extension": (
+    "request_extension": Action(
         UnitRequestIn,
         ("unit", "system", "committee"),
         "The lead unit asks for the one extension.",
     ),
-    "approve_extension": (
+    "approve_extension": Action(
         ApproveExtensionIn,
         ("system", "committee"),
         "The committee approves the extension.",
     ),
-    "record": (
+    "record": Action(
         RecordIn,
         ("unit", "system", "committee"),
         "The lead unit records a contact, a commitment or a ledger line.",
     ),
-    "co_input": (
+    "co_input": Action(
         CoInputIn,
         ("unit", "system", "committee"),
         "A co-handling unit sends its input to the lead unit.",
     ),
-    "reply": (ReplyIn, ("unit", "system", "committee"), "The lead unit replies (A/B/C)."),
-    "evaluate": (
+    "reply": Action(ReplyIn, ("unit", "system", "committee"), "The lead unit replies (A/B/C)."),
+    "evaluate": Action(
         EvaluateIn,
         ("deputy", "system"),
         "A proposer rates attitude and result, back to back.",
     ),
-    "second_assign": (
+    "second_assign": Action(
         SecondAssignIn,
         ("system", "committee"),
         "After the face-to-face meeting: a second assignment with a new deadline.",
     ),
-    "report_done": (
+    "report_done": Action(
         ReportDoneIn,
         ("unit", "system", "committee"),
         "The lead unit reports a B reply's matter done (办成).",
     ),
-    "supervise": (
+    "supervise": Action(
         SuperviseIn,
         ("system", "committee"),
         "Record a supervision opinion (督办意见).",
     ),
-    "set_publication": (
+    "set_publication": Action(
         PublicationIn,
         ("system", "committee"),
         "Mark it for publication when closed, or not.",
     ),
 }
+
+
+def load_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An action's arguments as they arrive on the bus, checked and typed by the action's
+    schema. Fields it does not know are ignored, as in every event: a newer intake may add
+    an optional one before workflow knows it."""
+    return ACTIONS[action].schema(unknown=EXCLUDE).load(args)
+
+
+def dump_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments as JSON data, as they travel on the bus."""
+    return ACTIONS[action].schema().dump(args)

@@ -1,38 +1,32 @@
-"""Workflow's event handlers: one plain function per consumed event."""
+"""The suggestion aggregate's event handlers: one plain function per consumed event."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
-
 from contracts import Event
 from runtime.work import WorkContext
-from services.workflow.actions import accept, perform
 from services.workflow.domain.actors import Actor
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.rules import RuleBroken
-from services.workflow.domain.screening import TopicLists, screen
-from services.workflow.domain.suggestion import (
+from services.workflow.policy import policy_for
+from services.workflow.suggestions.actions import perform
+from services.workflow.suggestions.actions.screening import accept
+from services.workflow.suggestions.domain.screening import screen
+from services.workflow.suggestions.domain.suggestion import (
     Proposer,
     State,
     check_proposers,
     suggestion_number,
 )
-from services.workflow.policy import policy_for
-from services.workflow.store import NumberSequence, Suggestion, TopicListEntry
+from services.workflow.suggestions.queries import filed_already, topic_lists
+from services.workflow.suggestions.store import Suggestion, next_number
 
 
 def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
     data = event.data
     session = ctx.session
-    already = session.scalar(
-        select(Suggestion.id).where(Suggestion.submission_id == data["submission_id"])
-    )
-    if already is not None:
+    if filed_already(session, data["submission_id"]):
         return
     tenant = data["tenant"]
     people = ctx.directory.deputies([data["lead_deputy_id"], *data["cosigner_ids"]])
@@ -52,10 +46,10 @@ def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
     now = ctx.clock.now()
     year = local_date(now).year
     policy = policy_for(session, tenant)
-    screening = screen(data["title"], data["body"], data["category"], _topic_lists(session, tenant))
+    screening = screen(data["title"], data["body"], data["category"], topic_lists(session, tenant))
     suggestion = Suggestion(
         id=str(uuid.uuid4()),
-        number=suggestion_number(tenant, year, _next_number(session, tenant, year)),
+        number=suggestion_number(tenant, year, next_number(session, tenant, year)),
         submission_id=data["submission_id"],
         tenant=tenant,
         tenant_path=people[data["lead_deputy_id"]].node_path,
@@ -123,34 +117,6 @@ def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
     ctx.emit(
         "submission.rejected",
         {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
-    )
-
-
-def _next_number(session: Session, tenant: str, year: int) -> int:
-    """Atomically take the next number for the tenant and year (an upsert, no race)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(NumberSequence)
-        .values(tenant=tenant, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["tenant", "year"], set_={"last": NumberSequence.last + 1}
-        )
-        .returning(NumberSequence.last)
-    )
-    return int(session.execute(statement).scalar_one())
-
-
-def _topic_lists(session: Session, tenant: str) -> TopicLists:
-    rows = session.execute(
-        select(TopicListEntry.polarity, TopicListEntry.keyword).where(
-            TopicListEntry.tenant == tenant
-        )
-    ).all()
-    return TopicLists(
-        negative=tuple(k for p, k in rows if p == "negative"),
-        positive=tuple(k for p, k in rows if p == "positive"),
-        negative_categories=tuple(k for p, k in rows if p == "category"),
     )
 
 

@@ -1,17 +1,17 @@
-"""Workflow's scheduled work: deadline colours and evaluation windows."""
+"""The suggestion aggregate's scheduled work: deadline colours and evaluation windows."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from runtime.work import WorkContext
-from services.workflow.actions import settle_evaluation
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.colours import colour_of
-from services.workflow.domain.suggestion import State
-from services.workflow.payloads import ref
 from services.workflow.policy import policy_for
-from services.workflow.store import Assignment, Suggestion
+from services.workflow.suggestions.actions.evaluation import settle_evaluation
+from services.workflow.suggestions.domain.suggestion import State
+from services.workflow.suggestions.payloads import ref
+from services.workflow.suggestions.store import Assignment, Suggestion
 
 
 def deadline_colours(ctx: WorkContext) -> None:

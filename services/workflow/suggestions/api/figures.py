@@ -10,13 +10,13 @@ from marshmallow import Schema, fields, validate
 
 from runtime.http import not_found, principal, service
 from services.workflow.domain.colours import Colour, worst
-from services.workflow.domain.figures import (
+from services.workflow.suggestions.domain.figures import (
     BEST_UNIT_WEIGHTS,
     MIN_ASSIGNED_FOR_RANKING,
     best_units,
     rates,
 )
-from services.workflow.figures import (
+from services.workflow.suggestions.queries import (
     Scope,
     breakdown,
     counts,
@@ -24,13 +24,15 @@ from services.workflow.figures import (
     open_by_colour,
     unit_colours,
 )
-from services.workflow.store import Suggestion
+from services.workflow.suggestions.store import Suggestion
 
 blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
 
 
 class ScopeQuery(Schema):
-    tenant = fields.String(metadata={"description": "a congress node id; default: the key's reach"})
+    tenant = fields.String(
+        metadata={"description": "a node id, counted with its subtree; default: the key's reach"}
+    )
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     session_name = fields.String()
 
@@ -102,12 +104,14 @@ class UnitColourOut(Schema):
 
 
 def _scope(query: dict[str, Any]) -> Scope:
+    """The key's reach, or the node asked for within it: a city counts its whole tree."""
     who = principal()
-    if "tenant" in query:
-        node = service("workflow").directory.node(query["tenant"])
-        if node is None or not who.can_see(node.path):
-            raise not_found("tenant")
-    return Scope(who.node_path, query.get("tenant"), query.get("year"), query.get("session_name"))
+    if "tenant" not in query:
+        return Scope(who.node_path, None, query.get("year"), query.get("session_name"))
+    node = service("workflow").directory.node(query["tenant"])
+    if node is None or not who.can_see(node.path):
+        raise not_found("tenant")
+    return Scope.under(node, query.get("year"), query.get("session_name"))
 
 
 @blp.route("")

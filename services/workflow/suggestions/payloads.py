@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.workflow.store import Suggestion
+from services.workflow.suggestions.store import Suggestion
 
 
 def ref(suggestion: Suggestion) -> dict[str, Any]:

@@ -1,0 +1,228 @@
+"""The suggestion aggregate's reads: the committee's figures as SQL aggregates over
+`suggestions` (each an indexed scan of one county's year, or of a node's subtree), the
+suggestions a key may read, the public feed, and the look-ups its handlers need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from runtime.directory import Principal
+from runtime.directory.service import Place
+from services.workflow.suggestions.domain.figures import Counts
+from services.workflow.suggestions.domain.screening import TopicLists
+from services.workflow.suggestions.domain.suggestion import SCREENED_OUT, State
+from services.workflow.suggestions.store import (
+    Assignment,
+    Reply,
+    Suggestion,
+    TopicListEntry,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    path_prefix: str
+    """Only suggestions under this node of the tenant tree: the caller's reach, or the
+    node asked for (a city counts its whole tree)."""
+    tenant: str | None = None
+    """One county exactly: the same suggestions as its subtree, found on the (tenant, year)
+    index. The API has checked that it is within the caller's reach."""
+    year: int | None = None
+    session_name: str | None = None
+
+    @classmethod
+    def under(cls, node: Place, year: int | None = None, session_name: str | None = None) -> Scope:
+        """A node's whole subtree. Suggestions belong to counties, so a county's subtree is
+        its own suggestions: found faster by the tenant column."""
+        return cls(node.path, node.id if node.kind == "county" else None, year, session_name)
+
+    def where(self, statement: Select) -> Select:
+        s = Suggestion
+        if self.tenant:
+            statement = statement.where(s.tenant == self.tenant)
+        elif self.path_prefix != "/":
+            statement = statement.where(s.tenant_path.startswith(self.path_prefix))
+        if self.year is not None:
+            statement = statement.where(s.year == self.year)
+        if self.session_name is not None:
+            statement = statement.where(s.session_name == self.session_name)
+        return statement
+
+
+HANDLED = Suggestion.state.not_in(list(SCREENED_OUT.values()))
+"""Not screened out: one returned, converted or merged after an automatic assignment had
+its assignment withdrawn, and counts in no figure of handling."""
+
+
+def _counted(column: Any) -> Any:
+    return func.count().filter(column, HANDLED)
+
+
+COUNT_COLUMNS = {
+    "assigned": _counted(Suggestion.first_assigned_at.is_not(None)),
+    "closed": _counted(Suggestion.closed_at.is_not(None)),
+    "replied": _counted(Suggestion.first_replied_at.is_not(None)),
+    "replied_on_time": _counted(Suggestion.replied_on_time.is_(True)),
+    "done": _counted(Suggestion.done_at.is_not(None)),
+    "evaluated": _counted(Suggestion.final_result.is_not(None)),
+    "satisfied": _counted(Suggestion.final_result == "satisfied"),
+    "basically_satisfied": _counted(Suggestion.final_result == "basically_satisfied"),
+    "second_assignments": func.coalesce(func.sum(Suggestion.second_assignments).filter(HANDLED), 0),
+}
+
+
+def counts_statement(scope: Scope) -> Select:
+    return scope.where(select(*(c.label(n) for n, c in COUNT_COLUMNS.items())))
+
+
+def counts(session: Session, scope: Scope) -> Counts:
+    row = session.execute(counts_statement(scope)).one()
+    return Counts(**{name: int(row._mapping[name]) for name in COUNT_COLUMNS})
+
+
+def counts_by_unit(session: Session, scope: Scope) -> dict[str, Counts]:
+    statement = scope.where(
+        select(Suggestion.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items()))
+        .where(Suggestion.lead_unit_id.is_not(None))
+        .group_by(Suggestion.lead_unit_id)
+    )
+    return {
+        row.lead_unit_id: Counts(**{name: int(row._mapping[name]) for name in COUNT_COLUMNS})
+        for row in session.execute(statement)
+    }
+
+
+def breakdown(session: Session, scope: Scope, column: Any) -> dict[str, int]:
+    statement = scope.where(select(column, func.count()).group_by(column))
+    return {str(key): int(n) for key, n in session.execute(statement) if key is not None}
+
+
+def open_by_colour(session: Session, scope: Scope) -> dict[str, int]:
+    """Suggestions in handling now, by their lead assignment's colour."""
+    statement = scope.where(
+        select(Suggestion.colour, func.count())
+        .where(Suggestion.state == State.ASSIGNED)
+        .group_by(Suggestion.colour)
+    )
+    return {str(colour): int(n) for colour, n in session.execute(statement)}
+
+
+def unit_colours(session: Session, unit_id: str) -> dict[str, int]:
+    """The unit's open assignments (lead or co-handling), by colour."""
+    statement = (
+        select(Assignment.colour, func.count())
+        .where(Assignment.unit_id == unit_id, Assignment.status == "active")
+        .group_by(Assignment.colour)
+    )
+    return {str(colour): int(n) for colour, n in session.execute(statement)}
+
+
+# -- suggestions as a key reads them ---------------------------------------------------------
+def columns(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+def history(session: Session, model: Any, suggestion_id: str) -> list[dict[str, Any]]:
+    """One of a suggestion's history tables (records, replies, …), oldest first."""
+    rows = session.scalars(
+        select(model).where(model.suggestion_id == suggestion_id).order_by(model.id)
+    )
+    return [columns(r) for r in rows]
+
+
+def with_assignments(session: Session, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+    ids = [s.id for s in suggestions]
+    by_suggestion: dict[str, list[Assignment]] = {i: [] for i in ids}
+    if ids:
+        for a in session.scalars(
+            select(Assignment).where(Assignment.suggestion_id.in_(ids)).order_by(Assignment.id)
+        ):
+            by_suggestion[a.suggestion_id].append(a)
+    return [{**columns(s), "assignments": by_suggestion[s.id]} for s in suggestions]
+
+
+def ever_assigned_to(session: Session, suggestion_id: str, unit_id: str) -> bool:
+    """Whether the unit had any assignment on the suggestion, withdrawn ones included."""
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.suggestion_id == suggestion_id, Assignment.unit_id == unit_id)
+        )
+    )
+
+
+def readable_by(who: Principal, *, under_path: str | None = None, **equal: Any) -> Select:
+    """The suggestions the key may read, newest first: within its reach (and under
+    `under_path`, a node's subtree); a unit's, those it had an assignment on; a deputy's,
+    those it proposed. `equal` narrows by columns (state, category, year, lead_unit_id)."""
+    statement = select(Suggestion).where(Suggestion.tenant_path.startswith(who.node_path))
+    if under_path is not None:
+        statement = statement.where(Suggestion.tenant_path.startswith(under_path))
+    if who.role == "unit":
+        statement = statement.where(
+            Suggestion.id.in_(
+                select(Assignment.suggestion_id).where(Assignment.unit_id == who.subject)
+            )
+        )
+    if who.role == "deputy":
+        # Lead deputy or co-signer: both follow and evaluate the suggestion.
+        statement = statement.where(
+            or_(
+                Suggestion.lead_deputy_id == who.subject,
+                cast(Suggestion.cosigner_ids, String).contains(f'"{who.subject}"', autoescape=True),
+            )
+        )
+    for name, value in equal.items():
+        statement = statement.where(getattr(Suggestion, name) == value)
+    return statement.order_by(Suggestion.submitted_at.desc(), Suggestion.id)
+
+
+def page(session: Session, statement: Select, *, limit: int, offset: int) -> tuple[int, list[Row]]:
+    """How many rows the (ordered) statement gives, and one page of them."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    return total or 0, list(session.execute(statement.limit(limit).offset(offset)))
+
+
+def public_feed(
+    session: Session, scope: Scope, *, limit: int, offset: int
+) -> tuple[int, list[Row]]:
+    """Closed suggestions marked for publication, each with its last public reply: rows of
+    (Suggestion, Reply)."""
+    last_reply = (
+        select(Reply.suggestion_id, func.max(Reply.id).label("reply_id"))
+        .where(Reply.public.is_(True))
+        .group_by(Reply.suggestion_id)
+        .subquery()
+    )
+    statement = scope.where(
+        select(Suggestion, Reply)
+        .join(last_reply, last_reply.c.suggestion_id == Suggestion.id)
+        .join(Reply, Reply.id == last_reply.c.reply_id)
+        .where(Suggestion.state == State.CLOSED, Suggestion.publish.is_(True))
+        .order_by(Suggestion.closed_at.desc(), Suggestion.id)
+    )
+    return page(session, statement, limit=limit, offset=offset)
+
+
+# -- for the handlers --------------------------------------------------------------------------
+def filed_already(session: Session, submission_id: str) -> bool:
+    found = session.scalar(select(Suggestion.id).where(Suggestion.submission_id == submission_id))
+    return found is not None
+
+
+def topic_lists(session: Session, tenant: str) -> TopicLists:
+    rows = session.execute(
+        select(TopicListEntry.polarity, TopicListEntry.keyword).where(
+            TopicListEntry.tenant == tenant
+        )
+    ).all()
+    return TopicLists(
+        negative=tuple(k for p, k in rows if p == "negative"),
+        positive=tuple(k for p, k in rows if p == "positive"),
+        negative_categories=tuple(k for p, k in rows if p == "category"),
+    )

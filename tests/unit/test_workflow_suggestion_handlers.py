@@ -1,0 +1,216 @@
+"""Workflow's suggestion handlers and ticks on their own: a real in-memory database, the
+real outbox (contracts checked), no broker (tests/support/handlers.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from services.workflow import SPEC
+from services.workflow.store import TenantPolicy
+from services.workflow.suggestions.queries import Scope, counts, counts_by_unit, unit_colours
+from services.workflow.suggestions.store import Assignment, RoutingRule, Suggestion
+from tests.support.cycle import START
+from tests.support.handlers import COUNTY, HandlerContext, handler_context
+
+SYSTEM = {
+    "key_id": "k-system",
+    "role": "system",
+    "subject": None,
+    "node_id": COUNTY,
+    "node_path": "/450100/450102/",
+}
+
+
+@pytest.fixture
+def ctx() -> Iterator[HandlerContext]:
+    with handler_context(SPEC) as context:
+        context.session.add(
+            RoutingRule(
+                tenant=COUNTY,
+                category="education",
+                lead_unit_id="U450102-EDU",
+                co_unit_ids=["U450102-TRANSPORT"],
+            )
+        )
+        yield context
+
+
+def _file(ctx: HandlerContext, **changes: Any) -> list[Any]:
+    return ctx.handle(
+        "suggestion.submitted",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "lead_deputy_id": "D450102-001",
+            "cosigner_ids": [],
+            "title": "关于增加城区小学学位的建议",
+            "body": "兴宁区学位紧张，建议新建小学一所。",
+            "category": "education",
+            "occasion": "session",
+            "submitted_at": START,
+            **changes,
+        },
+    )
+
+
+def _filed(ctx: HandlerContext, **changes: Any) -> Suggestion:
+    settled = _file(ctx, **changes)[-1]
+    assert settled.name == "submission.accepted", settled.data
+    suggestion = ctx.session.get(Suggestion, settled.data["resource_id"])
+    assert suggestion is not None
+    return suggestion
+
+
+def _act(ctx: HandlerContext, suggestion: Suggestion, action: str, args: dict) -> list[Any]:
+    return ctx.handle(
+        "suggestion.action_requested",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "suggestion_id": suggestion.id,
+            "action": action,
+            "actor": SYSTEM,
+            "args": args,
+            "submitted_at": ctx.clock.now(),
+        },
+    )
+
+
+def _assignments(ctx: HandlerContext, suggestion: Suggestion) -> list[tuple[str, str]]:
+    rows = ctx.session.scalars(
+        select(Assignment).where(Assignment.suggestion_id == suggestion.id).order_by(Assignment.id)
+    )
+    return [(a.unit_id, a.status) for a in rows]
+
+
+def test_an_unflagged_suggestion_is_accepted_and_routed_at_once(ctx: HandlerContext) -> None:
+    emitted = _file(ctx)
+    assert [e.name for e in emitted] == [
+        "suggestion.accepted",
+        "suggestion.assigned",
+        "submission.accepted",
+    ]
+    assigned = emitted[1].data
+    assert (assigned["lead_unit_id"], assigned["co_unit_ids"]) == (
+        "U450102-EDU",
+        ["U450102-TRANSPORT"],
+    )
+    assert assigned["deadline"] == "2026-06-02"
+    assert emitted[2].data["resource_number"] == "450102-2026-0001"
+    assert all(e.tenant == COUNTY for e in emitted)
+
+
+def test_a_deputy_of_another_congress_is_refused(ctx: HandlerContext) -> None:
+    emitted = _file(ctx, lead_deputy_id="D450103-001")
+    assert [e.name for e in emitted] == ["submission.rejected"]
+    assert emitted[0].data["field"] == "lead_deputy_id"
+    assert ctx.session.scalar(select(Suggestion.id)) is None
+
+
+def test_without_auto_accept_it_waits_for_screening(ctx: HandlerContext) -> None:
+    ctx.session.add(TenantPolicy(tenant=COUNTY, settings={"auto_accept": False}))
+    suggestion = _filed(ctx)
+    assert suggestion.state == "submitted"
+    assert [e.name for e in ctx.emitted] == ["submission.accepted"]
+
+
+@pytest.mark.parametrize(
+    ("args", "event", "state"),
+    [
+        ({"decision": "return", "reason": "属个人诉求"}, "suggestion.returned", "returned"),
+        ({"decision": "convert", "reason": "作为来信处理"}, "suggestion.converted", "converted"),
+    ],
+)
+def test_screened_out_after_an_automatic_assignment_withdraws_it(
+    ctx: HandlerContext, args: dict, event: str, state: str
+) -> None:
+    suggestion = _filed(ctx)
+    emitted = _act(ctx, suggestion, "screen", args)
+    assert [e.name for e in emitted] == [
+        "suggestion.assignment_withdrawn",
+        event,
+        "submission.accepted",
+    ]
+    withdrawn = emitted[0].data
+    assert withdrawn["cause"] == state
+    assert withdrawn["units"] == [
+        {"unit_id": "U450102-EDU", "role": "lead"},
+        {"unit_id": "U450102-TRANSPORT", "role": "co"},
+    ]
+    assert (suggestion.state, suggestion.lead_unit_id, suggestion.colour) == (state, None, None)
+    assert _assignments(ctx, suggestion) == [
+        ("U450102-EDU", "withdrawn"),
+        ("U450102-TRANSPORT", "withdrawn"),
+    ]
+    scope = Scope("/450100/", COUNTY, 2026)
+    assert counts(ctx.session, scope).assigned == 0
+    assert counts_by_unit(ctx.session, scope) == {}
+    assert unit_colours(ctx.session, "U450102-EDU") == {}
+
+
+def test_merged_after_an_automatic_assignment_no_longer_counts(ctx: HandlerContext) -> None:
+    survivor = _filed(ctx)
+    merged = _filed(ctx, lead_deputy_id="D450102-003")
+    emitted = _act(ctx, merged, "screen", {"decision": "merge", "into": survivor.id})
+    assert [e.name for e in emitted][:2] == [
+        "suggestion.assignment_withdrawn",
+        "suggestion.merged",
+    ]
+    assert emitted[0].data["cause"] == "merged"
+    assert survivor.cosigner_ids == ["D450102-003"]
+    by_unit = counts_by_unit(ctx.session, Scope("/450100/", COUNTY, 2026))
+    assert by_unit["U450102-EDU"].assigned == 1  # the survivor only
+
+
+def test_reassignment_withdraws_the_units_taken_off(ctx: HandlerContext) -> None:
+    suggestion = _filed(ctx)
+    emitted = _act(ctx, suggestion, "assign", {"lead_unit_id": "U450102-HEALTH"})
+    assert [e.name for e in emitted] == [
+        "suggestion.assignment_withdrawn",
+        "suggestion.assigned",
+        "submission.accepted",
+    ]
+    assert emitted[0].data["cause"] == "reassigned"
+    assert suggestion.lead_unit_id == "U450102-HEALTH"
+    assert counts(ctx.session, Scope("/450100/", COUNTY, 2026)).assigned == 1
+
+
+def test_a_broken_rule_changes_nothing_and_says_why(ctx: HandlerContext) -> None:
+    suggestion = _filed(ctx)
+    emitted = _act(ctx, suggestion, "assign", {"lead_unit_id": "U450103-EDU"})
+    assert [e.name for e in emitted] == ["submission.rejected"]
+    assert emitted[0].data["reason"] == "unit U450103-EDU is not a handling unit of 450102"
+    assert _assignments(ctx, suggestion) == [
+        ("U450102-EDU", "active"),
+        ("U450102-TRANSPORT", "active"),
+    ]
+
+
+def test_the_actions_arguments_arrive_typed(ctx: HandlerContext) -> None:
+    suggestion = _filed(ctx)
+    _act(ctx, suggestion, "set_publication", {"publish": False})
+    assert suggestion.publish is False
+    emitted = _act(ctx, suggestion, "assign", {"lead_unit_id": "U450102-EDU"})
+    assert emitted[1].data["co_unit_ids"] == []  # the schema's default: no co-handling units
+
+
+def test_a_withdrawn_assignment_is_no_longer_coloured(ctx: HandlerContext) -> None:
+    kept = _filed(ctx)
+    returned = _filed(ctx)
+    _act(ctx, returned, "screen", {"decision": "return", "reason": "属个人诉求"})
+    ctx.clock.advance(timedelta(days=80))  # 21 May: the last 15 days before 2 June
+    emitted = ctx.tick("workflow.deadline_colours")
+    assert {e.data["suggestion_id"] for e in emitted} == {kept.id}
+    assert kept.colour == "yellow"
+    assert returned.colour is None
+
+
+def test_a_city_scope_counts_its_counties(ctx: HandlerContext) -> None:
+    _filed(ctx)
+    assert counts(ctx.session, Scope("/450100/", year=2026)).assigned == 1
+    assert counts(ctx.session, Scope("/450100/450103/", year=2026)).assigned == 0
