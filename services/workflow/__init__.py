@@ -1,6 +1,6 @@
 """Workflow: the state machines of the congress's work, one aggregate per folder.
 
-`suggestions/` (DOMAIN.md §1) is the first; opinions, projects and reviews each get a
+`suggestions/` (docs/domain.md §1) is the first; opinions, projects and reviews each get a
 folder beside it with the same rooms. What every aggregate shares stays here: the
 working-day calendar (`working_days.py`, `domain/calendar.py`), deadlines, colours, actors
 and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator writes

@@ -1,4 +1,4 @@
-"""A tenant's deadline policy: the defaults of DOMAIN.md with the tenant's overrides."""
+"""A tenant's deadline policy: the defaults of docs/domain.md with the tenant's overrides."""
 
 from __future__ import annotations
 

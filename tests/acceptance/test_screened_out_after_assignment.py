@@ -1,4 +1,4 @@
-"""Returned, converted or merged after an automatic assignment (DOMAIN.md §1): the
+"""Returned, converted or merged after an automatic assignment (docs/domain.md §1): the
 committee can still screen a suggestion out once a routing rule has assigned it. Its
 assignment is withdrawn: no unit handles it, no deadline is watched, and no figure of
 handling counts it, for the unit or for the tenant."""

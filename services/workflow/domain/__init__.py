@@ -1,1 +1,1 @@
-"""Workflow's rules, as DOMAIN.md states them. No framework, no database, no broker."""
+"""Workflow's rules, as docs/domain.md states them. No framework, no database, no broker."""

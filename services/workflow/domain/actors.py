@@ -1,4 +1,4 @@
-"""Who may act on a suggestion (DOMAIN.md: the committee, the units, the proposers)."""
+"""Who may act on a suggestion (docs/domain.md: the committee, the units, the proposers)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deadlines on the working-day calendar (Asia/Shanghai), DOMAIN.md §1 rule 2."""
+"""Deadlines on the working-day calendar (Asia/Shanghai), docs/domain.md §1 rule 2."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""White, yellow, red (白、黄、红三色管理, DOMAIN.md §1)."""
+"""White, yellow, red (白、黄、红三色管理, docs/domain.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How long each party has (DOMAIN.md §1 rule 2 and 6; every figure configurable per tenant)."""
+"""How long each party has (docs/domain.md §1 rules 2 and 6; each figure set per tenant)."""
 
 from __future__ import annotations
 

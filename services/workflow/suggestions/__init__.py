@@ -1,4 +1,4 @@
-"""Deputies' suggestions (DOMAIN.md §1, 提、办、评): one aggregate of workflow, whole.
+"""Deputies' suggestions (docs/domain.md §1, 提、办、评): one aggregate of workflow, whole.
 
 `domain/` the rules (no framework), `actions/` what people do (one module per stage),
 `handlers.py` the events it consumes, `ticks.py` its scheduled work, `store.py` its tables,

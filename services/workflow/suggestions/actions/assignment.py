@@ -1,5 +1,5 @@
 """Assignment: to units by routing rule or by hand, adjust requests, the one extension, and
-the second assignment after a face-to-face meeting (DOMAIN.md §1 rules 2 and 6)."""
+the second assignment after a face-to-face meeting (docs/domain.md §1 rules 2 and 6)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Evaluation and closing: the proposers' back-to-back ratings, what follows them, and a
-B reply reported done (DOMAIN.md §1 rules 5 to 7)."""
+B reply reported done (docs/domain.md §1 rules 5 to 7)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Handling by the units: contacts, commitments and ledger lines, co-handling input, and
-the lead unit's reply (DOMAIN.md §1 rules 3 and 4)."""
+the lead unit's reply (docs/domain.md §1 rules 3 and 4)."""
 
 from __future__ import annotations
 

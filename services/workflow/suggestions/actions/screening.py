@@ -1,4 +1,4 @@
-"""Screening: accept, return, convert or merge, and key suggestions (DOMAIN.md §1 rule 1)."""
+"""Screening: accept, return, convert or merge, and key suggestions (docs/domain.md §1 rule 1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Supervision (督办) and publication: the committee's opinions to units, and what the
-public feed shows (DOMAIN.md §1)."""
+public feed shows (docs/domain.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Back-to-back evaluation by the proposers (背靠背, DOMAIN.md §1 rules 5 and 6)."""
+"""Back-to-back evaluation by the proposers (背靠背, docs/domain.md §1 rules 5 and 6)."""
 
 from __future__ import annotations
 

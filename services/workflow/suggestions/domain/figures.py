@@ -1,4 +1,4 @@
-"""The figures the committee reports (DOMAIN.md §1), and the year's best handling units.
+"""The figures the committee reports (docs/domain.md §1), and the year's best handling units.
 
 Counts are per suggestion; a unit's figures count the suggestions it leads (an
 assignment withdrawn on an adjust request does not count against it).

@@ -1,4 +1,4 @@
-"""Which units handle a suggestion: the tenant's category → unit rules (DOMAIN.md §1 rule 2)."""
+"""Which units handle a suggestion: the tenant's category → unit rules (docs/domain.md §1, 2)."""
 
 from __future__ import annotations
 

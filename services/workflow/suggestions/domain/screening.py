@@ -1,4 +1,4 @@
-"""Screening against the tenant's positive and negative topic lists (DOMAIN.md §1 rule 1).
+"""Screening against the tenant's positive and negative topic lists (docs/domain.md §1 rule 1).
 
 The lists do not decide: a negative hit flags a likely return for the committee, a
 positive hit marks a fitting topic.

@@ -1,4 +1,4 @@
-"""The suggestion's life (DOMAIN.md §1, 提、办、评): its states and who may move it."""
+"""The suggestion's life (docs/domain.md §1, 提、办、评): its states and who may move it."""
 
 from __future__ import annotations
 
