@@ -64,6 +64,13 @@ def basis(year: int) -> Basis:
     return _year(year).basis
 
 
+def basis_between(start: date, end: date) -> Basis:
+    """How a deadline counted from `start` to `end` was computed: `official` only when
+    every year it crosses has an official schedule."""
+    years = range(min(start.year, end.year), max(start.year, end.year) + 1)
+    return "official" if all(basis(y) == "official" for y in years) else "rule-based"
+
+
 @lru_cache(maxsize=64)
 def _package(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("CN", years=year)

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from services.workflow import SPEC
+from runtime.directory.holidays import read_schedule
+from services.workflow import SPEC, working_days
 from services.workflow.store import TenantPolicy
 from services.workflow.suggestions.queries import Scope, counts, counts_by_unit, unit_colours
 from services.workflow.suggestions.store import Assignment, RoutingRule, Suggestion
 from tests.support.cycle import START
 from tests.support.handlers import COUNTY, HandlerContext, handler_context
 
+CALENDARS = Path(__file__).resolve().parents[2] / "deploy" / "calendars"
 SYSTEM = {
     "key_id": "k-system",
     "role": "system",
@@ -214,3 +217,30 @@ def test_a_city_scope_counts_its_counties(ctx: HandlerContext) -> None:
     _filed(ctx)
     assert counts(ctx.session, Scope("/450100/", year=2026)).assigned == 1
     assert counts(ctx.session, Scope("/450100/450103/", year=2026)).assigned == 0
+
+
+def test_each_assignment_says_whether_its_deadline_followed_an_official_schedule(
+    ctx: HandlerContext,
+) -> None:
+    working_days.use_official_schedules(None)
+    _file(ctx)
+    assert [a.deadline_basis for a in ctx.session.scalars(select(Assignment))] == [
+        "rule-based",
+        "rule-based",
+    ]
+    official = {2026: read_schedule(CALENDARS / "cn-2026.json", 2026)}
+    working_days.use_official_schedules(official.get, cache_seconds=0)
+    try:
+        _file(ctx)
+        latest = ctx.session.scalars(select(Assignment).order_by(Assignment.id.desc())).first()
+        assert latest is not None and latest.deadline_basis == "official"
+        # Filed in November, due in 2027, for which no schedule is loaded yet.
+        ctx.clock.advance(datetime(2026, 11, 16, 2, 0, tzinfo=UTC) - START)
+        _file(ctx)
+        lead, co = ctx.session.scalars(select(Assignment).order_by(Assignment.id.desc())).all()[
+            1::-1
+        ]
+        assert (lead.role, lead.deadline.year, lead.deadline_basis) == ("lead", 2027, "rule-based")
+        assert (co.role, co.deadline.year, co.deadline_basis) == ("co", 2026, "official")
+    finally:
+        working_days.use_official_schedules(None)

@@ -99,6 +99,9 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deadline: Mapped[date] = mapped_column(Date)
     """The lead unit's reply deadline, or a co-handling unit's input deadline."""
+    deadline_basis: Mapped[str] = mapped_column(String(10), default="rule-based")
+    """official, or rule-based when a year it crosses had no official holiday schedule
+    loaded when it was computed (it is not recomputed when one is loaded later)."""
     colour: Mapped[str] = mapped_column(String(8), default="white")
     adjust_reason: Mapped[str | None] = mapped_column(Text)
     adjust_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

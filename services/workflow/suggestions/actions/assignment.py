@@ -55,6 +55,7 @@ def assign(
                 status="active",
                 assigned_at=now,
                 deadline=unit_deadline,
+                deadline_basis=working_days.basis_between(today, unit_deadline),
                 colour=colour_of(unit_deadline, today, policy.warning_days),
             )
         )
@@ -163,9 +164,11 @@ def approve_extension_action(act: Act) -> None:
     require(s.extension_requested, "the lead unit has not asked for an extension", "state")
     check_extension(s.extended, s.urgent)
     lead = current_assignment(act, s.lead_unit_id or "", "lead")
+    assigned_on = local_date(lead.assigned_at)
     lead.deadline = extended_deadline(
-        local_date(lead.assigned_at), policy=act.policy, is_working_day=working_days.is_working_day
+        assigned_on, policy=act.policy, is_working_day=working_days.is_working_day
     )
+    lead.deadline_basis = working_days.basis_between(assigned_on, lead.deadline)
     s.deadline = lead.deadline
     s.extended = True
     act.ctx.emit(

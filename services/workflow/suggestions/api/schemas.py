@@ -10,6 +10,12 @@ class AssignmentOut(Schema):
     status = fields.String(metadata={"description": "active, ended or withdrawn"})
     assigned_at = fields.AwareDateTime()
     deadline = fields.Date()
+    deadline_basis = fields.String(
+        metadata={
+            "description": "official, or rule-based: computed for a year with no official "
+            "holiday schedule loaded (renda holidays load)"
+        }
+    )
     colour = fields.String()
     adjust_reason = fields.String(allow_none=True)
 
