@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from contracts.fields import StrictBoolean
 from contracts.vocabulary import RATINGS, REPLY_CLASSES
 
 Text = fields.String(required=True, validate=validate.Length(min=1, max=10000))
@@ -91,7 +92,7 @@ class ReplyIn(ActionIn):
         metadata={"description": "A solved; B being solved or planned; C not now, with reasons"},
     )
     text = Text
-    public = fields.Boolean(load_default=True, truthy={True}, falsy={False})
+    public = StrictBoolean(load_default=True)
     unit_id = UnitId
 
 
@@ -123,7 +124,7 @@ class SuperviseIn(ActionIn):
 
 
 class PublicationIn(ActionIn):
-    publish = fields.Boolean(required=True, truthy={True}, falsy={False})
+    publish = StrictBoolean(required=True)
 
 
 ACTION_SCHEMAS: dict[str, tuple[type[ActionIn], tuple[str, ...], str]] = {

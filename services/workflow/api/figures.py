@@ -6,8 +6,9 @@ from dataclasses import asdict
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from contracts.fields import BoundedInteger, Year
 from runtime.http import not_found, principal, service
 from services.workflow.domain.colours import Colour, worst
 from services.workflow.domain.figures import (
@@ -31,12 +32,12 @@ blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures
 
 class ScopeQuery(Schema):
     tenant = fields.String(metadata={"description": "a congress node id; default: the key's reach"})
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = Year()
     session_name = fields.String()
 
 
 class BestQuery(ScopeQuery):
-    n = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+    n = BoundedInteger(minimum=1, maximum=50, strict=False, load_default=5)
 
 
 class CountsOut(Schema):
