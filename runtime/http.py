@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
@@ -183,8 +183,13 @@ def _check_input() -> None:
     refuse_unstorable(request.args.items(multi=True), "query parameter")
     refuse_unstorable(request.headers.items(), "header")
     if request.method in ("POST", "PUT", "PATCH"):
-        # get_data stops at RENDA_MAX_REQUEST_BYTES (413), with or without Content-Length.
-        parse_body(request.get_data(cache=True), request.mimetype or None)
+        data = request.get_data(cache=True)  # a Content-Length over the limit is 413 here
+        # Without Content-Length (chunked) werkzeug stops silently at the limit: a body
+        # that reached it is refused, not cut short.
+        limit = request.max_content_length
+        if limit is not None and request.content_length is None and len(data) >= limit:
+            raise RequestEntityTooLarge()
+        parse_body(data, request.mimetype or None)
 
 
 def _authenticate(rt: ServiceRuntime) -> Principal:
