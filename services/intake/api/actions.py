@@ -38,7 +38,7 @@ def _refuse_other_subject(who: Principal, body: dict[str, Any]) -> None:
         raise DomainProblem(
             403,
             "Forbidden",
-            f"This key acts only as {who.role} {who.subject}; "
+            f"This key acts only as {who.role} {who.subject}, not {body[field]}: "
             f"leave out {field} or give {who.subject}.",
             field=field,
             reason=f"must be this key's own {who.role}, {who.subject}",
