@@ -24,7 +24,7 @@ import requests
 
 from runtime.config import SERVICES
 from tests.support.cluster import Cluster
-from tests.support.infra import delete_bus_names, free_port
+from tests.support.infra import free_port
 
 BIN = Path(sys.executable).parent
 KEY = "county_system_450102"
@@ -103,23 +103,6 @@ def _ready(base: str) -> bool:
 def test_standalone_on_sqlite(standalone: tuple[str, str], service: str) -> None:
     base, key = standalone
     schemathesis(f"{base}/{service}/v1/openapi.json", key)
-
-
-@pytest.fixture(scope="module")
-def apis_on_postgres(
-    infrastructure: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Cluster]:
-    """Each service's API process (no workers: an API writes only to its outbox)."""
-    running = Cluster(log_dir=tmp_path_factory.mktemp("fuzz_postgres"))
-    running.setup()
-    try:
-        for service in SERVICES:
-            running.start_api(service)
-        yield running
-    finally:
-        running.stop()
-        running.databases.drop()
-        delete_bus_names(running.prefix, SERVICES, retry_tiers=3)
 
 
 @pytest.mark.integration
