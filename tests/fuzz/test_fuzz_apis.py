@@ -31,7 +31,8 @@ KEY = "county_system_450102"
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 
 
-def schemathesis(openapi_url: str, key: str) -> None:
+def schemathesis(openapi_url: str, key: str, workdir: Path) -> None:
+    """Run the CLI in `workdir`: it keeps a cache of past crashes where it runs."""
     run = subprocess.run(
         [
             BIN / "schemathesis",
@@ -55,6 +56,7 @@ def schemathesis(openapi_url: str, key: str) -> None:
             "10",
             "--no-color",
         ],
+        cwd=workdir,
         capture_output=True,
         text=True,
         timeout=300,
@@ -100,13 +102,13 @@ def _ready(base: str) -> bool:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_standalone_on_sqlite(standalone: tuple[str, str], service: str) -> None:
+def test_standalone_on_sqlite(standalone: tuple[str, str], service: str, tmp_path: Path) -> None:
     base, key = standalone
-    schemathesis(f"{base}/{service}/v1/openapi.json", key)
+    schemathesis(f"{base}/{service}/v1/openapi.json", key, tmp_path)
 
 
 @pytest.mark.integration
 @pytest.mark.parametrize("service", SERVICES)
-def test_apis_on_postgres(apis_on_postgres: Cluster, service: str) -> None:
+def test_apis_on_postgres(apis_on_postgres: Cluster, service: str, tmp_path: Path) -> None:
     url = apis_on_postgres.url(f"{service}-api", f"/{service}/v1/openapi.json")
-    schemathesis(url, apis_on_postgres.keys[KEY])
+    schemathesis(url, apis_on_postgres.keys[KEY], tmp_path)
