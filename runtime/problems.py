@@ -66,8 +66,8 @@ class DomainProblem(HTTPException):
         self.code = status
         self.title = title
         self.field = field
+        # What is wrong with the field, when the detail says more (e.g. names the field).
         self.reason = reason or detail
-        """What is wrong with the field, when the detail says more (e.g. names it)."""
 
 
 def from_http_exception(exc: HTTPException) -> Response:
