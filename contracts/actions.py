@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from contracts.fields import StrictBoolean
 from contracts.vocabulary import RATINGS, REPLY_CLASSES
 
 Text = fields.String(required=True, validate=validate.Length(min=1, max=10000))
@@ -31,7 +32,10 @@ class ScreenIn(ActionIn):
         required=True, validate=validate.OneOf(["accept", "return", "convert", "merge"])
     )
     reason = fields.String(validate=validate.Length(max=2000))
-    into = fields.String(metadata={"description": "the surviving suggestion's id (merge)"})
+    into = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "the surviving suggestion's id (merge)"},
+    )
 
     @validates_schema
     def _needs(self, data: dict[str, Any], **_: Any) -> None:
@@ -56,7 +60,11 @@ class MarkKeyIn(ActionIn):
 
 class AssignIn(ActionIn):
     lead_unit_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    co_unit_ids = fields.List(fields.String(), load_default=list, validate=validate.Length(max=20))
+    co_unit_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=32)),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
 
 
 class UnitRequestIn(ActionIn):
@@ -97,7 +105,7 @@ class ReplyIn(ActionIn):
         metadata={"description": "A solved; B being solved or planned; C not now, with reasons"},
     )
     text = Text
-    public = fields.Boolean(load_default=True, truthy={True}, falsy={False})
+    public = StrictBoolean(load_default=True)
     unit_id = UnitId
 
 
@@ -115,7 +123,9 @@ class SecondAssignIn(ActionIn):
     meeting_note = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     held_on = fields.Date()
     lead_unit_id = fields.String(validate=validate.Length(min=1, max=32))
-    co_unit_ids = fields.List(fields.String())
+    co_unit_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=32)), validate=validate.Length(max=20)
+    )
 
 
 class ReportDoneIn(ActionIn):
@@ -125,11 +135,13 @@ class ReportDoneIn(ActionIn):
 
 class SuperviseIn(ActionIn):
     text = Text
-    unit_id = fields.String(metadata={"description": "default: the lead unit"})
+    unit_id = fields.String(
+        validate=validate.Length(min=1, max=32), metadata={"description": "default: the lead unit"}
+    )
 
 
 class PublicationIn(ActionIn):
-    publish = fields.Boolean(required=True, truthy={True}, falsy={False})
+    publish = StrictBoolean(required=True)
 
 
 class Action(NamedTuple):

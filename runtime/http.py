@@ -11,13 +11,21 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
-from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
+from runtime.json_input import parse_body, refuse_unstorable
 from runtime.logs import bind_log_context, reset_log_context
 from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
+from runtime.openapi import (
+    ProblemApi,
+    ProblemResponses,
+    api_config,
+    forbidding,
+    is_public_doc,
+    serve_docs_assets,
+)
 from runtime.problems import DomainProblem, from_http_exception, problem
 
 log = logging.getLogger(__name__)
@@ -33,19 +41,10 @@ def create_app(runtimes: list[ServiceRuntime]) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
     app.extensions["renda"] = {rt.name: rt for rt in runtimes}
     for rt in runtimes:
-        prefix = rt.name.upper() + "_"
-        app.config.update(
-            {
-                f"{prefix}API_TITLE": f"renda {rt.name}",
-                f"{prefix}API_VERSION": "v1",
-                f"{prefix}OPENAPI_VERSION": "3.1.0",
-                f"{prefix}OPENAPI_URL_PREFIX": f"/{rt.name}/v1",
-                f"{prefix}OPENAPI_JSON_PATH": "openapi.json",
-            }
-        )
-        api = Api(
+        app.config.update(api_config(rt.name))
+        api = ProblemApi(
             app,
-            config_prefix=prefix,
+            config_prefix=rt.name.upper() + "_",
             spec_kwargs={
                 "info": {"description": rt.spec.title},
                 "components": {
@@ -58,12 +57,14 @@ def create_app(runtimes: list[ServiceRuntime]) -> Flask:
                     }
                 },
                 "security": [{"apiKey": []}],
+                "extra_plugins": [ProblemResponses()],
             },
         )
         for blueprint in rt.spec.blueprints():
             api.register_blueprint(
                 blueprint, url_prefix=f"/{rt.name}/v1{blueprint.url_prefix or ''}"
             )
+        serve_docs_assets(app, rt.name)
     _install_plumbing(app, runtimes, None)
     return app
 
@@ -87,12 +88,16 @@ def _install_plumbing(
         service = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
         g.service = service if service in names else "-"
         reset_log_context(correlation_id=g.correlation_id, service=g.service)
-        # The OpenAPI document and the disclosure feeds (nothing personal) need no key.
-        public = request.path == f"/{g.service}/v1/openapi.json" or request.path.startswith(
+        if g.service == "-":
+            return
+        # The OpenAPI document, its UI and the disclosure feeds (nothing personal) need no key.
+        public = is_public_doc(request.path, g.service) or request.path.startswith(
             f"/{g.service}/v1/public/"
         )
-        if g.service != "-" and not public:
+        if not public:
             g.principal = _authenticate(app.extensions["renda"][g.service])
+        if request.url_rule is not None:
+            _check_input()
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -171,9 +176,26 @@ class ReadinessProbe:
         return probes
 
 
+def _check_input() -> None:
+    """Refuse at the door what no view should see: text the database cannot store in the
+    path, query or headers, and a write's body that is not JSON the services can keep."""
+    refuse_unstorable((request.view_args or {}).items(), "path parameter")
+    refuse_unstorable(request.args.items(multi=True), "query parameter")
+    refuse_unstorable(request.headers.items(), "header")
+    if request.method in ("POST", "PUT", "PATCH"):
+        data = request.get_data(cache=True)  # a Content-Length over the limit is 413 here
+        # Without Content-Length (chunked) werkzeug stops silently at the limit: a body
+        # that reached it is refused, not cut short.
+        limit = request.max_content_length
+        if limit is not None and request.content_length is None and len(data) >= limit:
+            raise RequestEntityTooLarge()
+        parse_body(data, request.mimetype or None)
+
+
 def _authenticate(rt: ServiceRuntime) -> Principal:
-    header = request.headers.get("Authorization", "")
-    token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    # The scheme is case-insensitive (RFC 9110 §11.1): Bearer, bearer, BEARER.
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    token = credentials.strip() if scheme.lower() == "bearer" else ""
     token = token or request.headers.get("X-API-Key", "")
     principal = rt.directory.authenticate(token) if token else None
     if principal is None:
@@ -202,6 +224,7 @@ def requires_role(*roles: str) -> Callable[[F], F]:
                 )
             return view(*args, **kwargs)
 
+        forbidding(wrapper)
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -54,11 +54,20 @@ def _is_message_list(value: Any) -> bool:
 class DomainProblem(HTTPException):
     """Raised by views to answer with a problem, optionally naming a field."""
 
-    def __init__(self, status: int, title: str, detail: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        field: str | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(description=detail)
         self.code = status
         self.title = title
         self.field = field
+        # What is wrong with the field, when the detail says more (e.g. names the field).
+        self.reason = reason or detail
 
 
 def from_http_exception(exc: HTTPException) -> Response:
@@ -75,7 +84,7 @@ def from_http_exception(exc: HTTPException) -> Response:
 def _problem_for(exc: HTTPException) -> Response:
     status = exc.code or 500
     if isinstance(exc, DomainProblem):
-        errors = [{"field": exc.field, "reason": exc.description or ""}] if exc.field else None
+        errors = [{"field": exc.field, "reason": exc.reason}] if exc.field else None
         return problem(status, exc.title, exc.description, errors=errors)
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")

@@ -13,6 +13,8 @@ unit: one handling unit (subject unit:<id>); deputy: one deputy (subject deputy:
 reader: read-only dashboards."""
 
 WRITER_ROLES = frozenset({"system", "committee"})
+PERSONAL_ROLES = frozenset({"unit", "deputy"})
+"""Keys that act as one unit or deputy and read only what is theirs."""
 
 
 def node_path(parent_path: str | None, node_id: str) -> str:

@@ -238,6 +238,16 @@ class Directory:
         key, path = row
         return Principal(key.id, key.node_id, path, key.role, key.subject), key.secret_hash
 
+    def key_holder(self, key_id: str) -> tuple[str, str | None] | None:
+        """A key's role and subject, revoked or not (what it filed stays its holder's)."""
+
+        def load() -> tuple[str, str | None] | None:
+            with self.db.session() as session:
+                key = session.get(ApiKey, key_id)
+            return (key.role, key.subject) if key else None
+
+        return self._cached(("holder", key_id), load)
+
     def node(self, node_id: str) -> Place | None:
         def load() -> Place | None:
             with self.db.session() as session:

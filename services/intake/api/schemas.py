@@ -1,5 +1,6 @@
 from marshmallow import RAISE, Schema, fields, validate
 
+from contracts.fields import BoundedInteger, StrictBoolean
 from contracts.vocabulary import CATEGORIES, OCCASIONS
 
 
@@ -10,7 +11,7 @@ class AttachmentIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     uri = fields.Url(required=True, schemes={"https", "http"})
     media_type = fields.String(validate=validate.Length(max=100))
-    size = fields.Integer(validate=validate.Range(min=0))
+    size = BoundedInteger(minimum=0, maximum=2**53 - 1)  # bytes; JSON's exact integers
     sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$"))
 
 
@@ -38,10 +39,8 @@ class SuggestionIn(Schema):
         validate=validate.Length(max=120),
         metadata={"example": "第十七届人民代表大会第三次会议"},
     )
-    urgent = fields.Boolean(
+    urgent = StrictBoolean(
         load_default=False,
-        truthy={True},
-        falsy={False},
         metadata={"description": "small/micro/urgent (小微急) quick route"},
     )
     attachments = fields.List(

@@ -30,7 +30,6 @@ def _deputy_in_reach(who: Principal, deputy_id: str, field: str) -> tuple[str, s
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.arguments(SuggestionIn)
 @blp.response(202, ReceiptOut)
-@blp.alt_response(422, description="A field is missing or wrong (problem+json)")
 def file_suggestion(headers: dict[str, str], body: dict[str, Any]) -> Any:
     """File a suggestion. The receipt settles once workflow has screened it."""
     who = principal()

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from contracts.fields import Limit
 from runtime.http import not_found, principal, service
 from services.notify.recipients import recipient_path
 from services.notify.store import InboxMessage
@@ -21,7 +22,7 @@ class InboxQuery(Schema):
         validate=validate.Regexp(r"^(unit|deputy|committee|directors):[\w-]{1,32}$"),
         metadata={"example": "unit:U450102-EDU"},
     )
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = Limit()
 
 
 class MessageOut(Schema):

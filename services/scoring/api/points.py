@@ -40,7 +40,8 @@ def get_points(deputy_id: str) -> dict[str, Any]:
     deputy = rt.directory.deputy(deputy_id)
     if deputy is None or not who.can_see(deputy.node_path):
         raise not_found("deputy")
-    if who.role == "deputy" and who.subject != deputy_id:
+    # A deputy reads their own points; a unit reads none (ADR 0005).
+    if who.role == "unit" or (who.role == "deputy" and who.subject != deputy_id):
         raise not_found("deputy")
     with rt.db.session() as session:
         rows = list(

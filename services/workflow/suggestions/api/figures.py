@@ -6,8 +6,9 @@ from dataclasses import asdict
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from contracts.fields import BoundedInteger, Year
 from runtime.http import not_found, principal, service
 from services.workflow.domain.colours import Colour, worst
 from services.workflow.suggestions.domain.figures import (
@@ -33,12 +34,12 @@ class ScopeQuery(Schema):
     tenant = fields.String(
         metadata={"description": "a node id, counted with its subtree; default: the key's reach"}
     )
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = Year()
     session_name = fields.String()
 
 
 class BestQuery(ScopeQuery):
-    n = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))
+    n = BoundedInteger(minimum=1, maximum=50, strict=False, load_default=5)
 
 
 class CountsOut(Schema):

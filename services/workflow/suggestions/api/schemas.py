@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from contracts.fields import Limit, Offset, Year
 from contracts.vocabulary import CATEGORIES
 
 
@@ -140,9 +141,9 @@ class SuggestionQuery(Schema):
     )
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     unit_id = fields.String(metadata={"description": "suggestions this unit leads now"})
-    year = fields.Integer()
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    year = Year()
+    limit = Limit()
+    offset = Offset()
 
 
 class SuggestionPage(Schema):
@@ -152,9 +153,9 @@ class SuggestionPage(Schema):
 
 class PublicQuery(Schema):
     tenant = fields.String(required=True)
-    year = fields.Integer()
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    year = Year()
+    limit = Limit()
+    offset = Offset()
 
 
 class PublicReplyOut(Schema):
