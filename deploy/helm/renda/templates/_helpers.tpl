@@ -163,8 +163,25 @@ Environment of the secret settings, read from the Secret by key. Arg: (dict "roo
 - name: RENDA_BROKER_URL
   valueFrom:
     secretKeyRef:
+      {{- if .root.Values.rabbitmq.operator.enabled }}
+      name: {{ include "renda.rabbitmqName" .root }}-default-user
+      key: connection_string
+      {{- if .optionalBroker }}
+      # Created by the operator after this hook runs; migrations do not use the broker.
+      optional: true
+      {{- end }}
+      {{- else }}
       name: {{ .secretName }}
       key: {{ .root.Values.secrets.brokerUrlKey }}
+      {{- end }}
+{{- end }}
+
+{{/*
+Name of the RabbitmqCluster (rabbitmq.operator.enabled); the operator names its Service and
+its "<name>-default-user" Secret after it.
+*/}}
+{{- define "renda.rabbitmqName" -}}
+{{- printf "%s-rabbitmq" (include "renda.fullname" .) }}
 {{- end }}
 
 {{/*
