@@ -15,6 +15,7 @@ import requests
 import yaml
 from kombu import Connection, Exchange, Producer
 
+from runtime.config import SERVICES
 from tests.ops.promql import RULES_FILE, tool
 from tests.support.cluster import Cluster
 from tests.support.infra import AMQP_URL, free_port
@@ -113,6 +114,12 @@ def test_prometheus_sees_the_system_and_its_alerts(
         f"8 targets up\n{prometheus.output()}",
     )
     assert {dict(labels)["job"] for labels in up} == {f"renda-{name}" for name in cluster.ports}
+    # Each worker reaches the broker; every process its databases.
+    broker = eventually(
+        lambda: prometheus.query('renda_dependency_up{dependency="broker"} == 1'), "broker checks"
+    )
+    assert {dict(labels)["renda_service"] for labels in broker} == set(SERVICES)
+    assert prometheus.query("renda_dependency_up == 0") == {}
     rules = prometheus.api("rules")["groups"]
     assert {r["name"] for g in rules for r in g["rules"]} >= {"RendaDeadLetters", "RendaTickLate"}
 
