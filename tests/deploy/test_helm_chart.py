@@ -932,14 +932,27 @@ def test_rabbitmq_cluster_for_the_operator(with_operator: Rendered) -> None:
     workloads = [*with_operator.kind("Deployment"), *with_operator.kind("Job")]
     for obj in workloads:
         env = env_of(container(obj))
-        ref = env["RENDA_BROKER_URL"]["valueFrom"]["secretKeyRef"]
-        assert (ref["name"], ref["key"]) == (f"{name}-default-user", "connection_string")
-        # The operator creates its Secret after the pre-install hook: migrations need no broker.
-        assert ref.get("optional", False) == (obj["kind"] == "Job")
+        names = [e["name"] for e in container(obj)["env"]]
+        # Kubernetes expands $(VAR) only from variables defined before it.
+        assert names.index("RENDA_RABBITMQ_PASSWORD") < names.index("RENDA_BROKER_URL")
+        assert env["RENDA_BROKER_URL"]["value"] == (
+            "amqp://$(RENDA_RABBITMQ_USERNAME):$(RENDA_RABBITMQ_PASSWORD)"
+            f"@{name}.{NAMESPACE}.svc:5672/%2F"
+        )
+        for var, key in (
+            ("RENDA_RABBITMQ_USERNAME", "username"),
+            ("RENDA_RABBITMQ_PASSWORD", "password"),
+        ):
+            ref = env[var]["valueFrom"]["secretKeyRef"]
+            assert (ref["name"], ref["key"]) == (f"{name}-default-user", key)
+            # The operator creates its Secret after the pre-install hook: migrations need no broker.
+            assert ref.get("optional", False) == (obj["kind"] == "Job")
         assert env["RENDA_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
             "name": "renda-credentials",
             "key": "database-url",
         }
+    assert f'"{name}-default-user"' in with_operator.notes
+    assert "keys database-url)" in with_operator.notes
     worker_policy = with_operator.get("NetworkPolicy", f"{RELEASE}-scoring-worker")
     broker = [r for r in worker_policy["spec"]["egress"] if r["ports"] == [{"port": 5672}]]
     assert broker[0]["to"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}}]
