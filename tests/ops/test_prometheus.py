@@ -142,8 +142,11 @@ def test_prometheus_sees_the_system_and_its_alerts(
     assert prometheus.scalar(f"sum(max_over_time({per_worker}) - min_over_time({per_worker}))") == 5
     assert prometheus.scalar("sum(rate(renda_receipts_settled_total[30s]))") > 0
 
-    # Nothing is wrong yet.
-    assert prometheus.api("alerts")["alerts"] == []
+    # Nothing is wrong yet. (A queue caught with a message in it before its service's first
+    # consumption can make RendaConsumerStalled pending for a moment; it never fires here.)
+    alerts = prometheus.api("alerts")["alerts"]
+    assert [a["labels"]["alertname"] for a in alerts if a["state"] == "firing"] == []
+    assert "RendaDeadLetters" not in {a["labels"]["alertname"] for a in alerts}
 
     # A poison message for workflow: dead-lettered, and the alert goes pending.
     with Connection(AMQP_URL, transport_options={"confirm_publish": True}) as connection:
