@@ -795,6 +795,10 @@ def test_override_service_monitors_scrape_every_component(override: Rendered) ->
         selector = monitor["spec"]["selector"]["matchLabels"]
         (endpoint,) = monitor["spec"]["endpoints"]
         assert endpoint["path"] == "/metrics"
+        # The metrics' own `service` label must survive the operator's target label `service`.
+        assert endpoint["honorLabels"] is True
+        # The alerts select targets by renda_service (renda/service, sanitised by the operator).
+        assert monitor["spec"]["targetLabels"] == ["renda/service"]
         selected = [
             s for s in override.kind("Service") if selects(selector, s["metadata"]["labels"])
         ]
@@ -981,3 +985,51 @@ def test_rabbitmq_operator_needs_three_nodes(chart: helm.Chart) -> None:
     )
     with pytest.raises(helm.HelmValuesError, match="/rabbitmq/operator/replicas"):
         chart.validate_schema(values)
+
+
+def _schema_node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def test_values_schema_describes_every_value(chart: helm.Chart) -> None:
+    """A complete schema: every key of values.yaml has a typed entry, so a typo in any of
+    them is refused (additionalProperties: false) rather than silently ignored."""
+    schema = chart.schema
+    assert schema is not None
+    missing: list[str] = []
+
+    def walk(values: dict[str, Any], node: dict[str, Any], path: str) -> None:
+        node = _schema_node(schema, node)
+        for key, value in values.items():
+            where = f"{path}.{key}" if path else key
+            child = node.get("properties", {}).get(key)
+            if child is None:
+                if node.get("additionalProperties") in (None, False):
+                    missing.append(where)
+                continue
+            child = _schema_node(schema, child)
+            assert {"type", "enum", "const", "oneOf", "anyOf"} & set(child), where
+            if isinstance(value, dict) and child.get("properties"):
+                assert child.get("additionalProperties") is False, f"{where} admits unknown keys"
+                walk(value, child, where)
+
+    walk(chart.values, schema, "")
+    assert missing == []
+
+
+def test_every_container_has_resources(production: Rendered, with_operator: Rendered) -> None:
+    for rendered in (production, with_operator):
+        pods = [
+            *(
+                (o["kind"], o["metadata"]["name"], o["spec"]["template"]["spec"])
+                for o in [*rendered.kind("Deployment"), *rendered.kind("Job")]
+            ),
+            *(("Pod", o["metadata"]["name"], o["spec"]) for o in rendered.kind("Pod")),
+        ]
+        assert len(pods) == 10
+        for kind, name, spec in pods:
+            for c in [*spec.get("initContainers", []), *spec["containers"]]:
+                for bound in ("requests", "limits"):
+                    assert set(c["resources"][bound]) >= {"cpu", "memory"}, (kind, name, bound)
