@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint up migrate bench asyncapi clean
+.PHONY: run test test-unit test-integration lint up migrate bench asyncapi dashboard tools clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 run: $(STAMP)
 	$(BIN)/renda run
 
+## Debian's prometheus package: promtool and prometheus for tests/ops (installed when missing).
+tools: /usr/bin/promtool
+
+/usr/bin/promtool:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
+
 ## The whole test suite (integration tests need RabbitMQ and PostgreSQL on 127.0.0.1).
-test: $(STAMP)
+test: $(STAMP) tools
 	$(BIN)/ruff check .
 	$(BIN)/renda asyncapi --check
 	$(BIN)/pytest -q
@@ -39,6 +46,10 @@ migrate: $(STAMP)
 
 asyncapi: $(STAMP)
 	$(BIN)/renda asyncapi
+
+## Regenerate the Grafana dashboard the chart ships (tests/ops fails while it is stale).
+dashboard: $(STAMP)
+	$(BIN)/python deploy/grafana/renda_dashboard.py > deploy/helm/renda/files/renda-dashboard.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -22,7 +22,7 @@ def run(service_name: str, settings: Settings) -> None:
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
     server = serve_in_thread(
-        create_ops_app(runtimes, partial(broker_check, settings)),
+        create_ops_app(runtimes, partial(broker_check, settings, (service_name,))),
         settings.worker_port,
         settings.worker_host,
     )

@@ -17,7 +17,7 @@ from runtime.context import ServiceRuntime
 from runtime.directory import Principal
 from runtime.json_input import parse_body, refuse_unstorable
 from runtime.logs import bind_log_context, reset_log_context
-from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
+from runtime.metrics import DEPENDENCY_UP, HTTP_LATENCY, HTTP_REQUESTS, exposition
 from runtime.openapi import (
     ProblemApi,
     ProblemResponses,
@@ -119,16 +119,19 @@ def _install_plumbing(
             500, "Internal Server Error", "The error was logged with its correlation id."
         )
 
+    readiness = ReadinessProbe(runtimes, broker_check)
+
     @app.get("/metrics")
     def _metrics() -> Response:
+        # Each scrape also checks the dependencies, so renda_dependency_up (and a worker's
+        # queue depths) are as fresh as the scrape.
+        readiness.check()
         body, content_type = exposition()
         return Response(body, content_type=content_type)
 
     @app.get("/healthz")
     def _healthz() -> dict[str, str]:
         return {"status": "ok"}
-
-    readiness = ReadinessProbe(runtimes, broker_check)
 
     @app.get("/readyz")
     def _readyz() -> Response:
@@ -165,6 +168,7 @@ class ReadinessProbe:
                     checks[name] = "ok"
                 except Exception as exc:
                     checks[name] = f"unreachable: {type(exc).__name__}"
+                DEPENDENCY_UP.labels(name).set(1 if checks[name] == "ok" else 0)
             self._cached = (time.monotonic(), checks)
             return checks
 

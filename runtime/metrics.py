@@ -73,6 +73,61 @@ CALENDAR_OFFICIAL = Gauge(
     ["year"],
     multiprocess_mode="livemin",
 )
+QUEUE_MESSAGES = Gauge(
+    "renda_queue_messages",
+    "Messages waiting in a service's queue (main) or its dead-letter queue, at the last check",
+    ["service", "queue"],
+    multiprocess_mode="livemostrecent",
+)
+DEPENDENCY_UP = Gauge(
+    "renda_dependency_up",
+    "1 when the last readiness check reached the dependency (database:<name> or broker)",
+    ["dependency"],
+    multiprocess_mode="livemostrecent",
+)
+TICK_PERIOD = Gauge(
+    "renda_tick_period_seconds", "How often a scheduled tick is meant to run", ["tick"]
+)
+TICK_LAST_SUCCESS = Gauge(
+    "renda_tick_last_success_timestamp_seconds",
+    "Unix time at which a scheduled tick last ran to its commit",
+    ["tick"],
+)
+OPEN_ASSIGNMENTS = Gauge(
+    "renda_open_assignments",
+    "Active assignments by county (tenant) and deadline colour, at the last colour tick",
+    ["tenant", "colour"],
+    multiprocess_mode="livemostrecent",
+)
+RECEIPTS_SETTLED = Counter(
+    "renda_receipts_settled_total",
+    "Intake receipts settled by workflow's verdict, by outcome (accepted, rejected)",
+    ["outcome"],
+)
+NOTIFY_DELIVERIES = Counter(
+    "renda_notify_deliveries_total",
+    "Deliveries attempted, by channel and outcome (delivered, refused, retry, dead)",
+    ["channel", "outcome"],
+)
+NOTIFY_DELIVERY_LATENCY = Histogram(
+    "renda_notify_delivery_latency_seconds",
+    "From the event's time to the delivery's acceptance by the channel",
+    ["channel"],
+    buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600),
+)
+
+
+def set_all(gauge: Gauge, values: dict[tuple[str, ...], float]) -> None:
+    """Set a labelled gauge to exactly these values: label sets no longer present read 0
+    (a county whose last red assignment closed must not stay red on the dashboard)."""
+    # A sample's labels come in the order the gauge declared them.
+    present = {
+        tuple(sample.labels.values()) for family in gauge.collect() for sample in family.samples
+    }
+    for labels in present - values.keys():
+        gauge.labels(*labels).set(0)
+    for labels, value in values.items():
+        gauge.labels(*labels).set(value)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import Clock
 from runtime.db import Database
 from runtime.directory import Directory
+from runtime.metrics import TICK_LAST_SUCCESS, TICK_PERIOD
 from runtime.outbox import Outbox
 from runtime.work import WorkContext
 
@@ -44,10 +45,12 @@ def run_tick(
         # Everything one run emits shares a correlation id: the run's.
         tick(WorkContext(session, outbox, clock, directory, correlation_id=str(uuid.uuid4())))
     outbox.wake_relay()
+    TICK_LAST_SUCCESS.labels(name).set_to_current_time()
     return True
 
 
 def run_every(stop: threading.Event, interval: float, name: str, run: Callable[[], bool]) -> None:
+    TICK_PERIOD.labels(name).set(interval)
     while not stop.wait(interval):
         try:
             run()

@@ -10,11 +10,13 @@ from functools import partial
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from contracts.topology import Names
 from runtime.bus import Publisher, Topology, connect
 from runtime.config import Settings
 from runtime.consumer import EventProcessor, ServiceConsumer
 from runtime.context import ServiceRuntime
 from runtime.logs import reset_log_context
+from runtime.metrics import QUEUE_MESSAGES
 from runtime.outbox import OutboxRelay, prune_messages
 from runtime.scheduler import run_every, run_tick
 
@@ -24,12 +26,21 @@ PRUNE_SECONDS = 3600.0
 """Old outbox and inbox rows are forgotten hourly."""
 
 
-def broker_check(settings: Settings) -> None:
-    """Raise unless the broker accepts a connection now."""
+def broker_check(settings: Settings, services: tuple[str, ...] = ()) -> None:
+    """Raise unless the broker accepts a connection now; record the depth of the services'
+    queues and dead-letter queues on the way (a passive declare changes nothing)."""
     if settings.in_process_bus:
         return
+    names = Names(settings.bus_prefix)
     with connect(settings) as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
+        for service in services:
+            for kind, queue in (
+                ("main", names.queue(service)),
+                ("dead_letter", names.dead_letter_queue(service)),
+            ):
+                declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+                QUEUE_MESSAGES.labels(service, kind).set(declared.message_count)
 
 
 class Worker:

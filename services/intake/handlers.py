@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts import Event
+from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle
 from services.intake.store import Submission
@@ -17,6 +18,7 @@ def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
     submission.resource_id = event.data["resource_id"]
     submission.resource_number = event.data["resource_number"]
     submission.updated_at = ctx.clock.now()
+    RECEIPTS_SETTLED.labels("accepted").inc()
 
 
 def on_submission_rejected(event: Event, ctx: WorkContext) -> None:
@@ -27,6 +29,7 @@ def on_submission_rejected(event: Event, ctx: WorkContext) -> None:
     submission.reason = event.data["reason"]
     submission.field = event.data["field"]
     submission.updated_at = ctx.clock.now()
+    RECEIPTS_SETTLED.labels("rejected").inc()
 
 
 HANDLERS = {

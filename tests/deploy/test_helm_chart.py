@@ -20,6 +20,7 @@ from typing import Any
 
 import dockerfile
 import helm_python as helm
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -33,6 +34,62 @@ NAMESPACE = "renda-prod"
 # The oldest version Chart.yaml's kubeVersion admits, and the newest schema set bundled.
 KUBE_VERSIONS = ("1.27.0", kubernetes_validate.utils.latest_version())
 SERVICE_MONITOR = ("monitoring.coreos.com/v1", "ServiceMonitor")
+PROMETHEUS_RULE = ("monitoring.coreos.com/v1", "PrometheusRule")
+RABBITMQ_CLUSTER = ("rabbitmq.com/v1beta1", "RabbitmqCluster")
+CRD_KINDS = {SERVICE_MONITOR, PROMETHEUS_RULE, RABBITMQ_CLUSTER}
+RULES_FILE = CHART_DIR / "files" / "renda-alerts.rules.yaml"
+DASHBOARD_FILE = CHART_DIR / "files" / "renda-dashboard.json"
+
+# The RabbitmqCluster fields the chart may set, written from the operator's API reference
+# (rabbitmq.com/v1beta1, https://www.rabbitmq.com/kubernetes/operator/using-operator):
+# kubernetes-validate has no schema for the CRD, so unknown or mistyped fields fail here.
+_QUANTITIES = {"type": "object", "additionalProperties": {"type": ["string", "integer"]}}
+RABBITMQ_CLUSTER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "rabbitmq.com/v1beta1"},
+        "kind": {"const": "RabbitmqCluster"},
+        "metadata": {"type": "object", "required": ["name", "namespace"]},
+        "spec": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "replicas": {"type": "integer", "minimum": 1},
+                "image": {"type": "string"},
+                "imagePullSecrets": {"type": "array", "items": {"type": "object"}},
+                "resources": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"requests": _QUANTITIES, "limits": _QUANTITIES},
+                },
+                "persistence": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "storage": {"type": "string"},
+                        "storageClassName": {"type": "string"},
+                    },
+                },
+                "rabbitmq": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "additionalConfig": {"type": "string"},
+                        "additionalPlugins": {"type": "array", "items": {"type": "string"}},
+                        "advancedConfig": {"type": "string"},
+                        "envConfig": {"type": "string"},
+                    },
+                },
+                "service": {"type": "object"},
+                "affinity": {"type": "object"},
+                "tolerations": {"type": "array", "items": {"type": "object"}},
+                "terminationGracePeriodSeconds": {"type": "integer"},
+                "override": {"type": "object"},
+            },
+        },
+    },
+}
 
 DATABASE_URL = "postgresql+psycopg://renda:db-s3cret@postgres.db.svc:5432/renda_{service}"
 BROKER_URL = "amqp://renda:mq-s3cret@rabbitmq.mq.svc:5672/renda"
@@ -89,6 +146,7 @@ CONTRACT_CONFIG = {
     "WEB_CONCURRENCY": "2",
 }
 
+NS_LABEL = "kubernetes.io/metadata.name"
 DNS_1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
@@ -286,7 +344,7 @@ def _validate_all(rendered: Rendered, kube_version: str) -> tuple[list[str], set
     skipped: set[tuple[str, str]] = set()
     for obj in rendered.objects:
         kind = (obj["apiVersion"], obj["kind"])
-        if kind == SERVICE_MONITOR:  # a CRD: no built-in schema to check it against
+        if kind in CRD_KINDS:  # no built-in schema: checked by the tests of each kind below
             skipped.add(kind)
             continue
         try:
@@ -313,8 +371,17 @@ def test_every_manifest_is_valid_kubernetes(
     rendered = render(chart, values)
     errors, skipped = _validate_all(rendered, kube_version)
     assert errors == []
-    service_monitors_on = values.get("metrics", {}).get("serviceMonitor", {}).get("enabled", False)
-    assert skipped == ({SERVICE_MONITOR} if service_monitors_on else set())
+    metrics = values.get("metrics", {})
+    expected = {
+        kind
+        for kind, on in (
+            (SERVICE_MONITOR, metrics.get("serviceMonitor", {}).get("enabled")),
+            (PROMETHEUS_RULE, metrics.get("prometheusRule", {}).get("enabled")),
+            (RABBITMQ_CLUSTER, values.get("rabbitmq", {}).get("operator", {}).get("enabled")),
+        )
+        if on
+    }
+    assert skipped == expected
     assert len(rendered.objects) > 20
 
 
@@ -602,6 +669,9 @@ def test_api_pods_have_disruption_budgets(default: Rendered) -> None:
 
 def test_no_optional_extras_by_default(default: Rendered) -> None:
     assert default.kind("ServiceMonitor") == []
+    for kind in ("PrometheusRule", "RabbitmqCluster", "NetworkPolicy"):
+        assert default.kind(kind) == [], kind
+    assert [c["metadata"]["name"] for c in default.kind("ConfigMap")] == [f"{RELEASE}-config"]
     assert default.kind("HorizontalPodAutoscaler") == []
     assert len(default.kind("ServiceAccount")) == 1
 
@@ -725,6 +795,10 @@ def test_override_service_monitors_scrape_every_component(override: Rendered) ->
         selector = monitor["spec"]["selector"]["matchLabels"]
         (endpoint,) = monitor["spec"]["endpoints"]
         assert endpoint["path"] == "/metrics"
+        # The metrics' own `service` label must survive the operator's target label `service`.
+        assert endpoint["honorLabels"] is True
+        # The alerts select targets by renda_service (renda/service, sanitised by the operator).
+        assert monitor["spec"]["targetLabels"] == ["renda/service"]
         selected = [
             s for s in override.kind("Service") if selects(selector, s["metadata"]["labels"])
         ]
@@ -766,3 +840,196 @@ def test_dockerfile_builds_the_image_the_chart_expects(chart: helm.Chart) -> Non
     assert entrypoint.json and entrypoint.value == ("renda",)
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "var", "deploy"} <= set(ignored)
+
+
+# --------------------------------------------------------------------------------------------
+# Alerts, dashboard, network policies, the RabbitMQ operator
+
+
+def ci_values(name: str) -> dict[str, Any]:
+    return yaml.safe_load((CHART_DIR / "ci" / name).read_text())
+
+
+@pytest.fixture(scope="module")
+def production(chart: helm.Chart) -> Rendered:
+    return render(chart, ci_values("production-values.yaml"))
+
+
+@pytest.fixture(scope="module")
+def with_operator(chart: helm.Chart) -> Rendered:
+    return render(chart, ci_values("rabbitmq-operator-values.yaml"))
+
+
+def test_prometheus_rule_carries_the_rules_file(production: Rendered) -> None:
+    (rule,) = production.kind("PrometheusRule")
+    assert rule["apiVersion"] == "monitoring.coreos.com/v1"
+    assert rule["metadata"]["labels"]["release"] == "prometheus"
+    base = "https://git.city.example.org/renda/renda/-/blob/main/docs/runbook.md"
+    expected = yaml.safe_load(
+        RULES_FILE.read_text().replace("https://renda.example.org/docs/runbook.md", base)
+    )
+    assert rule["spec"] == {"groups": expected["groups"]}
+    alerts = [r for g in rule["spec"]["groups"] for r in g["rules"]]
+    assert len(alerts) >= 11
+    for alert in alerts:
+        assert set(alert) <= {"alert", "expr", "for", "labels", "annotations"}
+        assert alert["annotations"]["runbook_url"] == f"{base}#{alert['alert'].lower()}"
+
+
+def test_grafana_dashboard_configmap_holds_the_generated_dashboard(production: Rendered) -> None:
+    dashboard = production.get("ConfigMap", f"{RELEASE}-dashboard")
+    assert dashboard["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert dashboard["metadata"]["annotations"] == {"grafana_folder": "renda"}
+    assert dashboard["data"]["renda.json"] == DASHBOARD_FILE.read_text().rstrip("\n")
+
+
+def test_a_network_policy_per_component(production: Rendered) -> None:
+    policies = {p["metadata"]["name"]: p for p in production.kind("NetworkPolicy")}
+    assert sorted(policies) == sorted(
+        f"{RELEASE}-{s}-{k}" for s in SERVICES for k in ("api", "worker")
+    )
+    for service in SERVICES:
+        for kind in ("api", "worker"):
+            spec = policies[f"{RELEASE}-{service}-{kind}"]["spec"]
+            assert spec["policyTypes"] == ["Ingress", "Egress"]
+            selector = spec["podSelector"]["matchLabels"]
+            selected = [
+                d["metadata"]["name"]
+                for d in production.kind("Deployment")
+                if selects(selector, d["spec"]["template"]["metadata"]["labels"])
+            ]
+            assert selected == [f"{RELEASE}-{service}-{kind}"]
+            port = "http" if kind == "api" else "metrics"
+            assert all(rule["ports"] == [{"port": port}] for rule in spec["ingress"])
+            sources = [peer for rule in spec["ingress"] for peer in rule["from"]]
+            from_ingress = {"namespaceSelector": {"matchLabels": {NS_LABEL: "ingress-nginx"}}}
+            assert (from_ingress in sources) == (kind == "api")
+            assert {"namespaceSelector": {"matchLabels": {NS_LABEL: "monitoring"}}} in sources
+            egress_ports = {p["port"] for rule in spec["egress"] for p in rule["ports"]}
+            expected = {53, 5432} | ({5672} if kind == "worker" else set())
+            expected |= {443} if (service, kind) == ("notify", "worker") else set()
+            assert egress_ports == expected, (service, kind)
+            database = [r for r in spec["egress"] if r["ports"] == [{"port": 5432}]]
+            assert database[0]["to"] == [{"ipBlock": {"cidr": "10.20.0.0/16"}}]
+
+
+def test_helm_test_pod_may_reach_the_apis(production: Rendered) -> None:
+    pod = production.get("Pod", f"{RELEASE}-test-readyz")
+    for service in SERVICES:
+        policy = production.get("NetworkPolicy", f"{RELEASE}-{service}-api")
+        peers = [p for r in policy["spec"]["ingress"] for p in r["from"] if "podSelector" in p]
+        assert any(
+            selects(p["podSelector"]["matchLabels"], pod["metadata"]["labels"]) for p in peers
+        )
+
+
+def test_rabbitmq_cluster_for_the_operator(with_operator: Rendered) -> None:
+    (cluster,) = with_operator.kind("RabbitmqCluster")
+    jsonschema.validate(cluster, RABBITMQ_CLUSTER_SCHEMA)
+    spec = cluster["spec"]
+    assert spec["replicas"] == 3
+    assert "default_queue_type = quorum" in spec["rabbitmq"]["additionalConfig"]
+    assert "vm_memory_high_watermark.relative = 0.8" in spec["rabbitmq"]["additionalConfig"]
+    assert spec["persistence"] == {"storage": "20Gi", "storageClassName": "fast-ssd"}
+    assert set(spec["resources"]) == {"requests", "limits"}
+    name = cluster["metadata"]["name"]
+    workloads = [*with_operator.kind("Deployment"), *with_operator.kind("Job")]
+    for obj in workloads:
+        env = env_of(container(obj))
+        names = [e["name"] for e in container(obj)["env"]]
+        # Kubernetes expands $(VAR) only from variables defined before it.
+        assert names.index("RENDA_RABBITMQ_PASSWORD") < names.index("RENDA_BROKER_URL")
+        assert env["RENDA_BROKER_URL"]["value"] == (
+            "amqp://$(RENDA_RABBITMQ_USERNAME):$(RENDA_RABBITMQ_PASSWORD)"
+            f"@{name}.{NAMESPACE}.svc:5672/%2F"
+        )
+        for var, key in (
+            ("RENDA_RABBITMQ_USERNAME", "username"),
+            ("RENDA_RABBITMQ_PASSWORD", "password"),
+        ):
+            ref = env[var]["valueFrom"]["secretKeyRef"]
+            assert (ref["name"], ref["key"]) == (f"{name}-default-user", key)
+            # The operator creates its Secret after the pre-install hook: migrations need no broker.
+            assert ref.get("optional", False) == (obj["kind"] == "Job")
+        assert env["RENDA_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": "renda-credentials",
+            "key": "database-url",
+        }
+    assert f'"{name}-default-user"' in with_operator.notes
+    assert "keys database-url)" in with_operator.notes
+    worker_policy = with_operator.get("NetworkPolicy", f"{RELEASE}-scoring-worker")
+    broker = [r for r in worker_policy["spec"]["egress"] if r["ports"] == [{"port": 5672}]]
+    assert broker[0]["to"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}}]
+
+
+def test_rabbitmq_cluster_schema_catches_mistakes(with_operator: Rendered) -> None:
+    (cluster,) = with_operator.kind("RabbitmqCluster")
+    bad = copy.deepcopy(cluster)
+    bad["spec"]["replica"] = 3
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, RABBITMQ_CLUSTER_SCHEMA)
+
+
+def test_operator_and_a_broker_url_together_are_refused(chart: helm.Chart) -> None:
+    values = merged(MINIMAL, {"rabbitmq": {"operator": {"enabled": True}}})
+    with pytest.raises(helm.HelmRenderError, match=r"rabbitmq\.operator\.enabled"):
+        chart.render(values, name=RELEASE, namespace=NAMESPACE)
+    without_url = merged(values, {"secrets": {"brokerUrl": ""}})
+    (secret,) = [s for s in render(chart, without_url).kind("Secret") if not is_hook(s)]
+    assert set(secret["data"]) == {"RENDA_DATABASE_URL"}
+
+
+def test_rabbitmq_operator_needs_three_nodes(chart: helm.Chart) -> None:
+    values = merged(
+        ci_values("rabbitmq-operator-values.yaml"), {"rabbitmq": {"operator": {"replicas": 1}}}
+    )
+    with pytest.raises(helm.HelmValuesError, match="/rabbitmq/operator/replicas"):
+        chart.validate_schema(values)
+
+
+def _schema_node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def test_values_schema_describes_every_value(chart: helm.Chart) -> None:
+    """A complete schema: every key of values.yaml has a typed entry, so a typo in any of
+    them is refused (additionalProperties: false) rather than silently ignored."""
+    schema = chart.schema
+    assert schema is not None
+    missing: list[str] = []
+
+    def walk(values: dict[str, Any], node: dict[str, Any], path: str) -> None:
+        node = _schema_node(schema, node)
+        for key, value in values.items():
+            where = f"{path}.{key}" if path else key
+            child = node.get("properties", {}).get(key)
+            if child is None:
+                if node.get("additionalProperties") in (None, False):
+                    missing.append(where)
+                continue
+            child = _schema_node(schema, child)
+            assert {"type", "enum", "const", "oneOf", "anyOf"} & set(child), where
+            if isinstance(value, dict) and child.get("properties"):
+                assert child.get("additionalProperties") is False, f"{where} admits unknown keys"
+                walk(value, child, where)
+
+    walk(chart.values, schema, "")
+    assert missing == []
+
+
+def test_every_container_has_resources(production: Rendered, with_operator: Rendered) -> None:
+    for rendered in (production, with_operator):
+        pods = [
+            *(
+                (o["kind"], o["metadata"]["name"], o["spec"]["template"]["spec"])
+                for o in [*rendered.kind("Deployment"), *rendered.kind("Job")]
+            ),
+            *(("Pod", o["metadata"]["name"], o["spec"]) for o in rendered.kind("Pod")),
+        ]
+        assert len(pods) == 10
+        for kind, name, spec in pods:
+            for c in [*spec.get("initContainers", []), *spec["containers"]]:
+                for bound in ("requests", "limits"):
+                    assert set(c["resources"][bound]) >= {"cpu", "memory"}, (kind, name, bound)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import select
 
+from runtime.metrics import OPEN_ASSIGNMENTS, set_all
 from runtime.work import WorkContext
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.colours import colour_of
@@ -26,10 +29,12 @@ def deadline_colours(ctx: WorkContext) -> None:
         .where(Assignment.status == "active", Suggestion.state == State.ASSIGNED)
         .order_by(Assignment.id)
     ).all()
+    open_by_colour: Counter[tuple[str, str]] = Counter()
     for assignment, suggestion in rows:
         if suggestion.tenant not in policies:
             policies[suggestion.tenant] = policy_for(ctx.session, suggestion.tenant)
         colour = colour_of(assignment.deadline, today, policies[suggestion.tenant].warning_days)
+        open_by_colour[suggestion.tenant, colour] += 1
         if colour == assignment.colour:
             continue
         previous, assignment.colour = assignment.colour, colour
@@ -48,6 +53,7 @@ def deadline_colours(ctx: WorkContext) -> None:
             },
             tenant=suggestion.tenant,
         )
+    set_all(OPEN_ASSIGNMENTS, dict(open_by_colour))
 
 
 def follow_up_colours(ctx: WorkContext) -> None:

@@ -160,11 +160,37 @@ Environment of the secret settings, read from the Secret by key. Arg: (dict "roo
     secretKeyRef:
       name: {{ .secretName }}
       key: {{ .root.Values.secrets.databaseUrlKey }}
+{{- if .root.Values.rabbitmq.operator.enabled }}
+{{- $cluster := include "renda.rabbitmqName" .root }}
+{{- range $var, $key := dict "RENDA_RABBITMQ_USERNAME" "username" "RENDA_RABBITMQ_PASSWORD" "password" }}
+- name: {{ $var }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $cluster }}-default-user
+      key: {{ $key }}
+      {{- if $.optionalBroker }}
+      # Created by the operator after this hook runs; migrations do not use the broker.
+      optional: true
+      {{- end }}
+{{- end }}
+# The operator's user and password are URL-safe base64; "%2F" is the vhost "/".
+- name: RENDA_BROKER_URL
+  value: {{ printf "amqp://$(RENDA_RABBITMQ_USERNAME):$(RENDA_RABBITMQ_PASSWORD)@%s.%s.svc:5672/%%2F" $cluster .root.Release.Namespace | quote }}
+{{- else }}
 - name: RENDA_BROKER_URL
   valueFrom:
     secretKeyRef:
       name: {{ .secretName }}
       key: {{ .root.Values.secrets.brokerUrlKey }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the RabbitmqCluster (rabbitmq.operator.enabled); the operator names its Service and
+its "<name>-default-user" Secret after it.
+*/}}
+{{- define "renda.rabbitmqName" -}}
+{{- printf "%s-rabbitmq" (include "renda.fullname" .) }}
 {{- end }}
 
 {{/*

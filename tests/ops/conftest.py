@@ -1,0 +1,3 @@
+from tests.integration.conftest import cluster, infrastructure
+
+__all__ = ["cluster", "infrastructure"]
