@@ -8,8 +8,8 @@ import threading
 
 from werkzeug.serving import make_server
 
-from renda.demo import ensure_seeded, keys_file
-from renda.processes import api_app, migrate, runtimes_for
+from renda.demo import accounts_file, ensure_demo_accounts, ensure_seeded, keys_file
+from renda.processes import local_secret_key, migrate, one_process_app, runtimes_for
 from runtime.config import SERVICES, Settings
 from runtime.logs import configure_logging
 from runtime.worker import Worker
@@ -20,12 +20,14 @@ log = logging.getLogger(__name__)
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    settings = local_secret_key(settings)
     migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings)
     keys = ensure_seeded(settings, runtimes[0].directory)
+    accounts = ensure_demo_accounts(settings, runtimes[0].directory)
     worker = Worker(runtimes, settings)
     worker.start()
-    server = make_server(host, settings.port, api_app(runtimes), threaded=True)
+    server = make_server(host, settings.port, one_process_app(runtimes, settings), threaded=True)
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -35,7 +37,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    _print_banner(host, settings.port, keys, settings)
+    _print_banner(host, settings.port, keys, accounts, settings)
     try:
         server.serve_forever()
     finally:
@@ -45,10 +47,17 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
         print("renda stopped; data kept in", settings.var_dir.resolve(), flush=True)
 
 
-def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings) -> None:
+def _print_banner(
+    host: str,
+    port: int,
+    keys: dict[str, str],
+    accounts: dict[str, dict[str, str]],
+    settings: Settings,
+) -> None:
     base = f"http://{host}:{port}"
     lines = [
         "renda is running (standalone: one process, in-process bus, SQLite).",
+        f"  console        {base}/console/   (public progress: {base}/console/public)",
         *(f"  {name:9} API  {base}/{name}/v1/openapi.json" for name in SERVICES),
         f"  metrics        {base}/metrics   health {base}/healthz   ready {base}/readyz",
     ]
@@ -59,6 +68,12 @@ def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings
             "Try: curl -H 'Authorization: Bearer "
             + keys.get("county_system_450102", "<key>")
             + f"' {base}/workflow/v1/suggestions"
+        )
+    if accounts:
+        lines.append(f"Demo console accounts (also in {accounts_file(settings)}):")
+        lines.extend(
+            f"  {account:14} {entry['password']}   {entry['who']}"
+            for account, entry in accounts.items()
         )
     lines.append("Ctrl-C stops it; a restart keeps the data.")
     print("\n".join(lines), flush=True)

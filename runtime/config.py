@@ -36,6 +36,9 @@ class Settings:
     key_cache_seconds: float = 30.0
     tick_seconds: float = 60.0
     message_retention_days: float = 14.0
+    secret_key: str = ""
+    session_idle_seconds: float = 1800.0
+    api_base_url: str = ""
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -70,6 +73,9 @@ class Settings:
             "key_cache_seconds": float(env.get("RENDA_KEY_CACHE_SECONDS", "30")),
             "tick_seconds": float(env.get("RENDA_TICK_SECONDS", "60")),
             "message_retention_days": float(env.get("RENDA_MESSAGE_RETENTION_DAYS", "14")),
+            "secret_key": env.get("RENDA_SECRET_KEY", ""),
+            "session_idle_seconds": float(env.get("RENDA_SESSION_IDLE_SECONDS", "1800")),
+            "api_base_url": env.get("RENDA_API_BASE_URL", ""),
         }
         values.update(overrides)
         if not values["retry_delays"]:
