@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -17,6 +18,7 @@ from services.console.client import Api, Send
 from services.console.throttle import SignInThrottle
 
 MOUNT = "/console"
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def create_console(
@@ -53,6 +55,7 @@ def create_console(
     }
     CSRFProtect(app)
     app.jinja_env.globals.update(labels=labels)
+    app.jinja_env.filters["local"] = local_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -101,6 +104,13 @@ def create_console(
         return render_template("error.html", title=title, detail=exc.description), exc.code or 500
 
     return app
+
+
+def local_time(value: str | None) -> str:
+    """An API time (ISO 8601, UTC) as people in China read it; a date stays a date."""
+    if not value or len(value) <= 10:
+        return value or ""
+    return datetime.fromisoformat(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _csrf_text(exc: CSRFError) -> str:

@@ -34,13 +34,14 @@ def dashboard() -> Any:
         units[s.get("lead_unit_id") or ""] = unit.name if unit else ""
     by_colour = figures["by_colour"]
     place = directory().node(tenant or person()["node"])
+    home = directory().node(person()["node"])
     return render_template(
         "dashboard.html",
         figures=figures,
         place=place,
         tenant=tenant,
         year=year,
-        counties=directory().children(person()["node"]),
+        counties=directory().children(home.id) if home and home.kind == "city" else [],
         colour_bars=bars(
             [(labels.COLOURS[c], float(by_colour.get(c, 0))) for c in ("white", "yellow", "red")],
             tones={"白": "white", "黄": "yellow", "红": "red"},

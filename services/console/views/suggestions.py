@@ -122,18 +122,29 @@ def act(suggestion_id: str, action: str) -> Any:
     if answer.status in (401, 403, 404):
         expect(answer)
     if answer.status == 422:
-        return _detail_page(suggestion_id, {action: answer.field_errors()}, request.form, 422)
+        return _refused(suggestion_id, action, answer.field_errors())
     if not answer.ok:
         expect(answer)
     receipt = answer.body
     if receipt["status"] == "accepted":
         flash(f"{name}：已受理。", "ok")
     elif receipt["status"] == "rejected":
-        errors = {action: {receipt.get("field") or "_": receipt.get("reason") or "未受理"}}
-        return _detail_page(suggestion_id, errors, request.form, 422)
+        return _refused(
+            suggestion_id, action, {receipt.get("field") or "_": receipt.get("reason") or "未受理"}
+        )
     else:
         flash(f"{name}：已提交，正在处理（回执 {receipt['id']}），请稍后刷新。", "pending")
     return redirect(url_for("suggestions.detail", suggestion_id=suggestion_id))
+
+
+def _refused(suggestion_id: str, action: str, errors: dict[str, str]) -> tuple[str, int]:
+    """The form again, as posted, each reason beside its field (or above the form when
+    the rule concerns no field of it)."""
+    shown: dict[str, str] = {}
+    for name, reason in errors.items():
+        where = name if name in ACTION_FIELDS[action] else "_"
+        shown[where] = "；".join(filter(None, [shown.get(where), reason]))
+    return _detail_page(suggestion_id, {action: shown}, request.form, 422)
 
 
 def _detail_page(
@@ -311,6 +322,8 @@ def _unit_names(items: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _counties() -> list[tuple[str, str]]:
-    if person()["role"] not in ("committee", "reader"):
+    """A city-level person chooses among the counties."""
+    home = directory().node(person()["node"])
+    if home is None or home.kind != "city":
         return []
-    return [(c.id, c.name) for c in directory().children(person()["node"])]
+    return [(c.id, c.name) for c in directory().children(home.id)]
