@@ -396,11 +396,14 @@ def dlq_replay(service: str, limit: int | None) -> None:
 
 @main.command()
 def seed() -> None:
-    """Seed the demo city into empty databases and print its API keys."""
-    from renda.demo import ensure_seeded
+    """Seed the demo city into empty databases; print its API keys and console accounts."""
+    from renda.demo import ensure_demo_accounts, ensure_seeded
 
-    for name, value in ensure_seeded(_settings(), _directory()).items():
+    directory = _directory()
+    for name, value in ensure_seeded(_settings(), directory).items():
         click.echo(f"{name}: {value}")
+    for account, entry in ensure_demo_accounts(_settings(), directory).items():
+        click.echo(f"console account {account}: {entry['password']}  ({entry['who']})")
 
 
 @main.command("seed-term")
