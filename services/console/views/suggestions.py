@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from openpyxl import Workbook
 
 from services.console import labels
 from services.console.views.common import api, directory, expect, person, signed_in
@@ -53,32 +54,44 @@ def listing() -> Any:
     )
 
 
-@bp.get("/suggestions.csv")
-@signed_in()
-def export() -> Response:
-    """The list as filtered, for a spreadsheet (UTF-8 with a BOM, so Excel reads Chinese)."""
+EXPORT_HEADER = ["编号", "标题", "类别", "状态", "主办单位", "答复期限", "颜色", "重点", "标记"]
+
+
+def _export_rows() -> list[list[str]]:
+    """The list as filtered, one row per suggestion, each cell safe for a spreadsheet."""
     items = _listed(_query(), EXPORT_LIMIT)["items"]
     units = _unit_names(items)
+    rows = []
+    for s in items:
+        row = [
+            s["number"],
+            s["title"],
+            labels.CATEGORIES.get(s["category"], s["category"]),
+            labels.STATES.get(s["state"], s["state"]),
+            units.get(s.get("lead_unit_id") or "", ""),
+            s.get("deadline") or "",
+            labels.COLOURS.get(s.get("colour") or "", ""),
+            "是" if s.get("is_key") else "",
+            " ".join(s.get("screening_flags") or []),
+        ]
+        rows.append([_cell(value) for value in row])
+    return rows
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet must not run a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/suggestions.csv")
+@signed_in()
+def export_csv() -> Response:
+    """UTF-8 with a BOM, so that Excel reads the Chinese."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(
-        ["编号", "标题", "类别", "状态", "主办单位", "答复期限", "颜色", "重点", "标记"]
-    )
-    for s in items:
-        writer.writerow(
-            [
-                s["number"],
-                _cell(s["title"]),
-                labels.CATEGORIES.get(s["category"], s["category"]),
-                labels.STATES.get(s["state"], s["state"]),
-                units.get(s.get("lead_unit_id") or "", ""),
-                s.get("deadline") or "",
-                labels.COLOURS.get(s.get("colour") or "", ""),
-                "是" if s.get("is_key") else "",
-                " ".join(s.get("screening_flags") or []),
-            ]
-        )
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(_export_rows())
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -86,9 +99,21 @@ def export() -> Response:
     )
 
 
-def _cell(text: str) -> str:
-    """A spreadsheet must not run a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+@bp.get("/suggestions.xlsx")
+@signed_in()
+def export_xlsx() -> Response:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("建议")
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=suggestions.xlsx"},
+    )
 
 
 @bp.get("/mine")
