@@ -24,6 +24,7 @@ class Console:
     system: InProcessSystem
     app: Any
     passwords: dict[str, str]
+    names: dict[str, str]
 
     def client(self, account: str | None = None) -> Client:
         """A browser-like client, signed in as the account when one is named."""
@@ -56,6 +57,7 @@ def start_console(var_dir: Path, **overrides: Any) -> Console:
         system,
         one_process_app(system.runtimes, settings),
         {name: entry["password"] for name, entry in accounts.items()},
+        {name: entry["who"] for name, entry in accounts.items()},
     )
 
 

@@ -52,8 +52,10 @@ def sign_in(browser: WebDriver, base: str, console: Console, account: str) -> No
     browser.get(f"{base}/sign-in")
     browser.find_element(By.ID, "account").send_keys(account)
     browser.find_element(By.ID, "password").send_keys(console.passwords[account])
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    assert "登录" not in browser.title, browser.page_source
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    assert browser.find_element(By.CSS_SELECTOR, ".me span").text.startswith(console.names[account])
 
 
 def submit(browser: WebDriver, action: str) -> str:
