@@ -41,6 +41,7 @@ def base(console: Console) -> Iterator[str]:
 
 def shot(browser: WebDriver, name: str) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    browser.execute_script("window.scrollTo(0, 0)")
     height = browser.execute_script("return document.body.scrollHeight")
     browser.set_window_size(1366, max(768, min(int(height) + 100, 4000)))
     browser.save_screenshot(str(ARTEFACTS / f"{name}.png"))
