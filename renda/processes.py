@@ -71,6 +71,8 @@ def local_secret_key(settings: Settings) -> Settings:
 
 def console_wsgi() -> Any:
     """Gunicorn's entry for the console on its own: it calls the APIs over HTTP."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from runtime.clock import SystemClock
     from runtime.logs import configure_logging
     from services.console.app import mounted
@@ -84,7 +86,11 @@ def console_wsgi() -> Any:
             " … answer) and RENDA_SECRET_KEY (signs its session cookies)"
         )
     directory = build_directory(settings, SystemClock())
-    return mounted(console_app(settings, directory, http_transport(settings.api_base_url)))
+    console = console_app(settings, directory, http_transport(settings.api_base_url))
+    # Served behind exactly one proxy (the ingress): the client's address, for the
+    # per-address sign-in limit, is the one that proxy saw.
+    console.wsgi_app = ProxyFix(console.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    return mounted(console)
 
 
 def wsgi(service_name: str) -> Flask:
