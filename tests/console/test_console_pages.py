@@ -38,6 +38,7 @@ def test_a_units_adjust_request_reaches_the_committee(console: Console) -> None:
     )
     assert answer.status_code == 302
     assert "申请调整：已受理" in page(unit, f"/console/suggestions/{sid}")[1]
+    assert "本单位办理状态" in page(unit, "/console/suggestions")[1]
     committee = console.client("xn.committee")
     assert "申请调整" in page(committee, "/console/suggestions")[1]
     detail = page(committee, f"/console/suggestions/{sid}")[1]

@@ -190,3 +190,14 @@ def test_a_disabled_account_is_refused_and_its_session_ends(short_sessions: Cons
     assert answer.status_code == 302 and "sign-in" in answer.headers["Location"]
     with pytest.raises(AssertionError):
         short_sessions.client("xn.edu")
+
+
+def test_a_reply_awaits_only_the_proposers_who_have_not_rated_it(
+    console: Console, replied: str
+) -> None:
+    def awaiting(account: str) -> str:
+        body = page(console.client(account), "/console/mine")[1]
+        return body.split('id="awaiting-h"')[1].split("</section>")[0]
+
+    assert "图书馆" not in awaiting("xn.d001")
+    assert "图书馆" in awaiting("xn.d002")

@@ -44,9 +44,15 @@ def listing() -> Any:
     query = _query()
     offset = max(request.args.get("offset", 0, type=int), 0)
     page = _listed(query, 50, offset)
+    unit_colour = None
+    if person()["role"] == "unit":
+        unit_colour = expect(api().get(f"/workflow/v1/figures/units/{person()['subject']}/colour"))[
+            "colour"
+        ]
     return render_template(
         "suggestions.html",
         page=page,
+        unit_colour=unit_colour,
         query=query,
         offset=offset,
         units=_unit_names(page["items"]),
@@ -124,9 +130,18 @@ def mine() -> Any:
     return render_template(
         "mine.html",
         page=page,
-        awaiting=[s for s in page["items"] if s["state"] == "replied"],
+        awaiting=[s for s in page["items"] if s["state"] == "replied" and not _rated(s)],
         points=points,
         units=_unit_names(page["items"]),
+    )
+
+
+def _rated(s: dict[str, Any]) -> bool:
+    """Whether this deputy has rated the suggestion's current reply."""
+    detail = expect(api().get(f"/workflow/v1/suggestions/{s['id']}"))
+    return any(
+        e["deputy_id"] == person()["subject"] and e["round"] == detail["round"]
+        for e in detail["evaluations"]
     )
 
 
