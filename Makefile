@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint up migrate bench asyncapi dashboard tools clean
+.PHONY: run test test-unit test-integration lint up migrate bench asyncapi dashboard tools clean browser
+# Debian's Chromium and its driver for the console's browser tests (never a browser download),
+# and a font with Chinese glyphs so the screenshots are readable.
+BROWSER := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,16 @@ tools: /usr/bin/promtool
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
 
+## The browser the console's tests drive (needs root: apt-get).
+browser: $(BROWSER)
+
+$(BROWSER):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium chromium-driver fonts-wqy-microhei
+
 ## The whole test suite (integration tests need RabbitMQ and PostgreSQL on 127.0.0.1).
-test: $(STAMP) tools
+test: $(STAMP) tools $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/renda asyncapi --check
 	$(BIN)/pytest -q

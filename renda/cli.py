@@ -53,18 +53,24 @@ def run() -> None:
 
 
 @main.command()
-@click.argument("service", type=SERVICE)
+@click.argument("service", type=click.Choice([*SERVICES, "console"]))
 def api(service: str) -> None:
-    """Serve one service's HTTP API with gunicorn on $PORT."""
+    """Serve one service's HTTP API (or the console) with gunicorn on $PORT."""
     from renda.processes import require_broker
 
     # Checked here, before gunicorn: a worker that refuses to boot would be respawned forever.
-    require_broker(_settings())
+    if service == "console":
+        settings = _settings()
+        if not settings.api_base_url or not settings.secret_key:
+            raise click.ClickException(
+                "the console needs RENDA_API_BASE_URL and RENDA_SECRET_KEY (docs/configuration.md)"
+            )
+        target = "renda.processes:console_wsgi()"
+    else:
+        require_broker(_settings())
+        target = f'renda.processes:wsgi("{service}")'
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    os.execv(
-        gunicorn,
-        [gunicorn, "--config", "python:renda.gunicorn_conf", f'renda.processes:wsgi("{service}")'],
-    )
+    os.execv(gunicorn, [gunicorn, "--config", "python:renda.gunicorn_conf", target])
 
 
 @main.command()
@@ -155,6 +161,66 @@ def key_revoke(key_id: str) -> None:
     except DirectoryError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"revoked {key_id}")
+
+
+@main.group()
+def account() -> None:
+    """People's console accounts: scoped like API keys (node, role, subject)."""
+
+
+def _new_password() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+@account.command("create")
+@click.argument("account_id")
+@click.option("--name", required=True, help="the person's or office's name, shown in the console")
+@click.option("--node", "node_id", required=True)
+@click.option("--role", type=click.Choice(["committee", "unit", "deputy", "reader"]), required=True)
+@click.option("--subject", default=None, help="the unit's or deputy's id, for those roles")
+def account_create(
+    account_id: str, name: str, node_id: str, role: str, subject: str | None
+) -> None:
+    """Create an account; its first password is printed once (only its argon2 hash is kept)."""
+    from runtime.directory.accounts import AccountError
+
+    password = _new_password()
+    try:
+        _directory().accounts.create(
+            account_id, name=name, password=password, node_id=node_id, role=role, subject=subject
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{account_id} {password}")
+
+
+@account.command("disable")
+@click.argument("account_id")
+def account_disable(account_id: str) -> None:
+    """Refuse the account's sign-ins and end its sessions at once."""
+    from runtime.directory.accounts import AccountError
+
+    try:
+        _directory().accounts.disable(account_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"disabled {account_id}")
+
+
+@account.command("reset-password")
+@click.argument("account_id")
+def account_reset_password(account_id: str) -> None:
+    """Give the account a new password (printed once), enable it and end its sessions."""
+    from runtime.directory.accounts import AccountError
+
+    password = _new_password()
+    try:
+        _directory().accounts.reset_password(account_id, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{account_id} {password}")
 
 
 @main.group()
@@ -347,11 +413,14 @@ def dlq_replay(service: str, limit: int | None) -> None:
 
 @main.command()
 def seed() -> None:
-    """Seed the demo city into empty databases and print its API keys."""
-    from renda.demo import ensure_seeded
+    """Seed the demo city into empty databases; print its API keys and console accounts."""
+    from renda.demo import ensure_demo_accounts, ensure_seeded
 
-    for name, value in ensure_seeded(_settings(), _directory()).items():
+    directory = _directory()
+    for name, value in ensure_seeded(_settings(), directory).items():
         click.echo(f"{name}: {value}")
+    for account, entry in ensure_demo_accounts(_settings(), directory).items():
+        click.echo(f"console account {account}: {entry['password']}  ({entry['who']})")
 
 
 @main.command("seed-term")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 from runtime.config import Settings
 from runtime.db import Database
 from runtime.directory import Directory
+from runtime.directory.accounts import AccountError
 from services.workflow.admin import set_routing_rule, set_topic_list
 
 CITY = ("450100", "南宁市")
@@ -118,3 +120,40 @@ def ensure_seeded(settings: Settings, directory: Directory) -> dict[str, str]:
     path.write_text(json.dumps(keys, indent=2))
     os.chmod(path, 0o600)
     return keys
+
+
+DEMO_ACCOUNTS = [
+    ("city.committee", "南宁市人大常委会工作机构", CITY[0], "committee", None),
+    ("xn.committee", "兴宁区人大常委会选联工委", "450102", "committee", None),
+    ("qx.committee", "青秀区人大常委会选联工委", "450103", "committee", None),
+    ("xn.edu", "兴宁区教育局", "450102", "unit", unit_id("450102", "EDU")),
+    ("xn.housing", "兴宁区住房和城乡建设局", "450102", "unit", unit_id("450102", "HOUSING")),
+    ("xn.d001", "兴宁区代表（领衔）", "450102", "deputy", deputy_id("450102", 1)),
+    ("xn.d002", "兴宁区代表（联名）", "450102", "deputy", deputy_id("450102", 2)),
+]
+"""Who works in the console in the demo: committees at two levels, two units of 兴宁区
+and the two proposers of the README's suggestion."""
+
+
+def accounts_file(settings: Settings) -> Path:
+    return settings.var_dir / "demo-accounts.json"
+
+
+def ensure_demo_accounts(settings: Settings, directory: Directory) -> dict[str, dict[str, str]]:
+    """The demo's console accounts with fresh passwords, created once and kept in var/."""
+    path = accounts_file(settings)
+    if path.exists():
+        return json.loads(path.read_text())
+    accounts = {}
+    for account, name, node_id, role, subject in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        try:
+            directory.accounts.create(
+                account, name=name, password=password, node_id=node_id, role=role, subject=subject
+            )
+        except AccountError:
+            return {}  # made before and its file removed: `renda account reset-password`
+        accounts[account] = {"password": password, "who": name}
+    path.write_text(json.dumps(accounts, ensure_ascii=False, indent=2))
+    os.chmod(path, 0o600)
+    return accounts

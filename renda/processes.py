@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from dataclasses import replace
+from typing import Any
+
 from flask import Flask
 
 from renda.registry import migrations_dir, spec
 from runtime.clock import Clock, SystemClock
 from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
+from runtime.directory import Directory
 from runtime.http import create_app
 from runtime.migrations import upgrade
 
@@ -35,6 +41,64 @@ def runtimes_for(
 
 def api_app(runtimes: list[ServiceRuntime]) -> Flask:
     return create_app(runtimes)
+
+
+def console_app(settings: Settings, directory: Directory, send: Any) -> Flask:
+    from services.console.app import create_console
+
+    return create_console(
+        directory,
+        send,
+        secret_key=settings.secret_key,
+        idle_seconds=settings.session_idle_seconds,
+        secure_cookies=not settings.in_process_bus,
+    )
+
+
+def one_process_app(runtimes: list[ServiceRuntime], settings: Settings) -> Any:
+    """The APIs and, under /console, the console calling them in-process (no socket)."""
+    from services.console.app import mounted
+    from services.console.client import wsgi_transport
+
+    api = api_app(runtimes)
+    console = console_app(settings, runtimes[0].directory, wsgi_transport(api))
+    return mounted(console, api)
+
+
+def local_secret_key(settings: Settings) -> Settings:
+    """The one-process mode keeps a generated signing key under var/ unless one is given."""
+    if settings.secret_key:
+        return settings
+    path = settings.var_dir / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        os.chmod(path, 0o600)
+    return replace(settings, secret_key=path.read_text().strip())
+
+
+def console_wsgi() -> Any:
+    """Gunicorn's entry for the console on its own: it calls the APIs over HTTP."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from runtime.clock import SystemClock
+    from runtime.logs import configure_logging
+    from services.console.app import mounted
+    from services.console.client import http_transport
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    if not settings.api_base_url or not settings.secret_key:
+        raise SystemExit(
+            "the console on its own needs RENDA_API_BASE_URL (where /intake/v1, /workflow/v1"
+            " … answer) and RENDA_SECRET_KEY (signs its session cookies)"
+        )
+    directory = build_directory(settings, SystemClock())
+    console = console_app(settings, directory, http_transport(settings.api_base_url))
+    # Served behind exactly one proxy (the ingress): the client's address, for the
+    # per-address sign-in limit, is the one that proxy saw.
+    console.wsgi_app = ProxyFix(console.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    return mounted(console)
 
 
 def wsgi(service_name: str) -> Flask:

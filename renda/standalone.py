@@ -9,8 +9,8 @@ import threading
 
 from werkzeug.serving import make_server
 
-from renda.demo import ensure_seeded, keys_file
-from renda.processes import api_app, migrate, runtimes_for
+from renda.demo import accounts_file, ensure_demo_accounts, ensure_seeded, keys_file
+from renda.processes import local_secret_key, migrate, one_process_app, runtimes_for
 from runtime.clock import Clock, DemoClock, DemoClockError, standalone_clock
 from runtime.config import SERVICES, Settings
 from runtime.context import ServiceRuntime
@@ -31,9 +31,11 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
     except DemoClockError as exc:
         raise SystemExit(f"renda run: {exc}") from None
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    settings = local_secret_key(settings)
     migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings, clock)
     keys = ensure_seeded(settings, runtimes[0].directory)
+    accounts = ensure_demo_accounts(settings, runtimes[0].directory)
     worker = Worker(runtimes, settings)
     worker.start()
     if isinstance(clock, DemoClock):
@@ -43,7 +45,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
             name="demo-clock",
             daemon=True,
         ).start()
-    server = make_server(host, settings.port, api_app(runtimes), threaded=True)
+    server = make_server(host, settings.port, one_process_app(runtimes, settings), threaded=True)
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -53,7 +55,7 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    _print_banner(host, settings.port, keys, settings, clock)
+    _print_banner(host, settings.port, keys, accounts, settings, clock)
     try:
         server.serve_forever()
     finally:
@@ -98,11 +100,17 @@ def _tick_when_the_clock_moves(
 
 
 def _print_banner(
-    host: str, port: int, keys: dict[str, str], settings: Settings, clock: Clock
+    host: str,
+    port: int,
+    keys: dict[str, str],
+    accounts: dict[str, dict[str, str]],
+    settings: Settings,
+    clock: Clock,
 ) -> None:
     base = f"http://{host}:{port}"
     lines = [
         "renda is running (standalone: one process, in-process bus, SQLite).",
+        f"  console        {base}/console/   (public progress: {base}/console/public)",
         *(f"  {name:9} API  {base}/{name}/v1/openapi.json" for name in SERVICES),
         f"  metrics        {base}/metrics   health {base}/healthz   ready {base}/readyz",
     ]
@@ -116,5 +124,11 @@ def _print_banner(
         )
     if isinstance(clock, DemoClock) and clock.offset():
         lines.append(f"Demo clock: {clock.offset()} ahead (`renda clock reset` to undo).")
+    if accounts:
+        lines.append(f"Demo console accounts (also in {accounts_file(settings)}):")
+        lines.extend(
+            f"  {account:14} {entry['password']}   {entry['who']}"
+            for account, entry in accounts.items()
+        )
     lines.append("Ctrl-C stops it; a restart keeps the data.")
     print("\n".join(lines), flush=True)

@@ -38,6 +38,9 @@ class Settings:
     message_retention_days: float = 14.0
     calendar_cache_seconds: float = 60.0
     environment: str = "development"
+    secret_key: str = ""
+    session_idle_seconds: float = 1800.0
+    api_base_url: str = ""
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -78,6 +81,9 @@ class Settings:
             "message_retention_days": float(env.get("RENDA_MESSAGE_RETENTION_DAYS", "14")),
             "calendar_cache_seconds": float(env.get("RENDA_CALENDAR_CACHE_SECONDS", "60")),
             "environment": env.get("RENDA_ENV", "development").lower(),
+            "secret_key": env.get("RENDA_SECRET_KEY", ""),
+            "session_idle_seconds": float(env.get("RENDA_SESSION_IDLE_SECONDS", "1800")),
+            "api_base_url": env.get("RENDA_API_BASE_URL", ""),
         }
         values.update(overrides)
         if not values["retry_delays"]:

@@ -31,6 +31,7 @@ def build_directory(settings: Settings, clock: Clock) -> Directory:
         Database(settings.database_url_for(DIRECTORY)),
         cache_seconds=settings.key_cache_seconds,
         clock=clock,
+        session_idle_seconds=settings.session_idle_seconds,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from runtime.clock import Clock, SystemClock
 from runtime.db import Database
+from runtime.directory.accounts import SESSION_PREFIX, Accounts
 from runtime.directory.holidays import HOLIDAY, WORKING, OfficialSchedule
 from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, node_path
 from runtime.directory.store import ApiKey, CalendarDay, CalendarYear, Deputy, Node, Unit
@@ -56,10 +57,18 @@ def _hash(secret: str) -> str:
 
 
 class Directory:
-    def __init__(self, db: Database, *, cache_seconds: float = 30.0, clock: Clock | None = None):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        cache_seconds: float = 30.0,
+        clock: Clock | None = None,
+        session_idle_seconds: float = 1800.0,
+    ):
         self.db = db
         self.cache_seconds = cache_seconds
         self.clock = clock or SystemClock()
+        self.accounts = Accounts(db, self.clock, session_idle_seconds)
         self._cache: TTLCache = TTLCache(maxsize=CACHE_ENTRIES, ttl=cache_seconds)
         self._lock = threading.Lock()
 
@@ -200,7 +209,10 @@ class Directory:
 
     # -- reads ---------------------------------------------------------------------------
     def authenticate(self, token: str) -> Principal | None:
-        """The principal of a presented key, or None; revocation is seen within the cache time."""
+        """The principal of a presented key or console session, or None; a key's revocation
+        is seen within the cache time, a session's end at once."""
+        if token.startswith(f"{SESSION_PREFIX}_"):
+            return self.accounts.authenticate(token)
         parts = token.split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             return None
@@ -261,6 +273,23 @@ class Directory:
 
     def unit(self, unit_id: str) -> Person | None:
         return self._cached(("unit", unit_id), lambda: self._load_person(Unit, unit_id))
+
+    def units(self, node_id: str) -> list[Person]:
+        """The handling units of a congress, by name (the console's assignment choices)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Unit, Node.path)
+                .join(Node, Node.id == Unit.node_id)
+                .where(Unit.node_id == node_id)
+                .order_by(Unit.id)
+            ).all()
+        return [Person(u.id, u.name, u.node_id, path) for u, path in rows]
+
+    def children(self, node_id: str | None) -> list[Place]:
+        """The nodes right below one (a city's counties), or the cities; by id."""
+        with self.db.session() as session:
+            rows = session.scalars(select(Node).where(Node.parent_id == node_id).order_by(Node.id))
+            return [Place(n.id, n.kind, n.name, n.path) for n in rows]
 
     def deputies(self, ids: list[str]) -> dict[str, Person]:
         found = {deputy_id: self.deputy(deputy_id) for deputy_id in ids}

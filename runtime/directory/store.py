@@ -77,3 +77,31 @@ class CalendarDay(Base):
     year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(60))
+
+
+class Account(Base):
+    """A person who signs in to the console, scoped exactly like an API key."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    node_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ConsoleSession(Base):
+    """A signed-in person's credential: the console presents it to the APIs as a key."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_account", "account_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -14,7 +14,7 @@ from runtime.directory import Principal
 from runtime.directory.service import Place
 from services.workflow.suggestions.domain.figures import Counts
 from services.workflow.suggestions.domain.screening import TopicLists
-from services.workflow.suggestions.domain.suggestion import SCREENED_OUT, State
+from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS, SCREENED_OUT, State
 from services.workflow.suggestions.store import (
     Assignment,
     Reply,
@@ -207,6 +207,47 @@ def public_feed(
         .order_by(Suggestion.closed_at.desc(), Suggestion.id)
     )
     return page(session, statement, limit=limit, offset=offset)
+
+
+def public_progress_page(
+    session: Session,
+    scope: Scope,
+    *,
+    category: str | None,
+    state: str | None,
+    words: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[Suggestion], dict[str, Reply]]:
+    """Screened-in suggestions marked for publication at whatever step, newest first, with
+    each one's last public reply by suggestion id."""
+    statement = scope.where(
+        select(Suggestion).where(
+            Suggestion.publish.is_(True), Suggestion.state.in_([str(s) for s in PUBLIC_PROGRESS])
+        )
+    )
+    if category:
+        statement = statement.where(Suggestion.category == category)
+    if state:
+        statement = statement.where(Suggestion.state == state)
+    if words:
+        statement = statement.where(Suggestion.title.contains(words, autoescape=True))
+    total, rows = page(
+        session,
+        statement.order_by(Suggestion.submitted_at.desc(), Suggestion.id),
+        limit=limit,
+        offset=offset,
+    )
+    suggestions = [row[0] for row in rows]
+    replies = {
+        r.suggestion_id: r
+        for r in session.scalars(
+            select(Reply)
+            .where(Reply.suggestion_id.in_([s.id for s in suggestions]), Reply.public.is_(True))
+            .order_by(Reply.id)
+        )
+    }
+    return total, suggestions, replies
 
 
 # -- for the handlers --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""GET /workflow/v1/public/suggestions: closed suggestions and their replies (公开).
+"""GET /workflow/v1/public/…: suggestions' progress and replies, for everyone (公开).
 
 No key is needed, and nothing personal is shown: no deputy, no body text, only the
 title, the handling unit and the public reply.
@@ -11,8 +11,13 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from runtime.http import service
-from services.workflow.suggestions.api.schemas import PublicPage, PublicQuery
-from services.workflow.suggestions.queries import Scope, public_feed
+from services.workflow.suggestions.api.schemas import (
+    ProgressPage,
+    ProgressQuery,
+    PublicPage,
+    PublicQuery,
+)
+from services.workflow.suggestions.queries import Scope, public_feed, public_progress_page
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Public disclosure")
 
@@ -48,6 +53,65 @@ def public_suggestions(query: dict[str, Any]) -> dict[str, Any]:
                     "text": reply.text,
                     "replied_at": reply.replied_at,
                 },
+            }
+        )
+    return {"total": total, "items": items}
+
+
+@blp.route("/progress")
+@blp.arguments(ProgressQuery, location="query")
+@blp.response(200, ProgressPage)
+@blp.doc(security=[])
+def public_progress(query: dict[str, Any]) -> dict[str, Any]:
+    """Every screened-in suggestion marked for publication, at whatever step it is, with
+    its last public reply if any. No deputy, no body text: nothing personal."""
+    rt = service("workflow")
+    scope = Scope(path_prefix="/", year=query.get("year"))
+    if "tenant" in query:
+        node = rt.directory.node(query["tenant"])
+        if node is None:
+            return {"total": 0, "items": []}
+        scope = Scope.under(node, query.get("year"))
+    with rt.db.session() as session:
+        total, rows, replies = public_progress_page(
+            session,
+            scope,
+            category=query.get("category"),
+            state=query.get("state"),
+            words=query.get("q"),
+            limit=query["limit"],
+            offset=query["offset"],
+        )
+    items = []
+    for s in rows:
+        unit = rt.directory.unit(s.lead_unit_id) if s.lead_unit_id else None
+        reply = replies.get(s.id)
+        items.append(
+            {
+                "number": s.number,
+                "tenant": s.tenant,
+                "year": s.year,
+                "title": s.title,
+                "category": s.category,
+                "state": s.state,
+                "session_name": s.session_name,
+                "is_key": s.is_key,
+                "lead_unit": unit.name if unit else s.lead_unit_id,
+                "deadline": s.deadline,
+                "colour": s.colour,
+                "accepted_at": s.accepted_at,
+                "closed_at": s.closed_at,
+                "done": s.done_at is not None,
+                "final_result": s.final_result,
+                "reply": (
+                    {
+                        "reply_class": reply.reply_class,
+                        "text": reply.text,
+                        "replied_at": reply.replied_at,
+                    }
+                    if reply
+                    else None
+                ),
             }
         )
     return {"total": total, "items": items}

@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from contracts.fields import Limit, Offset, Year
 from contracts.vocabulary import CATEGORIES
+from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS
 
 
 class AssignmentOut(Schema):
@@ -178,3 +179,41 @@ class PublicSuggestionOut(Schema):
 class PublicPage(Schema):
     total = fields.Integer()
     items = fields.List(fields.Nested(PublicSuggestionOut))
+
+
+class ProgressQuery(Schema):
+    tenant = fields.String(
+        metadata={"description": "a node id, counted with its subtree; default: every county"}
+    )
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    state = fields.String(validate=validate.OneOf([str(s) for s in PUBLIC_PROGRESS]))
+    year = Year()
+    q = fields.String(
+        validate=validate.Length(max=100), metadata={"description": "words in the title"}
+    )
+    limit = Limit()
+    offset = Offset()
+
+
+class ProgressOut(Schema):
+    number = fields.String()
+    tenant = fields.String()
+    year = fields.Integer()
+    title = fields.String()
+    category = fields.String()
+    state = fields.String()
+    session_name = fields.String(allow_none=True)
+    is_key = fields.Boolean()
+    lead_unit = fields.String(allow_none=True, metadata={"description": "the unit's name"})
+    deadline = fields.Date(allow_none=True)
+    colour = fields.String(allow_none=True)
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    done = fields.Boolean()
+    final_result = fields.String(allow_none=True)
+    reply = fields.Nested(PublicReplyOut, allow_none=True)
+
+
+class ProgressPage(Schema):
+    total = fields.Integer()
+    items = fields.List(fields.Nested(ProgressOut))

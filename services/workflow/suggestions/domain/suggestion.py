@@ -31,6 +31,15 @@ class State(StrEnum):
 
 OPEN_FOR_SCREENING = (State.SUBMITTED, State.ACCEPTED, State.ASSIGNED)
 ENDED = (State.RETURNED, State.CONVERTED, State.MERGED, State.CLOSED)
+PUBLIC_PROGRESS = (
+    State.ACCEPTED,
+    State.ASSIGNED,
+    State.REPLIED,
+    State.AWAITING_MEETING,
+    State.CLOSED,
+)
+"""Shown to the public as they go (docs/domain.md §1: progress is public throughout). Not
+yet screened, returned, converted or merged ones are not: they may be a private matter."""
 
 
 class ReplyClass(StrEnum):

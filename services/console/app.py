@@ -1,0 +1,122 @@
+"""The console's Flask app: sessions, CSRF, sign-in, and the page blueprints."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from runtime.directory import Directory
+from services.console import labels
+from services.console.client import Api, Send
+from services.console.throttle import SignInThrottle
+
+MOUNT = "/console"
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def create_console(
+    directory: Directory,
+    send: Send,
+    *,
+    secret_key: str,
+    idle_seconds: float,
+    secure_cookies: bool = False,
+) -> Flask:
+    """The console at the root of its own app; `mounted` puts it under /console."""
+    if not secret_key:
+        raise ValueError("the console needs RENDA_SECRET_KEY to sign its session cookies")
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        SESSION_COOKIE_NAME="renda_console",
+        SESSION_COOKIE_PATH=MOUNT,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=idle_seconds),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        # The token lives as long as the session: a form left open past the idle time
+        # is refused with the session anyway.
+        WTF_CSRF_TIME_LIMIT=None,
+        IDLE_SECONDS=idle_seconds,
+    )
+    app.extensions["console"] = {
+        "directory": directory,
+        "send": send,
+        "by_account": SignInThrottle(attempts=5),
+        "by_address": SignInThrottle(attempts=30),
+    }
+    CSRFProtect(app)
+    app.jinja_env.globals.update(labels=labels)
+    app.jinja_env.filters["local"] = local_time
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from services.console.views import auth, committee, public, suggestions
+
+    for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _who() -> Any:
+        g.person = None
+        who = session.get("who")
+        if who is None:
+            g.api = Api(send)
+            return None
+        if time.time() - session.get("seen", 0) > idle_seconds:
+            directory.accounts.sign_out(session.get("token", ""))
+            session.clear()
+            return redirect(url_for("auth.sign_in", expired=1, next=request.path))
+        session["seen"] = time.time()
+        session.permanent = True
+        g.person = who
+        g.api = Api(send, session.get("token"))
+        return None
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:"
+        )
+        if g.get("person"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> tuple[str, int]:
+        return render_template("error.html", title="表单已失效", detail=_csrf_text(exc)), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[str, int]:
+        titles = {403: "无权访问", 404: "未找到", 429: "尝试次数过多"}
+        title = titles.get(exc.code or 500, exc.name)
+        return render_template("error.html", title=title, detail=exc.description), exc.code or 500
+
+    return app
+
+
+def local_time(value: str | None) -> str:
+    """An API time (ISO 8601, UTC) as people in China read it; a date stays a date."""
+    if not value or len(value) <= 10:
+        return value or ""
+    return datetime.fromisoformat(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def _csrf_text(exc: CSRFError) -> str:
+    return "表单缺少或带有无效的安全令牌（CSRF），未被受理。请返回页面刷新后重新提交。"
+
+
+def mounted(console: Flask, rest: Any = None) -> DispatcherMiddleware:
+    """The console under /console, the rest (the APIs in one process) everywhere else."""
+    return DispatcherMiddleware(rest or NotFound(), {MOUNT: console})

@@ -1,0 +1,115 @@
+"""Calling the services' public APIs as the signed-in person.
+
+One client, two ways to reach the APIs: in the one-process mode straight through their
+WSGI app (no socket, no port), as a separate process over HTTP to the deployment's
+gateway. Either way the request is the one a county system would send.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.test import Client
+
+RECEIPT_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def field_errors(self) -> dict[str, str]:
+        """A problem's `errors` by field (RFC 9457 with renda's errors list)."""
+        errors = self.body.get("errors", []) if isinstance(self.body, dict) else []
+        found = {e.get("field", ""): e.get("reason", "") for e in errors if isinstance(e, dict)}
+        if isinstance(self.body, dict) and self.body.get("field"):
+            found.setdefault(self.body["field"], self.body.get("detail", ""))
+        return found
+
+
+Send = Callable[[str, str, dict[str, str], bytes | None], Answer]
+
+
+def wsgi_transport(app: Any) -> Send:
+    client = Client(app)
+
+    def send(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
+        response = client.open(url, method=method, headers=headers, data=data)
+        return Answer(response.status_code, _json(response.get_data()))
+
+    return send
+
+
+def http_transport(base_url: str, timeout: float = 10.0) -> Send:
+    base = base_url.rstrip("/")
+
+    def send(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
+        request = urllib.request.Request(base + url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return Answer(response.status, _json(response.read()))
+        except urllib.error.HTTPError as exc:
+            return Answer(exc.code, _json(exc.read()))
+
+    return send
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Api:
+    send: Send
+    token: str | None = None
+    correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Accept": "application/json", "X-Correlation-Id": self.correlation_id}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return {**headers, **(extra or {})}
+
+    def get(self, path: str, **params: Any) -> Answer:
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        url = path + ("?" + urllib.parse.urlencode(query) if query else "")
+        return self.send("GET", url, self._headers(), None)
+
+    def post(self, path: str, body: dict[str, Any], idempotency_key: str) -> Answer:
+        headers = self._headers(
+            {"Content-Type": "application/json", "Idempotency-Key": idempotency_key}
+        )
+        return self.send("POST", path, headers, json.dumps(body).encode())
+
+    def act(self, suggestion_id: str, action: str, body: dict[str, Any], key: str) -> Answer:
+        """An action through intake; waits briefly for the receipt to settle."""
+        path = f"/intake/v1/suggestions/{urllib.parse.quote(suggestion_id)}/{action}"
+        answer = self.post(path, body, key)
+        if answer.status != 202:
+            return answer
+        return self.settled(answer.body["id"], answer)
+
+    def settled(self, receipt_id: str, answer: Answer) -> Answer:
+        deadline = time.monotonic() + RECEIPT_WAIT_SECONDS
+        while answer.ok and answer.body.get("status") == "pending":
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+            answer = self.get(f"/intake/v1/receipts/{receipt_id}")
+        return answer

@@ -1,0 +1,54 @@
+"""What the pages show each person: exports, adjust requests, a deputy's points."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from openpyxl import load_workbook
+
+from tests.console.conftest import Console, csrf
+from tests.console.test_console_security import filed, page
+
+
+def test_lists_export_as_csv_and_xlsx_safe_for_spreadsheets(console: Console) -> None:
+    filed(console, title='=HYPERLINK("http://x")关于公式的建议')
+    committee = console.client("xn.committee")
+    csv_text = committee.get("/console/suggestions.csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufeff编号,标题")
+    assert "'=HYPERLINK" in csv_text
+    answer = committee.get("/console/suggestions.xlsx")
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("编号", "标题")
+    assert any(row[1].startswith("'=HYPERLINK") for row in rows[1:])
+
+
+def test_a_units_adjust_request_reaches_the_committee(console: Console) -> None:
+    sid = filed(console, title="应由住建局办理的建议")
+    unit = console.client("xn.edu")
+    answer = unit.post(
+        f"/console/suggestions/{sid}/act/request_adjustment",
+        data={
+            "csrf_token": csrf(unit, f"/console/suggestions/{sid}"),
+            "idempotency_key": uuid.uuid4().hex,
+            "reason": "属住建局职责",
+        },
+    )
+    assert answer.status_code == 302
+    assert "申请调整：已受理" in page(unit, f"/console/suggestions/{sid}")[1]
+    assert "本单位办理状态" in page(unit, "/console/suggestions")[1]
+    committee = console.client("xn.committee")
+    assert "申请调整" in page(committee, "/console/suggestions")[1]
+    detail = page(committee, f"/console/suggestions/{sid}")[1]
+    assert "属住建局职责" in detail and 'id="form-assign"' in detail
+
+
+def test_a_deputy_sees_own_suggestions_and_points(console: Console) -> None:
+    filed(console, title="代表本人的建议")
+    status, body = page(console.client("xn.d001"), "/console/mine")
+    assert status == 200
+    assert "代表本人的建议" in body
+    assert 'id="points-total"' in body
+    assert page(console.client("xn.d001"), "/console/dashboard")[0] == 403
