@@ -195,7 +195,9 @@ def test_extension_once_on_approval(cycle: Cycle) -> None:
     edu = cycle.key("unit", "U450102-EDU")
     refused = cycle.refused(sid, "approve_extension", {}, as_=SYSTEM)
     assert "has not asked" in refused["reason"]
+    assert cycle.get(sid)["extension_requested"] is False
     cycle.ok(sid, "request_extension", {"reason": "涉及规划调整"}, as_=edu)
+    assert cycle.get(sid)["extension_requested"] is True
     cycle.ok(sid, "approve_extension", {}, as_=SYSTEM)
     s = cycle.get(sid)
     assert (s["deadline"], s["extended"]) == ("2026-09-02", True)
@@ -315,6 +317,17 @@ def test_a_unit_sees_ratings_only_once_final(cycle: Cycle) -> None:
         f"/workflow/v1/suggestions/{sid}", headers=cycle.system.headers(health)
     )
     assert answer.status_code == 404
+
+
+def test_a_proposer_never_sees_a_co_proposers_rating(cycle: Cycle) -> None:
+    sid = cycle.file()
+    cycle.handle_and_reply(sid, "U450102-EDU", "A")
+    cycle.rate(sid, LEAD, "basically_satisfied", "satisfied")
+    cycle.rate(sid, CO, "satisfied", "satisfied")
+    for deputy in (LEAD, CO):
+        seen = cycle.get(sid, as_=cycle.key("deputy", deputy))["evaluations"]
+        assert [e["deputy_id"] for e in seen] == [deputy]
+    assert len(cycle.get(sid)["evaluations"]) == 2
 
 
 def test_published_feed_shows_closed_replies_without_personal_data(cycle: Cycle) -> None:

@@ -223,8 +223,8 @@ def _forms(s: dict[str, Any], who: dict[str, Any]) -> list[str]:
             forms.append("screen")
         if state in ("accepted", "assigned"):
             forms.append("assign")
-        if state == "assigned":
-            forms += ["approve_extension"]
+        if state == "assigned" and s.get("extension_requested") and not s.get("extended"):
+            forms.append("approve_extension")
         if state == "awaiting_meeting":
             forms.append("second_assign")
         if state in ("accepted", "assigned") and not s["is_key"]:
@@ -242,7 +242,9 @@ def _forms(s: dict[str, Any], who: dict[str, Any]) -> list[str]:
         forms = []
         if state == "assigned" and mine:
             if mine[0]["role"] == "lead":
-                forms += ["record", "reply", "request_extension"]
+                forms += ["record", "reply"]
+                if not s.get("extension_requested"):
+                    forms.append("request_extension")
             else:
                 forms.append("co_input")
             forms.append("request_adjustment")

@@ -98,6 +98,9 @@ class SuggestionOut(Schema):
     deadline = fields.Date(allow_none=True)
     colour = fields.String(allow_none=True)
     extended = fields.Boolean()
+    extension_requested = fields.Boolean(
+        metadata={"description": "the lead unit asked for the one extension (to be decided)"}
+    )
     reply_class = fields.String(allow_none=True)
     replied_on_time = fields.Boolean(allow_none=True)
     evaluation_closes = fields.Date(allow_none=True)

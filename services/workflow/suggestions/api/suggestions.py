@@ -14,6 +14,7 @@ from services.workflow.suggestions.api.schemas import (
     SuggestionPage,
     SuggestionQuery,
 )
+from services.workflow.suggestions.domain.evaluation import may_see_rating
 from services.workflow.suggestions.payloads import proposers
 from services.workflow.suggestions.queries import (
     ever_assigned_to,
@@ -45,10 +46,13 @@ def _may_read(who: Principal, suggestion: Suggestion, session: Session) -> bool:
 
 
 def _visible_evaluations(who: Principal, suggestion: Suggestion, rows: list[dict]) -> list[dict]:
-    """Back to back: a unit sees a round's ratings only once that round is final."""
-    if who.role != "unit":
-        return rows
-    return [r for r in rows if r["round"] <= suggestion.evaluated_round]
+    return [
+        r
+        for r in rows
+        if may_see_rating(
+            who.role, who.subject, r["deputy_id"], r["round"], suggestion.evaluated_round
+        )
+    ]
 
 
 @blp.route("/<suggestion_id>")

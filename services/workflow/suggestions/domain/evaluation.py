@@ -78,3 +78,15 @@ def next_step(
     if below and second_assignments < max_second_assignments:
         return Next.SECOND_ASSIGNMENT
     return Next.CLOSE
+
+
+def may_see_rating(
+    role: str, subject: str | None, rater: str, rating_round: int, evaluated_round: int
+) -> bool:
+    """Back to back (背靠背): a proposer sees only their own ratings, never a co-proposer's;
+    a unit sees a round's ratings only once that round is final; the committee sees all."""
+    if role == "deputy":
+        return rater == subject
+    if role == "unit":
+        return rating_round <= evaluated_round
+    return True
