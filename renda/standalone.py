@@ -9,8 +9,9 @@ import threading
 from werkzeug.serving import make_server
 
 from renda.demo import ensure_seeded, keys_file
-from renda.processes import api_app, migrate, runtimes_for
+from renda.processes import migrate, runtimes_for
 from runtime.config import SERVICES, Settings
+from runtime.http import create_app
 from runtime.logs import configure_logging
 from runtime.worker import Worker
 
@@ -25,7 +26,9 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
     keys = ensure_seeded(settings, runtimes[0].directory)
     worker = Worker(runtimes, settings)
     worker.start()
-    server = make_server(host, settings.port, api_app(runtimes), threaded=True)
+    # Its /readyz also says whether every service's consumer is consuming.
+    app = create_app(runtimes, worker.readiness_checks())
+    server = make_server(host, settings.port, app, threaded=True)
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 PERSISTENT = 2
 ATTEMPT_HEADER = "x-renda-attempt"
+DELIVERY_COUNT_HEADER = "x-delivery-count"
+BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER)
+"""Headers the broker adds on dead-lettering and redelivery: dropped when we republish."""
 
 
 def connect(settings: Settings) -> Connection:

@@ -68,7 +68,14 @@ class ResourceOut(Schema):
 class ReceiptOut(Schema):
     id = fields.String()
     kind = fields.String()
-    status = fields.String(metadata={"description": "pending, accepted or rejected"})
+    status = fields.String(
+        validate=validate.OneOf(("pending", "accepted", "rejected", "failed")),
+        metadata={
+            "description": "pending, accepted or rejected; failed when the service could not "
+            "apply it (reason says so): it may still become accepted or rejected once an "
+            "operator replays it"
+        },
+    )
     tenant = fields.String()
     resource = fields.Nested(ResourceOut, allow_none=True)
     reason = fields.String(allow_none=True)
