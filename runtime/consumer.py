@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kombu import Connection, Consumer, Message
@@ -159,7 +160,6 @@ class ServiceConsumer(ConsumerMixin):
             consumer_factory(
                 queues=[self.topology.service_queue(self.service)],
                 on_message=self.on_message,
-                on_decode_error=self.on_transport_decode_error,
                 prefetch_count=self.settings.prefetch,
             )
         ]
@@ -169,13 +169,22 @@ class ServiceConsumer(ConsumerMixin):
     ) -> None:
         self.consuming = True
 
-    def on_consume_end(self, connection: Any, channel: Any) -> None:
-        self.consuming = False
+    @contextmanager
+    def extra_context(self, connection: Any, channel: Any) -> Iterator[None]:
+        """Wraps each spell of consuming, however it ends (a lost connection, a stop, a bug)."""
+        try:
+            yield
+        finally:
+            self.consuming = False
+            if self.settings.in_process_bus:
+                # Unlike RabbitMQ, the in-process bus forgets what a closed channel had not
+                # acknowledged: put it back for the next consumer.
+                channel.qos.restore_unacked()
 
     def on_connection_error(self, exc: Exception, interval: float) -> None:
         log.warning("broker unreachable (%s); retrying in %.1fs", exc, interval)
 
-    def on_transport_decode_error(self, message: Message, exc: Exception) -> None:
+    def on_decode_error(self, message: Message, exc: Exception) -> None:
         """kombu could not make a message of it (e.g. a compression it cannot undo)."""
         self._reject_invalid(message, f"undecodable by the transport ({type(exc).__name__})")
 
@@ -218,7 +227,7 @@ class ServiceConsumer(ConsumerMixin):
         attempts = self.settings.max_attempts if self.settings.in_process_bus else 1
         for attempt in range(1, attempts + 1):
             try:
-                failpoint("consumer.before_handler")
+                failpoint(f"{self.service}.handler")
                 self.processor.process(event)
                 return
             except Exception:
