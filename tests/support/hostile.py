@@ -56,8 +56,9 @@ def hostile_messages(headers: Headers, body: bytes) -> dict[str, Message]:
             json.dumps({k: [{"x": None}] for k in data}).encode(),
         ),
         "invalid UTF-8 in a header": lambda: (_with(headers, **{H_TYPE: b"\xff\xfe"}), body),
-        "bytes in every header": lambda: (
-            {k: v.encode() if isinstance(v, str) else v for k, v in headers.items()},
+        # (bytes that are valid UTF-8 reach the consumer as text: these are not)
+        "invalid UTF-8 in every header": lambda: (
+            {k: v.encode() + b"\xff" if isinstance(v, str) else v for k, v in headers.items()},
             body,
         ),
         "a huge header": lambda: (_with(headers, **{H_CORRELATION: "c" * 60_000}), body),

@@ -48,12 +48,13 @@ def test_a_hostile_message_is_an_invalid_event_with_a_short_reason(
     type_string: str, name: str, message: tuple[dict[str, Any], bytes]
 ) -> None:
     headers, body = message
-    with pytest.raises(InvalidEvent) as refused:
-        decode(headers, body, REGISTRY)
-    reason = str(refused.value)
-    # Short, so a log line stays a line; never the body's contents.
-    assert 0 < len(reason) <= 300
-    assert "xxxxxxxx" not in reason and "cccccccc" not in reason
+    for as_received in (body, body.decode(errors="surrogateescape")):
+        with pytest.raises(InvalidEvent) as refused:
+            decode(headers, as_received, REGISTRY)
+        reason = str(refused.value)
+        # Short, so a log line stays a line; never the body's contents.
+        assert 0 < len(reason) <= 300
+        assert "xxxxxxxx" not in reason and "cccccccc" not in reason
 
 
 @pytest.mark.parametrize("type_string", CONSUMED)
@@ -61,12 +62,17 @@ def test_the_valid_message_the_hostile_ones_are_made_from_decodes(type_string: s
     assert decode(*_valid(type_string), REGISTRY).type == type_string
 
 
+def test_a_body_the_client_decoded_to_text_decodes_too() -> None:
+    headers, body = _valid("renda.suggestion.accepted.v1")
+    assert decode(headers, body.decode(), REGISTRY).type == "renda.suggestion.accepted.v1"
+
+
 @pytest.mark.parametrize(
     ("headers", "body"),
     [
         ("not a dict", b"{}"),
         (None, None),
-        ({H_TYPE: "renda.suggestion.accepted.v1"}, "a str body"),
+        ({H_TYPE: "renda.suggestion.accepted.v1"}, 12),
         ([("cloudEvents_id", "x")], b"{}"),
     ],
 )
