@@ -31,7 +31,14 @@ from contracts.envelope import event_type_label
 from contracts.events.submission import submission_of
 from contracts.registry import Registry
 from contracts.topology import Names
-from runtime.bus import ATTEMPT_HEADER, BROKER_HEADERS, DELIVERY_COUNT_HEADER, Publisher, Topology
+from runtime.bus import (
+    ATTEMPT_HEADER,
+    BROKER_HEADERS,
+    DELIVERY_COUNT_HEADER,
+    Publisher,
+    Topology,
+    refuse_compressed_messages,
+)
 from runtime.clock import Clock
 from runtime.config import Settings
 from runtime.db import Database
@@ -144,6 +151,7 @@ class ServiceConsumer(ConsumerMixin):
     def __init__(
         self, processor: EventProcessor, settings: Settings, connection: Connection
     ) -> None:
+        refuse_compressed_messages()
         self.processor = processor
         self.settings = settings
         self.connection = connection

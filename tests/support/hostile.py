@@ -7,8 +7,10 @@ fails for the one reason its name gives.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from contracts.envelope import (
@@ -31,6 +33,12 @@ def _nested(depth: int) -> bytes:
     return b'{"a":' * depth + b"1" + b"}" * depth
 
 
+@cache
+def _gzip_bomb() -> bytes:
+    """About 20 kB that inflate to 20 MB (a real one would inflate to gigabytes)."""
+    return zlib.compress(b"\0" * 20 * 1024 * 1024, 9)
+
+
 def _without(headers: Headers, *names: str) -> Headers:
     return {k: v for k, v in headers.items() if k not in names}
 
@@ -46,6 +54,10 @@ def hostile_messages(headers: Headers, body: bytes) -> dict[str, Message]:
         "deep object nesting": lambda: (headers, _nested(100_000)),
         "deep array nesting": lambda: (headers, b"[" * 100_000 + b"]" * 100_000),
         "10 MB body": lambda: (headers, json.dumps({**data, "pad": "x" * TEN_MB}).encode()),
+        "compressed (a decompression bomb)": lambda: (
+            _with(headers, compression="application/x-gzip"),
+            _gzip_bomb(),
+        ),
         "invalid UTF-8 in the body": lambda: (headers, b'{"title": "\xff\xfe\xc3"}'),
         "5000-digit number": lambda: (headers, b'{"n": 1' + b"0" * 5000 + b"}"),
         "body is a JSON array": lambda: (headers, b"[1, 2]"),

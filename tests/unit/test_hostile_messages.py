@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pytest
+from kombu import Message
 
 from contracts import REGISTRY, Event, InvalidEvent, body_of, decode
 from contracts.envelope import H_TYPE, event_type_label, headers_for
 from contracts.events.submission import submission_of
+from runtime.bus import refuse_compressed_messages
 from runtime.failpoints import FailpointError, FailpointExit, _armed
 from services.intake.domain.receipts import Status, can_settle, failure_reason
 from tests.support.hostile import hostile_messages
@@ -147,3 +150,12 @@ def test_failpoints_are_named_with_an_optional_mode() -> None:
 def test_a_die_failpoint_is_no_exception_and_a_raise_failpoint_is_one() -> None:
     assert not issubclass(FailpointExit, Exception)
     assert issubclass(FailpointError, Exception)
+
+
+def test_a_consumer_refuses_to_inflate_a_compressed_message() -> None:
+    """kombu would inflate it, without bound, before any of renda's code runs."""
+    refuse_compressed_messages()
+    bomb = zlib.compress(b"\0" * 1024 * 1024)
+    message = Message(body=bomb, headers={"compression": "application/x-gzip"})
+    assert message.errors
+    assert message.body == bomb
