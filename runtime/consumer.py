@@ -205,7 +205,10 @@ class ServiceConsumer(ConsumerMixin):
             self._reject_invalid(message, reason)
             return
         if self._last_delivery(message):
-            log.error("%s crashed its consumer on every delivery; giving it up", event.type)
+            log.error(
+                "%s came back unacknowledged (a crash?) at every delivery; giving it up",
+                event.type,
+            )
             self._give_up(message, event, "redelivered")
             return
         try:

@@ -77,6 +77,7 @@ def hostile_messages(headers: Headers, body: bytes) -> dict[str, Message]:
         "an id longer than the inbox key": lambda: (_with(headers, **{H_ID: "i" * 37}), body),
         "NUL in the tenant": lambda: (_with(headers, **{H_TENANT: "450\x00102"}), body),
         "integer headers": lambda: (_with(headers, **{H_ID: 12345, H_TENANT: 450102}), body),
+        "void headers": lambda: (_with(headers, **{H_ID: None, H_TENANT: None}), body),
         "list headers": lambda: (_with(headers, **{H_TYPE: [headers[H_TYPE]]}), body),
         "table header": lambda: (_with(headers, **{H_SPECVERSION: {"v": "1.0"}}), body),
         "float specversion": lambda: (_with(headers, **{H_SPECVERSION: 1.0}), body),
