@@ -5,27 +5,15 @@ The in-process bus has no dead-letter queue: a message given up is dropped, coun
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 from prometheus_client import REGISTRY as METRICS
 
-from contracts import REGISTRY, Event, body_of, headers_for
 from runtime import failpoints, worker
 from runtime.bus import Publisher, Topology
 from runtime.config import SERVICES
 from runtime.http import create_app
-from tests.support.hostile import hostile_messages
+from tests.support.hostile import CONSUMED_BY, hostile_messages, valid_message, wait_until
 from tests.support.system import InProcessSystem
-from tests.unit.test_contracts import sample
-
-CONSUMED = {
-    "workflow": "renda.suggestion.submitted.v2",
-    "scoring": "renda.suggestion.accepted.v1",
-    "intake": "renda.submission.accepted.v1",
-    "notify": "renda.suggestion.assigned.v1",
-}
 
 
 def _dead_lettered(service: str, reason: str) -> float:
@@ -44,28 +32,6 @@ def _restarts(service: str) -> float:
     return METRICS.get_sample_value("renda_consumer_restarts_total", {"service": service}) or 0.0
 
 
-def _valid(type_string: str) -> tuple[dict, bytes]:
-    event_type = REGISTRY.get(type_string)
-    event = Event(
-        name=event_type.name,
-        version=event_type.version,
-        data=event_type.to_json(sample(event_type)),
-        tenant="450102",
-        source="/renda/test",
-        correlation_id="c-1",
-    )
-    return headers_for(event), body_of(event.data)
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def _readyz(system: InProcessSystem) -> tuple[int, dict]:
     assert system.worker is not None
     client = create_app(system.runtimes, system.worker.readiness_checks()).test_client()
@@ -81,8 +47,8 @@ def test_hostile_messages_are_dropped_and_counted_and_the_next_event_is_handled(
     publisher = Publisher(system.settings)
     sent = {}
     try:
-        for service, type_string in CONSUMED.items():
-            messages = hostile_messages(*_valid(type_string))
+        for service, type_string in CONSUMED_BY.items():
+            messages = hostile_messages(*valid_message(type_string))
             for headers, body in messages.values():
                 publisher.publish(service, headers, body, exchange=topology.requeue)
             sent[service] = len(messages)
@@ -91,7 +57,7 @@ def test_hostile_messages_are_dropped_and_counted_and_the_next_event_is_handled(
 
     receipt = system.file().get_json()
     assert system.settled_receipt(receipt["id"], timeout=60)["status"] == "accepted"
-    assert _wait(
+    assert wait_until(
         lambda: all(_dead_lettered(s, "invalid") - before[s] == sent[s] for s in SERVICES)
     ), {s: _dead_lettered(s, "invalid") - before[s] for s in SERVICES}
     assert _readyz(system)[0] == 200
@@ -107,12 +73,12 @@ def test_a_consumer_that_dies_is_not_ready_then_restarted(
     receipt = system.file().get_json()
 
     # The message that came with the death is redelivered to the new consumer.
-    assert _wait(lambda: _readyz(system)[0] == 503, timeout=10)
+    assert wait_until(lambda: _readyz(system)[0] == 503, timeout=10)
     status, body = _readyz(system)
     assert status == 503
     assert body["checks"]["consumer:workflow"] != "ok"
     assert body["checks"]["consumer:scoring"] == "ok"
-    assert _wait(lambda: _readyz(system)[0] == 200, timeout=10)
+    assert wait_until(lambda: _readyz(system)[0] == 200, timeout=10)
     assert _restarts("workflow") == restarts + 1
     assert system.settled_receipt(receipt["id"], timeout=30)["status"] == "accepted"
 

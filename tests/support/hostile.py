@@ -7,12 +7,14 @@ fails for the one reason its name gives.
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from contracts import REGISTRY, Event, body_of, headers_for
 from contracts.envelope import (
     H_CORRELATION,
     H_ID,
@@ -22,11 +24,43 @@ from contracts.envelope import (
     H_TYPE,
     REQUIRED_HEADERS,
 )
+from tests.unit.test_contracts import sample
 
 Headers = dict[str, Any]
 Message = tuple[Headers, bytes]
 
 TEN_MB = 10 * 1024 * 1024
+
+CONSUMED_BY = {
+    "workflow": "renda.suggestion.submitted.v2",
+    "scoring": "renda.suggestion.accepted.v1",
+    "intake": "renda.submission.accepted.v1",
+    "notify": "renda.suggestion.assigned.v1",
+}
+"""A type each service consumes: its hostile messages are variants of it."""
+
+
+def valid_message(type_string: str) -> Message:
+    """A message of the type with every field filled, as a producer would send it."""
+    event_type = REGISTRY.get(type_string)
+    event = Event(
+        name=event_type.name,
+        version=event_type.version,
+        data=event_type.to_json(sample(event_type)),
+        tenant="450102",
+        source="/renda/test",
+        correlation_id="c-1",
+    )
+    return headers_for(event), body_of(event.data)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _nested(depth: int) -> bytes:

@@ -8,41 +8,18 @@ from typing import Any
 import pytest
 from kombu import Message
 
-from contracts import REGISTRY, Event, InvalidEvent, body_of, decode
-from contracts.envelope import H_TYPE, event_type_label, headers_for
+from contracts import REGISTRY, InvalidEvent, decode
+from contracts.envelope import H_TYPE, event_type_label
 from contracts.events.submission import submission_of
 from runtime.bus import refuse_compressed_messages
 from runtime.failpoints import FailpointError, FailpointExit, _armed
 from services.intake.domain.receipts import Status, can_settle, failure_reason
-from tests.support.hostile import hostile_messages
-from tests.unit.test_contracts import sample
-
-CONSUMED = [
-    "renda.suggestion.submitted.v2",
-    "renda.suggestion.accepted.v1",
-    "renda.submission.accepted.v1",
-    "renda.suggestion.assigned.v1",
-]
-"""One type each service consumes: workflow, scoring, intake, notify."""
-
-
-def _valid(type_string: str) -> tuple[dict[str, Any], bytes]:
-    event_type = REGISTRY.get(type_string)
-    event = Event(
-        name=event_type.name,
-        version=event_type.version,
-        data=event_type.to_json(sample(event_type)),
-        tenant="450102",
-        source="/renda/test",
-        correlation_id="c-1",
-    )
-    return headers_for(event), body_of(event.data)
-
+from tests.support.hostile import CONSUMED_BY, hostile_messages, valid_message
 
 CASES = [
     pytest.param(type_string, name, message, id=f"{type_string}: {name}")
-    for type_string in CONSUMED
-    for name, message in hostile_messages(*_valid(type_string)).items()
+    for type_string in CONSUMED_BY.values()
+    for name, message in hostile_messages(*valid_message(type_string)).items()
 ]
 
 
@@ -60,13 +37,13 @@ def test_a_hostile_message_is_an_invalid_event_with_a_short_reason(
         assert "xxxxxxxx" not in reason and "cccccccc" not in reason
 
 
-@pytest.mark.parametrize("type_string", CONSUMED)
+@pytest.mark.parametrize("type_string", CONSUMED_BY.values())
 def test_the_valid_message_the_hostile_ones_are_made_from_decodes(type_string: str) -> None:
-    assert decode(*_valid(type_string), REGISTRY).type == type_string
+    assert decode(*valid_message(type_string), REGISTRY).type == type_string
 
 
 def test_a_body_the_client_decoded_to_text_decodes_too() -> None:
-    headers, body = _valid("renda.suggestion.accepted.v1")
+    headers, body = valid_message("renda.suggestion.accepted.v1")
     assert decode(headers, body.decode(), REGISTRY).type == "renda.suggestion.accepted.v1"
 
 
