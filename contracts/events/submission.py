@@ -37,11 +37,17 @@ class SubmissionFailedV1(EventData):
 
 
 def submission_of(event_name: str, data: dict[str, Any]) -> str | None:
-    """The submission an event carries to be applied, if any (not an outcome's own)."""
+    """The submission an event carries to be applied, if any (not an outcome's own).
+
+    Only an id a receipt can have (at most 36 printable characters): a hostile one could
+    make reporting the failure fail for ever.
+    """
     if event_name.startswith("submission."):
         return None
     submission_id = data.get("submission_id")
-    return submission_id if isinstance(submission_id, str) else None
+    if isinstance(submission_id, str) and 0 < len(submission_id) <= 36:
+        return submission_id if submission_id.isprintable() else None
+    return None
 
 
 EVENT_TYPES = [

@@ -93,6 +93,11 @@ def test_an_outcome_or_an_event_without_a_submission_names_none() -> None:
     assert submission_of("suggestion.assigned", {"suggestion_id": "g-1"}) is None
 
 
+@pytest.mark.parametrize("hostile", ["s" * 37, "", "s-\x00", "s-\ud800", 12, None, ["s-1"]])
+def test_an_id_no_receipt_can_have_names_no_submission(hostile: object) -> None:
+    assert submission_of("suggestion.submitted", {"submission_id": hostile}) is None
+
+
 @pytest.mark.parametrize(
     ("status", "settles"),
     [

@@ -71,9 +71,9 @@ class ReceiptOut(Schema):
     status = fields.String(
         validate=validate.OneOf(("pending", "accepted", "rejected", "failed")),
         metadata={
-            "description": "pending, accepted or rejected; failed when the service could not "
-            "apply it (reason says so): it may still become accepted or rejected once an "
-            "operator replays it"
+            "description": "pending until settled; accepted or rejected is final; failed "
+            "when the owning service gave its event up (see reason): an operator's replay "
+            "may still settle it accepted or rejected"
         },
     )
     tenant = fields.String()
