@@ -1,6 +1,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.vocabulary import CATEGORIES, OCCASIONS
+from services.intake.domain.receipts import Status
 
 
 class AttachmentIn(Schema):
@@ -69,7 +70,7 @@ class ReceiptOut(Schema):
     id = fields.String()
     kind = fields.String()
     status = fields.String(
-        validate=validate.OneOf(("pending", "accepted", "rejected", "failed")),
+        validate=validate.OneOf([status.value for status in Status]),
         metadata={
             "description": "pending until settled; accepted or rejected is final; failed "
             "when the owning service gave its event up (see reason): an operator's replay "
