@@ -66,38 +66,112 @@ def headers_for(event: Event) -> dict[str, Any]:
     return headers
 
 
-def decode(headers: dict[str, Any] | None, body: bytes, registry: Registry) -> Event:
-    """Turn an AMQP message into an Event of the newest version, or raise InvalidEvent."""
-    headers = headers or {}
-    missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
+MAX_BODY_BYTES = 1024 * 1024
+"""No event renda sends comes near this; a bigger body is refused before it is parsed."""
+
+_HEADER_LIMITS = {H_ID: 36, H_TENANT: 32}
+"""Headers stored in columns of that width (the inbox key, tenant columns); others 200."""
+
+
+class _Headers:
+    """Reads CloudEvents headers as the broker hands them over: values may be bytes (not
+    valid UTF-8), numbers, lists, tables or None, and any size."""
+
+    def __init__(self, headers: object) -> None:
+        self.headers = headers if isinstance(headers, dict) else {}
+
+    def missing(self) -> list[str]:
+        return [name for name in REQUIRED_HEADERS if self.headers.get(name) in (None, "", b"")]
+
+    def text(self, name: str) -> str:
+        value = self.headers.get(name)
+        limit = _HEADER_LIMITS.get(name, 200)
+        if not isinstance(value, str):
+            raise InvalidEvent(f"header {name} is not a string but {type(value).__name__}")
+        if not 0 < len(value) <= limit or not value.isprintable():
+            raise InvalidEvent(f"header {name} is not 1-{limit} printable characters")
+        return value
+
+    def optional_text(self, name: str) -> str | None:
+        return self.text(name) if self.headers.get(name) not in (None, "") else None
+
+
+def event_type_label(headers: object, registry: Registry) -> str:
+    """A metric label for a message's type: a registered type, or "unknown" (bounded)."""
+    value = headers.get(H_TYPE) if isinstance(headers, dict) else None
+    return value if isinstance(value, str) and value in registry else "unknown"
+
+
+def decode(headers: object, body: object, registry: Registry) -> Event:
+    """Turn an AMQP message into an Event of the newest version, or raise InvalidEvent.
+
+    Whatever the bytes, only InvalidEvent comes out, with a short reason that never
+    quotes the body.
+    """
+    try:
+        return _decode(_Headers(headers), body, registry)
+    except InvalidEvent:
+        raise
+    except Exception as exc:  # the message's fault, whatever it is: never the consumer's
+        raise InvalidEvent(f"undecodable message ({type(exc).__name__})") from None
+
+
+def _decode(headers: _Headers, body: object, registry: Registry) -> Event:
+    missing = headers.missing()
     if missing:
         raise InvalidEvent(f"missing CloudEvents headers: {', '.join(missing)}")
-    if headers[H_SPECVERSION] != SPECVERSION:
-        raise InvalidEvent(f"unsupported specversion {headers[H_SPECVERSION]!r}")
+    if headers.text(H_SPECVERSION) != SPECVERSION:
+        raise InvalidEvent(f"unsupported {H_SPECVERSION}")
+    type_string = headers.text(H_TYPE)
+    if type_string not in registry:
+        raise InvalidEvent(f"unknown event type {type_string[:80]!r}")
+    json_data = _json_object(body)
     try:
-        json_data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidEvent(f"body is not JSON: {exc}") from None
-    if not isinstance(json_data, dict):
-        raise InvalidEvent("body is not a JSON object")
-    try:
-        event_type, data = registry.load_as_latest(str(headers[H_TYPE]), json_data)
-    except KeyError:
-        raise InvalidEvent(f"unknown event type {headers[H_TYPE]!r}") from None
+        event_type, data = registry.load_as_latest(type_string, json_data)
     except ValidationError as exc:
-        raise InvalidEvent(f"invalid {headers[H_TYPE]}: {exc.messages}") from None
-    try:
-        time = datetime.fromisoformat(str(headers[H_TIME]))
-    except ValueError:
-        raise InvalidEvent(f"bad {H_TIME} {headers[H_TIME]!r}") from None
+        raise InvalidEvent(f"invalid {type_string}: fields {_fields(exc.messages)}") from None
+    time = _time(headers.text(H_TIME))
     return Event(
         name=event_type.name,
         version=event_type.version,
         data=data,
-        tenant=str(headers[H_TENANT]),
-        source=str(headers[H_SOURCE]),
-        correlation_id=str(headers[H_CORRELATION]),
-        causation_id=str(headers[H_CAUSATION]) if headers.get(H_CAUSATION) else None,
-        id=str(headers[H_ID]),
+        tenant=headers.text(H_TENANT),
+        source=headers.text(H_SOURCE),
+        correlation_id=headers.text(H_CORRELATION),
+        causation_id=headers.optional_text(H_CAUSATION),
+        id=headers.text(H_ID),
         time=time,
     )
+
+
+def _json_object(body: object) -> dict[str, Any]:
+    # The AMQP client hands over text when the message names its content encoding.
+    if not isinstance(body, str | bytes | bytearray | memoryview):
+        raise InvalidEvent(f"body is {type(body).__name__}, not bytes")
+    if len(body) > MAX_BODY_BYTES:
+        raise InvalidEvent(f"body of {len(body)} bytes or characters is over {MAX_BODY_BYTES}")
+    try:
+        json_data = json.loads(body if isinstance(body, str) else bytes(body))
+    except RecursionError:
+        raise InvalidEvent("body is JSON nested too deeply") from None
+    except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert
+        raise InvalidEvent(f"body is not JSON ({type(exc).__name__})") from None
+    if not isinstance(json_data, dict):
+        raise InvalidEvent("body is not a JSON object")
+    return json_data
+
+
+def _fields(messages: object) -> str:
+    """Which fields failed, not what they held: the reason goes to logs."""
+    names = sorted(str(key)[:40] for key in messages) if isinstance(messages, dict) else []
+    return ", ".join(names[:10]) or "-"
+
+
+def _time(value: str) -> datetime:
+    try:
+        time = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidEvent(f"bad {H_TIME}: not an ISO 8601 time") from None
+    if time.tzinfo is None:
+        raise InvalidEvent(f"bad {H_TIME}: no UTC offset")
+    return time

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("submission.accepted", "submission.rejected"),
+    "intake": ("submission.accepted", "submission.rejected", "submission.failed"),
     "workflow": ("suggestion.submitted", "suggestion.action_requested"),
     "scoring": (
         "suggestion.accepted",
@@ -47,6 +47,7 @@ PRODUCERS: dict[str, str] = {
         for name in (
             "submission.accepted",
             "submission.rejected",
+            "submission.failed",
             "suggestion.accepted",
             "suggestion.returned",
             "suggestion.converted",

@@ -14,7 +14,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
 from runtime.directory import Directory
-from runtime.http import create_app
+from runtime.http import Checks, create_app
 from runtime.migrations import upgrade
 
 
@@ -39,8 +39,8 @@ def runtimes_for(
     return build_runtimes(specs, settings, clock, directory)
 
 
-def api_app(runtimes: list[ServiceRuntime]) -> Flask:
-    return create_app(runtimes)
+def api_app(runtimes: list[ServiceRuntime], checks: Checks | None = None) -> Flask:
+    return create_app(runtimes, checks)
 
 
 def console_app(settings: Settings, directory: Directory, send: Any) -> Flask:
@@ -55,12 +55,14 @@ def console_app(settings: Settings, directory: Directory, send: Any) -> Flask:
     )
 
 
-def one_process_app(runtimes: list[ServiceRuntime], settings: Settings) -> Any:
+def one_process_app(
+    runtimes: list[ServiceRuntime], settings: Settings, checks: Checks | None = None
+) -> Any:
     """The APIs and, under /console, the console calling them in-process (no socket)."""
     from services.console.app import mounted
     from services.console.client import wsgi_transport
 
-    api = api_app(runtimes)
+    api = api_app(runtimes, checks)
     console = console_app(settings, runtimes[0].directory, wsgi_transport(api))
     return mounted(console, api)
 

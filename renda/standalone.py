@@ -45,7 +45,9 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
             name="demo-clock",
             daemon=True,
         ).start()
-    server = make_server(host, settings.port, one_process_app(runtimes, settings), threaded=True)
+    # Its /readyz also says whether every service's consumer is consuming.
+    app = one_process_app(runtimes, settings, worker.readiness_checks())
+    server = make_server(host, settings.port, app, threaded=True)
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:

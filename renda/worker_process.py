@@ -21,15 +21,17 @@ def run(service_name: str, settings: Settings) -> None:
     require_broker(settings)
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
+    worker = Worker(runtimes, settings)
     server = serve_in_thread(
-        create_ops_app(runtimes, partial(broker_check, settings, (service_name,))),
+        create_ops_app(
+            runtimes, partial(broker_check, settings, (service_name,)), worker.readiness_checks()
+        ),
         settings.worker_port,
         settings.worker_host,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    worker = Worker(runtimes, settings)
     worker.start()
     stop.wait()
     log.info("stopping worker")

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from kombu import Connection, Exchange, Producer, Queue, binding
+from kombu import Connection, Exchange, Producer, Queue, binding, compression
 
 from contracts.topology import SUBSCRIPTIONS, Names
 from runtime.config import Settings
@@ -19,6 +19,22 @@ log = logging.getLogger(__name__)
 
 PERSISTENT = 2
 ATTEMPT_HEADER = "x-renda-attempt"
+DELIVERY_COUNT_HEADER = "x-delivery-count"
+BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER)
+"""Headers the broker adds on dead-lettering and redelivery: dropped when we republish."""
+
+
+def _refuse_to_decompress(body: bytes) -> bytes:
+    raise ValueError("renda does not take compressed messages")
+
+
+def refuse_compressed_messages() -> None:
+    """renda never compresses. kombu inflates the body of a message with a `compression`
+    header before any of our code sees it, without bound: a small message could fill the
+    memory. With this, such a message fails to decode and is dead-lettered."""
+    for content_type in compression.encoders():
+        encoder, _ = compression.get_encoder(content_type)
+        compression.register(encoder, _refuse_to_decompress, content_type)
 
 
 def connect(settings: Settings) -> Connection:

@@ -1,8 +1,14 @@
 """Runs a service's event handlers: decode, deduplicate, handle and commit, then ack.
 
-- An undecodable or invalid message is rejected to the dead-letter queue at once.
+- Any message that is not a valid event (whatever its bytes, headers or size) is
+  rejected to the dead-letter queue at once and counted; decoding never stops the consumer.
 - A handler failure is retried with back-off through the retry queues; after
-  `max_attempts` the message goes to the dead-letter queue.
+  `max_attempts` the message goes to the dead-letter queue. So does a message the broker
+  is delivering for the last time (it crashed consumers before): the broker would
+  dead-letter it next without anyone counting it.
+- A dead-lettered event that carried a submission is reported (`submission.failed`, in
+  this service's outbox) before the message is given up, so its receipt does not stay
+  pending (ADR 0008).
 - The inbox row is written in the handler's transaction, so a redelivery after a crash
   between commit and ack changes nothing.
 """
@@ -12,7 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kombu import Connection, Consumer, Message
@@ -20,9 +27,18 @@ from kombu.mixins import ConsumerMixin
 from sqlalchemy import insert, select
 
 from contracts import REGISTRY, Event, InvalidEvent, decode
+from contracts.envelope import event_type_label
+from contracts.events.submission import submission_of
 from contracts.registry import Registry
 from contracts.topology import Names
-from runtime.bus import ATTEMPT_HEADER, Publisher, Topology
+from runtime.bus import (
+    ATTEMPT_HEADER,
+    BROKER_HEADERS,
+    DELIVERY_COUNT_HEADER,
+    Publisher,
+    Topology,
+    refuse_compressed_messages,
+)
 from runtime.clock import Clock
 from runtime.config import Settings
 from runtime.db import Database
@@ -67,7 +83,7 @@ class EventProcessor:
         self.registry = registry
         self.inbox = outbox.table.metadata.tables["inbox"]
 
-    def decode(self, headers: dict[str, Any] | None, body: bytes) -> Event:
+    def decode(self, headers: object, body: object) -> Event:
         event = decode(headers, body, self.registry)
         if event.name not in self.handlers:
             raise InvalidEvent(f"{self.service} has no handler for {event.name}")
@@ -106,6 +122,28 @@ class EventProcessor:
             log.info("handled %s", event.type)
         return True
 
+    def record_dead_letter(self, event: Event, reason: str) -> None:
+        """Report, in this service's outbox, that a submission's event is given up."""
+        submission_id = submission_of(event.name, event.data)
+        if submission_id is None:
+            return
+        with self.db.transaction() as session:
+            self.outbox.add(
+                session,
+                "submission.failed",
+                {
+                    "submission_id": submission_id,
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "service": self.service,
+                    "reason": reason,
+                },
+                tenant=event.tenant,
+                correlation_id=event.correlation_id,
+                causation_id=event.id,
+            )
+        self.outbox.wake_relay()
+
 
 class ServiceConsumer(ConsumerMixin):
     """Consumes one service's queue on RabbitMQ (or the in-process bus) until stopped."""
@@ -113,6 +151,7 @@ class ServiceConsumer(ConsumerMixin):
     def __init__(
         self, processor: EventProcessor, settings: Settings, connection: Connection
     ) -> None:
+        refuse_compressed_messages()
         self.processor = processor
         self.settings = settings
         self.connection = connection
@@ -120,6 +159,8 @@ class ServiceConsumer(ConsumerMixin):
         self.retry_publisher = Publisher(settings)
         self.service = processor.service
         self.stopped = threading.Event()
+        self.consuming = False
+        """True while subscribed to the queue: what the worker's readiness reports."""
 
     def get_consumers(self, consumer_factory: Any, channel: Any) -> list[Consumer]:
         self.topology.declare(self.connection, [self.service])
@@ -131,35 +172,73 @@ class ServiceConsumer(ConsumerMixin):
             )
         ]
 
+    def on_consume_ready(
+        self, connection: Any, channel: Any, consumers: Any, **kwargs: Any
+    ) -> None:
+        self.consuming = True
+
+    @contextmanager
+    def extra_context(self, connection: Any, channel: Any) -> Iterator[None]:
+        """Wraps each spell of consuming, however it ends (a lost connection, a stop, a bug)."""
+        try:
+            yield
+        finally:
+            self.consuming = False
+            if self.settings.in_process_bus:
+                # Unlike RabbitMQ, the in-process bus forgets what a closed channel had not
+                # acknowledged: put it back for the next consumer.
+                channel.qos.restore_unacked()
+
     def on_connection_error(self, exc: Exception, interval: float) -> None:
         log.warning("broker unreachable (%s); retrying in %.1fs", exc, interval)
 
+    def on_decode_error(self, message: Message, exc: Exception) -> None:
+        """kombu could not make a message of it (e.g. a compression it cannot undo)."""
+        self._reject_invalid(message, f"undecodable by the transport ({type(exc).__name__})")
+
     def on_message(self, message: Message) -> None:
-        headers = dict(message.headers or {})
-        type_label = str(headers.get("cloudEvents_type", "unknown"))
+        failpoint("consumer.on_message")
         try:
-            event = self.processor.decode(headers, message.body)
-        except InvalidEvent as exc:
-            type_label = type_label if type_label in self.processor.registry else "unknown"
-            log.error("dead-lettering an invalid message: %s", exc)
-            EVENTS_DEAD_LETTERED.labels(self.service, type_label, "invalid").inc()
-            message.reject(requeue=False)
+            event = self.processor.decode(message.headers, message.body)
+        except Exception as exc:  # whatever decoding raises is the message's fault
+            reason = str(exc) if isinstance(exc, InvalidEvent) else type(exc).__name__
+            self._reject_invalid(message, reason)
+            return
+        if self._last_delivery(message):
+            log.error(
+                "%s came back unacknowledged (a crash?) at every delivery; giving it up",
+                event.type,
+            )
+            self._give_up(message, event, "redelivered")
             return
         try:
             self._process(event)
         except Exception:
             log.exception("handler failed for %s", event.type)
-            self._retry_or_dead_letter(message, headers, event.type)
+            self._retry_or_give_up(message, event)
             return
         failpoint("consumer.after_commit")
         message.ack()
         EVENTS_CONSUMED.labels(self.service, event.type).inc()
+
+    def _reject_invalid(self, message: Message, reason: str) -> None:
+        type_label = event_type_label(message.headers, self.processor.registry)
+        # The reason is short and never quotes the body, which may be huge or personal.
+        log.error("dead-lettering an invalid message (%s): %s", type_label, reason[:300])
+        message.reject(requeue=False)
+        EVENTS_DEAD_LETTERED.labels(self.service, type_label, "invalid").inc()
+
+    def _last_delivery(self, message: Message) -> bool:
+        """The broker dead-letters a message returned more than `delivery_limit` times."""
+        count = (message.headers or {}).get(DELIVERY_COUNT_HEADER)
+        return isinstance(count, int) and count >= self.settings.delivery_limit
 
     def _process(self, event: Event) -> None:
         """Process once; on the in-process bus, which has no retry queues, retry in place."""
         attempts = self.settings.max_attempts if self.settings.in_process_bus else 1
         for attempt in range(1, attempts + 1):
             try:
+                failpoint(f"{self.service}.handler")
                 self.processor.process(event)
                 return
             except Exception:
@@ -173,18 +252,37 @@ class ServiceConsumer(ConsumerMixin):
         """The back-off after the given failed attempt: one tier each, then the last again."""
         return min(attempt - 1, len(self.settings.retry_delays) - 1)
 
-    def _retry_or_dead_letter(self, message: Message, headers: dict[str, Any], type_: str) -> None:
-        attempt = int(headers.get(ATTEMPT_HEADER, 0)) + 1
+    def _retry_or_give_up(self, message: Message, event: Event) -> None:
+        attempt = _attempt(message.headers) + 1
         if attempt >= self.settings.max_attempts or self.settings.in_process_bus:
-            EVENTS_DEAD_LETTERED.labels(self.service, type_, "failed").inc()
-            message.reject(requeue=False)
+            self._give_up(message, event, "failed")
             return
-        tier = self._tier(attempt)
-        headers = {k: v for k, v in headers.items() if not k.startswith("x-death")}
+        self._schedule_retry(message, attempt)
+
+    def _give_up(self, message: Message, event: Event, reason: str) -> None:
+        """Dead-letter an event, once whoever waits for it (a receipt) has been told."""
+        try:
+            self.processor.record_dead_letter(event, reason)
+        except Exception:
+            log.exception("cannot record that %s is given up; trying it again later", event.type)
+            if self.settings.in_process_bus:
+                message.requeue()
+            else:
+                self._schedule_retry(message, self.settings.max_attempts - 1)
+            return
+        message.reject(requeue=False)
+        EVENTS_DEAD_LETTERED.labels(self.service, event.type, reason).inc()
+
+    def _schedule_retry(self, message: Message, attempt: int) -> None:
+        headers = {
+            k: v
+            for k, v in (message.headers or {}).items()
+            if not (isinstance(k, str) and k.startswith(BROKER_HEADERS))
+        }
         headers[ATTEMPT_HEADER] = attempt
         try:
             self.retry_publisher.publish(
-                Names.retry_routing_key(self.service, tier),
+                Names.retry_routing_key(self.service, self._tier(attempt)),
                 headers,
                 message.body,
                 exchange=self.topology.retry,
@@ -194,3 +292,9 @@ class ServiceConsumer(ConsumerMixin):
             message.requeue()
             return
         message.ack()
+
+
+def _attempt(headers: object) -> int:
+    """How many times the retry queues brought this message back (a sender may lie)."""
+    value = headers.get(ATTEMPT_HEADER) if isinstance(headers, dict) else None
+    return value if isinstance(value, int) and value >= 0 else 0

@@ -7,12 +7,10 @@ from typing import Any
 
 from amqp.exceptions import ChannelError
 
-from runtime.bus import ATTEMPT_HEADER, Publisher, Topology, connect
+from runtime.bus import ATTEMPT_HEADER, BROKER_HEADERS, Publisher, Topology, connect
 from runtime.config import Settings
 
 log = logging.getLogger(__name__)
-
-_BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
 
 
 class NoDeadLetterQueue(LookupError):
@@ -59,7 +57,8 @@ def replay(settings: Settings, service: str, limit: int | None = None) -> int:
                 headers = {
                     k: v
                     for k, v in (message.headers or {}).items()
-                    if k != ATTEMPT_HEADER and not k.startswith(_BROKER_HEADERS)
+                    if k != ATTEMPT_HEADER
+                    and not (isinstance(k, str) and k.startswith(BROKER_HEADERS))
                 }
                 publisher.publish(service, headers, message.body, exchange=topology.requeue)
                 message.ack()

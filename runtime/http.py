@@ -30,11 +30,14 @@ from runtime.problems import DomainProblem, from_http_exception, problem
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+Checks = dict[str, Callable[[], None]]
+"""More readiness checks by name (a worker's consumers); each raises when not ready."""
 
 
-def create_app(runtimes: list[ServiceRuntime]) -> Flask:
-    """The API of each given service. Its readiness is its databases': an API writes to its
-    outbox and never to the broker, so it keeps taking writes while the broker is away."""
+def create_app(runtimes: list[ServiceRuntime], checks: Checks | None = None) -> Flask:
+    """The API of each given service. Its readiness is its databases' (and the given checks'):
+    an API writes to its outbox and never to the broker, so it keeps taking
+    writes while the broker is away."""
     settings = runtimes[0].settings
     app = Flask("renda")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -65,19 +68,24 @@ def create_app(runtimes: list[ServiceRuntime]) -> Flask:
                 blueprint, url_prefix=f"/{rt.name}/v1{blueprint.url_prefix or ''}"
             )
         serve_docs_assets(app, rt.name)
-    _install_plumbing(app, runtimes, None)
+    _install_plumbing(app, runtimes, None, checks)
     return app
 
 
-def create_ops_app(runtimes: list[ServiceRuntime], broker_check: Callable[[], None]) -> Flask:
+def create_ops_app(
+    runtimes: list[ServiceRuntime], broker_check: Callable[[], None], checks: Checks | None = None
+) -> Flask:
     """A worker's HTTP face: /metrics, /healthz and /readyz only."""
     app = Flask("renda-worker")
-    _install_plumbing(app, runtimes, broker_check)
+    _install_plumbing(app, runtimes, broker_check, checks)
     return app
 
 
 def _install_plumbing(
-    app: Flask, runtimes: list[ServiceRuntime], broker_check: Callable[[], None] | None
+    app: Flask,
+    runtimes: list[ServiceRuntime],
+    broker_check: Callable[[], None] | None,
+    checks: Checks | None,
 ) -> None:
     names = {rt.name for rt in runtimes}
 
@@ -119,7 +127,7 @@ def _install_plumbing(
             500, "Internal Server Error", "The error was logged with its correlation id."
         )
 
-    readiness = ReadinessProbe(runtimes, broker_check)
+    readiness = ReadinessProbe(runtimes, broker_check, checks=checks)
 
     @app.get("/metrics")
     def _metrics() -> Response:
@@ -150,9 +158,11 @@ class ReadinessProbe:
         runtimes: list[ServiceRuntime],
         broker_check: Callable[[], None] | None,
         ttl: float = 2.0,
+        checks: Checks | None = None,
     ) -> None:
         self.runtimes = runtimes
         self.broker_check = broker_check
+        self.checks = dict(checks or {})
         self.ttl = ttl
         self._cached: tuple[float, dict[str, str]] | None = None
         self._lock = threading.Lock()
@@ -177,6 +187,7 @@ class ReadinessProbe:
         probes.append(("database:directory", self.runtimes[0].directory.db.ping))
         if self.broker_check is not None:
             probes.append(("broker", self.broker_check))
+        probes.extend(self.checks.items())
         return probes
 
 

@@ -49,6 +49,11 @@ EVENTS_DEAD_LETTERED = Counter(
     "Messages given up to the dead-letter queue",
     ["service", "type", "reason"],
 )
+CONSUMER_RESTARTS = Counter(
+    "renda_consumer_restarts_total",
+    "Consumers that stopped unasked (a bug, not a message) and were started again",
+    ["service"],
+)
 HANDLER_LATENCY = Histogram(
     "renda_event_handler_duration_seconds",
     "Time to handle one event, commit included",

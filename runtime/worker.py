@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -16,7 +17,7 @@ from runtime.config import Settings
 from runtime.consumer import EventProcessor, ServiceConsumer
 from runtime.context import ServiceRuntime
 from runtime.logs import reset_log_context
-from runtime.metrics import QUEUE_MESSAGES
+from runtime.metrics import CONSUMER_RESTARTS, QUEUE_MESSAGES
 from runtime.outbox import OutboxRelay, prune_messages
 from runtime.scheduler import run_every, run_tick
 
@@ -43,12 +44,88 @@ def broker_check(settings: Settings, services: tuple[str, ...] = ()) -> None:
                 QUEUE_MESSAGES.labels(service, kind).set(declared.message_count)
 
 
+RESTART_DELAYS = (5.0, 10.0, 20.0, 40.0, 60.0)
+"""Back-off before restarting a consumer that stopped by itself; the first is long enough
+for a readiness probe (cached two seconds) to see it down."""
+
+HEALTHY_AFTER_SECONDS = 120.0
+"""A consumer that ran this long before it stopped starts the back-off again from the top."""
+
+
+class ConsumerStopped(RuntimeError):
+    """A consumer that should be consuming is not (dead and waiting to restart, or the
+    broker is away)."""
+
+
+class SupervisedConsumer:
+    """Runs one consumer thread's consumer and starts a fresh one whenever it stops
+    unasked: nothing a message or a bug does leaves a service without its consumer."""
+
+    def __init__(
+        self,
+        name: str,
+        service: str,
+        make: Callable[[], ServiceConsumer],
+        stop_event: threading.Event,
+    ) -> None:
+        self.name = name
+        self.service = service
+        self.make = make
+        self.stop_event = stop_event
+        self.consumer: ServiceConsumer | None = None
+
+    @property
+    def consuming(self) -> bool:
+        return self.consumer is not None and self.consumer.consuming
+
+    def run(self) -> None:
+        restarts = 0
+        while not self.stop_event.is_set():
+            consumer = self.consumer = self.make()
+            if self.stop_event.is_set():  # stopped while it was being made
+                return
+            started = time.monotonic()
+            try:
+                consumer.run()
+                if self.stop_event.is_set():
+                    return
+                log.error("consumer %s returned without being stopped", self.name)
+            except BaseException:  # whatever killed it, the worker goes on
+                if self.stop_event.is_set():
+                    return
+                log.exception("consumer %s died", self.name)
+            finally:
+                consumer.consuming = False
+                _release(consumer)
+            CONSUMER_RESTARTS.labels(self.service).inc()
+            restarts = 0 if time.monotonic() - started > HEALTHY_AFTER_SECONDS else restarts
+            delay = RESTART_DELAYS[min(restarts, len(RESTART_DELAYS) - 1)]
+            restarts += 1
+            log.warning("restarting consumer %s in %.0fs", self.name, delay)
+            self.stop_event.wait(delay)
+
+    def stop(self) -> None:
+        consumer = self.consumer
+        if consumer is not None:
+            consumer.should_stop = True
+            consumer.stopped.set()
+
+
+def _release(consumer: ServiceConsumer) -> None:
+    """Close its connections: the broker then redelivers what it had not acknowledged."""
+    for close in (consumer.retry_publisher.close, consumer.connection.release):
+        try:
+            close()
+        except Exception:
+            log.debug("closing a stopped consumer's connection failed", exc_info=True)
+
+
 class Worker:
     def __init__(self, runtimes: list[ServiceRuntime], settings: Settings) -> None:
         self.runtimes = runtimes
         self.settings = settings
         self.stop_event = threading.Event()
-        self.consumers: list[ServiceConsumer] = []
+        self.consumers: list[SupervisedConsumer] = []
         self.threads: list[threading.Thread] = []
         self.publishers: list[Publisher] = []
 
@@ -61,9 +138,14 @@ class Worker:
             # More than one consumer handles more at once, at the price of order: two
             # actions on one suggestion may then be applied in either order.
             for n in range(self.settings.consumer_threads):
-                consumer = ServiceConsumer(processor, self.settings, connect(self.settings))
+                consumer = SupervisedConsumer(
+                    f"{rt.name}-consumer-{n}",
+                    rt.name,
+                    partial(self._new_consumer, processor),
+                    self.stop_event,
+                )
                 self.consumers.append(consumer)
-                self._spawn(f"{rt.name}-consumer-{n}", consumer.run, rt.name)
+                self._spawn(consumer.name, consumer.run, rt.name)
             publisher = Publisher(self.settings)
             self.publishers.append(publisher)
             relay = OutboxRelay(rt.outbox, rt.db, publisher)
@@ -83,6 +165,21 @@ class Worker:
                     rt.name,
                 )
         log.info("worker started for %s", ", ".join(rt.name for rt in self.runtimes))
+
+    def _new_consumer(self, processor: EventProcessor) -> ServiceConsumer:
+        return ServiceConsumer(processor, self.settings, connect(self.settings))
+
+    def readiness_checks(self) -> dict[str, Callable[[], None]]:
+        """One readiness check per service: are all its consumers consuming?"""
+        return {
+            f"consumer:{rt.name}": partial(self._check_consuming, rt.name) for rt in self.runtimes
+        }
+
+    def _check_consuming(self, service: str) -> None:
+        mine = [c for c in self.consumers if c.service == service]
+        down = [c.name for c in mine if not c.consuming]
+        if not mine or down:
+            raise ConsumerStopped(", ".join(down) or f"{service} has not started consuming")
 
     def _declare_topology(self) -> None:
         topology = Topology(self.settings)
@@ -105,15 +202,11 @@ class Worker:
         for rt in self.runtimes:
             rt.outbox.wake_relay()
         for consumer in self.consumers:
-            consumer.should_stop = True
-            consumer.stopped.set()
+            consumer.stop()
         for thread in self.threads:
             thread.join(timeout)
         for publisher in self.publishers:
             publisher.close()
-        for consumer in self.consumers:
-            consumer.retry_publisher.close()
-            consumer.connection.release()
         log.info("worker stopped")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
-from services.intake.domain.receipts import Status, can_settle
+from services.intake.domain.receipts import Status, can_settle, failure_reason
 from services.intake.store import Submission
 
 
@@ -14,6 +14,7 @@ def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
     if submission is None or not can_settle(submission.status):
         return
     submission.status = Status.ACCEPTED
+    submission.reason = None
     submission.resource_type = event.data["resource_type"]
     submission.resource_id = event.data["resource_id"]
     submission.resource_number = event.data["resource_number"]
@@ -32,7 +33,20 @@ def on_submission_rejected(event: Event, ctx: WorkContext) -> None:
     RECEIPTS_SETTLED.labels("rejected").inc()
 
 
+def on_submission_failed(event: Event, ctx: WorkContext) -> None:
+    submission = ctx.session.get(Submission, event.data["submission_id"])
+    if submission is None or not can_settle(submission.status):
+        return
+    submission.status = Status.FAILED
+    submission.reason = failure_reason(
+        event.data["service"], event.data["event_id"], event.data["event_type"]
+    )
+    submission.field = None
+    submission.updated_at = ctx.clock.now()
+
+
 HANDLERS = {
     "submission.accepted": on_submission_accepted,
     "submission.rejected": on_submission_rejected,
+    "submission.failed": on_submission_failed,
 }

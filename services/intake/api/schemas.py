@@ -2,6 +2,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger, StrictBoolean
 from contracts.vocabulary import CATEGORIES, OCCASIONS
+from services.intake.domain.receipts import Status
 
 
 class AttachmentIn(Schema):
@@ -67,7 +68,14 @@ class ResourceOut(Schema):
 class ReceiptOut(Schema):
     id = fields.String()
     kind = fields.String()
-    status = fields.String(metadata={"description": "pending, accepted or rejected"})
+    status = fields.String(
+        validate=validate.OneOf([status.value for status in Status]),
+        metadata={
+            "description": "pending until settled; accepted or rejected is final; failed "
+            "when the owning service gave its event up (see reason): an operator's replay "
+            "may still settle it accepted or rejected"
+        },
+    )
     tenant = fields.String()
     resource = fields.Nested(ResourceOut, allow_none=True)
     reason = fields.String(allow_none=True)
