@@ -21,6 +21,9 @@ MOUNT = "/console"
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
+COOKIE_MARGIN_SECONDS = 600
+
+
 def create_console(
     directory: Directory,
     send: Send,
@@ -40,7 +43,10 @@ def create_console(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=idle_seconds),
+        # The idle time is enforced here and by the server-side session; the cookie outlives
+        # it by a margin so the person is told the session timed out (a cookie the browser
+        # dropped at the same second would only show the sign-in page, unexplained).
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=idle_seconds + COOKIE_MARGIN_SECONDS),
         SESSION_REFRESH_EACH_REQUEST=True,
         # The token lives as long as the session: a form left open past the idle time
         # is refused with the session anyway.
