@@ -67,6 +67,17 @@ OUTBOX_OLDEST_AGE = Gauge(
     ["service"],
     multiprocess_mode="livemax",
 )
+NOTIFY_DELIVERIES = Counter(
+    "renda_notify_deliveries_total",
+    "Deliveries attempted, by channel and outcome (delivered, refused, retry, dead)",
+    ["channel", "outcome"],
+)
+NOTIFY_DELIVERY_LATENCY = Histogram(
+    "renda_notify_delivery_latency_seconds",
+    "From the event's time to the delivery's acceptance by the channel",
+    ["channel"],
+    buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600),
+)
 
 
 def exposition() -> tuple[bytes, str]:

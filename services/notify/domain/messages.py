@@ -17,6 +17,8 @@ class Message:
     kind: str
     subject: str
     body: str
+    urgent: bool = False
+    """Sent in the recipient's quiet hours too (a red deadline)."""
 
 
 def unit(unit_id: str) -> str:
@@ -33,12 +35,14 @@ def committee(tenant: str) -> str:
 
 
 def directors(tenant: str) -> str:
-    """The director's meeting (主任会议), told of red key suggestions."""
+    """The director's meeting (主任会议), told of key suggestions turning yellow or red."""
     return f"directors:{tenant}"
 
 
-def to_all(recipients: Iterable[str], kind: str, subject: str, body: str) -> list[Message]:
-    return [Message(r, kind, subject, body) for r in recipients]
+def to_all(
+    recipients: Iterable[str], kind: str, subject: str, body: str, urgent: bool = False
+) -> list[Message]:
+    return [Message(r, kind, subject, body, urgent) for r in recipients]
 
 
 def new_assignment(
@@ -104,13 +108,14 @@ def screened_out(deputy_id: str, number: str, how: str, reason: str | None) -> M
 def colour_changed(
     tenant: str, unit_id: str, number: str, title: str, colour: str, deadline: date, is_key: bool
 ) -> list[Message]:
-    """The unit and the supervising body; a red key suggestion reaches the director's meeting."""
+    """The unit and the supervising body; a yellow or red key suggestion reaches the
+    director's meeting too. Red is urgent: it goes out in quiet hours."""
     subject = f"建议 {number} 办理期限提示: {COLOUR_NAMES[colour]}"
     body = f"{title}。办理期限 {deadline.isoformat()}。"
     recipients = [unit(unit_id), committee(tenant)]
-    if colour == "red" and is_key:
+    if colour in ("yellow", "red") and is_key:
         recipients.append(directors(tenant))
-    return to_all(recipients, f"deadline.{colour}", subject, body)
+    return to_all(recipients, f"deadline.{colour}", subject, body, urgent=colour == "red")
 
 
 def reply_awaiting_evaluation(

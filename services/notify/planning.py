@@ -1,0 +1,138 @@
+"""What an event's messages become, in the handler's transaction: inbox rows, and one
+delivery row per recipient and channel for the delivery runner to send (nothing is sent
+here, so that a slow channel never holds up the consumer)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+
+from sqlalchemy import select
+
+from contracts import REGISTRY, Event
+from runtime.work import WorkContext
+from services.notify.channels.configured import configured_names
+from services.notify.config import NotifySettings
+from services.notify.domain.messages import Message
+from services.notify.domain.preferences import Preferences, not_before, routes
+from services.notify.recipients import recipient_path
+from services.notify.store import Contact, Delivery, InboxMessage, Preference, WebhookEndpoint
+
+
+def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
+    settings = NotifySettings.from_env()
+    channels = configured_names(settings)
+    now = ctx.clock.now()
+    for message in messages:
+        ctx.session.add(
+            InboxMessage(
+                tenant=event.tenant,
+                tenant_path=recipient_path(ctx.directory, message.recipient) or f"/{event.tenant}/",
+                recipient=message.recipient,
+                kind=message.kind,
+                subject=message.subject,
+                body=message.body,
+                event_id=event.id,
+                created_at=now,
+            )
+        )
+        prefs = preferences_of(ctx.session.get(Preference, message.recipient))
+        addresses = {
+            channel: address
+            for channel, address in addresses_of(
+                ctx.session.get(Contact, message.recipient)
+            ).items()
+            if channel in channels
+        }
+        for (channel, address), *fallback in routes(addresses, prefs):
+            ctx.session.add(
+                new_delivery(
+                    event,
+                    message.recipient,
+                    channel,
+                    address,
+                    message,
+                    not_before(channel, message.urgent, now, prefs, settings.zone),
+                    fallback=[list(route) for route in fallback],
+                    created_at=now,
+                )
+            )
+    plan_webhooks(ctx, event, now)
+
+
+def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
+    """Every enabled endpoint that asked for this event type, in or above its tenant."""
+    node = ctx.directory.node(event.tenant)
+    path = node.path if node else f"/{event.tenant}/"
+    endpoints = ctx.session.scalars(
+        select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
+    )
+    payload = REGISTRY.get(event.type).to_json(event.data)
+    for endpoint in endpoints:
+        if event.name not in endpoint.event_types or not path.startswith(endpoint.tenant_path):
+            continue
+        message = Message(f"endpoint:{endpoint.id}", event.name, event.name, "")
+        ctx.session.add(
+            new_delivery(
+                event,
+                message.recipient,
+                "webhook",
+                endpoint.url,
+                message,
+                now,
+                payload=payload,
+                created_at=now,
+            )
+        )
+
+
+def new_delivery(
+    event: Event,
+    recipient: str,
+    channel: str,
+    address: str,
+    message: Message,
+    due: datetime,
+    *,
+    created_at: datetime,
+    fallback: list[list[str]] | None = None,
+    payload: dict | None = None,
+) -> Delivery:
+    return Delivery(
+        message_id=str(uuid.uuid4()),
+        event_id=event.id,
+        event_type=event.name,
+        event_time=event.time,
+        tenant=event.tenant,
+        recipient=recipient,
+        channel=channel,
+        address=address,
+        kind=message.kind,
+        subject=message.subject,
+        body=message.body,
+        payload=payload,
+        urgent=message.urgent,
+        fallback=fallback or [],
+        status="pending",
+        attempts=0,
+        next_attempt_at=due,
+        created_at=created_at,
+    )
+
+
+def addresses_of(contact: Contact | None) -> dict[str, str]:
+    if contact is None:
+        return {}
+    found = {"email": contact.email, "sms": contact.phone, "wechat": contact.wechat_openid}
+    return {channel: address for channel, address in found.items() if address}
+
+
+def preferences_of(row: Preference | None) -> Preferences:
+    if row is None:
+        return Preferences()
+    return Preferences(
+        channels=tuple(row.channels),
+        fallback=row.fallback,
+        quiet_start=time.fromisoformat(row.quiet_start) if row.quiet_start else None,
+        quiet_end=time.fromisoformat(row.quiet_end) if row.quiet_end else None,
+    )
