@@ -38,7 +38,7 @@ class NotifySettings:
     def from_env(cls, env: dict[str, str] | None = None) -> NotifySettings:
         env = dict(os.environ if env is None else env)
         g = env.get
-        return cls(
+        settings = cls(
             smtp_url=g("RENDA_SMTP_URL") or None,
             mail_from=g("RENDA_MAIL_FROM", "renda@localhost"),
             sms_url=g("RENDA_SMS_URL") or None,
@@ -57,3 +57,7 @@ class NotifySettings:
             retry_cap=float(g("RENDA_NOTIFY_RETRY_CAP", "3600")),
             allow_private_webhooks=g("RENDA_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
         )
+        if settings.lease_seconds <= settings.send_timeout:
+            # A lease that ran out mid-send would let another sender send it again.
+            raise ValueError("RENDA_NOTIFY_LEASE_SECONDS must exceed RENDA_NOTIFY_SEND_TIMEOUT")
+        return settings

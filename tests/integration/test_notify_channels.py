@@ -33,7 +33,7 @@ def fakes() -> Iterator[dict]:
 
 
 def configure(cluster: Cluster, fakes: dict, **extra: str) -> None:
-    cluster.extra_env.update(
+    settings = dict(
         RENDA_SMTP_URL=fakes["smtp"].url,
         RENDA_SMS_URL=fakes["sms"].url + "/send",
         RENDA_WECHAT_API=fakes["wechat"].url,
@@ -48,8 +48,8 @@ def configure(cluster: Cluster, fakes: dict, **extra: str) -> None:
         RENDA_NOTIFY_RETRY_CAP="2",
         RENDA_NOTIFY_LEASE_SECONDS="4",
         RENDA_NOTIFY_SEND_TIMEOUT="2",
-        **extra,
     )
+    cluster.extra_env.update({**settings, **extra})
 
 
 def set_contact(cluster: Cluster, recipient: str, *options: str) -> None:
@@ -225,7 +225,7 @@ def test_webhook_retries_with_back_off_then_dead_then_replayed(
 
 
 def test_a_slow_endpoint_delays_nobody_else(cluster: Cluster, fakes: dict) -> None:
-    configure(cluster, fakes, RENDA_NOTIFY_SEND_TIMEOUT="15")
+    configure(cluster, fakes, RENDA_NOTIFY_SEND_TIMEOUT="15", RENDA_NOTIFY_LEASE_SECONDS="40")
     set_contact(cluster, UNIT, "--email", "edu@example.cn")
     start(cluster)
     slow = WebhookReceiver(SECRET, delay=10)
