@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    # Without a mail server, the demo's e-mail is written to files a newcomer can open.
+    mail_sink = (settings.var_dir / "outbox-mail").resolve()
+    os.environ.setdefault("RENDA_SMTP_URL", f"file://{mail_sink}")
     migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings)
     keys = ensure_seeded(settings, runtimes[0].directory)
@@ -51,6 +55,12 @@ def _print_banner(host: str, port: int, keys: dict[str, str], settings: Settings
         "renda is running (standalone: one process, in-process bus, SQLite).",
         *(f"  {name:9} API  {base}/{name}/v1/openapi.json" for name in SERVICES),
         f"  metrics        {base}/metrics   health {base}/healthz   ready {base}/readyz",
+        f"  e-mail         {os.environ['RENDA_SMTP_URL']}"
+        + (
+            "   (one .eml file per message)"
+            if os.environ["RENDA_SMTP_URL"].startswith("file:")
+            else ""
+        ),
     ]
     if keys:
         lines.append(f"Demo API keys (also in {keys_file(settings)}):")
