@@ -107,14 +107,17 @@ def disable_endpoint(session: Session, delivery: Delivery, now: datetime) -> Non
             created_at=now,
         )
     )
+    refuse_pending(session, delivery.recipient, "the endpoint was disabled (HTTP 410)", now)
+
+
+def refuse_pending(session: Session, recipient: str, reason: str, now: datetime) -> None:
+    """Deliveries not yet sent to an endpoint that is gone end as refused, with the reason."""
     for pending in session.scalars(
-        select(Delivery).where(
-            Delivery.recipient == delivery.recipient, Delivery.status == "pending"
-        )
+        select(Delivery).where(Delivery.recipient == recipient, Delivery.status == "pending")
     ):
         pending.status = "refused"
         pending.finished_at = now
-        pending.last_error = "the endpoint was disabled (HTTP 410)"
+        pending.last_error = reason
 
 
 def replay(session: Session, delivery: Delivery, now: datetime) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from runtime.http import not_found, principal, requires_role, service
 from runtime.problems import DomainProblem
 from services.notify.config import NotifySettings
+from services.notify.deliveries import refuse_pending
 from services.notify.store import WebhookEndpoint
 from services.notify.webhooks import EVENT_TYPES, new_secret, secret_problem, url_problem
 
@@ -123,9 +124,14 @@ def list_endpoints() -> dict[str, Any]:
 @requires_role("system")
 @blp.response(204)
 def delete_endpoint(endpoint_id: str) -> None:
-    """Stop sending to it; deliveries already logged stay in the log."""
-    with service("notify").db.transaction() as session:
-        session.delete(_own(session, endpoint_id))
+    """Stop sending to it; its deliveries stay in the log, those not yet sent as refused."""
+    rt = service("notify")
+    with rt.db.transaction() as session:
+        endpoint = _own(session, endpoint_id)
+        refuse_pending(
+            session, f"endpoint:{endpoint.id}", "the endpoint was deleted", rt.clock.now()
+        )
+        session.delete(endpoint)
 
 
 @blp.route("/<endpoint_id>/rotate-secret", methods=["POST"])

@@ -9,10 +9,19 @@ from aiosmtpd.controller import Controller
 
 from tests.support.infra import free_port
 
+REFUSED_PREFIX = "nobody@"
+"""Recipients whose address starts so are refused with 550 (no such mailbox)."""
+
 
 class _Keep:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        if address.startswith(REFUSED_PREFIX):
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
