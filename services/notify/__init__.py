@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from runtime.service import ServiceSpec
+from services.notify.digests import send_digests
 from services.notify.handlers import HANDLERS
 from services.notify.runner import run_deliveries
 from services.notify.store import Base
@@ -24,5 +25,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=HANDLERS,
+    ticks={"notify.digests": send_digests},
     loops={"deliveries": run_deliveries},
 )

@@ -129,3 +129,12 @@ def replay(session: Session, delivery: Delivery, now: datetime) -> bool:
     delivery.next_attempt_at = now
     delivery.finished_at = None
     return True
+
+
+def release_held(session: Session, recipient: str, now: datetime) -> None:
+    """A recipient who no longer wants a digest gets what was held for it now."""
+    for held in session.scalars(
+        select(Delivery).where(Delivery.recipient == recipient, Delivery.status == "held")
+    ):
+        held.status = "pending"
+        held.next_attempt_at = now

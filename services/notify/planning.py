@@ -5,6 +5,7 @@ here, so that a slow channel never holds up the consumer)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import select
@@ -44,19 +45,21 @@ def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
             ).items()
             if channel in channels
         }
+        held = prefs.digest_at is not None and not message.urgent
         for (channel, address), *fallback in routes(addresses, prefs):
-            ctx.session.add(
-                new_delivery(
-                    event,
-                    message.recipient,
-                    channel,
-                    address,
-                    message,
-                    not_before(channel, message.urgent, now, prefs, settings.zone),
-                    fallback=[list(route) for route in fallback],
-                    created_at=now,
-                )
+            delivery = new_delivery(
+                Source.of(event),
+                message.recipient,
+                channel,
+                address,
+                message,
+                not_before(channel, message.urgent, now, prefs, settings.zone),
+                fallback=[list(route) for route in fallback],
+                created_at=now,
             )
+            if held:
+                delivery.status = "held"
+            ctx.session.add(delivery)
     plan_webhooks(ctx, event, now)
 
 
@@ -74,7 +77,7 @@ def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
         message = Message(f"endpoint:{endpoint.id}", event.name, event.name, "")
         ctx.session.add(
             new_delivery(
-                event,
+                Source.of(event),
                 message.recipient,
                 "webhook",
                 endpoint.url,
@@ -86,8 +89,22 @@ def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a delivery is about: an event, or a digest of several."""
+
+    event_id: str
+    event_type: str
+    event_time: datetime
+    tenant: str
+
+    @classmethod
+    def of(cls, event: Event) -> Source:
+        return cls(event.id, event.name, event.time, event.tenant)
+
+
 def new_delivery(
-    event: Event,
+    source: Source,
     recipient: str,
     channel: str,
     address: str,
@@ -100,10 +117,10 @@ def new_delivery(
 ) -> Delivery:
     return Delivery(
         message_id=str(uuid.uuid4()),
-        event_id=event.id,
-        event_type=event.name,
-        event_time=event.time,
-        tenant=event.tenant,
+        event_id=source.event_id,
+        event_type=source.event_type,
+        event_time=source.event_time,
+        tenant=source.tenant,
         recipient=recipient,
         channel=channel,
         address=address,
@@ -135,4 +152,5 @@ def preferences_of(row: Preference | None) -> Preferences:
         fallback=row.fallback,
         quiet_start=time.fromisoformat(row.quiet_start) if row.quiet_start else None,
         quiet_end=time.fromisoformat(row.quiet_end) if row.quiet_end else None,
+        digest_at=time.fromisoformat(row.digest_at) if row.digest_at else None,
     )

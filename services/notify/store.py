@@ -58,6 +58,7 @@ class Preference(Base):
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
+    digest_at: Mapped[str | None] = mapped_column(String(5))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -85,7 +86,8 @@ class Delivery(Base):
     """One message to one recipient on one channel: the source of truth for "sent once".
 
     `status` is pending (due at `next_attempt_at`, which a sender's claim pushes forward by
-    its lease), delivered, refused (the channel said no for good) or dead (out of attempts).
+    its lease), delivered, refused (the channel said no for good), dead (out of attempts),
+    or held for the recipient's daily digest, then digested (sent within one).
     `message_id` goes out with every attempt so that a receiver can drop a resend."""
 
     __tablename__ = "deliveries"

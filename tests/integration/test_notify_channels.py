@@ -17,6 +17,8 @@ from tests.support.fakes.sms import sms_gateway, texts
 from tests.support.fakes.smtp import SmtpSink
 from tests.support.fakes.webhooks import WebhookReceiver
 from tests.support.fakes.wechat import sent, wechat_api
+from tests.support.infra import free_port
+from tests.support.system import GOOD_SUGGESTION
 
 pytestmark = pytest.mark.integration
 
@@ -239,3 +241,20 @@ def test_a_slow_endpoint_delays_nobody_else(cluster: Cluster, fakes: dict) -> No
         wait_for(lambda: len(slow.verified) == 2, timeout=30)
     finally:
         slow.stop()
+
+
+def test_two_notify_workers_send_each_delivery_once(cluster: Cluster, fakes: dict) -> None:
+    configure(cluster, fakes)
+    set_contact(cluster, UNIT, "--email", "edu@example.cn", "--phone", "+8613800000000")
+    start(cluster)
+    port = free_port()
+    cluster.ports["notify-worker-2"] = port
+    cluster._spawn("notify-worker-2", ["worker", "notify"], RENDA_WORKER_PORT=str(port))
+    cluster.wait_ready("notify-worker-2")
+    receipts = [
+        cluster.file({**GOOD_SUGGESTION, "title": f"建议 {n}"}).json()["id"] for n in range(8)
+    ]
+    assert len(cluster.settled(receipts)) == 8
+    wait_for(lambda: delivered(cluster) == 16)
+    assert len(fakes["smtp"].messages) == len(fakes["smtp"].distinct()) == 8
+    assert len(texts(fakes["sms"])) == len({t["reference"] for t in texts(fakes["sms"])}) == 8

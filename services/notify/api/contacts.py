@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from runtime.http import not_found, requires_role, service
 from services.notify.api.access import RECIPIENT, require_own_or_supervised
+from services.notify.deliveries import release_held
 from services.notify.domain.preferences import PERSONAL_CHANNELS
 from services.notify.store import Contact, Preference
 
@@ -52,6 +53,12 @@ class PreferenceIn(Schema):
     )
     quiet_start = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(HHMM))
     quiet_end = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(HHMM))
+    digest_at = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(HHMM),
+        metadata={"description": "Local time of a daily digest instead of single messages."},
+    )
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -110,6 +117,7 @@ def get_preferences(recipient: str) -> Any:
         "fallback": False,
         "quiet_start": None,
         "quiet_end": None,
+        "digest_at": None,
         "updated_at": None,
     }
 
@@ -125,4 +133,6 @@ def put_preferences(body: dict[str, Any], recipient: str) -> Any:
         prefs = session.merge(
             Preference(recipient=_recipient(recipient), updated_at=rt.clock.now(), **body)
         )
+        if body["digest_at"] is None:
+            release_held(session, recipient, rt.clock.now())
     return prefs

@@ -23,6 +23,8 @@ class Preferences:
     """True: only the first reachable channel, the next one only if that one fails."""
     quiet_start: time | None = None
     quiet_end: time | None = None
+    digest_at: time | None = None
+    """Set: one message a day at this local time instead of single ones (urgent excepted)."""
 
 
 def routes(addresses: dict[str, str], prefs: Preferences) -> list[list[Route]]:
@@ -58,3 +60,10 @@ def retry_delay(attempt: int, base: float, cap: float, jitter: float) -> float:
     spreading retries of many deliveries that failed together ("full jitter" on half)."""
     ceiling = min(cap, base * 2 ** (attempt - 1))
     return ceiling / 2 + ceiling / 2 * jitter
+
+
+def digest_due(digest_at: time, now: datetime, zone: tzinfo) -> datetime | None:
+    """Today's digest moment if it has come (the digest then holds what arrived before it)."""
+    local = now.astimezone(zone)
+    moment = local.replace(hour=digest_at.hour, minute=digest_at.minute, second=0, microsecond=0)
+    return moment if moment <= local else None

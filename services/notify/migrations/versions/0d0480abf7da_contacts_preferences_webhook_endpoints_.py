@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("fallback", sa.Boolean(), nullable=False),
         sa.Column("quiet_start", sa.String(length=5), nullable=True),
         sa.Column("quiet_end", sa.String(length=5), nullable=True),
+        sa.Column("digest_at", sa.String(length=5), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("recipient"),
     )
