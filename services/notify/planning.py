@@ -17,14 +17,29 @@ from services.notify.config import NotifySettings
 from services.notify.domain.messages import Message
 from services.notify.domain.preferences import Preferences, not_before, routes
 from services.notify.recipients import recipient_path
-from services.notify.store import Contact, Delivery, InboxMessage, Preference, WebhookEndpoint
+from services.notify.store import (
+    Contact,
+    Delivery,
+    InboxMessage,
+    Preference,
+    Template,
+    WebhookEndpoint,
+)
+from services.notify.templates import apply
 
 
 def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
     settings = NotifySettings.from_env()
     channels = configured_names(settings)
     now = ctx.clock.now()
+    overrides = {
+        t.kind: t
+        for t in ctx.session.scalars(select(Template).where(Template.tenant == event.tenant))
+    }
     for message in messages:
+        if message.kind in overrides:
+            own = overrides[message.kind]
+            message = apply(message, own.subject, own.body, event.name, event.data)
         ctx.session.add(
             InboxMessage(
                 tenant=event.tenant,

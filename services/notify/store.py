@@ -62,6 +62,18 @@ class Preference(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class Template(Base):
+    """A tenant's own words for a kind of message (Jinja2), replacing the built-in ones."""
+
+    __tablename__ = "templates"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class WebhookEndpoint(Base):
     """A county system's endpoint, registered with its API key (the owner)."""
 

@@ -3,6 +3,7 @@ as problem+json; preferences."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from services.notify.store import InboxMessage
@@ -100,3 +101,42 @@ def test_preferences_are_the_persons_own(shared_api: InProcessSystem) -> None:
     assert bad.status_code == 422
     other = system.client.put("/notify/v1/preferences/unit:U450102-HEALTH", json=body, headers=unit)
     assert other.status_code == 404
+
+
+def test_a_tenants_own_words_replace_the_built_in_ones(system: InProcessSystem) -> None:
+    committee = {
+        "Authorization": "Bearer "
+        + system.runtime("notify").directory.create_key("450102", "committee", label="test")
+    }
+    bad = system.client.put(
+        "/notify/v1/templates/assignment.new",
+        json={"subject": "{{ subject ", "body": "{{ body }}"},
+        headers=committee,
+    )
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"][0]["field"] == "subject"
+    unknown = system.client.put(
+        "/notify/v1/templates/no.such", json={"subject": "s", "body": "b"}, headers=committee
+    )
+    assert unknown.status_code == 404
+    own = system.client.put(
+        "/notify/v1/templates/assignment.new",
+        json={
+            "subject": "【兴宁区人大】{{ data.number }} {{ subject }}",
+            "body": "{{ body }}请按时办理。",
+        },
+        headers=committee,
+    )
+    assert own.status_code == 200, own.get_json()
+    system.settled_receipt(system.file().get_json()["id"])
+    unit = system.headers("unit_450102_EDU")
+    deadline = time.monotonic() + 10
+    items: list = []
+    while not items and time.monotonic() < deadline:
+        items = system.client.get(f"/notify/v1/inbox?recipient={UNIT}", headers=unit).get_json()[
+            "items"
+        ]
+        time.sleep(0.05)
+    (message,) = items
+    assert message["subject"].startswith("【兴宁区人大】450102-2026-0001 新交办建议")
+    assert message["body"].endswith("请按时办理。")

@@ -255,6 +255,6 @@ def test_two_notify_workers_send_each_delivery_once(cluster: Cluster, fakes: dic
         cluster.file({**GOOD_SUGGESTION, "title": f"建议 {n}"}).json()["id"] for n in range(8)
     ]
     assert len(cluster.settled(receipts)) == 8
-    wait_for(lambda: delivered(cluster) == 16)
+    wait_for(lambda: delivered(cluster) == 16, timeout=90)
     assert len(fakes["smtp"].messages) == len(fakes["smtp"].distinct()) == 8
     assert len(texts(fakes["sms"])) == len({t["reference"] for t in texts(fakes["sms"])}) == 8

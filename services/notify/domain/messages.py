@@ -10,6 +10,29 @@ COLOUR_NAMES = {"white": "白色（正常）", "yellow": "黄色（临近期限�
 RATING_NAMES = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 
 
+KINDS = (
+    "assignment.new",
+    "suggestion.second_assignment",
+    "suggestion.returned",
+    "suggestion.converted",
+    "suggestion.merged",
+    "suggestion.key",
+    "request.adjust",
+    "request.extension",
+    "deadline.extended",
+    "deadline.white",
+    "deadline.yellow",
+    "deadline.red",
+    "evaluation.requested",
+    "evaluation.below_satisfied",
+    "meeting.required",
+    "suggestion.closed",
+    "suggestion.done",
+    "supervision.opinion",
+)
+"""Every kind of message to a person; each one's words can be replaced per tenant."""
+
+
 @dataclass(frozen=True)
 class Message:
     recipient: str

@@ -1,8 +1,8 @@
-"""contacts, preferences, webhook endpoints, deliveries
+"""contacts, preferences, templates, webhook endpoints, deliveries
 
-Revision ID: 0d0480abf7da
+Revision ID: 8e760737fccd
 Revises: e8e3c36b78d0
-Create Date: 2026-12-01 20:06:21.484472
+Create Date: 2026-12-01 20:18:32.093288
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0d0480abf7da"
+revision: str = "8e760737fccd"
 down_revision: str | None = "e8e3c36b78d0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -76,6 +76,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("recipient"),
     )
     op.create_table(
+        "templates",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant", "kind"),
+    )
+    op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("owner_key_id", sa.String(length=64), nullable=False),
@@ -103,6 +112,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_webhook_endpoints_owner")
 
     op.drop_table("webhook_endpoints")
+    op.drop_table("templates")
     op.drop_table("preferences")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_recipient")
