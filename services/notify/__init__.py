@@ -13,10 +13,11 @@ def _blueprints() -> list:
     from services.notify.api.contacts import blp as contacts
     from services.notify.api.deliveries import blp as deliveries
     from services.notify.api.inbox import blp as inbox
+    from services.notify.api.notices import blp as notices
     from services.notify.api.templates import blp as templates
     from services.notify.api.webhooks import blp as webhooks
 
-    return [inbox, contacts, templates, webhooks, deliveries]
+    return [inbox, contacts, templates, webhooks, deliveries, notices]
 
 
 SPEC = ServiceSpec(

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from contracts import REGISTRY, Event
+from runtime.directory import Directory
 from runtime.work import WorkContext
 from services.notify.channels.configured import configured_names
 from services.notify.config import NotifySettings
@@ -29,41 +31,50 @@ from services.notify.templates import apply
 
 
 def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
-    settings = NotifySettings.from_env()
-    channels = configured_names(settings)
     now = ctx.clock.now()
     overrides = {
         t.kind: t
         for t in ctx.session.scalars(select(Template).where(Template.tenant == event.tenant))
     }
+    told = [
+        apply(m, overrides[m.kind].subject, overrides[m.kind].body, event.name, event.data)
+        if m.kind in overrides
+        else m
+        for m in messages
+    ]
+    tell(ctx.session, ctx.directory, Source.of(event), told, now)
+    plan_webhooks(ctx, event, now)
+
+
+def tell(
+    session: Session, directory: Directory, source: Source, messages: list[Message], now: datetime
+) -> None:
+    """Each message into its recipient's inbox, and onto the channels they can be reached on."""
+    settings = NotifySettings.from_env()
+    channels = configured_names(settings)
     for message in messages:
-        if message.kind in overrides:
-            own = overrides[message.kind]
-            message = apply(message, own.subject, own.body, event.name, event.data)
-        ctx.session.add(
+        session.add(
             InboxMessage(
-                tenant=event.tenant,
-                tenant_path=recipient_path(ctx.directory, message.recipient) or f"/{event.tenant}/",
+                tenant=source.tenant,
+                tenant_path=recipient_path(directory, message.recipient) or f"/{source.tenant}/",
                 recipient=message.recipient,
                 kind=message.kind,
                 subject=message.subject,
                 body=message.body,
-                event_id=event.id,
+                event_id=source.event_id,
                 created_at=now,
             )
         )
-        prefs = preferences_of(ctx.session.get(Preference, message.recipient))
+        prefs = preferences_of(session.get(Preference, message.recipient))
         addresses = {
             channel: address
-            for channel, address in addresses_of(
-                ctx.session.get(Contact, message.recipient)
-            ).items()
+            for channel, address in addresses_of(session.get(Contact, message.recipient)).items()
             if channel in channels
         }
         held = prefs.digest_at is not None and not message.urgent
         for (channel, address), *fallback in routes(addresses, prefs):
             delivery = new_delivery(
-                Source.of(event),
+                source,
                 message.recipient,
                 channel,
                 address,
@@ -74,8 +85,7 @@ def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
             )
             if held:
                 delivery.status = "held"
-            ctx.session.add(delivery)
-    plan_webhooks(ctx, event, now)
+            session.add(delivery)
 
 
 def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:

@@ -132,3 +132,26 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Notice(Base):
+    """A formal notice (通报): dated, numbered per tenant and year, kept in the archive."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("tenant", "year", "seq", name="uq_notices_number"),
+        Index("ix_notices_tenant_issued", "tenant", "issued_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    figures: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,8 +1,8 @@
-"""contacts, preferences, templates, webhook endpoints, deliveries
+"""contacts, preferences, templates, webhook endpoints, deliveries, notices
 
-Revision ID: 8e760737fccd
+Revision ID: f2290a6cf840
 Revises: e8e3c36b78d0
-Create Date: 2026-12-01 20:18:32.093288
+Create Date: 2026-12-01 20:21:29.311281
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "8e760737fccd"
+revision: str = "f2290a6cf840"
 down_revision: str | None = "e8e3c36b78d0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -65,6 +65,26 @@ def upgrade() -> None:
         batch_op.create_index("ix_deliveries_recipient", ["recipient", "created_at"], unique=False)
 
     op.create_table(
+        "notices",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("tenant_path", sa.String(length=255), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=64), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("recipients", sa.JSON(), nullable=False),
+        sa.Column("issuer", sa.String(length=200), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("tenant", "year", "seq", name="uq_notices_number"),
+    )
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.create_index("ix_notices_tenant_issued", ["tenant", "issued_at"], unique=False)
+
+    op.create_table(
         "preferences",
         sa.Column("recipient", sa.String(length=48), nullable=False),
         sa.Column("channels", sa.JSON(), nullable=False),
@@ -114,6 +134,10 @@ def downgrade() -> None:
     op.drop_table("webhook_endpoints")
     op.drop_table("templates")
     op.drop_table("preferences")
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.drop_index("ix_notices_tenant_issued")
+
+    op.drop_table("notices")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_recipient")
         batch_op.drop_index("ix_deliveries_due")
