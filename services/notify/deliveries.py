@@ -16,12 +16,12 @@ from services.notify.planning import preferences_of
 from services.notify.store import Delivery, InboxMessage, Preference, WebhookEndpoint
 
 
-def outgoing(session: Session, delivery: Delivery) -> Outgoing:
+def outgoing(session: Session, delivery: Delivery, now: datetime) -> Outgoing:
     secrets: tuple[str, ...] = ()
     if delivery.channel == "webhook":
         endpoint = session.get(WebhookEndpoint, delivery.recipient.removeprefix("endpoint:"))
         if endpoint is not None:
-            secrets = current_secrets(endpoint, delivery.next_attempt_at)
+            secrets = current_secrets(endpoint, now)
     return Outgoing(
         message_id=delivery.message_id,
         channel=delivery.channel,

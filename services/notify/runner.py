@@ -71,7 +71,7 @@ class DeliveryRunner:
             for delivery in due:
                 delivery.attempts += 1
                 delivery.next_attempt_at = now + timedelta(seconds=self.settings.lease_seconds)
-            return [outgoing(session, delivery) for delivery in due]
+            return [outgoing(session, delivery, now) for delivery in due]
 
     def attempt(self, message: Outgoing) -> Outcome:
         outcome = self.channels.send(message)
