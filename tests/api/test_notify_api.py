@@ -43,6 +43,10 @@ def test_inbox_pages_counts_unread_and_marks_read(shared_api: InProcessSystem) -
     ).get_json()
     assert len(rest["items"]) == 2 and rest["next"] is None
 
+    by_system = system.client.post(
+        f"/notify/v1/inbox/{page['items'][0]['id']}/read", headers=system.headers()
+    )
+    assert by_system.status_code == 403
     read = system.client.post(f"/notify/v1/inbox/{page['items'][0]['id']}/read", headers=unit)
     assert read.status_code == 200 and read.get_json()["read_at"]
     after = system.client.get(f"/notify/v1/inbox?recipient={UNIT}", headers=unit).get_json()

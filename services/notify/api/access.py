@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from runtime.http import not_found, principal, service
+from runtime.problems import DomainProblem
 from services.notify.recipients import recipient_path
 
 RECIPIENT = r"^(unit|deputy|committee|directors):[\w-]{1,32}$"
@@ -31,3 +32,16 @@ def require_own_or_supervised(recipient: str) -> str:
     if who.role in ("unit", "deputy") and f"{who.role}:{who.subject}" != recipient:
         raise not_found("recipient")
     return path
+
+
+def require_owner(recipient: str) -> None:
+    """Marking messages read is the reader's own act: a unit's or deputy's key for its own
+    inbox, the committee's key for the committee's and the director's meeting's."""
+    require_own_or_supervised(recipient)
+    who = principal()
+    kind = recipient.partition(":")[0]
+    if who.role in ("unit", "deputy"):
+        return
+    if who.role == "committee" and kind in ("committee", "directors"):
+        return
+    raise DomainProblem(403, "Forbidden", "Only the recipient marks its messages read.")

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select, update
 
 from runtime.http import not_found, service
-from services.notify.api.access import recipient_field, require_own_or_supervised
+from services.notify.api.access import recipient_field, require_own_or_supervised, require_owner
 from services.notify.store import InboxMessage
 
 blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="In-app inbox")
@@ -94,7 +94,7 @@ def mark_read(message_id: int) -> InboxMessage:
         message = session.get(InboxMessage, message_id)
         if message is None:
             raise not_found("message")
-        require_own_or_supervised(message.recipient)
+        require_owner(message.recipient)
         if message.read_at is None:
             message.read_at = rt.clock.now()
         return message
@@ -107,7 +107,7 @@ def mark_all_read(body: dict[str, Any]) -> dict[str, Any]:
     """Mark every unread message of the recipient read."""
     rt = service("notify")
     recipient = body["recipient"]
-    require_own_or_supervised(recipient)
+    require_owner(recipient)
     with rt.db.transaction() as session:
         marked = session.execute(
             update(InboxMessage)
