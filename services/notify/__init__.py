@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from runtime.service import ServiceSpec
+from services.notify.deliveries import prune_deliveries
 from services.notify.digests import send_digests
 from services.notify.handlers import HANDLERS
 from services.notify.runner import run_deliveries
@@ -27,6 +28,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=HANDLERS,
-    ticks={"notify.digests": send_digests},
+    ticks={"notify.digests": send_digests, "notify.prune_deliveries": prune_deliveries},
     loops={"deliveries": run_deliveries},
 )

@@ -29,6 +29,7 @@ class NotifySettings:
     retry_base: float = 30.0
     retry_cap: float = 3600.0
     allow_private_webhooks: bool = False
+    log_retention_days: float = 90.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -56,6 +57,7 @@ class NotifySettings:
             retry_base=float(g("RENDA_NOTIFY_RETRY_BASE", "30")),
             retry_cap=float(g("RENDA_NOTIFY_RETRY_CAP", "3600")),
             allow_private_webhooks=g("RENDA_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+            log_retention_days=float(g("RENDA_NOTIFY_LOG_RETENTION_DAYS", "90")),
         )
         if settings.lease_seconds <= settings.send_timeout:
             # A lease that ran out mid-send would let another sender send it again.

@@ -4,11 +4,12 @@ delivery sends, how it ends (and falls back to the next channel), and replays.""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from runtime.work import WorkContext
 from services.notify.channels import Outcome, Outgoing
 from services.notify.config import NotifySettings
 from services.notify.domain.preferences import not_before
@@ -138,3 +139,14 @@ def release_held(session: Session, recipient: str, now: datetime) -> None:
     ):
         held.status = "pending"
         held.next_attempt_at = now
+
+
+def prune_deliveries(ctx: WorkContext) -> None:
+    """Forget finished deliveries older than RENDA_NOTIFY_LOG_RETENTION_DAYS (a scheduled
+    tick). Kept longer than the inbox of events (RENDA_MESSAGE_RETENTION_DAYS), so that an
+    event replayed from a dead-letter queue still finds what it already sent."""
+    days = NotifySettings.from_env().log_retention_days
+    cutoff = ctx.clock.now() - timedelta(days=days)
+    ctx.session.execute(
+        delete(Delivery).where(Delivery.finished_at.is_not(None), Delivery.finished_at < cutoff)
+    )

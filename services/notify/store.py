@@ -107,6 +107,7 @@ class Delivery(Base):
         UniqueConstraint("event_id", "recipient", "channel", name="uq_deliveries_once"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_recipient", "recipient", "created_at"),
+        Index("ix_deliveries_finished", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,13 +15,14 @@ from tests.cli.test_cli import env, fails, run  # noqa: F401 - env: the fixture,
 pytestmark = pytest.mark.usefixtures("env")
 
 
-def _dead_delivery() -> int:
+def _delivery(status: str = "dead", finished_at: datetime | None = None) -> int:
     db = Database(Settings.from_env().database_url_for("notify"))
     now = datetime.now(UTC)
+    unique = uuid.uuid4().hex
     with db.transaction() as session:
         delivery = Delivery(
-            message_id="m-1",
-            event_id="e-1",
+            message_id=unique,
+            event_id=unique,
             event_type="suggestion.assigned",
             event_time=now,
             tenant="450102",
@@ -32,11 +34,12 @@ def _dead_delivery() -> int:
             body="b",
             urgent=False,
             fallback=[],
-            status="dead",
+            status=status,
             attempts=8,
             next_attempt_at=now,
             last_error="SMTP 451",
             created_at=now,
+            finished_at=finished_at or now,
         )
         session.add(delivery)
         session.flush()
@@ -52,10 +55,18 @@ def test_contacts_set_and_a_bad_recipient() -> None:
 
 
 def test_dead_deliveries_are_listed_and_replayed() -> None:
-    delivery_id = _dead_delivery()
+    delivery_id = _delivery()
     listed = run("deliveries", "list", "--status", "dead")
     assert f"{delivery_id}\tdead\temail\tunit:U1" in listed and "SMTP 451" in listed
     assert "give delivery ids" in fails("deliveries", "replay")
     assert run("deliveries", "replay", "--all-dead").startswith("replayed 1")
     assert run("deliveries", "list", "--status", "dead") == ""
     assert f"{delivery_id}\tpending" in run("deliveries", "list")
+
+
+def test_finished_deliveries_are_forgotten_after_the_retention() -> None:
+    old = _delivery("delivered", datetime.now(UTC) - timedelta(days=91))
+    recent = _delivery("delivered", datetime.now(UTC) - timedelta(days=89))
+    assert "notify.prune_deliveries: ran" in run("tick", "notify")
+    ids = [line.split("\t")[0] for line in run("deliveries", "list").splitlines()]
+    assert str(recent) in ids and str(old) not in ids

@@ -1,8 +1,8 @@
 """contacts, preferences, templates, webhook endpoints, deliveries, notices
 
-Revision ID: f2290a6cf840
+Revision ID: 9572b9df8324
 Revises: e8e3c36b78d0
-Create Date: 2026-12-01 20:21:29.311281
+Create Date: 2026-12-01 20:33:27.376049
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "f2290a6cf840"
+revision: str = "9572b9df8324"
 down_revision: str | None = "e8e3c36b78d0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -62,6 +62,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_deliveries_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_deliveries_finished", ["finished_at"], unique=False)
         batch_op.create_index("ix_deliveries_recipient", ["recipient", "created_at"], unique=False)
 
     op.create_table(
@@ -140,6 +141,7 @@ def downgrade() -> None:
     op.drop_table("notices")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_recipient")
+        batch_op.drop_index("ix_deliveries_finished")
         batch_op.drop_index("ix_deliveries_due")
 
     op.drop_table("deliveries")
