@@ -7,6 +7,10 @@ import os
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+REQUESTS_PER_SEND = 4
+"""The most requests one send makes, each within the send timeout: WeChat's token, the
+message, and both again when the token turned out to be invalid."""
+
 
 @dataclass(frozen=True)
 class NotifySettings:
@@ -59,7 +63,10 @@ class NotifySettings:
             allow_private_webhooks=g("RENDA_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
             log_retention_days=float(g("RENDA_NOTIFY_LOG_RETENTION_DAYS", "90")),
         )
-        if settings.lease_seconds <= settings.send_timeout:
+        if settings.lease_seconds <= REQUESTS_PER_SEND * settings.send_timeout:
             # A lease that ran out mid-send would let another sender send it again.
-            raise ValueError("RENDA_NOTIFY_LEASE_SECONDS must exceed RENDA_NOTIFY_SEND_TIMEOUT")
+            raise ValueError(
+                f"RENDA_NOTIFY_LEASE_SECONDS must exceed {REQUESTS_PER_SEND} × "
+                "RENDA_NOTIFY_SEND_TIMEOUT (the longest one send can take)"
+            )
         return settings

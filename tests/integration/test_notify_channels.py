@@ -48,7 +48,7 @@ def configure(cluster: Cluster, fakes: dict, **extra: str) -> None:
         RENDA_NOTIFY_POLL_SECONDS="0.1",
         RENDA_NOTIFY_RETRY_BASE="0.4",
         RENDA_NOTIFY_RETRY_CAP="2",
-        RENDA_NOTIFY_LEASE_SECONDS="4",
+        RENDA_NOTIFY_LEASE_SECONDS="9",
         RENDA_NOTIFY_SEND_TIMEOUT="2",
     )
     cluster.extra_env.update({**settings, **extra})
@@ -227,7 +227,7 @@ def test_webhook_retries_with_back_off_then_dead_then_replayed(
 
 
 def test_a_slow_endpoint_delays_nobody_else(cluster: Cluster, fakes: dict) -> None:
-    configure(cluster, fakes, RENDA_NOTIFY_SEND_TIMEOUT="15", RENDA_NOTIFY_LEASE_SECONDS="40")
+    configure(cluster, fakes, RENDA_NOTIFY_SEND_TIMEOUT="15", RENDA_NOTIFY_LEASE_SECONDS="61")
     set_contact(cluster, UNIT, "--email", "edu@example.cn")
     start(cluster)
     slow = WebhookReceiver(SECRET, delay=10)

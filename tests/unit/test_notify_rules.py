@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from services.notify.channels.sms import MAX_CHARS, sms_text
+from services.notify.config import NotifySettings
 from services.notify.domain.messages import colour_changed
 from services.notify.domain.preferences import Preferences, not_before, retry_delay, routes
 from services.notify.webhooks import new_secret, secret_problem, url_problem
@@ -67,3 +70,9 @@ def test_webhook_urls_and_secrets_are_checked() -> None:
     assert secret_problem(new_secret()) is None
     assert "too short" in (secret_problem("whsec_c2hvcnQ=") or "")
     assert secret_problem("plain-secret") is not None
+
+
+def test_a_lease_shorter_than_the_longest_send_is_refused() -> None:
+    with pytest.raises(ValueError, match="RENDA_NOTIFY_LEASE_SECONDS must exceed 4"):
+        NotifySettings.from_env({"RENDA_NOTIFY_LEASE_SECONDS": "30"})
+    assert NotifySettings.from_env({}).lease_seconds == 60
