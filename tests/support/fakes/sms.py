@@ -17,5 +17,5 @@ def sms_gateway(*statuses: int) -> FakeServer:
 
 
 def texts(gateway: FakeServer) -> list[dict]:
-    """The messages the gateway accepted (answered 200)."""
+    """Every message sent to the gateway, whatever it answered."""
     return [r.json() for r in gateway.requests if r.method == "POST"]
