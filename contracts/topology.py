@@ -35,6 +35,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "assignment.colour_changed",
         "suggestion.follow_up_colour_changed",
         "supervision.opinion_recorded",
+        "submission.accepted",
+        "submission.rejected",
     ),
 }
 """Which events (routing keys) each service consumes."""

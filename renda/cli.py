@@ -602,3 +602,68 @@ def asyncapi(check: bool) -> None:
         return
     ASYNCAPI_PATH.write_text(text)
     click.echo(f"wrote {ASYNCAPI_PATH}")
+
+
+@main.group()
+def contacts() -> None:
+    """How units, deputies and bodies are reached outside the inbox (notify's own records)."""
+
+
+@contacts.command("set")
+@click.argument("recipient")
+@click.option("--email", default=None)
+@click.option("--phone", default=None, help="e.g. +8613800000000")
+@click.option("--wechat-openid", default=None)
+def contacts_set(
+    recipient: str, email: str | None, phone: str | None, wechat_openid: str | None
+) -> None:
+    """Set RECIPIENT's contact (unit:<id>, deputy:<id>, committee:<id> or directors:<id>)."""
+    import re
+
+    from runtime.clock import SystemClock
+    from services.notify.admin import set_contact
+    from services.notify.api.access import RECIPIENT
+
+    if not re.fullmatch(RECIPIENT, recipient):
+        raise click.ClickException("RECIPIENT is unit:<id>, deputy:<id>, committee:<id> …")
+    set_contact(_notify_db(), SystemClock(), recipient, email, phone, wechat_openid)
+    click.echo(f"{recipient}: email={email} phone={phone} wechat={wechat_openid}")
+
+
+@main.group()
+def deliveries() -> None:
+    """Notify's delivery log: what went out on which channel; dead deliveries to replay."""
+
+
+@deliveries.command("list")
+@click.option("--status", type=click.Choice(["pending", "delivered", "refused", "dead"]))
+@click.option("--limit", type=click.IntRange(1, 10000), default=50)
+def deliveries_list(status: str | None, limit: int) -> None:
+    """Newest first: id, status, channel, recipient, event, attempts, last error."""
+    from services.notify.admin import list_deliveries
+
+    for d in list_deliveries(_notify_db(), status, limit):
+        click.echo(
+            f"{d.id}\t{d.status}\t{d.channel}\t{d.recipient}\t{d.event_type}\t"
+            f"attempts={d.attempts}\t{d.last_error or ''}"
+        )
+
+
+@deliveries.command("replay")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all-dead", is_flag=True, help="every dead delivery")
+def deliveries_replay(ids: tuple[int, ...], all_dead: bool) -> None:
+    """Send dead (or refused) deliveries again, with their same message ids."""
+    from runtime.clock import SystemClock
+    from services.notify.admin import replay_deliveries
+
+    if not ids and not all_dead:
+        raise click.ClickException("give delivery ids, or --all-dead")
+    replayed = replay_deliveries(_notify_db(), SystemClock(), list(ids), all_dead)
+    click.echo(f"replayed {len(replayed)}: {' '.join(map(str, replayed))}")
+
+
+def _notify_db():  # type: ignore[no-untyped-def]
+    from runtime.db import Database
+
+    return Database(_settings().database_url_for("notify"))

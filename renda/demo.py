@@ -7,10 +7,12 @@ import os
 import secrets
 from pathlib import Path
 
+from runtime.clock import SystemClock
 from runtime.config import Settings
 from runtime.db import Database
 from runtime.directory import Directory
 from runtime.directory.accounts import AccountError
+from services.notify.admin import set_contact
 from services.workflow.admin import set_routing_rule, set_topic_list
 
 CITY = ("450100", "南宁市")
@@ -95,6 +97,7 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
                 f"D{township}-001", township, f"{township_name}代表", "township", phone=None
             )
     workflow_db.dispose()
+    _seed_contacts(settings)
     return {
         "county_system_450102": directory.create_key(
             "450102", "system", label="兴宁区 county system"
@@ -104,6 +107,21 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
             "450102", "unit", subject=unit_id("450102", "EDU"), label="兴宁区教育局"
         ),
     }
+
+
+def _seed_contacts(settings: Settings) -> None:
+    """E-mail addresses for 兴宁区's units, so that `make run` shows mail in its sink."""
+    notify_db = Database(settings.database_url_for("notify"))
+    for code, *_ in UNITS:
+        set_contact(
+            notify_db,
+            SystemClock(),
+            f"unit:{unit_id('450102', code)}",
+            f"{code.lower()}@450102.example.cn",
+            None,
+            None,
+        )
+    notify_db.dispose()
 
 
 def keys_file(settings: Settings) -> Path:

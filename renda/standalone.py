@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import threading
@@ -32,6 +33,9 @@ def run(settings: Settings, host: str = "127.0.0.1") -> None:
         raise SystemExit(f"renda run: {exc}") from None
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     settings = local_secret_key(settings)
+    # Without a mail server, the demo's e-mail is written to files a newcomer can open.
+    mail_sink = (settings.var_dir / "outbox-mail").resolve()
+    os.environ.setdefault("RENDA_SMTP_URL", f"file://{mail_sink}")
     migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings, clock)
     keys = ensure_seeded(settings, runtimes[0].directory)
@@ -115,6 +119,12 @@ def _print_banner(
         f"  console        {base}/console/   (public progress: {base}/console/public)",
         *(f"  {name:9} API  {base}/{name}/v1/openapi.json" for name in SERVICES),
         f"  metrics        {base}/metrics   health {base}/healthz   ready {base}/readyz",
+        f"  e-mail         {os.environ['RENDA_SMTP_URL']}"
+        + (
+            "   (one .eml file per message)"
+            if os.environ["RENDA_SMTP_URL"].startswith("file:")
+            else ""
+        ),
     ]
     if keys:
         lines.append(f"Demo API keys (also in {keys_file(settings)}):")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_smorest import Blueprint
 from sqlalchemy import MetaData
@@ -13,6 +15,12 @@ from sqlalchemy.orm import DeclarativeBase
 from runtime.consumer import Handler
 from runtime.messaging_tables import inbox_table, outbox_table
 from runtime.scheduler import Tick
+
+if TYPE_CHECKING:
+    from runtime.context import ServiceRuntime
+
+Loop = Callable[["ServiceRuntime", threading.Event], None]
+"""Long-running work of a worker (e.g. notify's delivery runner): runs until the event is set."""
 
 
 def service_base() -> type[DeclarativeBase]:
@@ -36,3 +44,5 @@ class ServiceSpec:
     handlers: dict[str, Handler] = field(default_factory=dict)
     ticks: dict[str, Tick] = field(default_factory=dict)
     """Scheduled work, run by the worker every RENDA_TICK_SECONDS under an advisory lock."""
+    loops: dict[str, Loop] = field(default_factory=dict)
+    """Work that runs for the worker's lifetime on its own thread, beside the consumer."""

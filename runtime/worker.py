@@ -164,6 +164,8 @@ class Worker:
                     partial(run_every, self.stop_event, interval, name, run),
                     rt.name,
                 )
+            for name, loop in rt.spec.loops.items():
+                self._spawn(f"{rt.name}-{name}", partial(loop, rt, self.stop_event), rt.name)
         log.info("worker started for %s", ", ".join(rt.name for rt in self.runtimes))
 
     def _new_consumer(self, processor: EventProcessor) -> ServiceConsumer:

@@ -1,114 +1,148 @@
-"""Notify puts what concerns each person in their inbox."""
+"""Who hears what (DOMAIN.md §7): one handler per event, each naming its recipients and
+words; planning turns them into inbox messages and deliveries on each person's channels.
+Webhook endpoints get every event they asked for, receipts' outcomes included."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from contracts import Event
-from contracts.topology import SUBSCRIPTIONS
 from runtime.work import WorkContext
 from services.notify.domain import messages as m
 from services.notify.domain.messages import Message
-from services.notify.recipients import recipient_path
-from services.notify.store import InboxMessage
+from services.notify.planning import record
 
 
-def _deliver(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
-    for message in messages:
-        ctx.session.add(
-            InboxMessage(
-                tenant=event.tenant,
-                tenant_path=recipient_path(ctx.directory, message.recipient) or f"/{event.tenant}/",
-                recipient=message.recipient,
-                kind=message.kind,
-                subject=message.subject,
-                body=message.body,
-                event_id=event.id,
-                created_at=ctx.clock.now(),
-            )
+def _proposers(d: dict) -> list[str]:
+    return [d["lead_deputy_id"], *d.get("cosigner_ids", [])]
+
+
+def on_suggestion_assigned(d: dict) -> list[Message]:
+    return m.new_assignment(
+        d["number"],
+        d["title"],
+        d["lead_unit_id"],
+        d["co_unit_ids"],
+        d["deadline"],
+        d["round"],
+        _proposers(d) if d["lead_deputy_id"] else [],
+        d["co_input_deadline"],
+    )
+
+
+def on_suggestion_returned(d: dict) -> list[Message]:
+    return [m.suggestion_returned(d["lead_deputy_id"], d["number"], d["title"], d["reason"])]
+
+
+def on_suggestion_converted(d: dict) -> list[Message]:
+    return [m.screened_out(d["lead_deputy_id"], d["number"], "converted", d["reason"])]
+
+
+def on_suggestion_merged(d: dict) -> list[Message]:
+    return [m.screened_out(d["lead_deputy_id"], d["number"], "merged", d["reason"])]
+
+
+def on_suggestion_marked_key(d: dict) -> list[Message]:
+    return m.marked_key(_proposers(d), d["number"], d["leading_official"])
+
+
+def on_suggestion_adjust_requested(d: dict) -> list[Message]:
+    return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "adjust", d["reason"])]
+
+
+def on_suggestion_extension_requested(d: dict) -> list[Message]:
+    return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "extension", d["reason"])]
+
+
+def on_suggestion_extended(d: dict) -> list[Message]:
+    return [m.extended(d["lead_unit_id"], d["number"], d["deadline"])]
+
+
+def on_suggestion_replied(d: dict) -> list[Message]:
+    return m.reply_awaiting_evaluation(
+        _proposers(d), d["number"], d["reply_class"], d["evaluation_closes"]
+    )
+
+
+def on_suggestion_evaluated(d: dict) -> list[Message]:
+    if d["attitude"] == d["result"] == "satisfied":
+        return []
+    return [
+        m.dissatisfied_evaluation(
+            d["tenant"], d["number"], d["deputy_id"], d["attitude"], d["result"]
         )
+    ]
 
 
-def _proposers(data: dict) -> list[str]:
-    return [data["lead_deputy_id"], *data.get("cosigner_ids", [])]
+def on_suggestion_awaiting_meeting(d: dict) -> list[Message]:
+    return m.awaiting_meeting(d["tenant"], d["lead_unit_id"], d["number"])
 
 
-def _compose(event: Event) -> list[Message]:
-    d = event.data
-    name = event.name
-    if name == "suggestion.assigned":
-        return m.new_assignment(
-            d["number"],
-            d["title"],
-            d["lead_unit_id"],
-            d["co_unit_ids"],
-            d["deadline"],
-            d["round"],
-            _proposers(d) if d["lead_deputy_id"] else [],
-            d["co_input_deadline"],
-        )
-    if name == "suggestion.returned":
-        return [m.suggestion_returned(d["lead_deputy_id"], d["number"], d["title"], d["reason"])]
-    if name in ("suggestion.converted", "suggestion.merged"):
-        how = name.split(".")[1]
-        return [m.screened_out(d["lead_deputy_id"], d["number"], how, d["reason"])]
-    if name == "suggestion.marked_key":
-        return m.marked_key(_proposers(d), d["number"], d["leading_official"])
-    if name == "suggestion.adjust_requested":
-        return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "adjust", d["reason"])]
-    if name == "suggestion.extension_requested":
-        return [m.unit_request(d["tenant"], d["unit_id"], d["number"], "extension", d["reason"])]
-    if name == "suggestion.extended":
-        return [m.extended(d["lead_unit_id"], d["number"], d["deadline"])]
-    if name == "suggestion.replied":
-        return m.reply_awaiting_evaluation(
-            _proposers(d), d["number"], d["reply_class"], d["evaluation_closes"]
-        )
-    if name == "suggestion.evaluated":
-        if d["attitude"] == d["result"] == "satisfied":
-            return []
-        return [
-            m.dissatisfied_evaluation(
-                d["tenant"], d["number"], d["deputy_id"], d["attitude"], d["result"]
-            )
-        ]
-    if name == "suggestion.awaiting_meeting":
-        return m.awaiting_meeting(d["tenant"], d["lead_unit_id"], d["number"])
-    if name == "suggestion.closed":
-        return m.closed(_proposers(d), d["number"], d["reply_class"], d["done"])
-    if name == "suggestion.done":
-        return m.done(_proposers(d), d["number"])
-    if name == "assignment.colour_changed":
-        return m.colour_changed(
-            d["tenant"],
-            d["unit_id"],
-            d["number"],
-            d["title"],
-            d["colour"],
-            d["deadline"],
-            d["is_key"],
-        )
-    if name == "suggestion.follow_up_colour_changed":
-        return m.colour_changed(
-            d["tenant"],
-            d["lead_unit_id"],
-            d["number"],
-            f"{d['title']}（B类答复跟踪落实）",
-            d["colour"],
-            d["deadline"],
-            d["is_key"],
-        )
-    if name == "supervision.opinion_recorded":
-        return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
-    raise KeyError(name)
+def on_suggestion_closed(d: dict) -> list[Message]:
+    return m.closed(_proposers(d), d["number"], d["reply_class"], d["done"])
 
 
-def on_event(event: Event, ctx: WorkContext) -> None:
-    _deliver(ctx, event, _compose(event))
+def on_suggestion_done(d: dict) -> list[Message]:
+    return m.done(_proposers(d), d["number"])
+
+
+def on_assignment_colour_changed(d: dict) -> list[Message]:
+    return m.colour_changed(
+        d["tenant"], d["unit_id"], d["number"], d["title"], d["colour"], d["deadline"], d["is_key"]
+    )
+
+
+def on_suggestion_follow_up_colour_changed(d: dict) -> list[Message]:
+    return m.colour_changed(
+        d["tenant"],
+        d["lead_unit_id"],
+        d["number"],
+        f"{d['title']}（B类答复跟踪落实）",
+        d["colour"],
+        d["deadline"],
+        d["is_key"],
+    )
+
+
+def on_supervision_opinion_recorded(d: dict) -> list[Message]:
+    return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
+
+
+def on_submission_settled(d: dict) -> list[Message]:
+    """A receipt's outcome concerns the county system that filed it: webhooks only."""
+    return []
+
+
+COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
+    "suggestion.assigned": on_suggestion_assigned,
+    "suggestion.returned": on_suggestion_returned,
+    "suggestion.converted": on_suggestion_converted,
+    "suggestion.merged": on_suggestion_merged,
+    "suggestion.marked_key": on_suggestion_marked_key,
+    "suggestion.adjust_requested": on_suggestion_adjust_requested,
+    "suggestion.extension_requested": on_suggestion_extension_requested,
+    "suggestion.extended": on_suggestion_extended,
+    "suggestion.replied": on_suggestion_replied,
+    "suggestion.evaluated": on_suggestion_evaluated,
+    "suggestion.awaiting_meeting": on_suggestion_awaiting_meeting,
+    "suggestion.closed": on_suggestion_closed,
+    "suggestion.done": on_suggestion_done,
+    "assignment.colour_changed": on_assignment_colour_changed,
+    "suggestion.follow_up_colour_changed": on_suggestion_follow_up_colour_changed,
+    "supervision.opinion_recorded": on_supervision_opinion_recorded,
+    "submission.accepted": on_submission_settled,
+    "submission.rejected": on_submission_settled,
+}
+"""The routing table: each event type's recipients and words."""
+
+
+def _handler(compose: Callable[[dict], list[Message]]) -> Callable[[Event, WorkContext], None]:
+    def handle(event: Event, ctx: WorkContext) -> None:
+        record(ctx, event, compose(event.data))
+
+    return handle
 
 
 HANDLERS: dict[str, Callable[[Event, WorkContext], None]] = {
-    # Notify tells people of every event it subscribes to; _compose knows each one.
-    name: on_event
-    for name in SUBSCRIPTIONS["notify"]
+    name: _handler(compose) for name, compose in COMPOSERS.items()
 }

@@ -1,4 +1,4 @@
-"""Notify has words for every event it subscribes to."""
+"""Notify has a handler, and words, for every event it subscribes to."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from contracts import REGISTRY, Event
 from contracts.topology import SUBSCRIPTIONS
-from services.notify.handlers import _compose
+from services.notify.handlers import COMPOSERS
 from tests.unit.test_contracts import sample
 
 
@@ -15,7 +15,11 @@ def test_every_subscribed_event_composes_messages(name: str) -> None:
     event_type = REGISTRY.latest(name)
     data = event_type.from_json(event_type.to_json(sample(event_type)))
     event = Event(name, event_type.version, data, "450102", "/renda/workflow", "c")
-    messages = _compose(event)
+    messages = COMPOSERS[name](event.data)
     for message in messages:
         assert message.recipient.split(":")[0] in ("unit", "deputy", "committee", "directors")
         assert message.subject
+
+
+def test_the_routing_table_is_exactly_the_subscriptions() -> None:
+    assert set(COMPOSERS) == set(SUBSCRIPTIONS["notify"])

@@ -10,6 +10,29 @@ COLOUR_NAMES = {"white": "白色（正常）", "yellow": "黄色（临近期限�
 RATING_NAMES = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 
 
+KINDS = (
+    "assignment.new",
+    "suggestion.second_assignment",
+    "suggestion.returned",
+    "suggestion.converted",
+    "suggestion.merged",
+    "suggestion.key",
+    "request.adjust",
+    "request.extension",
+    "deadline.extended",
+    "deadline.white",
+    "deadline.yellow",
+    "deadline.red",
+    "evaluation.requested",
+    "evaluation.below_satisfied",
+    "meeting.required",
+    "suggestion.closed",
+    "suggestion.done",
+    "supervision.opinion",
+)
+"""Every kind of message to a person; each one's words can be replaced per tenant."""
+
+
 @dataclass(frozen=True)
 class Message:
     recipient: str
@@ -17,6 +40,8 @@ class Message:
     kind: str
     subject: str
     body: str
+    urgent: bool = False
+    """Sent in the recipient's quiet hours too (a red deadline)."""
 
 
 def unit(unit_id: str) -> str:
@@ -33,12 +58,14 @@ def committee(tenant: str) -> str:
 
 
 def directors(tenant: str) -> str:
-    """The director's meeting (主任会议), told of red key suggestions."""
+    """The director's meeting (主任会议), told of key suggestions turning yellow or red."""
     return f"directors:{tenant}"
 
 
-def to_all(recipients: Iterable[str], kind: str, subject: str, body: str) -> list[Message]:
-    return [Message(r, kind, subject, body) for r in recipients]
+def to_all(
+    recipients: Iterable[str], kind: str, subject: str, body: str, urgent: bool = False
+) -> list[Message]:
+    return [Message(r, kind, subject, body, urgent) for r in recipients]
 
 
 def new_assignment(
@@ -104,13 +131,14 @@ def screened_out(deputy_id: str, number: str, how: str, reason: str | None) -> M
 def colour_changed(
     tenant: str, unit_id: str, number: str, title: str, colour: str, deadline: date, is_key: bool
 ) -> list[Message]:
-    """The unit and the supervising body; a red key suggestion reaches the director's meeting."""
+    """The unit and the supervising body; a yellow or red key suggestion reaches the
+    director's meeting too. Red is urgent: it goes out in quiet hours."""
     subject = f"建议 {number} 办理期限提示: {COLOUR_NAMES[colour]}"
     body = f"{title}。办理期限 {deadline.isoformat()}。"
     recipients = [unit(unit_id), committee(tenant)]
-    if colour == "red" and is_key:
+    if colour in ("yellow", "red") and is_key:
         recipients.append(directors(tenant))
-    return to_all(recipients, f"deadline.{colour}", subject, body)
+    return to_all(recipients, f"deadline.{colour}", subject, body, urgent=colour == "red")
 
 
 def reply_awaiting_evaluation(

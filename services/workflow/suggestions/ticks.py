@@ -19,7 +19,7 @@ from services.workflow.suggestions.store import Assignment, Suggestion
 
 def deadline_colours(ctx: WorkContext) -> None:
     """Colour every open assignment; each change is an event (the unit and the committee
-    are told; a red key suggestion reaches the director's meeting)."""
+    are told; a key suggestion turning yellow or red reaches the director's meeting)."""
     now = ctx.clock.now()
     today = local_date(now)
     policies: dict = {}

@@ -1,0 +1,58 @@
+"""SMS through an HTTP gateway, provider-neutral: one JSON POST per message.
+
+Request: `{"to", "text", "kind", "reference"}` with `Authorization: Bearer <token>`;
+`reference` is the delivery's message id, the same on a resend, for the gateway to drop.
+Answer: 2xx is delivered (unless its JSON says `"status": "refused"`); 408, 429 and 5xx
+are retried; any other 4xx is refused for good."""
+
+from __future__ import annotations
+
+import requests
+
+from services.notify.channels import Outcome, Outgoing
+
+MAX_CHARS = 134
+"""Two concatenated SMS parts of Chinese (UCS-2) text, 67 characters each."""
+
+
+def sms_text(subject: str, body: str) -> str:
+    text = f"【人大代表建议】{subject}" + (f"。{body}" if body else "")
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+
+
+class SmsSender:
+    def __init__(self, url: str, token: str | None, timeout: float) -> None:
+        self.url = url
+        self.token = token
+        self.timeout = timeout
+
+    def __call__(self, message: Outgoing) -> Outcome:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            answer = requests.post(
+                self.url,
+                json={
+                    "to": message.address,
+                    "text": sms_text(message.subject, message.body),
+                    "kind": message.kind,
+                    "reference": message.message_id,
+                },
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            return Outcome("retry", f"{type(exc).__name__}: {exc}"[:500])
+        return http_outcome(answer)
+
+
+def http_outcome(answer: requests.Response) -> Outcome:
+    detail = f"HTTP {answer.status_code}: {answer.text[:200]}"
+    if answer.ok:
+        try:
+            refused = answer.json().get("status") == "refused"
+        except (ValueError, AttributeError):
+            refused = False
+        return Outcome("refused" if refused else "delivered", detail)
+    if answer.status_code in (408, 429) or answer.status_code >= 500:
+        return Outcome("retry", detail)
+    return Outcome("refused", detail)
