@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("submission.accepted", "submission.rejected", "submission.failed"),
-    "workflow": ("suggestion.submitted", "suggestion.action_requested"),
+    "workflow": (
+        "suggestion.submitted",
+        "suggestion.action_requested",
+        "opinion.submitted",
+        "opinion.action_requested",
+    ),
     "scoring": (
         "suggestion.accepted",
         "suggestion.marked_key",
@@ -44,6 +49,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
     "suggestion.action_requested": "intake",
+    "opinion.submitted": "intake",
+    "opinion.action_requested": "intake",
     **{
         name: "workflow"
         for name in (
@@ -68,6 +75,13 @@ PRODUCERS: dict[str, str] = {
             "assignment.colour_changed",
             "suggestion.follow_up_colour_changed",
             "supervision.opinion_recorded",
+            "opinion.registered",
+            "opinion.classified",
+            "opinion.escalated",
+            "opinion.forwarded",
+            "opinion.adopted",
+            "opinion.closed",
+            "opinion.overdue",
         )
     },
 }

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.contact import development_key
+
 SERVICES = ("intake", "workflow", "scoring", "notify")
 """The four services. The directory (tenant tree, keys, people) is shared reference data."""
 
@@ -14,6 +16,15 @@ DIRECTORY = "directory"
 
 def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(part) for part in text.split(",") if part.strip())
+
+
+def _contact_keys(env: dict[str, str], secret_key: str, environment: object) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in env.get("RENDA_CONTACT_KEYS", "").split(",") if k.strip())
+    if keys:
+        return keys
+    if environment == "production":
+        raise ValueError("RENDA_CONTACT_KEYS is required in production (Fernet keys)")
+    return (development_key(secret_key),)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,12 @@ class Settings:
     secret_key: str = ""
     session_idle_seconds: float = 1800.0
     api_base_url: str = ""
+    contact_keys: tuple[str, ...] = ()
+    """Fernet keys for constituents' contacts, newest first (contracts/contact.py)."""
+    opinion_rate_per_token: int = 30
+    opinion_rate_per_address: int = 10
+    opinion_rate_window_seconds: int = 600
+    opinion_fold_window_seconds: int = 86400
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -85,6 +102,17 @@ class Settings:
             "session_idle_seconds": float(env.get("RENDA_SESSION_IDLE_SECONDS", "1800")),
             "api_base_url": env.get("RENDA_API_BASE_URL", ""),
         }
+        values["contact_keys"] = _contact_keys(
+            env, str(values["secret_key"]), values["environment"]
+        )
+        values["opinion_rate_per_token"] = int(env.get("RENDA_OPINION_RATE_PER_TOKEN", "30"))
+        values["opinion_rate_per_address"] = int(env.get("RENDA_OPINION_RATE_PER_ADDRESS", "10"))
+        values["opinion_rate_window_seconds"] = int(
+            env.get("RENDA_OPINION_RATE_WINDOW_SECONDS", "600")
+        )
+        values["opinion_fold_window_seconds"] = int(
+            env.get("RENDA_OPINION_FOLD_WINDOW_SECONDS", "86400")
+        )
         values.update(overrides)
         if not values["retry_delays"]:
             raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")

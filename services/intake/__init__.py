@@ -9,15 +9,21 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.opinion_codes import blp as opinion_codes
+    from services.intake.api.opinions import blp as opinions
+    from services.intake.api.opinions import public_blp as public_opinions
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
 
-    return [suggestions, actions, receipts]
+    return [suggestions, actions, receipts, opinions, public_opinions, opinion_codes]
 
 
 SPEC = ServiceSpec(
     name="intake",
-    title="The front door: suggestions and every action on them in, receipts out.",
+    title=(
+        "The front door: suggestions, constituents' opinions and every action on them in, "
+        "receipts out."
+    ),
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,

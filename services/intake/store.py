@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.service import service_base
@@ -35,3 +35,32 @@ class Submission(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OpinionCode(Base):
+    """A QR code on a station's wall (one per poster): a signed token naming this row,
+    refused once revoked."""
+
+    __tablename__ = "opinion_codes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(32))
+    station_path: Mapped[str] = mapped_column(String(255), index=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(120))
+    contact_point_kind: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RateCount(Base):
+    """Requests per bucket (a QR code, a client address) per fixed window, shared by every
+    API replica through this database (ADR 0011)."""
+
+    __tablename__ = "rate_counts"
+
+    bucket: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    """The window's number: epoch seconds // window length."""
+    count: Mapped[int] = mapped_column(Integer)

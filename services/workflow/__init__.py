@@ -10,15 +10,18 @@ and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator w
 from pathlib import Path
 
 from runtime.service import ServiceSpec
-from services.workflow import suggestions
+from services.workflow import opinions, suggestions
 from services.workflow.store import Base
 
 SPEC = ServiceSpec(
     name="workflow",
-    title="Deputies' suggestions from screening to closing: assignments, deadlines, figures.",
+    title=(
+        "Deputies' suggestions from screening to closing; constituents' opinions from the "
+        "station up to the county; deadlines, figures."
+    ),
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
-    blueprints=suggestions.blueprints,
-    handlers={**suggestions.HANDLERS},
-    ticks={**suggestions.TICKS},
+    blueprints=lambda: [*suggestions.blueprints(), *opinions.blueprints()],
+    handlers={**suggestions.HANDLERS, **opinions.HANDLERS},
+    ticks={**suggestions.TICKS, **opinions.TICKS},
 )

@@ -1,13 +1,29 @@
-"""A tenant's deadline policy: the defaults of docs/domain.md with the tenant's overrides."""
+"""A tenant's policies: the defaults of docs/domain.md with the tenant's overrides."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from services.workflow.domain.deadlines import DeadlinePolicy
+from services.workflow.opinions.domain.policy import OpinionPolicy
+from services.workflow.opinions.store import OpinionPolicyRow
 from services.workflow.store import TenantPolicy
 
 
 def policy_for(session: Session, tenant: str) -> DeadlinePolicy:
     row = session.get(TenantPolicy, tenant)
     return DeadlinePolicy.with_overrides(row.settings if row else {})
+
+
+def opinion_policy_for(session: Session, tenant: str) -> OpinionPolicy:
+    row = session.get(OpinionPolicyRow, tenant)
+    return OpinionPolicy.with_overrides(row.settings if row else {})
+
+
+def set_opinion_policy(session: Session, tenant: str, changes: dict[str, int]) -> OpinionPolicy:
+    """Merge the changes into the tenant's opinion settings; a bad one changes nothing."""
+    row = session.get(OpinionPolicyRow, tenant) or OpinionPolicyRow(tenant=tenant, settings={})
+    policy = OpinionPolicy.with_overrides({**row.settings, **changes})
+    row.settings = {**row.settings, **changes}
+    session.add(row)
+    return policy

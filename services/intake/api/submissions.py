@@ -14,7 +14,10 @@ from runtime.problems import DomainProblem
 from services.intake.domain.receipts import Status, request_fingerprint
 from services.intake.store import Submission
 
-RESOURCE_PATHS = {"suggestion": "/workflow/v1/suggestions/{id}"}
+RESOURCE_PATHS = {
+    "suggestion": "/workflow/v1/suggestions/{id}",
+    "opinion": "/workflow/v1/opinions/{id}",
+}
 
 
 def receipt_view(submission: Submission) -> dict[str, Any]:
@@ -50,12 +53,18 @@ def submit(
     tenant_path: str,
     event_name: str,
     event_data: dict[str, Any],
+    payload: dict[str, Any] | None = None,
+    fingerprint: str | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Store the submission and its event in one transaction; replay a repeated key."""
+    """Store the submission and its event in one transaction; replay a repeated key.
+
+    `payload` replaces the stored request body when it carries what must not be kept in
+    clear (a constituent's phone); `fingerprint` replaces the request's when a repeat is
+    recognised by something other than the body (the same opinion folded, ADR 0011)."""
     rt = service("intake")
     who = principal()
     # The key covers the whole request: the same key on another path is a reuse too.
-    fingerprint = request_fingerprint(
+    fingerprint = fingerprint or request_fingerprint(
         {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
     )
     now = rt.clock.now()
@@ -72,7 +81,7 @@ def submit(
                 idempotency_key=idempotency_key,
                 request_hash=fingerprint,
                 status=Status.PENDING,
-                payload=request.get_json(silent=True),
+                payload=request.get_json(silent=True) if payload is None else payload,
                 created_at=now,
                 updated_at=now,
             )

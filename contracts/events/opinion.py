@@ -1,0 +1,205 @@
+"""Events of a constituent's opinion (群众意见), docs/domain.md §2.
+
+No event carries a phone or a name in clear: `opinion.submitted` carries them encrypted
+(contracts/contact.py) from intake to workflow, and the masked phone for display.
+"""
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
+
+from contracts.events.base import EventData
+from contracts.events.suggestion import Actor
+from contracts.opinion_actions import (
+    OPINION_ACTIONS,
+    URGENCIES,
+    dump_opinion_args,
+    load_opinion_args,
+)
+from contracts.registry import EventType
+from contracts.vocabulary import CATEGORIES
+
+CHANNELS = (
+    "qr_code",
+    "photo_report",
+    "reception_day",
+    "duty_shift",
+    "visit",
+    "message_board",
+    "wechat_group",
+)
+"""How an opinion came: 扫码留言, 代表随手拍, 接待选民日, 坐班轮值, 走访, 留言板, 微信群."""
+
+CONTACT_POINT_KINDS = (
+    "liaison_station",
+    "residents_group",
+    "company_studio",
+    "government_liaison_room",
+    "village",
+)
+"""代表联络站, 民情联系点, 企业代表工作室, "一府一委两院"代表联络室, 村级联系点."""
+
+LEVELS = ("station", "township", "county", "department")
+OUTCOMES = ("resolved", "forwarded", "suggestion_closed")
+
+
+class OpinionSubmittedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata={"description": "county congress node id"})
+    station_id = fields.String(required=True)
+    station_path = fields.String(required=True)
+    contact_point_kind = fields.String(required=True, validate=validate.OneOf(CONTACT_POINT_KINDS))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    public_code = fields.String(required=True, validate=validate.Length(min=6, max=16))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    category = fields.String(load_default=None, allow_none=True)
+    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    name_encrypted = fields.String(load_default=None, allow_none=True)
+    phone_encrypted = fields.String(load_default=None, allow_none=True)
+    phone_masked = fields.String(load_default=None, allow_none=True)
+    recorded_by = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the deputy or key that recorded it (reception day, visit…)"},
+    )
+    token_id = fields.String(load_default=None, allow_none=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class OpinionActionRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    opinion_id = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(list(OPINION_ACTIONS)))
+    actor = fields.Nested(Actor, required=True)
+    args = fields.Dict(keys=fields.String(), load_default=dict)
+    submitted_at = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            load_opinion_args(data["action"], data.get("args", {}))
+        except ValidationError as refused:
+            raise ValidationError(refused.messages, "args") from None
+
+    @post_load
+    def _typed_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**data, "args": load_opinion_args(data["action"], data["args"])}
+
+    @post_dump
+    def _json_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("action") not in OPINION_ACTIONS:
+            return data
+        return {**data, "args": dump_opinion_args(data["action"], data.get("args", {}))}
+
+
+class OpinionRef(EventData):
+    opinion_id = fields.String(required=True)
+    public_code = fields.String(required=True)
+    tenant = fields.String(required=True)
+    station_id = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    holder_node_id = fields.String(required=True)
+    has_contact = fields.Boolean(
+        required=True,
+        metadata={"description": "the constituent left a phone (kept encrypted in workflow)"},
+    )
+    at = fields.AwareDateTime(required=True)
+
+
+class OpinionRegisteredV1(OpinionRef):
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    contact_point_kind = fields.String(required=True, validate=validate.OneOf(CONTACT_POINT_KINDS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
+    deadline = fields.Date(required=True)
+
+
+class OpinionClassifiedV1(OpinionRef):
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
+
+
+class OpinionEscalatedV1(OpinionRef):
+    from_level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    from_node_id = fields.String(required=True)
+    automatic = fields.Boolean(
+        required=True, metadata={"description": "true: the level's deadline was missed"}
+    )
+    reason = fields.String(required=True)
+    deadline = fields.Date(required=True)
+
+
+class OpinionForwardedV1(OpinionRef):
+    unit_id = fields.String(required=True)
+    deadline = fields.Date(required=True)
+
+
+class OpinionAdoptedV1(OpinionRef):
+    deputy_id = fields.String(
+        required=True, metadata={"description": "the deputy who adopted it (scoring books it)"}
+    )
+    suggestion_id = fields.String(required=True)
+
+
+class OpinionClosedV1(OpinionRef):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    reply = fields.String(required=True)
+    resolved_level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    deputy_id = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "adopting deputy, if any"}
+    )
+
+
+class OpinionOverdueV1(OpinionRef):
+    deadline = fields.Date(required=True)
+
+
+EVENT_TYPES = [
+    EventType(
+        "opinion.submitted",
+        1,
+        OpinionSubmittedV1,
+        "A constituent's opinion came in through intake (QR code or recorded by a deputy or "
+        "station); the contact is encrypted.",
+    ),
+    EventType(
+        "opinion.action_requested",
+        1,
+        OpinionActionRequestedV1,
+        "Someone asked, through intake, to act on an opinion; workflow decides.",
+    ),
+    EventType(
+        "opinion.registered",
+        1,
+        OpinionRegisteredV1,
+        "The opinion is in the register (在册登记), classified, at its contact point.",
+    ),
+    EventType(
+        "opinion.classified", 1, OpinionClassifiedV1, "Its category or urgency was corrected."
+    ),
+    EventType(
+        "opinion.escalated",
+        1,
+        OpinionEscalatedV1,
+        "Sent up a level, by hand or because the level's deadline was missed.",
+    ),
+    EventType("opinion.forwarded", 1, OpinionForwardedV1, "Forwarded to a department (转办)."),
+    EventType(
+        "opinion.adopted",
+        1,
+        OpinionAdoptedV1,
+        "A deputy adopted it as a suggestion; it follows the suggestion and closes with it.",
+    ),
+    EventType(
+        "opinion.closed",
+        1,
+        OpinionClosedV1,
+        "Closed with its outcome and the reply the constituent is told.",
+    ),
+    EventType(
+        "opinion.overdue",
+        1,
+        OpinionOverdueV1,
+        "The county, the last level, missed its deadline (nothing higher to send it to).",
+    ),
+]

@@ -1,0 +1,1 @@
+"""The opinion's rules: levels, states, deadlines. No framework."""

@@ -1,0 +1,21 @@
+"""The data of the opinion events, built from its row: never a name or phone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.workflow.opinions.store import Opinion
+
+
+def ref(opinion: Opinion, at: datetime) -> dict[str, Any]:
+    return {
+        "opinion_id": opinion.id,
+        "public_code": opinion.public_code,
+        "tenant": opinion.tenant,
+        "station_id": opinion.station_id,
+        "level": opinion.level,
+        "holder_node_id": opinion.holder_node_id,
+        "has_contact": opinion.phone_encrypted is not None,
+        "at": at,
+    }
