@@ -19,8 +19,8 @@ from marshmallow import INCLUDE, Schema, fields
 
 from runtime.problems import PROBLEM_TYPE
 
-PROBLEM_STATUSES = (400, 401, 403, 404, 413, 415, 422, 500)
-"""Every status the runtime answers with a problem; 429 and 409 are sent by nothing yet."""
+PROBLEM_STATUSES = (400, 401, 403, 404, 413, 415, 422, 429, 500)
+"""Every status the runtime answers with a problem; 409 is sent by nothing yet."""
 DOCS_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 """Swagger UI's files, served by the app itself: a deployment may have no internet."""
 
@@ -57,6 +57,14 @@ def forbidding(view: Any) -> None:
     view._apidoc = {**doc, "manual_doc": manual}
 
 
+def throttling(view: Any) -> None:
+    """Document on a view that it answers 429 with Retry-After (it is rate-limited)."""
+    doc = getattr(view, "_apidoc", {})
+    manual = dict(doc.get("manual_doc", {}))
+    manual["responses"] = {**manual.get("responses", {}), 429: HTTPStatus(429).name}
+    view._apidoc = {**doc, "manual_doc": manual}
+
+
 class ProblemResponses(BasePlugin):
     """Adds to every operation the problem answers the runtime may give it: 500 always;
     400, 413, 415 and 422 for a body; 422 for parameters (a NUL in a path segment too);
@@ -87,14 +95,18 @@ class ProblemApi(Api):
     def _register_responses(self) -> None:
         for code in PROBLEM_STATUSES:
             status = HTTPStatus(code)
-            self.spec.components.response(
-                status.name,
-                {
-                    "description": f"{status.phrase} (problem details)",
-                    "content": {PROBLEM_TYPE: {"schema": ProblemSchema}},
-                },
-                lazy=True,
-            )
+            response: dict[str, Any] = {
+                "description": f"{status.phrase} (problem details)",
+                "content": {PROBLEM_TYPE: {"schema": ProblemSchema}},
+            }
+            if code == 429:
+                response["headers"] = {
+                    "Retry-After": {
+                        "description": "seconds until the limit's window ends",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                }
+            self.spec.components.response(status.name, response, lazy=True)
 
 
 def api_config(name: str) -> dict[str, Any]:

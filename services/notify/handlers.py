@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contracts import Event
 from runtime.work import WorkContext
 from services.notify.domain import messages as m
+from services.notify.domain import opinion_messages as om
 from services.notify.domain.messages import Message
 from services.notify.planning import record
 
@@ -108,6 +109,30 @@ def on_supervision_opinion_recorded(d: dict) -> list[Message]:
     return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
 
 
+def on_opinion_registered(d: dict) -> list[Message]:
+    return [om.registered(d["holder_node_id"], d["public_code"], d["urgency"], d["deadline"])]
+
+
+def on_opinion_escalated(d: dict) -> list[Message]:
+    return om.escalated(d)
+
+
+def on_opinion_forwarded(d: dict) -> list[Message]:
+    return [om.forwarded(d)]
+
+
+def on_opinion_adopted(d: dict) -> list[Message]:
+    return om.adopted(d)
+
+
+def on_opinion_closed(d: dict) -> list[Message]:
+    return om.closed(d)
+
+
+def on_opinion_overdue(d: dict) -> list[Message]:
+    return [om.overdue(d)]
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -130,6 +155,12 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "assignment.colour_changed": on_assignment_colour_changed,
     "suggestion.follow_up_colour_changed": on_suggestion_follow_up_colour_changed,
     "supervision.opinion_recorded": on_supervision_opinion_recorded,
+    "opinion.registered": on_opinion_registered,
+    "opinion.escalated": on_opinion_escalated,
+    "opinion.forwarded": on_opinion_forwarded,
+    "opinion.adopted": on_opinion_adopted,
+    "opinion.closed": on_opinion_closed,
+    "opinion.overdue": on_opinion_overdue,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
 }

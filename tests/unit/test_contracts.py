@@ -89,6 +89,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "action": "screen",
         "args": {"decision": "return", "reason": "属于涉诉事项"},
     },
+    "renda.opinion.action_requested.v1": {
+        "action": "escalate",
+        "args": {"reason": "需街道协调"},
+    },
     "renda.suggestion.assigned.v1": {
         "suggestion_id": "g-1",
         "number": "450102-2026-0001",

@@ -19,6 +19,7 @@ from contracts.contact import cipher, mask_phone
 from contracts.opinion_actions import OPINION_ACTIONS
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.opinion_codes import signer
 from services.intake.api.opinion_schemas import (
@@ -103,7 +104,6 @@ def describe_code(token: str) -> dict[str, Any]:
 @public_blp.route("", methods=["POST"])
 @public_blp.arguments(PublicOpinionIn)
 @public_blp.response(202, OpinionReceiptOut)
-@public_blp.alt_response(429, description="Too many opinions from this code or address")
 @public_blp.doc(security=[])
 def file_public_opinion(body: dict[str, Any]) -> Any:
     """Leave an opinion through a station's QR code, without an account. The same text
@@ -154,6 +154,9 @@ def file_public_opinion(body: dict[str, Any]) -> Any:
         ),
         new_code,
     )
+
+
+throttling(file_public_opinion)
 
 
 @blp.route("", methods=["POST"])

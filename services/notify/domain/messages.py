@@ -29,6 +29,12 @@ KINDS = (
     "suggestion.closed",
     "suggestion.done",
     "supervision.opinion",
+    "opinion.registered",
+    "opinion.escalated",
+    "opinion.forwarded",
+    "opinion.progress",
+    "opinion.outcome",
+    "opinion.overdue",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 
