@@ -43,8 +43,6 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "opinion.registered",
         "opinion.escalated",
         "opinion.forwarded",
-        "opinion.adopted",
-        "opinion.closed",
         "opinion.overdue",
         "submission.accepted",
         "submission.rejected",

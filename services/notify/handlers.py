@@ -114,19 +114,11 @@ def on_opinion_registered(d: dict) -> list[Message]:
 
 
 def on_opinion_escalated(d: dict) -> list[Message]:
-    return om.escalated(d)
+    return [om.escalated(d)]
 
 
 def on_opinion_forwarded(d: dict) -> list[Message]:
     return [om.forwarded(d)]
-
-
-def on_opinion_adopted(d: dict) -> list[Message]:
-    return om.adopted(d)
-
-
-def on_opinion_closed(d: dict) -> list[Message]:
-    return om.closed(d)
 
 
 def on_opinion_overdue(d: dict) -> list[Message]:
@@ -158,8 +150,6 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "opinion.registered": on_opinion_registered,
     "opinion.escalated": on_opinion_escalated,
     "opinion.forwarded": on_opinion_forwarded,
-    "opinion.adopted": on_opinion_adopted,
-    "opinion.closed": on_opinion_closed,
     "opinion.overdue": on_opinion_overdue,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,

@@ -32,8 +32,6 @@ KINDS = (
     "opinion.registered",
     "opinion.escalated",
     "opinion.forwarded",
-    "opinion.progress",
-    "opinion.outcome",
     "opinion.overdue",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
