@@ -81,7 +81,7 @@ def test_an_opinion_lands_registered_at_its_station_with_the_station_deadline(
         "station",
         "450102001-S1",
     )
-    registered = [e for e in ctx.emitted if e.name == "opinion.registered"][0]
+    registered = next(e for e in ctx.emitted if e.name == "opinion.registered")
     assert registered.data["deadline"] > ctx.clock.now().date().isoformat()
     assert "13812341234" not in str(registered.data)
 

@@ -24,6 +24,7 @@ class CodePath(Schema):
 @blp.route("/<code>")
 @blp.arguments(CodePath, location="path", as_kwargs=False)
 @blp.response(200, PublicOpinionOut)
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=[])
 def public_opinion(path: dict[str, str], code: str) -> dict[str, Any]:
     """An opinion's status by its public code."""
