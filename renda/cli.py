@@ -307,6 +307,29 @@ def policy(tenant: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{name} = {value}")
 
 
+@main.command("opinion-policy")
+@click.option("--tenant", required=True)
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. station_working_days=5")
+def opinion_policy(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a tenant's opinion deadlines and contact retention."""
+    from dataclasses import asdict
+
+    from services.workflow.policy import set_opinion_policy
+
+    malformed = [p for p in pairs if "=" not in p or not p.split("=", 1)[1].isdigit()]
+    if malformed:
+        raise click.ClickException(f"write name=whole number, not {malformed[0]!r}")
+    _require_tenant(tenant)
+    changes = {name: int(value) for name, value in (p.split("=", 1) for p in pairs)}
+    try:
+        with _workflow_db().transaction() as session:
+            current = set_opinion_policy(session, tenant, changes)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, value in asdict(current).items():
+        click.echo(f"{name} = {value}")
+
+
 @main.command("topics")
 @click.option("--tenant", required=True)
 @click.option("--negative", multiple=True, help="a keyword that flags a likely return")

@@ -12,6 +12,7 @@ from runtime.config import Settings
 from runtime.db import Database
 from runtime.directory import Directory
 from runtime.directory.accounts import AccountError
+from services.intake.codes import issue_code, signer_for
 from services.notify.admin import set_contact
 from services.workflow.admin import set_routing_rule, set_topic_list
 
@@ -98,7 +99,7 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
             )
     workflow_db.dispose()
     _seed_contacts(settings)
-    return {
+    return _seed_qr_codes(settings, directory) | {
         "county_system_450102": directory.create_key(
             "450102", "system", label="兴宁区 county system"
         ),
@@ -107,6 +108,23 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
             "450102", "unit", subject=unit_id("450102", "EDU"), label="兴宁区教育局"
         ),
     }
+
+
+def _seed_qr_codes(settings: Settings, directory: Directory) -> dict[str, str]:
+    """One QR code per demo station; its token opens the public form (/console/o/<token>)."""
+    intake_db = Database(settings.database_url_for("intake"))
+    tokens = {}
+    with intake_db.transaction() as session:
+        for township, _ in (t for towns in TOWNSHIPS.values() for t in towns):
+            station = directory.node(f"{township}-S1")
+            assert station is not None
+            code = issue_code(
+                session, station, "联络站门口", "liaison_station", "demo", SystemClock().now()
+            )
+            session.flush()
+            tokens[f"qr_{station.id}"] = signer_for(settings).token(code.id)
+    intake_db.dispose()
+    return tokens
 
 
 def _seed_contacts(settings: Settings) -> None:

@@ -254,7 +254,8 @@ def test_qr_code_images_print(cycle: Cycle) -> None:
     listed = cycle.system.client.get(
         f"/intake/v1/opinion-codes?station_id={STATION}", headers=cycle.system.headers(county)
     ).get_json()
-    assert [c["id"] for c in listed["items"]] == [code["id"]]
+    assert code["id"] in [c["id"] for c in listed["items"]]
+    assert {c["station_id"] for c in listed["items"]} == {STATION}
 
 
 def _outbox_events(cycle: Cycle) -> list[str]:
@@ -276,3 +277,14 @@ def _submission_payloads(cycle: Cycle) -> list[str]:
                 "SELECT payload FROM submissions WHERE kind = 'opinion'"
             )
         ]
+
+
+def test_the_demo_stations_have_codes_that_open_the_form(cycle: Cycle) -> None:
+    token = cycle.system.keys[f"qr_{STATION}"]
+    station = cycle.system.client.get(f"/intake/v1/public/opinions/codes/{token}").get_json()
+    assert station == {
+        "station_id": STATION,
+        "station_name": "民生街道代表联络站",
+        "contact_point_kind": "liaison_station",
+    }
+    assert leave(cycle, token)["public_code"]

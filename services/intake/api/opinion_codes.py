@@ -4,7 +4,6 @@ county's or township's key, with the code's image to print."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 import segno
@@ -16,6 +15,7 @@ from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
 from runtime.problems import DomainProblem
 from services.intake.api.opinion_schemas import CodeIn, CodeList, CodeOut, CodeQuery, RevokeIn
+from services.intake.codes import issue_code, signer_for
 from services.intake.domain.codes import CodeSigner
 from services.intake.store import OpinionCode
 
@@ -32,10 +32,7 @@ FORM_PATH = "/console/o/{token}"
 
 
 def signer() -> CodeSigner:
-    settings = service("intake").settings
-    if not settings.secret_key and settings.is_production:
-        raise RuntimeError("RENDA_SECRET_KEY signs the QR codes in production")
-    return CodeSigner(settings.secret_key or "renda-development")
+    return signer_for(service("intake").settings)
 
 
 def code_view(code: OpinionCode) -> dict[str, Any]:
@@ -86,19 +83,15 @@ def create_code(body: dict[str, Any]) -> dict[str, Any]:
             f"No station {body['station_id']} under your office.",
             field="station_id",
         )
-    code = OpinionCode(
-        id=str(uuid.uuid4()),
-        station_id=station.id,
-        station_path=station.path,
-        tenant=station.path.strip("/").split("/")[1],
-        label=body["label"],
-        contact_point_kind=body["contact_point_kind"],
-        created_by=who.key_id,
-        created_at=rt.clock.now(),
-        revoked_at=None,
-    )
     with rt.db.transaction() as session:
-        session.add(code)
+        code = issue_code(
+            session,
+            station,
+            body["label"],
+            body["contact_point_kind"],
+            who.key_id,
+            rt.clock.now(),
+        )
     return code_view(code)
 
 
