@@ -47,7 +47,12 @@ def wsgi_transport(app: Any) -> Send:
     client = Client(app)
 
     def send(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
-        response = client.open(url, method=method, headers=headers, data=data)
+        # In-process, the visitor's address is the request's own (no proxy to trust).
+        address = headers.pop("X-Forwarded-For", None)
+        environ = {"REMOTE_ADDR": address} if address else None
+        response = client.open(
+            url, method=method, headers=headers, data=data, environ_overrides=environ
+        )
         return Answer(response.status_code, _json(response.get_data()))
 
     return send
@@ -91,10 +96,20 @@ class Api:
         url = path + ("?" + urllib.parse.urlencode(query) if query else "")
         return self.send("GET", url, self._headers(), None)
 
-    def post(self, path: str, body: dict[str, Any], idempotency_key: str) -> Answer:
+    def post(
+        self,
+        path: str,
+        body: dict[str, Any],
+        idempotency_key: str,
+        client_address: str | None = None,
+    ) -> Answer:
+        """`client_address`: the visitor's, for the public form's per-address limit
+        (over HTTP the gateway must trust the console's X-Forwarded-For, ADR 0011)."""
         headers = self._headers(
             {"Content-Type": "application/json", "Idempotency-Key": idempotency_key}
         )
+        if client_address:
+            headers["X-Forwarded-For"] = client_address
         return self.send("POST", path, headers, json.dumps(body).encode())
 
     def act(self, suggestion_id: str, action: str, body: dict[str, Any], key: str) -> Answer:

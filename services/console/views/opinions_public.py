@@ -1,0 +1,79 @@
+"""The page behind a station's QR code (扫码留言), no sign-in, no JavaScript: the station's
+name, the opinion's text, optionally a name and a mobile number; the answer is a public
+code, and the status page shows where the opinion stands by that code, nothing personal.
+
+It posts through intake's public form endpoint like any client; the visitor's address
+travels with the request so that intake's per-address limit counts each visitor."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
+from services.console.views.common import api, expect
+
+bp = Blueprint("opinions_public", __name__)
+
+FIELDS = ("text", "name", "phone")
+
+
+@bp.get("/o/<token>")
+def form(token: str) -> Any:
+    station = api().get(f"/intake/v1/public/opinions/codes/{token}")
+    if not station.ok:
+        return _invalid_code()
+    return render_template(
+        "opinion_form.html", token=token, station=station.body, values={}, errors={}
+    )
+
+
+@bp.post("/o/<token>")
+def leave(token: str) -> Any:
+    station = api().get(f"/intake/v1/public/opinions/codes/{token}")
+    if not station.ok:
+        return _invalid_code()
+    values = {name: request.form.get(name, "").strip() for name in FIELDS}
+    body = {"code": token, **{k: v for k, v in values.items() if v or k == "text"}}
+    answer = api().post(
+        "/intake/v1/public/opinions",
+        body,
+        uuid.uuid4().hex,
+        client_address=request.remote_addr,
+    )
+    if answer.status == 202:
+        return redirect(url_for(".status", code=answer.body["public_code"], new=1), 303)
+    errors = answer.field_errors()
+    status = answer.status if answer.status in (422, 429) else 502
+    if answer.status == 429:
+        errors = {"form": "提交太频繁，请稍后再试。"}
+    elif not errors:
+        errors = {"form": "暂时无法提交，请稍后再试。"}
+    page = render_template(
+        "opinion_form.html", token=token, station=station.body, values=values, errors=errors
+    )
+    response = make_response(page, status)
+    if answer.status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+@bp.get("/o/status")
+def lookup() -> Any:
+    code = request.args.get("code", "").strip().upper()
+    if code:
+        return redirect(url_for(".status", code=code), 303)
+    return render_template("opinion_status.html", opinion=None, new=False, code="")
+
+
+@bp.get("/o/status/<code>")
+def status(code: str) -> Any:
+    opinion = expect(api().get(f"/workflow/v1/public/opinions/{code}"))
+    return render_template(
+        "opinion_status.html", opinion=opinion, new=bool(request.args.get("new"))
+    )
+
+
+def _invalid_code() -> Any:
+    return make_response(render_template("opinion_invalid.html"), 404)

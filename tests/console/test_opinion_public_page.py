@@ -1,0 +1,115 @@
+"""The page behind a station's QR code: without an account or JavaScript, at phone
+size; the status page by public code shows nothing personal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.console.conftest import ARTEFACTS, Console, csrf, start_console
+from tests.support.browser import serving, start_chromium
+
+pytestmark = pytest.mark.timeout(240)
+STATION = "450102001-S1"
+PHONE_SIZE = (360, 740)
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """A console whose public form takes 3 opinions per visitor's address per window."""
+    started = start_console(tmp_path_factory.mktemp("strict"), opinion_rate_per_address=3)
+    yield started
+    started.system.stop()
+
+
+def _form(console: Console) -> str:
+    return f"/console/o/{console.system.keys[f'qr_{STATION}']}"
+
+
+def test_the_form_names_the_station_and_refuses_bad_input_clearly(console: Console) -> None:
+    path = _form(console)
+    client = console.client()
+    page = client.get(path).get_data(as_text=True)
+    assert "民生街道代表联络站" in page and 'name="phone"' in page
+    for fields, message in (
+        ({"text": "   "}, "must not be blank"),
+        ({"text": "路灯", "phone": "12345"}, "11 digits"),
+        ({"text": "长" * 10_000}, "5000"),
+    ):
+        answer = client.post(path, data={"csrf_token": csrf(client, path), **fields})
+        assert answer.status_code == 422
+        assert message in answer.get_data(as_text=True)
+    assert client.get("/console/o/forged-token").status_code == 404
+
+
+def test_a_flooded_form_answers_429_with_retry_after(strict: Console) -> None:
+    path = _form(strict)
+    client = strict.client()
+    codes = [
+        client.post(
+            path,
+            data={"csrf_token": csrf(client, path), "text": f"第{n}条"},
+            environ_overrides={"REMOTE_ADDR": "10.0.0.7"},
+        )
+        for n in range(4)
+    ]
+    assert [c.status_code for c in codes] == [303, 303, 303, 429]
+    assert codes[-1].headers["Retry-After"]
+    # Another visitor is not held back by the first one's flood.
+    other = client.post(
+        path,
+        data={"csrf_token": csrf(client, path), "text": "另一位"},
+        environ_overrides={"REMOTE_ADDR": "10.0.0.8"},
+    )
+    assert other.status_code == 303
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-phone"))
+    driver.set_window_size(*PHONE_SIZE)
+    yield driver
+    driver.quit()
+
+
+def _shot(browser: WebDriver, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTEFACTS / f"{name}.png"))
+
+
+def _fits(browser: WebDriver) -> None:
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    inner = browser.execute_script("return window.innerWidth")
+    assert width <= inner, (width, inner)
+
+
+def test_a_constituent_leaves_an_opinion_on_a_phone(console: Console, phone: WebDriver) -> None:
+    path = _form(console)
+    with serving(console.app) as base:
+        phone.get(base + path)
+        assert "民生街道代表联络站" in phone.find_element(By.TAG_NAME, "h1").text
+        _fits(phone)
+        phone.find_element(By.ID, "text").send_keys("小区东门路灯坏了一个月，晚上很黑。")
+        phone.find_element(By.ID, "phone").send_keys("13812341234")
+        _shot(phone, "opinion-form-360")
+        page = phone.find_element(By.TAG_NAME, "html")
+        phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+        WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
+        code = phone.find_element(By.ID, "public-code").text
+        assert len(code) == 10
+        for _ in range(50):
+            if "办理中" in phone.find_element(By.ID, "state").text:
+                break
+            time.sleep(0.2)
+            phone.refresh()
+        _fits(phone)
+        _shot(phone, "opinion-status-360")
+        text = phone.find_element(By.TAG_NAME, "body").text
+        assert "13812341234" not in text and "138****1234" not in text
+        assert "办理中" in phone.find_element(By.ID, "state").text
