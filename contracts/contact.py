@@ -35,7 +35,7 @@ def development_key(secret: str) -> str:
 class ContactCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
-            raise ValueError("at least one contact key is needed")
+            raise ValueError("RENDA_CONTACT_KEYS is not set: constituents' contacts need a key")
         self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
 
     def encrypt(self, phone: str) -> str:
