@@ -115,6 +115,16 @@ def test_station_to_township_by_hand_then_county_by_the_clock(
     )
     assert PHONE not in json.dumps(public) and "张三" not in json.dumps(public)
 
+    figures = cycle.system.client.get(
+        f"/workflow/v1/opinions/figures?node={TOWNSHIP}&year=2026",
+        headers=cycle.system.headers(county),
+    ).get_json()
+    (march,) = [m for m in figures["months"] if m["received"]]
+    april = [m for m in figures["months"] if m["closed"]][0]
+    assert (march["received"], march["escalated"]) == (1, 1)
+    assert (april["resolved"]["county"], april["escalated_automatically"]) == (1, 1)
+    assert april["median_working_days"] > 10
+
     # The offices were told as it climbed.
     time.sleep(0.6)
     township_inbox = [m["subject"] for m in cycle.inbox(f"committee:{TOWNSHIP}")]
@@ -153,6 +163,14 @@ def test_adopted_opinion_closes_when_its_suggestion_closes(cycle: Cycle) -> None
     )
     adopted = [e for e in _outbox_events(cycle) if '"suggestion_id"' in e and '"deputy_id"' in e]
     assert adopted, "opinion.adopted carries the deputy for scoring"
+    published = cycle.system.client.get(
+        f"/workflow/v1/public/opinions/stations/{STATION}/adopted"
+    ).get_json()
+    assert (published["adopted"], published["closed"]) == (1, 1)
+    (item,) = published["items"]
+    assert (item["suggestion_state"], item["outcome"]) == ("closed", "suggestion_closed")
+    assert "护学岗" not in json.dumps(published, ensure_ascii=False)
+    assert PHONE not in json.dumps(published)
 
 
 def test_township_sees_only_its_own_and_tokens_are_bound(cycle: Cycle) -> None:

@@ -6,6 +6,7 @@ holds the opinion now; every other answer shows the masked phone.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -15,11 +16,19 @@ from runtime.directory import Principal
 from runtime.http import not_found, principal, service
 from services.workflow.opinions.api.schemas import (
     OpinionDetailOut,
+    OpinionFiguresOut,
+    OpinionFiguresQuery,
     OpinionItemOut,
     OpinionItemPage,
     OpinionQuery,
 )
-from services.workflow.opinions.queries import holds, may_read, route, worklist
+from services.workflow.opinions.queries import (
+    holds,
+    may_read,
+    monthly_figures,
+    route,
+    worklist,
+)
 from services.workflow.opinions.store import Opinion
 
 blp = Blueprint("opinions", __name__, url_prefix="/opinions", description="Opinions")
@@ -50,6 +59,31 @@ def list_opinions(query: dict[str, Any]) -> dict[str, Any]:
             session, who, query, limit=query.pop("limit"), offset=query.pop("offset")
         )
         return {"total": total, "items": [view(o) for o in rows]}
+
+
+@blp.route("/figures")
+@blp.arguments(OpinionFiguresQuery, location="query")
+@blp.response(200, OpinionFiguresOut)
+def opinion_figures(query: dict[str, Any]) -> dict[str, Any]:
+    """Received, resolved per level, escalated, forwarded, adopted and the median working
+    days to closing, month by month, for a station, township, county or city."""
+    who = principal()
+    rt = service("workflow")
+    node_id, path = who.node_id, who.node_path
+    if "node" in query:
+        node = rt.directory.node(query["node"])
+        if node is None or not who.can_see(node.path):
+            raise not_found("node")
+        node_id, path = node.id, node.path
+    with rt.db.session() as session:
+        figures = monthly_figures(session, path, query["year"])
+    return {
+        "node": node_id,
+        "year": query["year"],
+        "months": [
+            {**asdict(m), "median_working_days": m.median_working_days} for m in figures.months()
+        ],
+    }
 
 
 @blp.route("/<opinion_id>")

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from contracts.events.opinion import CONTACT_POINT_KINDS, LEVELS
-from contracts.fields import Limit, Offset
+from contracts.fields import Limit, Offset, Year
 from contracts.opinion_actions import URGENCIES
 from contracts.vocabulary import CATEGORIES
 from services.workflow.opinions.domain.opinion import State
@@ -81,3 +81,55 @@ class PublicOpinionOut(Schema):
     outcome = fields.String(allow_none=True)
     reply = fields.String(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
+
+
+class OpinionFiguresQuery(Schema):
+    node = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "a station, township, county or city; default: the key's"},
+    )
+    year = Year(required=True)
+
+
+class OpinionMonthOut(Schema):
+    month = fields.String(metadata={"example": "2026-03"})
+    received = fields.Integer()
+    closed = fields.Integer()
+    resolved = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "closed by level: station, township, county, department"},
+    )
+    escalated = fields.Integer()
+    escalated_automatically = fields.Integer()
+    forwarded = fields.Integer()
+    adopted = fields.Integer()
+    median_working_days = fields.Float(
+        allow_none=True, metadata={"description": "from receipt to closing, of those closed"}
+    )
+
+
+class OpinionFiguresOut(Schema):
+    node = fields.String()
+    year = fields.Integer()
+    months = fields.List(fields.Nested(OpinionMonthOut))
+
+
+class AdoptedOpinionOut(Schema):
+    public_code = fields.String()
+    category = fields.String()
+    received_on = fields.Date()
+    suggestion_number = fields.String()
+    suggestion_state = fields.String()
+    outcome = fields.String(allow_none=True, metadata={"description": "once the opinion closed"})
+
+
+class StationAdoptionsOut(Schema):
+    """A station's 采纳情况: no text, no name, no phone."""
+
+    station_id = fields.String()
+    station_name = fields.String()
+    received = fields.Integer()
+    closed = fields.Integer()
+    adopted = fields.Integer()
+    items = fields.List(fields.Nested(AdoptedOpinionOut))
