@@ -120,7 +120,7 @@ def test_station_to_township_by_hand_then_county_by_the_clock(
         headers=cycle.system.headers(county),
     ).get_json()
     (march,) = [m for m in figures["months"] if m["received"]]
-    april = [m for m in figures["months"] if m["closed"]][0]
+    (april,) = [m for m in figures["months"] if m["closed"]]
     assert (march["received"], march["escalated"]) == (1, 1)
     assert (april["resolved"]["county"], april["escalated_automatically"]) == (1, 1)
     assert april["median_working_days"] > 10
