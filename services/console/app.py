@@ -65,9 +65,23 @@ def create_console(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from services.console.views import auth, committee, opinions_public, public, suggestions
+    from services.console.views import (
+        auth,
+        committee,
+        opinions_public,
+        opinions_staff,
+        public,
+        suggestions,
+    )
 
-    for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp, opinions_public.bp):
+    for blueprint in (
+        auth.bp,
+        committee.bp,
+        suggestions.bp,
+        public.bp,
+        opinions_public.bp,
+        opinions_staff.bp,
+    ):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -1,0 +1,79 @@
+"""The offices' opinion pages: the worklist, the record with its route and the phone in
+clear only for the holder, a decision through intake, and the QR codes to print."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from tests.console.conftest import Console, csrf
+
+STATION, TOWNSHIP, COUNTY = "450102001-S1", "450102001", "450102"
+PHONE = "13912345678"
+
+
+def _opinion_at(console: Console, level: str) -> str:
+    """An opinion left through the public form, sent up to `level` by the offices' keys."""
+    system = console.system
+    answer = system.client.post(
+        "/intake/v1/public/opinions",
+        json={
+            "code": system.keys[f"qr_{STATION}"],
+            "text": f"{uuid.uuid4()} 路口拥堵",
+            "phone": PHONE,
+        },
+    )
+    receipt = system.settled_receipt(answer.get_json()["id"])
+    opinion_id = receipt["resource"]["id"]
+    directory = system.runtime("intake").directory
+    for node in (STATION, TOWNSHIP)[: ("station", "township", "county").index(level)]:
+        key = directory.create_key(node, "system")
+        sent = system.client.post(
+            f"/intake/v1/opinions/{opinion_id}/escalate",
+            json={"reason": "需上级协调"},
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex},
+        )
+        name = f"tmp-{node}"
+        system.keys[name] = key
+        assert system.settled_receipt(sent.get_json()["id"], key_name=name)["status"] == "accepted"
+    return opinion_id
+
+
+def test_the_county_decides_what_it_holds_and_sees_the_rest_masked(console: Console) -> None:
+    held, below = _opinion_at(console, "county"), _opinion_at(console, "township")
+    client = console.client("xn.committee")
+    worklist = client.get("/console/opinions").get_data(as_text=True)
+    assert held in worklist and below in worklist
+
+    page = client.get(f"/console/opinions/{held}").get_data(as_text=True)
+    assert PHONE in page and 'id="decide-resolve"' in page and 'id="decide-escalate"' not in page
+    other = client.get(f"/console/opinions/{below}").get_data(as_text=True)
+    assert PHONE not in other and "139****5678" in other and "decide-" not in other
+
+    path = f"/console/opinions/{held}"
+    answer = client.post(
+        f"{path}/act/resolve", data={"csrf_token": csrf(client, path), "reply": "已协调交警疏导"}
+    )
+    assert answer.status_code == 303
+    for _ in range(50):
+        page = client.get(path).get_data(as_text=True)
+        if "closed" in page:
+            break
+        time.sleep(0.1)
+    assert "已协调交警疏导" in page and "decide-" not in page
+
+    refused = client.post(
+        f"{path}/act/resolve", data={"csrf_token": csrf(client, path), "reply": "再答复"}
+    )
+    assert refused.status_code == 422
+
+
+def test_qr_codes_are_made_and_printed(console: Console) -> None:
+    client = console.client("xn.committee")
+    path = "/console/opinion-codes"
+    made = client.post(
+        path, data={"csrf_token": csrf(client, path), "station_id": STATION, "label": "二楼"}
+    )
+    assert made.status_code == 303
+    page = client.get(path).get_data(as_text=True)
+    assert "data:image/svg+xml" in page and "二楼" in page
