@@ -243,6 +243,14 @@ def test_bad_input_is_refused_and_nothing_stored(cycle: Cycle, changes: dict, fi
     assert _submission_payloads(cycle) == []
 
 
+def test_an_oversized_body_is_refused_at_the_door(cycle: Cycle) -> None:
+    code = new_code(cycle)
+    answer = post_public(cycle, code["token"], "照片" + "x" * (2 * 1024 * 1024))
+    assert answer.status_code == 413
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert _submission_payloads(cycle) == []
+
+
 def test_same_text_folds_and_a_flood_gets_429(cycle: Cycle) -> None:
     code = new_code(cycle)
     first = post_public(cycle, code["token"], "垃圾清运不及时")
