@@ -215,6 +215,7 @@ def test_revoked_unknown_and_forged_codes_are_refused(cycle: Cycle) -> None:
         headers=cycle.system.headers(township),
     )
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    assert revoked.get_json()["revoked_reason"] == "海报被撕"
     for token in (code["token"], code["token"][:-2] + "xx", "not-a-token"):
         answer = post_public(cycle, token, "路灯坏了")
         assert answer.status_code == 422

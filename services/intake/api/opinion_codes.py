@@ -46,6 +46,7 @@ def code_view(code: OpinionCode) -> dict[str, Any]:
         "link": service("intake").settings.api_base_url + FORM_PATH.format(token=token),
         "created_at": code.created_at,
         "revoked_at": code.revoked_at,
+        "revoked_reason": code.revoked_reason,
     }
 
 
@@ -125,7 +126,8 @@ def revoke_code(body: dict[str, Any], code_id: str) -> dict[str, Any]:
     with rt.db.transaction() as session:
         row = session.get(OpinionCode, code.id)
         assert row is not None
-        row.revoked_at = row.revoked_at or rt.clock.now()
+        if row.revoked_at is None:
+            row.revoked_at, row.revoked_reason = rt.clock.now(), body["reason"] or None
         code = row
     return code_view(code)
 

@@ -106,6 +106,7 @@ class CodeOut(Schema):
     link = fields.String(metadata={"description": "what the QR code encodes"})
     created_at = fields.AwareDateTime()
     revoked_at = fields.AwareDateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
 
 
 class CodeList(Schema):

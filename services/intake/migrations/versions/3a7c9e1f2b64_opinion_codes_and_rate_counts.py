@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_reason", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("opinion_codes", schema=None) as batch_op:
