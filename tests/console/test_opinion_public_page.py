@@ -101,13 +101,15 @@ def test_a_constituent_leaves_an_opinion_on_a_phone(console: Console, phone: Web
         page = phone.find_element(By.TAG_NAME, "html")
         phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
         WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
-        code = phone.find_element(By.ID, "public-code").text
-        assert len(code) == 10
+        assert "/console/o/status/" in phone.current_url
         for _ in range(50):
-            if "办理中" in phone.find_element(By.ID, "state").text:
+            states = phone.find_elements(By.ID, "state")
+            if states and "办理中" in states[0].text:
                 break
             time.sleep(0.2)
             phone.refresh()
+        code = phone.find_element(By.ID, "public-code").text
+        assert len(code) == 10
         _fits(phone)
         _shot(phone, "opinion-status-360")
         text = phone.find_element(By.TAG_NAME, "body").text
