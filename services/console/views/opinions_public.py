@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from services.console.views.common import api, expect
 
@@ -43,7 +43,8 @@ def leave(token: str) -> Any:
         client_address=request.remote_addr,
     )
     if answer.status == 202:
-        return redirect(url_for(".status", code=answer.body["public_code"], new=1), 303)
+        flash("已收到您的意见。请记下查询码，凭码查看办理情况。", "ok")
+        return redirect(url_for(".status", code=answer.body["public_code"]), 303)
     errors = answer.field_errors()
     status = answer.status if answer.status in (422, 429) else 502
     if answer.status == 429:
@@ -64,15 +65,17 @@ def lookup() -> Any:
     code = request.args.get("code", "").strip().upper()
     if code:
         return redirect(url_for(".status", code=code), 303)
-    return render_template("opinion_status.html", opinion=None, new=False, code="")
+    return render_template("opinion_status.html", opinion=None, code="", pending=False)
 
 
 @bp.get("/o/status/<code>")
 def status(code: str) -> Any:
-    opinion = expect(api().get(f"/workflow/v1/public/opinions/{code}"))
-    return render_template(
-        "opinion_status.html", opinion=opinion, new=bool(request.args.get("new"))
-    )
+    answer = api().get(f"/workflow/v1/public/opinions/{code}")
+    if answer.status == 404:
+        # Unknown, or just filed and not yet in the register: the page says both.
+        page = render_template("opinion_status.html", opinion=None, code=code, pending=True)
+        return make_response(page, 404)
+    return render_template("opinion_status.html", opinion=expect(answer), code=code, pending=False)
 
 
 def _invalid_code() -> Any:
