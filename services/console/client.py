@@ -1,8 +1,9 @@
 """Calling the services' public APIs as the signed-in person.
 
 One client, two ways to reach the APIs: in the one-process mode straight through their
-WSGI app (no socket, no port), as a separate process over HTTP to the deployment's
-gateway. Either way the request is the one a county system would send.
+WSGI app (no socket, no port), as a separate process over HTTP to each service's API
+(one gateway, or a URL per service). Either way the request is the one a county system
+would send.
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def wsgi_transport(app: Any) -> Send:
     return send
 
 
-def http_transport(base_url: str, timeout: float = 10.0) -> Send:
-    base = base_url.rstrip("/")
+def http_transport(api_url_for: Callable[[str], str], timeout: float = 10.0) -> Send:
+    """Over HTTP to the API of the service a path starts with (`/workflow/v1/…` → workflow)."""
 
     def send(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
+        base = api_url_for(url.lstrip("/").split("/", 1)[0]).rstrip("/")
         request = urllib.request.Request(base + url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
