@@ -9,8 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("submission.accepted", "submission.rejected", "submission.failed"),
-    "workflow": ("suggestion.submitted", "suggestion.action_requested"),
+    "intake": (
+        "submission.accepted",
+        "submission.rejected",
+        "submission.failed",
+        "vote.opened",
+    ),
+    "workflow": (
+        "suggestion.submitted",
+        "suggestion.action_requested",
+        "vote.open_requested",
+        "vote.ballots_released",
+    ),
     "scoring": (
         "suggestion.accepted",
         "suggestion.marked_key",
@@ -44,6 +54,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
     "suggestion.action_requested": "intake",
+    "vote.open_requested": "intake",
+    "vote.ballots_released": "intake",
+    "vote.voted": "intake",
     **{
         name: "workflow"
         for name in (
@@ -68,6 +81,8 @@ PRODUCERS: dict[str, str] = {
             "assignment.colour_changed",
             "suggestion.follow_up_colour_changed",
             "supervision.opinion_recorded",
+            "vote.opened",
+            "vote.tallied",
         )
     },
 }

@@ -1,0 +1,58 @@
+"""GET /workflow/v1/public/votes/…: a vote's result and its anonymous board, for everyone.
+
+No key is needed: the result names projects, never deputies, and the board holds ballots
+under random ids only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from runtime.http import not_found, service
+from services.workflow.projects.api.schemas import BoardOut, VoteOut
+from services.workflow.projects.queries import board_of
+from services.workflow.projects.store import Vote
+
+blp = Blueprint(
+    "public_votes", __name__, url_prefix="/public/votes", description="Project votes (票决)"
+)
+
+
+@blp.route("/<vote_id>")
+@blp.response(200, VoteOut)
+@blp.doc(security=[])
+def public_vote(vote_id: str) -> dict[str, Any]:
+    """A vote: its candidates and, once tallied, the votes per candidate and the elected."""
+    with service("workflow").db.session() as session:
+        vote = session.get(Vote, vote_id)
+        if vote is None:
+            raise not_found("vote")
+        votes = (vote.result or {}).get("votes", {})
+        return {
+            "id": vote.id,
+            "tenant": vote.tenant,
+            "title": vote.title,
+            "seats": vote.seats,
+            "state": vote.state,
+            "runoff_of": vote.runoff_of,
+            "rules": vote.rules,
+            "candidates": [{**c, "votes": votes.get(c["id"])} for c in vote.candidates],
+            "result": vote.result,
+            "seal": vote.seal,
+            "opened_at": vote.opened_at,
+            "closed_at": vote.closed_at,
+        }
+
+
+@blp.route("/<vote_id>/board")
+@blp.response(200, BoardOut)
+@blp.doc(security=[])
+def public_board(vote_id: str) -> dict[str, Any]:
+    """Every ballot of a tallied vote, by random id, and the seal to check them against."""
+    with service("workflow").db.session() as session:
+        vote = session.get(Vote, vote_id)
+        if vote is None or vote.state != "tallied":
+            raise not_found("tallied vote")
+        return {"vote_id": vote.id, "seal": vote.seal, "ballots": board_of(session, vote.id)}

@@ -1,0 +1,59 @@
+"""Shapes of the projects' public read side."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class CandidateOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    votes = fields.Integer(allow_none=True)
+
+
+class RunoffOut(Schema):
+    candidates = fields.List(fields.String())
+    seats = fields.Integer()
+
+
+class ResultOut(Schema):
+    elected = fields.List(fields.String())
+    runoff = fields.Nested(RunoffOut, allow_none=True)
+    ballots = fields.Integer()
+    blank = fields.Integer()
+    invalid = fields.Integer()
+    roll = fields.Integer()
+    present = fields.Integer()
+    turnout = fields.Integer()
+    threshold = fields.Integer(metadata={"description": "votes a candidate must exceed"})
+
+
+class VoteOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    title = fields.String()
+    seats = fields.Integer()
+    state = fields.String(metadata={"description": "open, tallied or unbalanced"})
+    runoff_of = fields.String(allow_none=True)
+    rules = fields.Dict(metadata={"description": "the vote rules fixed when it opened"})
+    candidates = fields.List(fields.Nested(CandidateOut))
+    result = fields.Nested(ResultOut, allow_none=True)
+    seal = fields.String(allow_none=True)
+    opened_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+
+
+class BoardBallotOut(Schema):
+    ballot_id = fields.String()
+    choices = fields.List(fields.String())
+
+
+class BoardOut(Schema):
+    vote_id = fields.String()
+    seal = fields.String(
+        metadata={
+            "description": "SHA-256 of the canonical JSON {vote_id, ballots:[{ballot_id, "
+            "choices sorted}] by ballot_id}, no spaces, keys sorted"
+        }
+    )
+    ballots = fields.List(fields.Nested(BoardBallotOut))

@@ -1,0 +1,58 @@
+"""The project aggregate's tables: votes, their anonymous boards, the tenants' vote rules.
+
+`board_ballots` has no voter, no time and no serial: its key is a random id (and on SQLite
+the table has no rowid), and it is written whole, in one transaction, when the vote is
+tallied — so neither its columns nor its order say anything about who voted when.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from runtime.types import UtcDateTime
+from services.workflow.store import Base
+
+
+class VoteRuleSet(Base):
+    """A tenant's overrides of the default vote rules (VoteRules field → value)."""
+
+    __tablename__ = "vote_rule_sets"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Vote(Base):
+    __tablename__ = "votes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    tenant: Mapped[str] = mapped_column(String(32), index=True)
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200))
+    seats: Mapped[int] = mapped_column(Integer)
+    candidates: Mapped[list[dict]] = mapped_column(JSON)
+    """[{id, title}] in the order of the candidate list."""
+    roll: Mapped[list[str]] = mapped_column(JSON)
+    present: Mapped[list[str]] = mapped_column(JSON)
+    rules: Mapped[dict] = mapped_column(JSON)
+    """The tenant's VoteRules as they were when the vote opened: later changes never apply."""
+    runoff_of: Mapped[str | None] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(12))
+    """open → tallied, or open → unbalanced (ballots ≠ register: nothing published)."""
+    result: Mapped[dict | None] = mapped_column(JSON)
+    seal: Mapped[str | None] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class BoardBallot(Base):
+    __tablename__ = "board_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ballot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    choices: Mapped[list[str]] = mapped_column(JSON)
