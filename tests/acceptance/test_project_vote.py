@@ -1,0 +1,273 @@
+"""A project vote (民生实事项目票决) through the public API: opening by the congress's rules,
+ballots from several terminals at once, the tally against a hand count, a runoff, a second
+congress with other rules, the verifiable board — and the secret kept throughout."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from itertools import combinations
+from typing import Any
+
+import pytest
+
+from renda.demo import deputy_id
+from services.workflow.projects.domain.board import count, seal
+from services.workflow.projects.store import VoteRuleSet
+from tests.support.cycle import Cycle
+
+CANDIDATES = [{"id": f"P{n:02d}", "title": f"民生实事项目{n}"} for n in range(1, 13)]
+TARGETS = [90, 88, 86, 84, 82, 80, 75, 70, 70, 55, 4, 0]
+"""Votes per candidate: P08 and P09 tie at the last of 8 seats; 98 ballots of 8 choices."""
+
+
+def planned_ballots() -> list[list[str]]:
+    """98 full ballots dealt round-robin (so no voter gets a candidate twice), then 2 blank."""
+    ballots: list[list[str]] = [[] for _ in range(98)]
+    turn = 0
+    for candidate, votes in zip(CANDIDATES, TARGETS, strict=True):
+        for _ in range(votes):
+            ballots[turn % 98].append(candidate["id"])
+            turn += 1
+    return [*ballots, [], []]
+
+
+def post(cycle: Cycle, path: str, body: dict | None, as_: str) -> Any:
+    return cycle.system.client.post(
+        path,
+        json=body,
+        headers=cycle.system.headers(as_, **{"Idempotency-Key": uuid.uuid4().hex}),
+    )
+
+
+def settled(cycle: Cycle, answer: Any, as_: str) -> dict:
+    assert answer.status_code == 202, answer.get_json()
+    return cycle.system.settled_receipt(answer.get_json()["id"], key_name=as_)
+
+
+def open_vote(cycle: Cycle, county: str, body: dict, path: str = "/intake/v1/votes") -> dict:
+    as_ = cycle.key("committee", node=county)
+    receipt = settled(cycle, post(cycle, path, body, as_), as_)
+    if receipt["status"] == "accepted":
+        vote_id = receipt["resource"]["id"]
+        for _ in range(300):  # the door opens when intake has taken `vote.opened` in
+            door = cycle.system.client.get(
+                f"/intake/v1/votes/{vote_id}", headers=cycle.system.headers(as_)
+            )
+            if door.status_code == 200:
+                break
+            cycle.system.settled_receipt(receipt["id"], key_name=as_, timeout=0.05)
+    return receipt
+
+
+def roll(county: str) -> list[str]:
+    return [deputy_id(county, n) for n in range(1, 121)]
+
+
+def vote_body(county: str, present: int = 100, candidates: list[dict] = CANDIDATES) -> dict:
+    return {
+        "title": "2027年度民生实事项目",
+        "seats": 8,
+        "candidates": candidates,
+        "roll": roll(county),
+        "present": roll(county)[:present],
+    }
+
+
+def cast(cycle: Cycle, vote_id: str, deputy: str, choices: list[str], terminal: str) -> Any:
+    return post(
+        cycle,
+        f"/intake/v1/votes/{vote_id}/ballots",
+        {"deputy_id": deputy, "choices": choices},
+        terminal,
+    )
+
+
+def cast_all(cycle: Cycle, county: str, vote_id: str, ballots: list[list[str]]) -> None:
+    """Every present deputy votes, from four terminals at once."""
+    terminal = cycle.key("system", node=county)
+    voters = roll(county)[: len(ballots)]
+
+    def one(i: int) -> int:
+        return cast(cycle, vote_id, voters[i], ballots[i], terminal).status_code
+
+    with ThreadPoolExecutor(4) as terminals:
+        assert set(terminals.map(one, range(len(ballots)))) == {202}
+
+
+def close(cycle: Cycle, county: str, vote_id: str) -> dict:
+    as_ = cycle.key("committee", node=county)
+    return settled(cycle, post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, as_), as_)
+
+
+def public(cycle: Cycle, path: str) -> dict:
+    answer = cycle.system.client.get(f"/workflow/v1/public/votes/{path}")
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def rows_of(cycle: Cycle, service: str) -> list[tuple[str, str]]:
+    """Every row of every table of a service's database, as (table, text)."""
+    url = cycle.system.runtime(service).db.engine.url
+    with sqlite3.connect(url.database) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return [(t, repr(row)) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')]
+
+
+def test_a_whole_vote_with_its_runoff_and_a_second_congress(
+    cycle: Cycle, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    ballots = planned_ballots()
+    hand_count = Counter(c for b in ballots for c in b)
+    opened = open_vote(cycle, "450102", vote_body("450102"))
+    assert opened["status"] == "accepted", opened
+    vote_id = opened["resource"]["id"]
+    cast_all(cycle, "450102", vote_id, ballots)
+    assert close(cycle, "450102", vote_id)["status"] == "accepted"
+
+    vote = public(cycle, vote_id)
+    assert vote["state"] == "tallied"
+    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {
+        c["id"]: hand_count[c["id"]] for c in CANDIDATES
+    }
+    result = vote["result"]
+    assert result["elected"] == ["P01", "P02", "P03", "P04", "P05", "P06", "P07"]
+    assert result["runoff"] == {"candidates": ["P08", "P09"], "seats": 1}
+    assert (result["ballots"], result["blank"], result["invalid"], result["turnout"]) == (
+        100,
+        2,
+        0,
+        100,
+    )
+    assert result["threshold"] == 60  # more than half of the 120 on the roll
+
+    board = public(cycle, f"{vote_id}/board")
+    assert count(board["ballots"]) == {c: n for c, n in hand_count.items() if n}
+    assert seal(vote_id, board["ballots"]) == board["seal"] == vote["seal"]
+    altered = [dict(b) for b in board["ballots"]]
+    altered[0] = {**altered[0], "choices": altered[0]["choices"][:-1]}
+    assert seal(vote_id, altered) != board["seal"]
+
+    runoff = open_vote(
+        cycle,
+        "450102",
+        {"roll": roll("450102"), "present": roll("450102")[:100]},
+        path=f"/intake/v1/votes/{vote_id}/runoff",
+    )
+    assert runoff["status"] == "accepted", runoff
+    runoff_id = runoff["resource"]["id"]
+    cast_all(cycle, "450102", runoff_id, [["P08"]] * 65 + [["P09"]] * 35)
+    assert close(cycle, "450102", runoff_id)["status"] == "accepted"
+    settled_runoff = public(cycle, runoff_id)
+    assert settled_runoff["seats"] == 1
+    assert [c["id"] for c in settled_runoff["candidates"]] == ["P08", "P09"]
+    assert settled_runoff["result"]["elected"] == ["P08"]
+
+    # 青秀区's congress counts by those present and calls no runoff on a tie.
+    with cycle.system.runtime("workflow").db.transaction() as session:
+        session.add(
+            VoteRuleSet(
+                tenant="450103",
+                settings={"threshold_base": "present", "tie_at_last_seat": "none"},
+            )
+        )
+    other = open_vote(cycle, "450103", vote_body("450103"))
+    other_id = other["resource"]["id"]
+    cast_all(cycle, "450103", other_id, ballots)
+    assert close(cycle, "450103", other_id)["status"] == "accepted"
+    other_result = public(cycle, other_id)["result"]
+    assert other_result["threshold"] == 50
+    assert other_result["elected"] == ["P01", "P02", "P03", "P04", "P05", "P06", "P07"]
+    assert other_result["runoff"] is None
+    assert public(cycle, vote_id)["result"] == result  # one congress's rules, its own result
+
+    _assert_nothing_links_a_deputy_to_a_choice(cycle, ballots, caplog)
+
+
+def test_the_boards_stored_order_says_nothing_about_who_voted_when(cycle: Cycle) -> None:
+    """Stored order (no ORDER BY) of the board against the order the deputies voted in,
+    with every ballot distinct so that each one's place can be found."""
+    ballots = [list(c) for c in combinations([c["id"] for c in CANDIDATES], 4)][::4][:100]
+    vote_id = open_vote(cycle, "450102", vote_body("450102"))["resource"]["id"]
+    cast_all(cycle, "450102", vote_id, ballots)
+    assert close(cycle, "450102", vote_id)["status"] == "accepted"
+    url = cycle.system.runtime("workflow").db.engine.url
+    with sqlite3.connect(url.database) as db:
+        columns = [r[1] for r in db.execute("PRAGMA table_info(board_ballots)")]
+        stored = [
+            tuple(json.loads(c))
+            for (c,) in db.execute(
+                "SELECT choices FROM board_ballots WHERE vote_id = ?", (vote_id,)
+            )
+        ]
+    assert set(columns) == {"vote_id", "ballot_id", "choices"}  # no time, no serial, no voter
+    place = {b: i for i, b in enumerate(stored)}
+    places = [place[tuple(b)] for b in ballots]
+    assert places != sorted(places)
+    n = len(places)
+    spearman = 1 - 6 * sum((p - i) ** 2 for i, p in enumerate(places)) / (n * (n * n - 1))
+    assert abs(spearman) < 0.4, spearman  # random order: |rho| < 0.4 but once in ~10^4
+
+
+def _assert_nothing_links_a_deputy_to_a_choice(
+    cycle: Cycle, ballots: list[list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    deputies = roll("450102") + roll("450103")
+    choice_lists = {json.dumps(b) for b in ballots if b} | {repr(b) for b in ballots if b}
+    for service in ("intake", "workflow"):
+        for table, row in rows_of(cycle, service):
+            if any(d in row for d in deputies):
+                assert not any(c in row for c in choice_lists), (service, table, row)
+    for record in caplog.records:
+        line = record.getMessage()
+        if any(d in line for d in deputies):
+            assert not any(c in line for c in choice_lists), line
+    emptied = "ballot_box" not in {table for table, _ in rows_of(cycle, "intake")}
+    assert emptied, "the box is emptied when the vote closes"
+
+
+def test_refusals_say_why_and_store_nothing(cycle: Cycle) -> None:
+    committee = cycle.key("committee", node="450102")
+    no_quorum = open_vote(cycle, "450102", vote_body("450102", present=80))
+    assert no_quorum["status"] == "rejected"
+    assert "no quorum" in no_quorum["reason"] and no_quorum["field"] == "present"
+    as_many = open_vote(cycle, "450102", vote_body("450102", candidates=CANDIDATES[:8]))
+    assert as_many["status"] == "rejected" and "差额" in as_many["reason"]
+
+    terminal = cycle.key("system", node="450102")
+    before = cast(cycle, str(uuid.uuid4()), deputy_id("450102", 1), ["P01"], terminal)
+    assert before.status_code == 409 and "not open" in before.get_json()["detail"]
+
+    vote_id = open_vote(cycle, "450102", vote_body("450102"))["resource"]["id"]
+    first = deputy_id("450102", 1)
+    refusals = {
+        "too many": (first, [c["id"] for c in CANDIDATES[:9]], 422, "at most 8"),
+        "stranger": (first, ["P99"], 422, "Not a candidate"),
+        "twice": (first, ["P01", "P01"], 422, "chosen twice"),
+        "absent": (deputy_id("450102", 101), ["P01"], 422, "not present"),
+    }
+    for deputy, choices, status, why in refusals.values():
+        answer = cast(cycle, vote_id, deputy, choices, terminal)
+        assert answer.status_code == status and why in answer.get_json()["detail"]
+    assert cast(cycle, vote_id, first, ["P01"], terminal).status_code == 202
+    again = cast(cycle, vote_id, first, ["P02"], terminal)
+    assert again.status_code == 409 and "voted already" in again.get_json()["detail"]
+    assert close(cycle, "450102", vote_id)["status"] == "accepted"
+    after = cast(cycle, vote_id, deputy_id("450102", 2), ["P01"], terminal)
+    assert after.status_code == 409 and "closed" in after.get_json()["detail"]
+    again_close = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
+    assert again_close.status_code == 409
+
+    vote = public(cycle, vote_id)
+    assert vote["result"]["ballots"] == 1 and vote["candidates"][0]["votes"] == 1
+    kinds = Counter(
+        row.split(",")[1].strip(" '")
+        for table, row in rows_of(cycle, "intake")
+        if table == "submissions"
+    )
+    assert kinds["ballot"] == 1, kinds  # the refused ballots left no submission behind
