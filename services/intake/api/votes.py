@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
-from runtime.problems import DomainProblem
+from runtime.openapi import ProblemSchema
+from runtime.problems import PROBLEM_TYPE, DomainProblem
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import submit
 from services.intake.api.vote_schemas import AttendanceIn, BallotIn, DoorOut, VoteIn
@@ -25,6 +26,14 @@ from services.intake.domain.receipts import Status
 from services.intake.store import BallotBox, BallotDoor, VoteRegister
 
 blp = Blueprint("votes", __name__, url_prefix="/votes", description="Project votes (票决)")
+
+CONFLICT = blp.alt_response(
+    409,
+    schema=ProblemSchema,
+    content_type=PROBLEM_TYPE,
+    description="Conflict (problem details): the vote is not open, closed, or the deputy "
+    "voted already",
+)
 
 
 def _roll_in_reach(who: Principal, body: dict[str, Any]) -> None:
@@ -126,6 +135,7 @@ def _refused(detail: str, field: str, status: int = 422) -> DomainProblem:
 
 @blp.route("/<vote_id>/ballots", methods=["POST"])
 @requires_role("system")
+@CONFLICT
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.arguments(BallotIn)
 @blp.response(202, ReceiptOut)
@@ -176,6 +186,7 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
 
 @blp.route("/<vote_id>/close", methods=["POST"])
 @requires_role("committee")
+@CONFLICT
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.response(202, ReceiptOut)
 def close_vote(headers: dict[str, str], vote_id: str) -> Any:

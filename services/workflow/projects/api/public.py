@@ -11,6 +11,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from runtime.http import not_found, service
+from runtime.openapi import ProblemSchema
+from runtime.problems import PROBLEM_TYPE
 from services.workflow.projects.api.schemas import BoardOut, VoteOut
 from services.workflow.projects.queries import board_of
 from services.workflow.projects.store import Vote
@@ -19,9 +21,17 @@ blp = Blueprint(
     "public_votes", __name__, url_prefix="/public/votes", description="Project votes (票决)"
 )
 
+NO_SUCH_VOTE = blp.alt_response(
+    404,
+    schema=ProblemSchema,
+    content_type=PROBLEM_TYPE,
+    description="No such vote (problem details)",
+)
+
 
 @blp.route("/<vote_id>")
 @blp.response(200, VoteOut)
+@NO_SUCH_VOTE
 @blp.doc(security=[])
 def public_vote(vote_id: str) -> dict[str, Any]:
     """A vote: its candidates and, once tallied, the votes per candidate and the elected."""
@@ -48,6 +58,7 @@ def public_vote(vote_id: str) -> dict[str, Any]:
 
 @blp.route("/<vote_id>/board")
 @blp.response(200, BoardOut)
+@NO_SUCH_VOTE
 @blp.doc(security=[])
 def public_board(vote_id: str) -> dict[str, Any]:
     """Every ballot of a tallied vote, by random id, and the seal to check them against."""
