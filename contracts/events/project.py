@@ -43,6 +43,10 @@ class VoteOpenedV1(EventData):
     candidates = fields.List(fields.String(), required=True)
     choices_allowed = fields.Integer(required=True)
     present = fields.List(fields.String(), required=True)
+    tracker = fields.Boolean(
+        load_default=False,
+        metadata={"description": "the terminal shows the voter the ballot's random id"},
+    )
 
 
 class AnonymousBallot(EventData):

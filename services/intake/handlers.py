@@ -58,6 +58,7 @@ def on_vote_opened(event: Event, ctx: WorkContext) -> None:
             candidates=list(data["candidates"]),
             choices_allowed=data["choices_allowed"],
             present=list(data["present"]),
+            tracker=data["tracker"],
             open=True,
         )
     )

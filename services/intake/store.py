@@ -48,6 +48,7 @@ class BallotDoor(Base):
     candidates: Mapped[list[str]] = mapped_column(JSON)
     choices_allowed: Mapped[int] = mapped_column(Integer)
     present: Mapped[list[str]] = mapped_column(JSON)
+    tracker: Mapped[bool] = mapped_column(Boolean)
     open: Mapped[bool] = mapped_column(Boolean)
 
 

@@ -271,3 +271,23 @@ def test_refusals_say_why_and_store_nothing(cycle: Cycle) -> None:
         if table == "submissions"
     )
     assert kinds["ballot"] == 1, kinds  # the refused ballots left no submission behind
+
+
+def test_a_tracker_only_where_the_congress_turned_it_on_and_never_stored(cycle: Cycle) -> None:
+    with cycle.system.runtime("workflow").db.transaction() as session:
+        session.add(VoteRuleSet(tenant="450103", settings={"tracker": True}))
+    tracked = open_vote(cycle, "450103", vote_body("450103"))["resource"]["id"]
+    untracked = open_vote(cycle, "450102", vote_body("450102"))["resource"]["id"]
+    answer = cast(
+        cycle, tracked, deputy_id("450103", 1), ["P03"], cycle.key("system", node="450103")
+    )
+    tracker = answer.get_json()["tracker"]
+    plain = cast(
+        cycle, untracked, deputy_id("450102", 1), ["P03"], cycle.key("system", node="450102")
+    )
+    assert "tracker" not in plain.get_json()
+    for table, row in rows_of(cycle, "intake"):
+        assert tracker not in row or table == "ballot_box", (table, row)
+    close(cycle, "450103", tracked)
+    board = public(cycle, f"{tracked}/board")["ballots"]
+    assert {"ballot_id": tracker, "choices": ["P03"]} in board

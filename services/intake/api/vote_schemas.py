@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger
+from services.intake.api.schemas import ReceiptOut
 
 DEPUTY_ID = fields.String(validate=validate.Length(min=1, max=32))
 DEPUTY_IDS = {"validate": validate.Length(min=1, max=5000)}
@@ -49,6 +50,16 @@ class BallotIn(Schema):
         required=True,
         validate=validate.Length(max=500),
         metadata={"description": "candidate ids; an empty list is a valid blank ballot"},
+    )
+
+
+class BallotReceiptOut(ReceiptOut):
+    tracker = fields.String(
+        metadata={
+            "description": "the ballot's random id on the board, only where the congress "
+            "turned the tracker on; in this answer only, never stored with the voter, and "
+            "not in a replayed answer"
+        }
     )
 
 

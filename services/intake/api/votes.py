@@ -21,7 +21,13 @@ from runtime.openapi import ProblemSchema
 from runtime.problems import PROBLEM_TYPE, DomainProblem
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import submit
-from services.intake.api.vote_schemas import AttendanceIn, BallotIn, DoorOut, VoteIn
+from services.intake.api.vote_schemas import (
+    AttendanceIn,
+    BallotIn,
+    BallotReceiptOut,
+    DoorOut,
+    VoteIn,
+)
 from services.intake.domain.receipts import Status
 from services.intake.store import BallotBox, BallotDoor, VoteRegister
 
@@ -138,13 +144,14 @@ def _refused(detail: str, field: str, status: int = 422) -> DomainProblem:
 @CONFLICT
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.arguments(BallotIn)
-@blp.response(202, ReceiptOut)
+@blp.response(202, BallotReceiptOut)
 def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> Any:
     """Cast a deputy's ballot from a voting terminal. Accepted at once or refused with the
     reason, nothing stored: the vote not open, the deputy not present or voted already, a
     choice not a candidate, chosen twice, or more choices than allowed."""
     who = principal()
     deputy_id, choices = body["deputy_id"], body["choices"]
+    tracker: list[str] = []
 
     def cast(session: Session, _submission_id: str) -> list[tuple[str, dict[str, Any]]]:
         door = _door(session, who, vote_id, lock=True)
@@ -165,13 +172,16 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
                 "choices",
             )
         session.add(VoteRegister(vote_id=vote_id, deputy_id=deputy_id))
-        session.add(BallotBox(vote_id=vote_id, ballot_id=secrets.token_hex(16), choices=choices))
+        ballot_id = secrets.token_hex(16)
+        session.add(BallotBox(vote_id=vote_id, ballot_id=ballot_id, choices=choices))
+        if door.tracker:
+            tracker.append(ballot_id)
         return []
 
     with service("intake").db.session() as session:
         door = _door(session, who, vote_id, lock=False)
         tenant, tenant_path = door.tenant, door.tenant_path
-    return submit(
+    answer, status, headers_out = submit(
         kind="ballot",
         idempotency_key=headers["idempotency_key"],
         tenant=tenant,
@@ -182,6 +192,7 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
         status=Status.ACCEPTED,
         beside=cast,
     )
+    return ({**answer, "tracker": tracker[0]} if tracker else answer), status, headers_out
 
 
 @blp.route("/<vote_id>/close", methods=["POST"])

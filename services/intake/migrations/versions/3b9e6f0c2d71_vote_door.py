@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("candidates", sa.JSON(), nullable=False),
         sa.Column("choices_allowed", sa.Integer(), nullable=False),
         sa.Column("present", sa.JSON(), nullable=False),
+        sa.Column("tracker", sa.Boolean(), nullable=False),
         sa.Column("open", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("vote_id"),
     )

@@ -59,6 +59,7 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
             "candidates": [c["id"] for c in vote.candidates],
             "choices_allowed": rules.choices_allowed(seats),
             "present": vote.present,
+            "tracker": rules.tracker,
         },
     )
     return vote

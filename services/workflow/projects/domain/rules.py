@@ -24,6 +24,9 @@ class VoteRules:
     """Elected needs more than half of all deputies on the roll, or of those present."""
     tie_at_last_seat: str = "runoff"
     """runoff: the tied go to a runoff for the seats left; none: no tied candidate is elected."""
+    tracker: bool = False
+    """Show the voter their ballot's random id, to find it on the board. Off: it lets a
+    voter prove a choice to whoever presses them (docs/adr/0012-secret-ballot.md)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.quorum_numerator <= self.quorum_denominator:
