@@ -20,6 +20,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.action_requested",
         "vote.open_requested",
         "vote.ballots_released",
+        "project.proposed",
+        "project.action_requested",
+        "project.list_approval_requested",
     ),
     "scoring": (
         "suggestion.accepted",
@@ -55,6 +58,9 @@ PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
     "suggestion.action_requested": "intake",
     "vote.open_requested": "intake",
+    "project.proposed": "intake",
+    "project.action_requested": "intake",
+    "project.list_approval_requested": "intake",
     "vote.ballots_released": "intake",
     "vote.voted": "intake",
     **{

@@ -6,12 +6,73 @@ the vote has closed; who voted travels only in `vote.voted`, emitted at the same
 in deputy-id order.
 """
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.events.base import EventData
+from contracts.project_actions import PROJECT_ACTIONS, load_project_args
 from contracts.registry import EventType
 
 TENANT = {"description": "the congress node id (county or township)"}
+
+
+class ProposerRef(EventData):
+    kind = fields.String(
+        required=True, validate=validate.OneOf(("constituent", "deputy", "station"))
+    )
+    name = fields.String(required=True)
+    deputy_id = fields.String(load_default=None, allow_none=True)
+
+
+class ProjectProposedV1(EventData):
+    submission_id = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    tenant = fields.String(required=True, metadata=TENANT)
+    tenant_path = fields.String(required=True)
+    year = fields.Integer(required=True, metadata={"description": "the budget year"})
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    place = fields.String(required=True)
+    estimated_cost = fields.Integer(required=True, metadata={"description": "yuan"})
+    funding_source = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("station", "qr", "deputy")))
+    proposer = fields.Nested(ProposerRef, required=True)
+
+
+class ProjectActor(EventData):
+    role = fields.String(required=True)
+    subject = fields.String(load_default=None, allow_none=True)
+    node_path = fields.String(required=True)
+
+
+class ProjectActionRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    project_id = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(list(PROJECT_ACTIONS)))
+    actor = fields.Nested(ProjectActor, required=True)
+    args = fields.Dict(keys=fields.String(), load_default=dict)
+
+    @validates_schema
+    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            load_project_args(data["action"], data.get("args", {}))
+        except ValidationError as refused:
+            raise ValidationError(refused.messages, "args") from None
+
+
+class CandidateListApprovalRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    tenant = fields.String(required=True, metadata=TENANT)
+    tenant_path = fields.String(required=True)
+    year = fields.Integer(required=True)
+    approved_by = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"example": ["中共兴东街道工委", "兴东街道人大工委"]},
+    )
 
 
 class CandidateRef(EventData):
@@ -88,6 +149,24 @@ class VoteTalliedV1(EventData):
 
 
 EVENT_TYPES = [
+    EventType(
+        "project.proposed",
+        1,
+        ProjectProposedV1,
+        "A livelihood project was recommended (四方联荐: constituents, station, deputy).",
+    ),
+    EventType(
+        "project.action_requested",
+        1,
+        ProjectActionRequestedV1,
+        "Someone asked, through intake, to move a proposal along; workflow decides.",
+    ),
+    EventType(
+        "project.list_approval_requested",
+        1,
+        CandidateListApprovalRequestedV1,
+        "The party committee and the congress approve a congress's candidate list.",
+    ),
     EventType(
         "vote.open_requested",
         1,

@@ -9,11 +9,12 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.projects import blp as projects
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
     from services.intake.api.votes import blp as votes
 
-    return [suggestions, actions, receipts, votes]
+    return [suggestions, actions, receipts, votes, projects]
 
 
 SPEC = ServiceSpec(

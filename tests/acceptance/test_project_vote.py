@@ -25,15 +25,96 @@ TARGETS = [90, 88, 86, 84, 82, 80, 75, 70, 70, 55, 4, 0]
 """Votes per candidate: P08 and P09 tie at the last of 8 seats; 98 ballots of 8 choices."""
 
 
-def planned_ballots() -> list[list[str]]:
+def planned_ballots(ids: list[str]) -> list[list[str]]:
     """98 full ballots dealt round-robin (so no voter gets a candidate twice), then 2 blank."""
     ballots: list[list[str]] = [[] for _ in range(98)]
     turn = 0
-    for candidate, votes in zip(CANDIDATES, TARGETS, strict=True):
+    for candidate, votes in zip(ids, TARGETS, strict=True):
         for _ in range(votes):
-            ballots[turn % 98].append(candidate["id"])
+            ballots[turn % 98].append(candidate)
             turn += 1
     return [*ballots, [], []]
+
+
+def step(cycle: Cycle, project_id: str, action: str, body: dict, as_: str) -> dict:
+    return settled(cycle, post(cycle, f"/intake/v1/projects/{project_id}/{action}", body, as_), as_)
+
+
+def through_the_four_parties(cycle: Cycle) -> list[dict]:
+    """14 recommendations: 12 reach the approved candidate list through 四方联荐, one is
+    dropped, one stays unconsulted; returns the list's candidates."""
+    committee = cycle.key("committee", node="450102")
+    ids = []
+    for n in range(1, 15):
+        proposal = {
+            "year": 2027,
+            "title": f"民生实事项目{n}",
+            "description": "老旧小区加装电梯及配套改造",
+            "place": "兴宁区兴东街道",
+            "estimated_cost": 1_200_000 + n,
+            "funding_source": "区级财政",
+            "channel": ("station", "qr", "deputy")[n % 3],
+            "proposer": {"kind": "constituent", "name": f"居民{n}"},
+        }
+        receipt = settled(cycle, post(cycle, "/intake/v1/projects", proposal, committee), committee)
+        assert receipt["status"] == "accepted", receipt
+        ids.append(receipt["resource"]["id"])
+    early = step(cycle, ids[0], "shortlist", {}, committee)
+    assert early["status"] == "rejected" and "only one consulted" in early["reason"]
+    for project_id in ids[:13]:
+        screened = {"station": "兴东街道代表联络站", "note": "已核实并补全"}
+        assert step(cycle, project_id, "screen", screened, committee)["status"] == "accepted"
+    for project_id in ids[:12]:
+        asked = {"unit_ids": ["U450102-HOUSING"]}
+        assert step(cycle, project_id, "consult", asked, committee)["status"] == "accepted"
+    housing = cycle.key("unit", "U450102-HOUSING")
+    for project_id in ids[:12]:
+        note = {"feasible": True, "note": "可行，纳入年度预算"}
+        assert step(cycle, project_id, "feasibility", note, housing)["status"] == "accepted"
+        assert step(cycle, project_id, "shortlist", {}, committee)["status"] == "accepted"
+    dropped = step(cycle, ids[12], "drop", {"reason": "不属于政府职责"}, committee)
+    assert dropped["status"] == "accepted"
+    approval = settled(
+        cycle,
+        post(
+            cycle,
+            "/intake/v1/projects/candidate-list/approve",
+            {"year": 2027, "approved_by": ["中共兴宁区委", "兴宁区人大常委会主任会议"]},
+            committee,
+        ),
+        committee,
+    )
+    assert approval["status"] == "accepted", approval
+    listed = cycle.system.client.get(
+        approval["resource"]["href"], headers=cycle.system.headers(committee)
+    ).get_json()
+    assert sorted(listed["proposal_ids"]) == sorted(ids[:12])
+    assert listed["approved_by"] == ["中共兴宁区委", "兴宁区人大常委会主任会议"]
+
+    deputy = deputy_id("450102", 3)
+    comment = {"deputy_id": deputy, "text": "建议同步改造排水管网"}
+    assert step(cycle, ids[0], "comment", comment, committee)["status"] == "accepted"
+    amended = {"plan": "加装电梯并改造排水管网", "estimated_cost": 1_500_000}
+    assert step(cycle, ids[0], "amend", amended, committee)["status"] == "accepted"
+    trail = cycle.system.client.get(
+        f"/workflow/v1/projects/{ids[0]}", headers=cycle.system.headers(committee)
+    ).get_json()
+    assert [t["kind"] for t in trail["trail"]] == [
+        "proposed",
+        "screen",
+        "consult",
+        "feasibility",
+        "shortlist",
+        "candidate",
+        "comment",
+        "amend",
+    ]
+    assert trail["stage"] == "candidate" and trail["estimated_cost"] == 1_500_000
+    public_list = cycle.system.client.get("/workflow/v1/public/projects?tenant=450102&year=2027")
+    stages = Counter(p["stage"] for p in public_list.get_json()["items"])
+    assert stages == {"candidate": 12, "dropped": 1, "recommended": 1}
+    assert "proposer" not in public_list.get_json()["items"][0]
+    return [{"id": i, "title": f"民生实事项目{n}"} for n, i in enumerate(ids[:12], start=1)]
 
 
 def post(cycle: Cycle, path: str, body: dict | None, as_: str) -> Any:
@@ -122,9 +203,11 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
     cycle: Cycle, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    ballots = planned_ballots()
+    candidates = through_the_four_parties(cycle)
+    ids = [c["id"] for c in candidates]
+    ballots = planned_ballots(ids)
     hand_count = Counter(c for b in ballots for c in b)
-    opened = open_vote(cycle, "450102", vote_body("450102"))
+    opened = open_vote(cycle, "450102", vote_body("450102", candidates=candidates))
     assert opened["status"] == "accepted", opened
     vote_id = opened["resource"]["id"]
     cast_all(cycle, "450102", vote_id, ballots)
@@ -132,12 +215,10 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
 
     vote = public(cycle, vote_id)
     assert vote["state"] == "tallied"
-    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {
-        c["id"]: hand_count[c["id"]] for c in CANDIDATES
-    }
+    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {c: hand_count[c] for c in ids}
     result = vote["result"]
-    assert result["elected"] == ["P01", "P02", "P03", "P04", "P05", "P06", "P07"]
-    assert result["runoff"] == {"candidates": ["P08", "P09"], "seats": 1}
+    assert result["elected"] == ids[:7]
+    assert result["runoff"] == {"candidates": sorted(ids[7:9]), "seats": 1}
     assert (result["ballots"], result["blank"], result["invalid"], result["turnout"]) == (
         100,
         2,
@@ -161,12 +242,12 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
     )
     assert runoff["status"] == "accepted", runoff
     runoff_id = runoff["resource"]["id"]
-    cast_all(cycle, "450102", runoff_id, [["P08"]] * 65 + [["P09"]] * 35)
+    cast_all(cycle, "450102", runoff_id, [[ids[7]]] * 65 + [[ids[8]]] * 35)
     assert close(cycle, "450102", runoff_id)["status"] == "accepted"
     settled_runoff = public(cycle, runoff_id)
     assert settled_runoff["seats"] == 1
-    assert [c["id"] for c in settled_runoff["candidates"]] == ["P08", "P09"]
-    assert settled_runoff["result"]["elected"] == ["P08"]
+    assert [c["id"] for c in settled_runoff["candidates"]] == ids[7:9]
+    assert settled_runoff["result"]["elected"] == [ids[7]]
 
     # 青秀区's congress counts by those present and calls no runoff on a tie.
     with cycle.system.runtime("workflow").db.transaction() as session:
@@ -176,13 +257,13 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
                 settings={"threshold_base": "present", "tie_at_last_seat": "none"},
             )
         )
-    other = open_vote(cycle, "450103", vote_body("450103"))
+    other = open_vote(cycle, "450103", vote_body("450103", candidates=candidates))
     other_id = other["resource"]["id"]
     cast_all(cycle, "450103", other_id, ballots)
     assert close(cycle, "450103", other_id)["status"] == "accepted"
     other_result = public(cycle, other_id)["result"]
     assert other_result["threshold"] == 50
-    assert other_result["elected"] == ["P01", "P02", "P03", "P04", "P05", "P06", "P07"]
+    assert other_result["elected"] == ids[:7]
     assert other_result["runoff"] is None
     assert public(cycle, vote_id)["result"] == result  # one congress's rules, its own result
 

@@ -19,6 +19,8 @@ from services.intake.store import Submission
 RESOURCE_PATHS = {
     "suggestion": "/workflow/v1/suggestions/{id}",
     "vote": "/workflow/v1/public/votes/{id}",
+    "project": "/workflow/v1/projects/{id}",
+    "candidate_list": "/workflow/v1/projects/candidate-lists/{id}",
 }
 
 Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]

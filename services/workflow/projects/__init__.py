@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
+    from services.workflow.projects.api.projects import blp as projects
     from services.workflow.projects.api.public import blp as public_votes
 
-    return [public_votes]
+    return [projects, public_votes]

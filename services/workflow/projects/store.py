@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from runtime.messaging_tables import BigId
 from runtime.types import UtcDateTime
 from services.workflow.store import Base
 
@@ -56,3 +57,59 @@ class BoardBallot(Base):
     vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     ballot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     choices: Mapped[list[str]] = mapped_column(JSON)
+
+
+class Proposal(Base):
+    """A recommended livelihood project and where it is in 四方联荐 (domain/proposal.py)."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_tenant_year", "tenant", "year"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    place: Mapped[str] = mapped_column(String(200))
+    estimated_cost: Mapped[int] = mapped_column(BigInteger)
+    funding_source: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(12))
+    proposer: Mapped[dict] = mapped_column(JSON)
+    """{kind, name, deputy_id}: who recommended it."""
+    stage: Mapped[str] = mapped_column(String(12))
+    consulted_unit_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProposalNote(Base):
+    """The proposal's trail: each step, feasibility note, deputy's comment and amended
+    plan, in order — append-only."""
+
+    __tablename__ = "proposal_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    """proposed, screen, consult, feasibility, shortlist, drop, candidate, comment, amend."""
+    by: Mapped[str] = mapped_column(String(120))
+    """role:subject of who acted, or the station's or approvers' names."""
+    text: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CandidateListApproval(Base):
+    """A congress's candidate list for a year, approved by the party committee and the
+    congress: who, when, and which proposals it held."""
+
+    __tablename__ = "candidate_list_approvals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    tenant: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    approved_by: Mapped[list[str]] = mapped_column(JSON)
+    proposal_ids: Mapped[list[str]] = mapped_column(JSON)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime())

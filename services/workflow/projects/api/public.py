@@ -13,13 +13,16 @@ from flask_smorest import Blueprint
 from runtime.http import not_found, service
 from runtime.openapi import ProblemSchema
 from runtime.problems import PROBLEM_TYPE
-from services.workflow.projects.api.schemas import BoardOut, VoteOut
-from services.workflow.projects.queries import board_of
+from services.workflow.projects.api.schemas import (
+    BoardOut,
+    ProposalList,
+    PublicProposalQuery,
+    VoteOut,
+)
+from services.workflow.projects.queries import board_of, proposals_under
 from services.workflow.projects.store import Vote
 
-blp = Blueprint(
-    "public_votes", __name__, url_prefix="/public/votes", description="Project votes (票决)"
-)
+blp = Blueprint("public_votes", __name__, url_prefix="/public", description="Project votes (票决)")
 
 NO_SUCH_VOTE = blp.alt_response(
     404,
@@ -29,7 +32,7 @@ NO_SUCH_VOTE = blp.alt_response(
 )
 
 
-@blp.route("/<vote_id>")
+@blp.route("/votes/<vote_id>")
 @blp.response(200, VoteOut)
 @NO_SUCH_VOTE
 @blp.doc(security=[])
@@ -56,7 +59,7 @@ def public_vote(vote_id: str) -> dict[str, Any]:
         }
 
 
-@blp.route("/<vote_id>/board")
+@blp.route("/votes/<vote_id>/board")
 @blp.response(200, BoardOut)
 @NO_SUCH_VOTE
 @blp.doc(security=[])
@@ -67,3 +70,17 @@ def public_board(vote_id: str) -> dict[str, Any]:
         if vote is None or vote.state != "tallied":
             raise not_found("tallied vote")
         return {"vote_id": vote.id, "seal": vote.seal, "ballots": board_of(session, vote.id)}
+
+
+@blp.route("/projects")
+@blp.arguments(PublicProposalQuery, location="query")
+@blp.response(200, ProposalList)
+@blp.doc(security=[])
+def public_projects(query: dict[str, Any]) -> dict[str, Any]:
+    """A congress's proposals and where each stands; no proposer, nothing personal."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    if node is None:
+        return {"items": []}
+    with rt.db.session() as session:
+        return {"items": proposals_under(session, node.path, year=query.get("year"))}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from contracts.fields import Year
 
 
 class CandidateOut(Schema):
@@ -57,3 +59,70 @@ class BoardOut(Schema):
         }
     )
     ballots = fields.List(fields.Nested(BoardBallotOut))
+
+
+class ProposerOut(Schema):
+    kind = fields.String()
+    name = fields.String()
+    deputy_id = fields.String(allow_none=True)
+
+
+class TrailStepOut(Schema):
+    kind = fields.String(
+        metadata={
+            "description": "proposed, screen, consult, feasibility, shortlist, drop, "
+            "candidate, comment or amend"
+        }
+    )
+    by = fields.String()
+    text = fields.String(allow_none=True)
+    details = fields.Dict()
+    at = fields.AwareDateTime()
+
+
+class ProposalOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    year = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    place = fields.String()
+    estimated_cost = fields.Integer(metadata={"description": "yuan"})
+    funding_source = fields.String()
+    channel = fields.String()
+    stage = fields.String()
+    consulted_unit_ids = fields.List(fields.String())
+    proposed_at = fields.AwareDateTime()
+
+
+class ProposalDetailOut(ProposalOut):
+    proposer = fields.Nested(ProposerOut)
+    trail = fields.List(fields.Nested(TrailStepOut))
+
+
+class ProposalQuery(Schema):
+    tenant = fields.String(validate=validate.Length(min=1, max=32))
+    year = Year()
+    stage = fields.String(
+        validate=validate.OneOf(
+            ("recommended", "screened", "consulted", "shortlisted", "candidate", "dropped")
+        )
+    )
+
+
+class PublicProposalQuery(Schema):
+    tenant = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    year = Year()
+
+
+class ProposalList(Schema):
+    items = fields.List(fields.Nested(ProposalOut))
+
+
+class CandidateListOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    year = fields.Integer()
+    approved_by = fields.List(fields.String())
+    approved_at = fields.AwareDateTime()
+    proposal_ids = fields.List(fields.String())
