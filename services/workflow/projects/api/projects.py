@@ -19,7 +19,10 @@ from services.workflow.projects.queries import proposals_under, trail_of
 from services.workflow.projects.store import CandidateListApproval, Proposal
 
 blp = Blueprint(
-    "workflow_projects", __name__, url_prefix="/projects", description="Livelihood project proposals"
+    "workflow_projects",
+    __name__,
+    url_prefix="/projects",
+    description="Livelihood project proposals",
 )
 
 
