@@ -95,6 +95,14 @@ class VoteOpenRequestedV1(EventData):
         allow_none=True,
         metadata={"description": "a tallied vote whose tie at the last seat this settles"},
     )
+    kind = fields.String(
+        load_default="election", validate=validate.OneOf(("election", "satisfaction"))
+    )
+    project_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the project a satisfaction vote is about"},
+    )
 
 
 class VoteOpenedV1(EventData):
@@ -146,6 +154,11 @@ class VoteTalliedV1(EventData):
     blank = fields.Integer(required=True)
     invalid = fields.Integer(required=True)
     seal = fields.String(required=True, metadata={"description": "SHA-256 over the board"})
+    verdict = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"},
+    )
 
 
 EVENT_TYPES = [

@@ -267,6 +267,29 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
     assert other_result["runoff"] is None
     assert public(cycle, vote_id)["result"] == result  # one congress's rules, its own result
 
+    # At the next session the deputies measure their satisfaction with a project, secretly.
+    measured = open_vote(
+        cycle,
+        "450102",
+        {"roll": roll("450102"), "present": roll("450102")[:100]},
+        path=f"/intake/v1/votes/satisfaction/{ids[0]}",
+    )
+    assert measured["status"] == "accepted", measured
+    measured_id = measured["resource"]["id"]
+    opinions = [["satisfied"]] * 50 + [["basically"]] * 1 + [["dissatisfied"]] * 48 + [[]]
+    cast_all(cycle, "450102", measured_id, opinions)
+    assert close(cycle, "450102", measured_id)["status"] == "accepted"
+    measured_vote = public(cycle, measured_id)
+    assert measured_vote["kind"] == "satisfaction" and measured_vote["project_id"] == ids[0]
+    assert measured_vote["result"]["verdict"] == "basically"  # 50 of 100 is not more than half
+    not_a_candidate = open_vote(
+        cycle,
+        "450102",
+        {"roll": roll("450102"), "present": roll("450102")[:100]},
+        path=f"/intake/v1/votes/satisfaction/{uuid.uuid4()}",
+    )
+    assert not_a_candidate["status"] == "rejected"
+
     _assert_nothing_links_a_deputy_to_a_choice(cycle, ballots, caplog)
 
 

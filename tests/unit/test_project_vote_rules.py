@@ -7,6 +7,7 @@ import pytest
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
 from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.domain.satisfaction import verdict
 from services.workflow.projects.domain.vote import check_ballot, check_opening, tally
 
 ROLL = [f"D{n:03d}" for n in range(120)]
@@ -111,3 +112,27 @@ def test_rules_refuse_nonsense() -> None:
         VoteRules.with_overrides({"quorum": 3})
     with pytest.raises(ValueError, match="threshold_base"):
         VoteRules(threshold_base="half")
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "basically", "expected"),
+    [
+        (5, 0, "dissatisfied"),  # exactly half satisfied: not more than half
+        (6, 0, "satisfied"),  # half plus one
+        (5, 1, "basically"),  # half satisfied, plus one basically: more than half together
+        (4, 1, "dissatisfied"),  # exactly half together
+        (0, 6, "basically"),
+    ],
+)
+def test_satisfaction_verdict_at_its_boundaries(
+    satisfied: int, basically: int, expected: str
+) -> None:
+    votes = {"satisfied": satisfied, "basically": basically}
+    assert verdict(VoteRules(), votes, ballots=10) == expected
+
+
+def test_a_congress_may_ask_for_two_thirds_satisfied() -> None:
+    two_thirds = VoteRules(satisfaction_numerator=2, satisfaction_denominator=3)
+    assert verdict(two_thirds, {"satisfied": 6}, ballots=9) == "dissatisfied"
+    assert verdict(two_thirds, {"satisfied": 6, "basically": 1}, ballots=9) == "basically"
+    assert verdict(two_thirds, {"satisfied": 7}, ballots=9) == "satisfied"

@@ -74,6 +74,8 @@ def open_vote(headers: dict[str, str], body: dict[str, Any]) -> Any:
             "tenant": who.node_id,
             "tenant_path": who.node_path,
             "runoff_of": None,
+            "kind": "election",
+            "project_id": None,
             **body,
         },
     )
@@ -98,6 +100,38 @@ def open_runoff(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
             "tenant": who.node_id,
             "tenant_path": who.node_path,
             "runoff_of": vote_id,
+            "kind": "election",
+            "project_id": None,
+            "title": None,
+            "seats": None,
+            "candidates": [],
+            **body,
+        },
+    )
+
+
+@blp.route("/satisfaction/<project_id>", methods=["POST"])
+@requires_role("committee")
+@blp.arguments(IdempotencyHeader, location="headers")
+@blp.arguments(AttendanceIn)
+@blp.response(202, ReceiptOut)
+def open_satisfaction_vote(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
+    """Open the deputies' satisfaction vote on a project (满意度测评): one choice of
+    satisfied, basically satisfied, dissatisfied; secret like every vote."""
+    who = principal()
+    _roll_in_reach(who, body)
+    return submit(
+        kind="vote.satisfaction",
+        idempotency_key=headers["idempotency_key"],
+        tenant=who.node_id,
+        tenant_path=who.node_path,
+        event_name="vote.open_requested",
+        event_data={
+            "tenant": who.node_id,
+            "tenant_path": who.node_path,
+            "runoff_of": None,
+            "kind": "satisfaction",
+            "project_id": project_id,
             "title": None,
             "seats": None,
             "candidates": [],

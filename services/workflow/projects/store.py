@@ -42,6 +42,10 @@ class Vote(Base):
     rules: Mapped[dict] = mapped_column(JSON)
     """The tenant's VoteRules as they were when the vote opened: later changes never apply."""
     runoff_of: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(12))
+    """election (the candidate projects) or satisfaction (on one project, at a later session)."""
+    project_id: Mapped[str | None] = mapped_column(String(36))
+    """The project a satisfaction vote is about."""
     state: Mapped[str] = mapped_column(String(12))
     """open → tallied, or open → unbalanced (ballots ≠ register: nothing published)."""
     result: Mapped[dict | None] = mapped_column(JSON)

@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("present", sa.JSON(), nullable=False),
         sa.Column("rules", sa.JSON(), nullable=False),
         sa.Column("runoff_of", sa.String(length=36), nullable=True),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("project_id", sa.String(length=36), nullable=True),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("seal", sa.String(length=64), nullable=True),

@@ -12,16 +12,19 @@ from typing import Any
 from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.policy import vote_rules_for
-from services.workflow.projects.domain import board
+from services.workflow.projects.domain import board, satisfaction
+from services.workflow.projects.domain.proposal import Stage
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.vote import check_opening, tally
-from services.workflow.projects.store import BoardBallot, Vote
+from services.workflow.projects.store import BoardBallot, Proposal, Vote
 
 
 def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
     """A new vote, or a runoff among the tied at a tallied vote's last seat."""
     if data["runoff_of"]:
         title, seats, candidates = _runoff_terms(ctx, data)
+    elif data["kind"] == "satisfaction":
+        title, seats, candidates = _satisfaction_terms(ctx, data)
     else:
         require(data["title"] is not None, "a vote needs a title", "title")
         require(data["seats"] is not None, "a vote needs its number of seats", "seats")
@@ -46,6 +49,8 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
         present=list(data["present"]),
         rules=rules.as_dict(),
         runoff_of=data["runoff_of"],
+        kind=data["kind"],
+        project_id=data["project_id"],
         state="open",
         opened_at=ctx.clock.now(),
     )
@@ -83,6 +88,22 @@ def _runoff_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, lis
     )
 
 
+def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = ctx.session.get(Proposal, data["project_id"] or "")
+    require(
+        project is not None and project.tenant_path.startswith(data["tenant_path"]),
+        "no project with that id",
+        "project_id",
+    )
+    assert project is not None
+    require(
+        project.stage == Stage.CANDIDATE,
+        "a satisfaction vote is on a project of an approved candidate list",
+        "project_id",
+    )
+    return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
+
+
 def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: int) -> None:
     """Publish the result and the sealed board, or refuse when ballots ≠ register."""
     require(vote.state == "open", "this vote was tallied already", "vote_id")
@@ -104,6 +125,9 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
     vote.state = "tallied"
     vote.closed_at = ctx.clock.now()
     vote.result = result.as_dict()
+    if vote.kind == "satisfaction":
+        verdict = satisfaction.verdict(rules, result.votes, result.ballots)
+        vote.result = {**vote.result, "elected": [], "runoff": None, "verdict": verdict}
     vote.seal = board.seal(vote.id, ballots)
     ctx.session.add_all(
         BoardBallot(vote_id=vote.id, ballot_id=b["ballot_id"], choices=list(b["choices"]))
@@ -116,9 +140,10 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
             "tenant": vote.tenant,
             "title": vote.title,
             "seats": vote.seats,
-            "elected": result.elected,
-            "runoff_candidates": result.runoff_candidates,
-            "runoff_seats": result.runoff_seats,
+            "elected": vote.result["elected"],
+            "runoff_candidates": result.runoff_candidates if vote.result["runoff"] else [],
+            "runoff_seats": result.runoff_seats if vote.result["runoff"] else 0,
+            "verdict": vote.result.get("verdict"),
             "ballots": result.ballots,
             "blank": result.blank,
             "invalid": result.invalid,

@@ -50,6 +50,8 @@ def public_vote(vote_id: str) -> dict[str, Any]:
             "seats": vote.seats,
             "state": vote.state,
             "runoff_of": vote.runoff_of,
+            "kind": vote.kind,
+            "project_id": vote.project_id,
             "rules": vote.rules,
             "candidates": [{**c, "votes": votes.get(c["id"])} for c in vote.candidates],
             "result": vote.result,

@@ -28,6 +28,9 @@ class ResultOut(Schema):
     present = fields.Integer()
     turnout = fields.Integer()
     threshold = fields.Integer(metadata={"description": "votes a candidate must exceed"})
+    verdict = fields.String(
+        metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"}
+    )
 
 
 class VoteOut(Schema):
@@ -37,6 +40,8 @@ class VoteOut(Schema):
     seats = fields.Integer()
     state = fields.String(metadata={"description": "open, tallied or unbalanced"})
     runoff_of = fields.String(allow_none=True)
+    kind = fields.String(metadata={"description": "election or satisfaction"})
+    project_id = fields.String(allow_none=True)
     rules = fields.Dict(metadata={"description": "the vote rules fixed when it opened"})
     candidates = fields.List(fields.Nested(CandidateOut))
     result = fields.Nested(ResultOut, allow_none=True)

@@ -24,6 +24,9 @@ class VoteRules:
     """Elected needs more than half of all deputies on the roll, or of those present."""
     tie_at_last_seat: str = "runoff"
     """runoff: the tied go to a runoff for the seats left; none: no tied candidate is elected."""
+    satisfaction_numerator: int = 1
+    satisfaction_denominator: int = 2
+    """A satisfaction vote's verdict needs more than this share of the ballots cast."""
     tracker: bool = False
     """Show the voter their ballot's random id, to find it on the board. Off: it lets a
     voter prove a choice to whoever presses them (docs/adr/0012-secret-ballot.md)."""
@@ -31,6 +34,8 @@ class VoteRules:
     def __post_init__(self) -> None:
         if not 0 < self.quorum_numerator <= self.quorum_denominator:
             raise ValueError("quorum must be a fraction between 0 and 1")
+        if not 0 < self.satisfaction_numerator < self.satisfaction_denominator:
+            raise ValueError("the satisfaction share must be a fraction between 0 and 1")
         if self.max_choices is not None and self.max_choices < 1:
             raise ValueError("max_choices must be at least 1")
         if self.threshold_base not in THRESHOLD_BASES:
