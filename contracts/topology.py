@@ -48,6 +48,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "assignment.colour_changed",
         "suggestion.follow_up_colour_changed",
         "supervision.opinion_recorded",
+        "vote.tallied",
         "submission.accepted",
         "submission.rejected",
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -226,6 +227,14 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
         100,
     )
     assert result["threshold"] == 60  # more than half of the 120 on the roll
+
+    told: list[dict] = []
+    for _ in range(100):  # notify hears of the tally on its own queue
+        told = [m for m in cycle.inbox("committee:450102") if m["kind"] == "vote.tallied"]
+        if told:
+            break
+        time.sleep(0.05)
+    assert told and "当选 7 项，2 项并列需再次投票" in told[0]["body"]
 
     board = public(cycle, f"{vote_id}/board")
     assert count(board["ballots"]) == {c: n for c, n in hand_count.items() if n}
