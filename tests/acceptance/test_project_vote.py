@@ -276,6 +276,36 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
     assert other_result["runoff"] is None
     assert public(cycle, vote_id)["result"] == result  # one congress's rules, its own result
 
+    # The government plans an elected project, a deputies' group supervises, the unit reports.
+    committee = cycle.key("committee", node="450102")
+    plan = {
+        "unit_id": "U450102-HOUSING",
+        "targets": "完成12个老旧小区电梯加装",
+        "milestones": [{"name": "完成招标", "due": "2026-06-30"}],
+        "budget": 3_000_000,
+        "funding_source": "区级财政",
+        "deadline": "2026-12-31",
+    }
+    assert step(cycle, ids[0], "plan", plan, committee)["status"] == "accepted"
+    assert step(cycle, ids[9], "plan", plan, committee)["status"] == "rejected"  # not elected
+    tasks = {"tasks": {deputy_id("450102", 5): "跟踪招标", deputy_id("450102", 6): "跟踪施工"}}
+    assert step(cycle, ids[0], "supervise", tasks, committee)["status"] == "accepted"
+    housing = cycle.key("unit", "U450102-HOUSING")
+    report = {"period": "2026-Q1", "percent": 10, "note": "完成设计"}
+    assert step(cycle, ids[0], "progress", report, housing)["status"] == "accepted"
+    cycle.advance(150)  # by August, 10% is well behind a plan that runs to December
+    progress = cycle.system.client.get("/workflow/v1/public/projects?tenant=450102&year=2027")
+    rows = {p["id"]: p for p in progress.get_json()["items"]}
+    assert rows[ids[0]]["stage"] == "implementing" and rows[ids[0]]["behind_schedule"]
+    assert rows[ids[0]]["progress_percent"] == 10
+    assert {rows[i]["stage"] for i in ids[1:8]} == {"elected"}
+    notice = cycle.system.client.get(f"/workflow/v1/public/projects/{ids[0]}/notice")
+    assert notice.status_code == 200
+    assert notice.get_json()["investment"] == 3_000_000
+    assert notice.get_json()["responsible_unit"].endswith("住房和城乡建设局")
+    done = {"period": "2026-08", "percent": 100}
+    assert step(cycle, ids[0], "progress", done, housing)["status"] == "accepted"
+
     # At the next session the deputies measure their satisfaction with a project, secretly.
     measured = open_vote(
         cycle,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
+from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.satisfaction import verdict
 from services.workflow.projects.domain.vote import check_ballot, check_opening, tally
@@ -136,3 +139,12 @@ def test_a_congress_may_ask_for_two_thirds_satisfied() -> None:
     assert verdict(two_thirds, {"satisfied": 6}, ballots=9) == "dissatisfied"
     assert verdict(two_thirds, {"satisfied": 6, "basically": 1}, ballots=9) == "basically"
     assert verdict(two_thirds, {"satisfied": 7}, ballots=9) == "satisfied"
+
+
+def test_behind_schedule_when_progress_trails_time_gone_by_more_than_the_margin() -> None:
+    start, end = date(2027, 1, 1), date(2027, 12, 31)
+    half_way = date(2027, 7, 2)  # 182 of 364 days: 50% expected
+    assert not behind_schedule(half_way, start, end, 40, 10)
+    assert behind_schedule(half_way, start, end, 39, 10)
+    assert not behind_schedule(date(2028, 3, 1), start, end, 100, 10)
+    assert not behind_schedule(start, start, end, 0, 10)

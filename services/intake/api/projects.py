@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger, Year
-from contracts.project_actions import PROJECT_ACTIONS
+from contracts.project_actions import PROJECT_ACTIONS, dump_project_args
 from runtime.http import principal, requires_role
 from services.intake.api.actions import SUBJECT_FIELDS, _refuse_other_subject
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
@@ -125,7 +125,7 @@ def _view(action: str, summary: str) -> Callable[..., Any]:
                 "project_id": project_id,
                 "action": action,
                 "actor": {"role": who.role, "subject": who.subject, "node_path": who.node_path},
-                "args": body,
+                "args": dump_project_args(action, body),
             },
         )
 

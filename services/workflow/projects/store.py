@@ -7,9 +7,9 @@ tallied — so neither its columns nor its order say anything about who voted wh
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.messaging_tables import BigId
@@ -85,6 +85,18 @@ class Proposal(Base):
     stage: Mapped[str] = mapped_column(String(12))
     consulted_unit_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    unit_id: Mapped[str | None] = mapped_column(String(32))
+    """The responsible unit of the government's plan (implementing on)."""
+    targets: Mapped[str | None] = mapped_column(Text)
+    milestones: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+    plan_funding_source: Mapped[str | None] = mapped_column(String(200))
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    supervision: Mapped[dict] = mapped_column(JSON, default=dict)
+    """deputy id → task: the supervision group, one task each."""
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    completed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ProposalNote(Base):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from runtime.work import WorkContext
+from services.workflow.domain.calendar import local_date
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.projects.domain.proposal import (
     AFTER,
@@ -65,6 +66,9 @@ def propose(ctx: WorkContext, data: dict[str, Any]) -> Proposal:
         stage=Stage.RECOMMENDED,
         consulted_unit_ids=[],
         proposed_at=data["submitted_at"],
+        milestones=[],
+        supervision={},
+        progress_percent=0,
     )
     ctx.session.add(proposal)
     ctx.session.flush()
@@ -137,6 +141,71 @@ def _amend(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) 
     _note(ctx, proposal, "amend", by, args["plan"], details)
 
 
+def _plan(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    unit = ctx.directory.unit(args["unit_id"])
+    require(
+        unit is not None and proposal.tenant_path.startswith(unit.node_path),
+        f"unit {args['unit_id']} is not a unit of this congress or the one above it",
+        "unit_id",
+    )
+    today = local_date(ctx.clock.now())
+    require(args["deadline"] > today, "the deadline must be after today", "deadline")
+    proposal.unit_id = args["unit_id"]
+    proposal.targets = args["targets"]
+    proposal.milestones = [
+        {"name": m["name"], "due": m["due"].isoformat()} for m in args["milestones"]
+    ]
+    proposal.budget = args["budget"]
+    proposal.plan_funding_source = args["funding_source"]
+    proposal.planned_on = today
+    proposal.deadline = args["deadline"]
+    _note(ctx, proposal, "plan", by, args["targets"], {"unit_id": args["unit_id"]})
+
+
+def _supervise(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    for deputy_id in args["tasks"]:
+        deputy = ctx.directory.deputy(deputy_id)
+        require(
+            deputy is not None and deputy.node_path.startswith(proposal.tenant_path),
+            f"no deputy {deputy_id} in this congress",
+            "tasks",
+        )
+    proposal.supervision = dict(args["tasks"])
+    _note(ctx, proposal, "supervise", by, None, {"tasks": proposal.supervision})
+
+
+def _progress(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    unit_id = args.get("unit_id")
+    if by.startswith("unit:"):
+        require(unit_id == proposal.unit_id, "only the responsible unit reports", "unit_id")
+    require(
+        args["percent"] >= proposal.progress_percent,
+        f"progress was {proposal.progress_percent}% already; it does not go back",
+        "percent",
+    )
+    proposal.progress_percent = args["percent"]
+    if args["percent"] == 100:
+        proposal.completed_on = local_date(ctx.clock.now())
+        proposal.stage = Stage.COMPLETED
+    _note(
+        ctx,
+        proposal,
+        "progress",
+        by,
+        args.get("note"),
+        {"period": args["period"], "percent": args["percent"]},
+    )
+
+
+def mark_elected(ctx: WorkContext, tenant: str, project_ids: list[str]) -> None:
+    """The projects a vote elected, where they are this congress's candidates."""
+    for project_id in project_ids:
+        proposal = ctx.session.get(Proposal, project_id)
+        if proposal is not None and proposal.tenant == tenant and proposal.stage == Stage.CANDIDATE:
+            proposal.stage = Stage.ELECTED
+            _note(ctx, proposal, "elected", "代表票决", None)
+
+
 STEPS: dict[str, Step] = {
     "screen": _screen,
     "consult": _consult,
@@ -145,15 +214,18 @@ STEPS: dict[str, Step] = {
     "drop": _drop,
     "comment": _comment,
     "amend": _amend,
+    "plan": _plan,
+    "supervise": _supervise,
+    "progress": _progress,
 }
 """The step of each name in contracts/project_actions.PROJECT_ACTIONS."""
 
 
 def act(ctx: WorkContext, proposal: Proposal, action: str, by: str, args: dict[str, Any]) -> None:
     check_step(action, proposal.stage)
-    STEPS[action](ctx, proposal, by, args)
     if action in AFTER:
         proposal.stage = AFTER[action]
+    STEPS[action](ctx, proposal, by, args)
 
 
 def approve_list(ctx: WorkContext, data: dict[str, Any]) -> CandidateListApproval:

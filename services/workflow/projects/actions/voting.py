@@ -12,6 +12,7 @@ from typing import Any
 from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.policy import vote_rules_for
+from services.workflow.projects.actions.proposals import mark_elected
 from services.workflow.projects.domain import board, satisfaction
 from services.workflow.projects.domain.proposal import Stage
 from services.workflow.projects.domain.rules import VoteRules
@@ -97,8 +98,8 @@ def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, in
     )
     assert project is not None
     require(
-        project.stage == Stage.CANDIDATE,
-        "a satisfaction vote is on a project of an approved candidate list",
+        project.stage in (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
+        "a satisfaction vote is on a project the deputies elected",
         "project_id",
     )
     return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
@@ -129,6 +130,8 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
         verdict = satisfaction.verdict(rules, result.votes, result.ballots)
         vote.result = {**vote.result, "elected": [], "runoff": None, "verdict": verdict}
     vote.seal = board.seal(vote.id, ballots)
+    if vote.kind == "election":
+        mark_elected(ctx, vote.tenant, vote.result["elected"])
     ctx.session.add_all(
         BoardBallot(vote_id=vote.id, ballot_id=b["ballot_id"], choices=list(b["choices"]))
         for b in board.in_board_order(ballots)

@@ -3,19 +3,20 @@ session, and approved candidate lists, within the key's reach."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_smorest import Blueprint
 
 from runtime.http import not_found, principal, service
+from services.workflow.domain.calendar import local_date
 from services.workflow.projects.api.schemas import (
     CandidateListOut,
     ProposalDetailOut,
     ProposalList,
-    ProposalOut,
     ProposalQuery,
 )
-from services.workflow.projects.queries import proposals_under, trail_of
+from services.workflow.projects.queries import project_views, proposals_under, trail_of
 from services.workflow.projects.store import CandidateListApproval, Proposal
 
 blp = Blueprint(
@@ -37,6 +38,10 @@ def _reach(tenant: str | None) -> str | None:
     return node.path
 
 
+def _today() -> date:
+    return local_date(service("workflow").clock.now())
+
+
 @blp.route("")
 @blp.arguments(ProposalQuery, location="query")
 @blp.response(200, ProposalList)
@@ -47,7 +52,7 @@ def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
         return {"items": []}
     with service("workflow").db.session() as session:
         rows = proposals_under(session, path, year=query.get("year"), stage=query.get("stage"))
-        return {"items": rows}
+        return {"items": project_views(session, rows, _today())}
 
 
 @blp.route("/<project_id>")
@@ -59,11 +64,8 @@ def get_proposal(project_id: str) -> dict[str, Any]:
         proposal = session.get(Proposal, project_id)
         if proposal is None or not proposal.tenant_path.startswith(principal().node_path):
             raise not_found("project")
-        return {
-            **{name: getattr(proposal, name) for name in ProposalOut().fields},
-            "proposer": proposal.proposer,
-            "trail": trail_of(session, proposal.id),
-        }
+        (view,) = project_views(session, [proposal], _today())
+        return {**view, "trail": trail_of(session, proposal.id)}
 
 
 @blp.route("/candidate-lists/<list_id>")

@@ -1,7 +1,8 @@
-"""GET /workflow/v1/public/votes/…: a vote's result and its anonymous board, for everyone.
+"""GET /workflow/v1/public/…: a vote's result and its anonymous board, the projects and
+their progress, an elected project's notice board — for everyone.
 
-No key is needed: the result names projects, never deputies, and the board holds ballots
-under random ids only.
+No key is needed: the result names projects, never deputies; the board holds ballots
+under random ids only; proposals are shown without who proposed them.
 """
 
 from __future__ import annotations
@@ -13,28 +14,30 @@ from flask_smorest import Blueprint
 from runtime.http import not_found, service
 from runtime.openapi import ProblemSchema
 from runtime.problems import PROBLEM_TYPE
+from services.workflow.domain.calendar import local_date
 from services.workflow.projects.api.schemas import (
     BoardOut,
+    NoticeOut,
     ProposalList,
     PublicProposalQuery,
     VoteOut,
 )
-from services.workflow.projects.queries import board_of, proposals_under
-from services.workflow.projects.store import Vote
+from services.workflow.projects.queries import board_of, project_views, proposals_under
+from services.workflow.projects.store import Proposal, Vote
 
 blp = Blueprint("public_votes", __name__, url_prefix="/public", description="Project votes (票决)")
 
-NO_SUCH_VOTE = blp.alt_response(
+NOT_FOUND = blp.alt_response(
     404,
     schema=ProblemSchema,
     content_type=PROBLEM_TYPE,
-    description="No such vote (problem details)",
+    description="Not found (problem details)",
 )
 
 
 @blp.route("/votes/<vote_id>")
 @blp.response(200, VoteOut)
-@NO_SUCH_VOTE
+@NOT_FOUND
 @blp.doc(security=[])
 def public_vote(vote_id: str) -> dict[str, Any]:
     """A vote: its candidates and, once tallied, the votes per candidate and the elected."""
@@ -63,7 +66,7 @@ def public_vote(vote_id: str) -> dict[str, Any]:
 
 @blp.route("/votes/<vote_id>/board")
 @blp.response(200, BoardOut)
-@NO_SUCH_VOTE
+@NOT_FOUND
 @blp.doc(security=[])
 def public_board(vote_id: str) -> dict[str, Any]:
     """Every ballot of a tallied vote, by random id, and the seal to check them against."""
@@ -85,4 +88,31 @@ def public_projects(query: dict[str, Any]) -> dict[str, Any]:
     if node is None:
         return {"items": []}
     with rt.db.session() as session:
-        return {"items": proposals_under(session, node.path, year=query.get("year"))}
+        rows = proposals_under(session, node.path, year=query.get("year"))
+        return {"items": project_views(session, rows, local_date(rt.clock.now()))}
+
+
+@blp.route("/projects/<project_id>/notice")
+@blp.response(200, NoticeOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_notice(project_id: str) -> dict[str, Any]:
+    """An elected project's notice board (公示牌): reason, content, investment, source of
+    funds, the responsible unit and the deadline — once the government has planned it."""
+    rt = service("workflow")
+    with rt.db.session() as session:
+        p = session.get(Proposal, project_id)
+        if p is None or p.unit_id is None or p.deadline is None:
+            raise not_found("planned project")
+        unit = rt.directory.unit(p.unit_id)
+        return {
+            "title": p.title,
+            "place": p.place,
+            "reason": p.description,
+            "content": p.targets,
+            "investment": p.budget,
+            "funding_source": p.plan_funding_source,
+            "responsible_unit": unit.name if unit else p.unit_id,
+            "deadline": p.deadline,
+            "milestones": p.milestones,
+        }

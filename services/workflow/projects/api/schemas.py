@@ -98,10 +98,21 @@ class ProposalOut(Schema):
     stage = fields.String()
     consulted_unit_ids = fields.List(fields.String())
     proposed_at = fields.AwareDateTime()
+    unit_id = fields.String(allow_none=True, metadata={"description": "the responsible unit"})
+    budget = fields.Integer(allow_none=True, metadata={"description": "yuan"})
+    deadline = fields.Date(allow_none=True)
+    progress_percent = fields.Integer()
+    completed_on = fields.Date(allow_none=True)
+    behind_schedule = fields.Boolean(
+        metadata={"description": "progress trails the plan's time gone by (the tenant's margin)"}
+    )
 
 
 class ProposalDetailOut(ProposalOut):
     proposer = fields.Nested(ProposerOut)
+    targets = fields.String(allow_none=True)
+    milestones = fields.List(fields.Dict())
+    supervision = fields.Dict(metadata={"description": "deputy id → task"})
     trail = fields.List(fields.Nested(TrailStepOut))
 
 
@@ -110,7 +121,17 @@ class ProposalQuery(Schema):
     year = Year()
     stage = fields.String(
         validate=validate.OneOf(
-            ("recommended", "screened", "consulted", "shortlisted", "candidate", "dropped")
+            (
+                "recommended",
+                "screened",
+                "consulted",
+                "shortlisted",
+                "candidate",
+                "elected",
+                "implementing",
+                "completed",
+                "dropped",
+            )
         )
     )
 
@@ -122,6 +143,20 @@ class PublicProposalQuery(Schema):
 
 class ProposalList(Schema):
     items = fields.List(fields.Nested(ProposalOut))
+
+
+class NoticeOut(Schema):
+    """The public notice board of an elected project (公示牌), for the stations' boards."""
+
+    title = fields.String()
+    place = fields.String()
+    reason = fields.String(metadata={"description": "why: the proposal's description"})
+    content = fields.String(metadata={"description": "what: the plan's targets"})
+    investment = fields.Integer(metadata={"description": "yuan"})
+    funding_source = fields.String()
+    responsible_unit = fields.String()
+    deadline = fields.Date()
+    milestones = fields.List(fields.Dict())
 
 
 class CandidateListOut(Schema):

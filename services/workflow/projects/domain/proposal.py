@@ -2,13 +2,16 @@
 
 recommended → screened (a station) → consulted (the township asks departments) →
 shortlisted (on the township's list, after a feasibility note) → candidate (the list
-approved by the party committee and the congress). Dropped, with a reason, at any step
-before it is a candidate. Deputies comment and plans are amended only on candidates.
+approved by the party committee and the congress) → elected (by the deputies' vote) →
+implementing (the government's plan) → completed (progress 100%). Dropped, with a reason,
+at any step before it is a candidate. Deputies comment and plans are amended only on
+candidates; the supervision group and progress come with implementation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
 
 from services.workflow.domain.rules import require
@@ -20,6 +23,9 @@ class Stage(StrEnum):
     CONSULTED = "consulted"
     SHORTLISTED = "shortlisted"
     CANDIDATE = "candidate"
+    ELECTED = "elected"
+    IMPLEMENTING = "implementing"
+    COMPLETED = "completed"
     DROPPED = "dropped"
 
 
@@ -31,6 +37,9 @@ NEEDS = {
     "drop": (Stage.RECOMMENDED, Stage.SCREENED, Stage.CONSULTED, Stage.SHORTLISTED),
     "comment": (Stage.CANDIDATE,),
     "amend": (Stage.CANDIDATE,),
+    "plan": (Stage.ELECTED,),
+    "supervise": (Stage.IMPLEMENTING,),
+    "progress": (Stage.IMPLEMENTING,),
 }
 """The stages an action may be taken at."""
 
@@ -39,6 +48,7 @@ AFTER = {
     "consult": Stage.CONSULTED,
     "shortlist": Stage.SHORTLISTED,
     "drop": Stage.DROPPED,
+    "plan": Stage.IMPLEMENTING,
 }
 """The stage an action moves a proposal to (the others leave it where it is)."""
 
@@ -62,6 +72,18 @@ def check_shortlist(feasibility_notes: int) -> None:
         "a proposal goes on the candidate list after a department's feasibility note",
         "project_id",
     )
+
+
+def behind_schedule(
+    today: date, planned_on: date, deadline: date, percent: int, margin: int
+) -> bool:
+    """Behind when progress trails the share of the plan's time gone by more than `margin`
+    percentage points (a straight line from the plan's day to the deadline)."""
+    if percent >= 100 or today <= planned_on:
+        return False
+    span = max((deadline - planned_on).days, 1)
+    expected = min(100 * (today - planned_on).days / span, 100)
+    return percent + margin < expected
 
 
 def check_list(shortlisted: int) -> None:

@@ -27,6 +27,9 @@ class VoteRules:
     satisfaction_numerator: int = 1
     satisfaction_denominator: int = 2
     """A satisfaction vote's verdict needs more than this share of the ballots cast."""
+    behind_schedule_margin: int = 10
+    """A project is flagged behind schedule when its progress trails the share of its
+    plan's time gone by more than this many percentage points."""
     tracker: bool = False
     """Show the voter their ballot's random id, to find it on the board. Off: it lets a
     voter prove a choice to whoever presses them (docs/adr/0012-secret-ballot.md)."""
