@@ -329,6 +329,14 @@ def test_a_whole_vote_with_its_runoff_and_a_second_congress(
     )
     assert not_a_candidate["status"] == "rejected"
 
+    for node in ("450102", "450100"):  # the county, and the city adding up its counties
+        figures = cycle.system.client.get(
+            f"/workflow/v1/public/projects/figures?tenant={node}&year=2027"
+        ).get_json()
+        expected = {"voted": 8, "completed": 1, "on_time": 1, "basically": 1}
+        assert figures["total"] == {"satisfied": 0, "dissatisfied": 0, **expected}
+        assert figures["congresses"] == [{"tenant": "450102", **figures["total"]}]
+
     _assert_nothing_links_a_deputy_to_a_choice(cycle, ballots, caplog)
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
+from services.workflow.projects.domain.figures import ProjectFacts
+from services.workflow.projects.domain.figures import count as count_projects
 from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.satisfaction import verdict
@@ -148,3 +150,22 @@ def test_behind_schedule_when_progress_trails_time_gone_by_more_than_the_margin(
     assert behind_schedule(half_way, start, end, 39, 10)
     assert not behind_schedule(date(2028, 3, 1), start, end, 100, 10)
     assert not behind_schedule(start, start, end, 0, 10)
+
+
+def test_figures_count_voted_completed_on_time_and_verdicts() -> None:
+    end = date(2027, 12, 31)
+    facts = [
+        ProjectFacts("completed", end, date(2027, 11, 1), "satisfied"),
+        ProjectFacts("completed", end, date(2028, 1, 5), "dissatisfied"),  # late
+        ProjectFacts("implementing", end, None, None),
+        ProjectFacts("candidate", None, None, None),  # not elected: not counted
+        ProjectFacts("dropped", None, None, None),
+    ]
+    assert count_projects(facts).as_dict() == {
+        "voted": 3,
+        "completed": 2,
+        "on_time": 1,
+        "satisfied": 1,
+        "basically": 0,
+        "dissatisfied": 1,
+    }

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.workflow.policy import vote_rules_for
+from services.workflow.projects.domain.figures import ProjectCounts, ProjectFacts, count
 from services.workflow.projects.domain.proposal import behind_schedule
-from services.workflow.projects.store import BoardBallot, Proposal, ProposalNote
+from services.workflow.projects.store import BoardBallot, Proposal, ProposalNote, Vote
 
 
 def board_of(session: Session, vote_id: str) -> list[dict]:
@@ -20,16 +21,26 @@ def board_of(session: Session, vote_id: str) -> list[dict]:
     return [{"ballot_id": b.ballot_id, "choices": b.choices} for b in rows]
 
 
+LIST_LIMIT = 1000
+"""Proposals a list shows at most (a congress has tens a year; a city some thousands)."""
+
+
 def proposals_under(
-    session: Session, path: str, *, year: int | None = None, stage: str | None = None
+    session: Session,
+    path: str,
+    *,
+    year: int | None = None,
+    stage: str | None = None,
+    limit: int | None = LIST_LIMIT,
 ) -> list[Proposal]:
-    """Proposals of the congresses under a node, oldest first."""
+    """Proposals of the congresses under a node, oldest first (all when limit is None)."""
     statement = select(Proposal).where(Proposal.tenant_path.startswith(path))
     if year is not None:
         statement = statement.where(Proposal.year == year)
     if stage is not None:
         statement = statement.where(Proposal.stage == stage)
-    return list(session.scalars(statement.order_by(Proposal.proposed_at, Proposal.id).limit(1000)))
+    statement = statement.order_by(Proposal.proposed_at, Proposal.id).limit(limit)
+    return list(session.scalars(statement))
 
 
 def trail_of(session: Session, proposal_id: str) -> list[dict]:
@@ -68,3 +79,19 @@ def project_views(session: Session, proposals: list[Proposal], today: date) -> l
             margins[p.tenant] = vote_rules_for(session, p.tenant).behind_schedule_margin
         views.append(project_view(p, today, margins[p.tenant]))
     return views
+
+
+def figures_under(session: Session, path: str, year: int | None) -> dict[str, ProjectCounts]:
+    """Each congress's counts under a node (its key is the congress's node id)."""
+    verdicts: dict[str, str] = {}
+    satisfaction_votes = select(Vote).where(
+        Vote.kind == "satisfaction", Vote.state == "tallied", Vote.tenant_path.startswith(path)
+    )
+    for vote in session.scalars(satisfaction_votes.order_by(Vote.closed_at, Vote.id)):
+        verdicts[vote.project_id or ""] = (vote.result or {}).get("verdict", "")
+    by_congress: dict[str, list[ProjectFacts]] = {}
+    for p in proposals_under(session, path, year=year, limit=None):
+        by_congress.setdefault(p.tenant, []).append(
+            ProjectFacts(p.stage, p.deadline, p.completed_on, verdicts.get(p.id))
+        )
+    return {tenant: count(facts) for tenant, facts in sorted(by_congress.items())}

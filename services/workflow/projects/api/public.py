@@ -18,11 +18,19 @@ from services.workflow.domain.calendar import local_date
 from services.workflow.projects.api.schemas import (
     BoardOut,
     NoticeOut,
+    ProjectFiguresOut,
+    ProjectFiguresQuery,
     ProposalList,
     PublicProposalQuery,
     VoteOut,
 )
-from services.workflow.projects.queries import board_of, project_views, proposals_under
+from services.workflow.projects.domain.figures import ProjectCounts
+from services.workflow.projects.queries import (
+    board_of,
+    figures_under,
+    project_views,
+    proposals_under,
+)
 from services.workflow.projects.store import Proposal, Vote
 
 blp = Blueprint("public_votes", __name__, url_prefix="/public", description="Project votes (票决)")
@@ -116,3 +124,26 @@ def public_notice(project_id: str) -> dict[str, Any]:
             "deadline": p.deadline,
             "milestones": p.milestones,
         }
+
+
+@blp.route("/projects/figures")
+@blp.arguments(ProjectFiguresQuery, location="query")
+@blp.response(200, ProjectFiguresOut)
+@blp.doc(security=[])
+def public_project_figures(query: dict[str, Any]) -> dict[str, Any]:
+    """Projects voted, completed, completed on time, and the satisfaction votes' verdicts,
+    for each congress under `tenant` and in total."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    per_congress = {}
+    if node is not None:
+        with rt.db.session() as session:
+            per_congress = figures_under(session, node.path, query.get("year"))
+    total = {
+        name: sum(getattr(c, name) for c in per_congress.values())
+        for name in ProjectCounts().as_dict()
+    }
+    return {
+        "total": total,
+        "congresses": [{"tenant": t, **c.as_dict()} for t, c in per_congress.items()],
+    }

@@ -166,3 +166,30 @@ class CandidateListOut(Schema):
     approved_by = fields.List(fields.String())
     approved_at = fields.AwareDateTime()
     proposal_ids = fields.List(fields.String())
+
+
+class ProjectFiguresQuery(Schema):
+    tenant = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "any node: a township, a county (with its townships), a city"},
+    )
+    year = Year()
+
+
+class ProjectCountsOut(Schema):
+    voted = fields.Integer()
+    completed = fields.Integer()
+    on_time = fields.Integer()
+    satisfied = fields.Integer()
+    basically = fields.Integer()
+    dissatisfied = fields.Integer()
+
+
+class CongressFiguresOut(ProjectCountsOut):
+    tenant = fields.String()
+
+
+class ProjectFiguresOut(Schema):
+    total = fields.Nested(ProjectCountsOut)
+    congresses = fields.List(fields.Nested(CongressFiguresOut))
