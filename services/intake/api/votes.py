@@ -174,13 +174,14 @@ def _refused(detail: str, field: str, status: int = 422) -> DomainProblem:
 
 
 @blp.route("/<vote_id>/ballots", methods=["POST"])
-@requires_role("system")
+@requires_role("system", "committee")
 @CONFLICT
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.arguments(BallotIn)
 @blp.response(202, BallotReceiptOut)
 def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> Any:
-    """Cast a deputy's ballot from a voting terminal. Accepted at once or refused with the
+    """Cast a deputy's ballot from a voting terminal (a system key, or the committee's
+    console terminal page). Accepted at once or refused with the
     reason, nothing stored: the vote not open, the deputy not present or voted already, a
     choice not a candidate, chosen twice, or more choices than allowed."""
     who = principal()
