@@ -54,18 +54,17 @@ def _roll_in_reach(who: Principal, body: dict[str, Any]) -> None:
         )
 
 
-@blp.route("", methods=["POST"])
-@requires_role("committee")
-@blp.arguments(IdempotencyHeader, location="headers")
-@blp.arguments(VoteIn)
-@blp.response(202, ReceiptOut)
-def open_vote(headers: dict[str, str], body: dict[str, Any]) -> Any:
-    """Open a vote; the receipt settles with the vote once workflow has checked the quorum
-    and the candidate list by the congress's rules."""
+def _ask_to_open(
+    headers: dict[str, str], body: dict[str, Any], request_kind: str, **terms: Any
+) -> Any:
+    """The request to open a vote of some kind; workflow decides by the congress's rules.
+    `terms` are what this kind fixes itself (a runoff its parent, a satisfaction vote its
+    project); workflow derives the title, seats and candidates of those."""
     who = principal()
     _roll_in_reach(who, body)
+    derived = {"title": None, "seats": None, "candidates": []} if terms else {}
     return submit(
-        kind="vote.open",
+        kind=f"vote.{request_kind}",
         idempotency_key=headers["idempotency_key"],
         tenant=who.node_id,
         tenant_path=who.node_path,
@@ -76,9 +75,22 @@ def open_vote(headers: dict[str, str], body: dict[str, Any]) -> Any:
             "runoff_of": None,
             "kind": "election",
             "project_id": None,
+            **derived,
+            **terms,
             **body,
         },
     )
+
+
+@blp.route("", methods=["POST"])
+@requires_role("committee")
+@blp.arguments(IdempotencyHeader, location="headers")
+@blp.arguments(VoteIn)
+@blp.response(202, ReceiptOut)
+def open_vote(headers: dict[str, str], body: dict[str, Any]) -> Any:
+    """Open a vote; the receipt settles with the vote once workflow has checked the quorum
+    and the candidate list by the congress's rules."""
+    return _ask_to_open(headers, body, "open")
 
 
 @blp.route("/<vote_id>/runoff", methods=["POST"])
@@ -88,26 +100,7 @@ def open_vote(headers: dict[str, str], body: dict[str, Any]) -> Any:
 @blp.response(202, ReceiptOut)
 def open_runoff(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> Any:
     """Open the runoff of a vote tied at its last seat: the tied, for the seats left."""
-    who = principal()
-    _roll_in_reach(who, body)
-    return submit(
-        kind="vote.runoff",
-        idempotency_key=headers["idempotency_key"],
-        tenant=who.node_id,
-        tenant_path=who.node_path,
-        event_name="vote.open_requested",
-        event_data={
-            "tenant": who.node_id,
-            "tenant_path": who.node_path,
-            "runoff_of": vote_id,
-            "kind": "election",
-            "project_id": None,
-            "title": None,
-            "seats": None,
-            "candidates": [],
-            **body,
-        },
-    )
+    return _ask_to_open(headers, body, "runoff", runoff_of=vote_id)
 
 
 @blp.route("/satisfaction/<project_id>", methods=["POST"])
@@ -118,26 +111,7 @@ def open_runoff(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
 def open_satisfaction_vote(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
     """Open the deputies' satisfaction vote on a project (满意度测评): one choice of
     satisfied, basically satisfied, dissatisfied; secret like every vote."""
-    who = principal()
-    _roll_in_reach(who, body)
-    return submit(
-        kind="vote.satisfaction",
-        idempotency_key=headers["idempotency_key"],
-        tenant=who.node_id,
-        tenant_path=who.node_path,
-        event_name="vote.open_requested",
-        event_data={
-            "tenant": who.node_id,
-            "tenant_path": who.node_path,
-            "runoff_of": None,
-            "kind": "satisfaction",
-            "project_id": project_id,
-            "title": None,
-            "seats": None,
-            "candidates": [],
-            **body,
-        },
-    )
+    return _ask_to_open(headers, body, "satisfaction", kind="satisfaction", project_id=project_id)
 
 
 def _door(session: Session, who: Principal, vote_id: str, *, lock: bool) -> BallotDoor:
