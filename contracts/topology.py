@@ -9,8 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("submission.accepted", "submission.rejected", "submission.failed"),
-    "workflow": ("suggestion.submitted", "suggestion.action_requested"),
+    "intake": (
+        "submission.accepted",
+        "submission.rejected",
+        "submission.failed",
+        "vote.opened",
+    ),
+    "workflow": (
+        "suggestion.submitted",
+        "suggestion.action_requested",
+        "vote.open_requested",
+        "vote.ballots_released",
+        "project.proposed",
+        "project.action_requested",
+        "project.list_approval_requested",
+    ),
     "scoring": (
         "suggestion.accepted",
         "suggestion.marked_key",
@@ -35,6 +48,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "assignment.colour_changed",
         "suggestion.follow_up_colour_changed",
         "supervision.opinion_recorded",
+        "vote.tallied",
         "submission.accepted",
         "submission.rejected",
     ),
@@ -44,6 +58,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
     "suggestion.action_requested": "intake",
+    "vote.open_requested": "intake",
+    "project.proposed": "intake",
+    "project.action_requested": "intake",
+    "project.list_approval_requested": "intake",
+    "vote.ballots_released": "intake",
+    "vote.voted": "intake",
     **{
         name: "workflow"
         for name in (
@@ -68,6 +88,8 @@ PRODUCERS: dict[str, str] = {
             "assignment.colour_changed",
             "suggestion.follow_up_colour_changed",
             "supervision.opinion_recorded",
+            "vote.opened",
+            "vote.tallied",
         )
     },
 }

@@ -65,9 +65,10 @@ def create_console(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from services.console.views import auth, committee, public, suggestions
+    from services.console.views import auth, committee, projects, public, suggestions, votes
 
-    for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp):
+    blueprints = (auth.bp, committee.bp, suggestions.bp, public.bp, projects.bp, votes.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -9,15 +9,17 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.projects import blp as projects
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
+    from services.intake.api.votes import blp as votes
 
-    return [suggestions, actions, receipts]
+    return [suggestions, actions, receipts, votes, projects]
 
 
 SPEC = ServiceSpec(
     name="intake",
-    title="The front door: suggestions and every action on them in, receipts out.",
+    title="The front door: suggestions, actions on them, votes and ballots in; receipts out.",
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,

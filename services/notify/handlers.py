@@ -108,6 +108,21 @@ def on_supervision_opinion_recorded(d: dict) -> list[Message]:
     return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
 
 
+def on_vote_tallied(d: dict) -> list[Message]:
+    """The committee hears that a vote's result is published, to pledge it publicly."""
+    return [
+        m.vote_tallied(
+            d["tenant"],
+            d["vote_id"],
+            d["title"],
+            len(d["elected"]),
+            len(d["runoff_candidates"]),
+            d["verdict"],
+            d["seal"],
+        )
+    ]
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -130,6 +145,7 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "assignment.colour_changed": on_assignment_colour_changed,
     "suggestion.follow_up_colour_changed": on_suggestion_follow_up_colour_changed,
     "supervision.opinion_recorded": on_supervision_opinion_recorded,
+    "vote.tallied": on_vote_tallied,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
 }

@@ -10,15 +10,16 @@ and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator w
 from pathlib import Path
 
 from runtime.service import ServiceSpec
-from services.workflow import suggestions
+from services.workflow import projects, suggestions
+from services.workflow.projects.handlers import HANDLERS as PROJECT_HANDLERS
 from services.workflow.store import Base
 
 SPEC = ServiceSpec(
     name="workflow",
-    title="Deputies' suggestions from screening to closing: assignments, deadlines, figures.",
+    title="Deputies' suggestions from screening to closing; the projects' votes.",
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
-    blueprints=suggestions.blueprints,
-    handlers={**suggestions.HANDLERS},
+    blueprints=lambda: [*suggestions.blueprints(), *projects.blueprints()],
+    handlers={**suggestions.HANDLERS, **PROJECT_HANDLERS},
     ticks={**suggestions.TICKS},
 )

@@ -1,13 +1,22 @@
-"""A tenant's deadline policy: the defaults of docs/domain.md with the tenant's overrides."""
+"""A tenant's policies: the defaults of docs/domain.md with the tenant's overrides — the
+deadline policy of suggestions, and the rules of the projects' votes."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from services.workflow.domain.deadlines import DeadlinePolicy
+from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.store import VoteRuleSet
 from services.workflow.store import TenantPolicy
 
 
 def policy_for(session: Session, tenant: str) -> DeadlinePolicy:
     row = session.get(TenantPolicy, tenant)
     return DeadlinePolicy.with_overrides(row.settings if row else {})
+
+
+def vote_rules_for(session: Session, tenant: str) -> VoteRules:
+    """The tenant's vote rules now; a vote keeps the copy it took when it opened."""
+    row = session.get(VoteRuleSet, tenant)
+    return VoteRules.with_overrides(row.settings if row else {})

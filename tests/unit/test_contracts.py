@@ -89,6 +89,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "action": "screen",
         "args": {"decision": "return", "reason": "属于涉诉事项"},
     },
+    "renda.project.action_requested.v1": {
+        "action": "screen",
+        "args": {"station": "兴东街道代表联络站", "note": "已核实并补全"},
+    },
     "renda.suggestion.assigned.v1": {
         "suggestion_id": "g-1",
         "number": "450102-2026-0001",

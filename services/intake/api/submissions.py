@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from runtime.http import principal, service
 from runtime.problems import DomainProblem
 from services.intake.domain.receipts import Status, request_fingerprint
 from services.intake.store import Submission
 
-RESOURCE_PATHS = {"suggestion": "/workflow/v1/suggestions/{id}"}
+RESOURCE_PATHS = {
+    "suggestion": "/workflow/v1/suggestions/{id}",
+    "vote": "/workflow/v1/public/votes/{id}",
+    "project": "/workflow/v1/projects/{id}",
+    "candidate_list": "/workflow/v1/projects/candidate-lists/{id}",
+}
+
+Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]
+"""Rows stored beside a submission (given the session and the submission's id), in its
+transaction; returns further events to publish with it. Raising refuses the whole request."""
 
 
 def receipt_view(submission: Submission) -> dict[str, Any]:
@@ -48,15 +59,24 @@ def submit(
     idempotency_key: str,
     tenant: str,
     tenant_path: str,
-    event_name: str,
+    event_name: str | None,
     event_data: dict[str, Any],
+    payload: dict[str, Any] | None = None,
+    status: Status = Status.PENDING,
+    beside: Beside | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Store the submission and its event in one transaction; replay a repeated key."""
+    """Store the submission and its event in one transaction; replay a repeated key.
+
+    `payload` is what the log keeps of the request (the whole body unless given: a ballot
+    keeps only who cast it, never the choice), and the Idempotency-Key's fingerprint is
+    taken over it alone.
+    """
     rt = service("intake")
     who = principal()
+    kept = request.get_json(silent=True) if payload is None else payload
     # The key covers the whole request: the same key on another path is a reuse too.
     fingerprint = request_fingerprint(
-        {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
+        {"method": request.method, "path": request.path, "body": kept}
     )
     now = rt.clock.now()
     submission_id = str(uuid.uuid4())
@@ -71,19 +91,24 @@ def submit(
                 key_id=who.key_id,
                 idempotency_key=idempotency_key,
                 request_hash=fingerprint,
-                status=Status.PENDING,
-                payload=request.get_json(silent=True),
+                status=status,
+                payload=kept,
                 created_at=now,
                 updated_at=now,
             )
             session.add(submission)
-            rt.outbox.add(
-                session,
-                event_name,
-                {"submission_id": submission_id, "submitted_at": now, **event_data},
-                tenant=tenant,
-                correlation_id=g.correlation_id,
-            )
+            session.flush()
+            events = beside(session, submission_id) if beside else []
+            if event_name:
+                events.insert(
+                    0,
+                    (
+                        event_name,
+                        {"submission_id": submission_id, "submitted_at": now, **event_data},
+                    ),
+                )
+            for name, data in events:
+                rt.outbox.add(session, name, data, tenant=tenant, correlation_id=g.correlation_id)
     except IntegrityError:
         # The key was used before (a retry, or a concurrent request that won the race):
         # the unique constraint says so, and the first submission answers.
