@@ -69,6 +69,9 @@ def create_console(
 
     for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp):
         app.register_blueprint(blueprint)
+    from services.console.views import notify
+
+    app.register_blueprint(notify.bp)
 
     @app.before_request
     def _who() -> Any:

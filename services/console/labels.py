@@ -89,3 +89,5 @@ FIELDS = {
     "publish": "办结后公开",
     "unit_id": "单位",
 }
+CHANNELS = {"wechat": "微信", "sms": "短信", "email": "电子邮件"}
+DELIVERY_CHANNELS = {**CHANNELS, "webhook": "Webhook", "inbox": "站内消息"}
