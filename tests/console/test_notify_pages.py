@@ -83,8 +83,9 @@ def test_the_inbox_pages_newest_first_marks_unread_and_counts_them_in_the_nav(
     assert status == 200 and "交办通知第04号" in body and "交办通知第05号" not in body
 
     # Opening one marks it read and shows it opened; the nav count follows at once.
-    status, _ = post(edu, f"/console/inbox/messages/{ids[24]}/read", "/console/inbox",
-                     recipient=EDU)
+    status, _ = post(
+        edu, f"/console/inbox/messages/{ids[24]}/read", "/console/inbox", recipient=EDU
+    )
     assert status == 302 and not unread_in_db(console, ids[24])
     status, body = page(edu, f"/console/inbox?open={ids[24]}")
     assert re.search(rf'id="m-{ids[24]}" class="read">\s*<details open>', body)
@@ -103,8 +104,9 @@ def test_no_one_opens_an_inbox_that_is_not_theirs_by_editing_the_url(console: Co
     housing = console.client("xn.housing")
     status, body = page(housing, f"/console/inbox?recipient={EDU}")
     assert status == 404 and "教育局的私信" not in body
-    status, _ = post(housing, f"/console/inbox/messages/{secret}/read", "/console/inbox",
-                     recipient=HOUSING)
+    status, _ = post(
+        housing, f"/console/inbox/messages/{secret}/read", "/console/inbox", recipient=HOUSING
+    )
     assert status == 404 and unread_in_db(console, secret)
     status, _ = post(housing, "/console/inbox/read-all", "/console/inbox", recipient=EDU)
     assert status == 404 and unread_in_db(console, secret)
@@ -131,16 +133,26 @@ def test_preferences_save_in_order_and_show_the_apis_reason_beside_the_field(
     status, body = page(deputy, "/console/preferences")
     assert status == 200 and '<label for="f-quiet_start">' in body
     status, body = post(
-        deputy, "/console/preferences", "/console/preferences",
-        recipient=D001, **{"order-email": "1", "order-wechat": "2"}, quiet_start="22:00",
+        deputy,
+        "/console/preferences",
+        "/console/preferences",
+        recipient=D001,
+        **{"order-email": "1", "order-wechat": "2"},
+        quiet_start="22:00",
     )
     assert status == 422
     assert 'id="quiet_end-error"' in body and "give both ends of the quiet hours" in body
     assert 'aria-describedby="quiet_end-error"' in body
     status, _ = post(
-        deputy, "/console/preferences", "/console/preferences",
-        recipient=D001, **{"order-email": "1", "order-wechat": "2"},
-        quiet_start="22:00", quiet_end="07:00", fallback="yes", digest_at="",
+        deputy,
+        "/console/preferences",
+        "/console/preferences",
+        recipient=D001,
+        **{"order-email": "1", "order-wechat": "2"},
+        quiet_start="22:00",
+        quiet_end="07:00",
+        fallback="yes",
+        digest_at="",
     )
     assert status == 302
     answer = console.system.client.get(
@@ -162,13 +174,19 @@ def test_the_committee_manages_its_countys_endpoints_and_no_other(
 ) -> None:
     committee = console.client("xn.committee")
     status, body = post(
-        committee, "/console/webhooks", "/console/webhooks",
-        url="ftp://hooks.example.org", event_types=["submission.accepted"],
+        committee,
+        "/console/webhooks",
+        "/console/webhooks",
+        url="ftp://hooks.example.org",
+        event_types=["submission.accepted"],
     )
     assert status == 422 and 'id="url-error"' in body and "http or https" in body
     status, body = post(
-        committee, "/console/webhooks", "/console/webhooks",
-        url="http://127.0.0.1:9/renda", event_types=["submission.accepted"],
+        committee,
+        "/console/webhooks",
+        "/console/webhooks",
+        url="http://127.0.0.1:9/renda",
+        event_types=["submission.accepted"],
     )
     assert status == 200
     secret = re.search(r'<code id="new-secret">(whsec_[^<]+)</code>', body).group(1)
