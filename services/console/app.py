@@ -69,9 +69,10 @@ def create_console(
 
     for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp):
         app.register_blueprint(blueprint)
-    from services.console.views import notify
+    from services.console.views import notices, notify
 
     app.register_blueprint(notify.bp)
+    app.register_blueprint(notices.bp)
 
     @app.before_request
     def _who() -> Any:

@@ -276,6 +276,35 @@ def test_every_notify_form_needs_its_csrf_token(console: Console, account: str, 
     assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
 
 
+def test_the_committee_searches_its_notices_and_opens_the_printable_one(console: Console) -> None:
+    signed = console.system.runtimes[0].directory.accounts.sign_in(
+        "xn.committee", console.passwords["xn.committee"]
+    )
+    issued = console.system.client.post(
+        "/notify/v1/notices",
+        json={
+            "title": "关于红色预警建议的通报",
+            "body": "教育局两件建议逾期。",
+            "figures": [{"label": "逾期件数", "value": "2"}],
+            "recipients": [EDU],
+        },
+        headers={"Authorization": f"Bearer {signed.token}"},
+    ).get_json()
+    committee = console.client("xn.committee")
+    status, body = page(committee, "/console/notices?q=红色预警")
+    assert status == 200 and issued["number"] in body
+    assert page(committee, "/console/notices?q=没有这种通报")[1].count("打印版") == 0
+    answer = committee.get(f"/console/notices/{issued['id']}/print")
+    printed = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "兴宁区教育局：" in printed and "逾期件数" in printed
+    assert "style-src 'unsafe-inline'" in answer.headers["Content-Security-Policy"]
+
+    qingxiu = console.client("qx.committee")
+    assert issued["number"] not in page(qingxiu, "/console/notices")[1]
+    assert page(qingxiu, f"/console/notices/{issued['id']}/print")[0] == 404
+    assert page(console.client("xn.edu"), "/console/notices")[0] == 403
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
