@@ -124,9 +124,7 @@ def list_endpoints() -> dict[str, Any]:
     with service("notify").db.session() as session:
         items = list(
             session.scalars(
-                select(WebhookEndpoint)
-                .where(_managed())
-                .order_by(WebhookEndpoint.created_at)
+                select(WebhookEndpoint).where(_managed()).order_by(WebhookEndpoint.created_at)
             )
         )
     return {"items": items}
