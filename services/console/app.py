@@ -70,6 +70,10 @@ def create_console(
     blueprints = (auth.bp, committee.bp, suggestions.bp, public.bp, projects.bp, votes.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from services.console.views import notices, notify
+
+    app.register_blueprint(notify.bp)
+    app.register_blueprint(notices.bp)
 
     @app.before_request
     def _who() -> Any:

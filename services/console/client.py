@@ -99,6 +99,13 @@ class Api:
         )
         return self.send("POST", path, headers, json.dumps(body).encode())
 
+    def write(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        """A direct write to a service that owns it without a receipt (notify's inbox,
+        preferences and webhooks): the answer is the outcome."""
+        headers = self._headers({"Content-Type": "application/json"} if body is not None else {})
+        data = json.dumps(body).encode() if body is not None else None
+        return self.send(method, path, headers, data)
+
     def act(self, suggestion_id: str, action: str, body: dict[str, Any], key: str) -> Answer:
         """An action through intake; waits briefly for the receipt to settle."""
         path = f"/intake/v1/suggestions/{urllib.parse.quote(suggestion_id)}/{action}"

@@ -101,3 +101,5 @@ PROJECT_STAGES = {
     "dropped": "未采纳",
 }
 VERDICTS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+CHANNELS = {"wechat": "微信", "sms": "短信", "email": "电子邮件"}
+DELIVERY_CHANNELS = {**CHANNELS, "webhook": "Webhook", "inbox": "站内消息"}
