@@ -17,6 +17,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
+        "duty_activity.submitted",
+        "points.correction_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -44,6 +46,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 PRODUCERS: dict[str, str] = {
     "suggestion.submitted": "intake",
     "suggestion.action_requested": "intake",
+    "duty_activity.submitted": "intake",
+    "points.correction_requested": "intake",
     **{
         name: "workflow"
         for name in (

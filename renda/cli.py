@@ -342,17 +342,68 @@ def topics(
 
 
 @main.command("points-rule")
-@click.option("--tenant", required=True)
-@click.option("--activity", required=True, type=click.Choice(sorted(DEFAULT_RULES)))
-@click.option("--points", required=True, type=click.IntRange(-100, 100))
-def points_rule(tenant: str, activity: str, points: int) -> None:
-    """Set how many duty points an activity earns in a tenant (default table otherwise)."""
-    from runtime.db import Database
-    from services.scoring.admin import set_points_rule
+@click.option("--tenant", required=True, help="a city (defaults) or county (overrides)")
+@click.option("--activity", type=click.Choice(sorted(DEFAULT_RULES)))
+@click.option("--points", help="e.g. 3, -5 or 1.5 (at most two decimals, within ±100)")
+@click.option(
+    "--file",
+    "table_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a whole table: CSV activity,points[,meaning] like deploy/scoring/",
+)
+@click.option(
+    "--from",
+    "effective_from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="the day the figures take effect (default: today)",
+)
+@click.option("--show", is_flag=True, help="print the table in force on --from instead")
+def points_rule(
+    tenant: str,
+    activity: str | None,
+    points: str | None,
+    table_file: Path | None,
+    effective_from: datetime | None,
+    show: bool,
+) -> None:
+    """Set (or show) what duty activities earn in a tenant from a date on.
 
-    _require_tenant(tenant)
-    set_points_rule(Database(_settings().database_url_for("scoring")), tenant, activity, points)
-    click.echo(f"{tenant}: {activity} = {points} points")
+    A county's figure wins over its city's, a city's over the shipped default table; a
+    figure applies to activities on or after its date, and entries already booked keep
+    theirs.
+    """
+    from runtime.db import Database
+    from services.scoring.admin import set_points_rules, table_in_force
+    from services.scoring.domain.points import (
+        RuleError,
+        congress_chain,
+        parse_points,
+        parse_rule_table,
+    )
+    from services.scoring.ledger import local_day
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    settings = _settings()
+    db = Database(settings.database_url_for("scoring"))
+    day = effective_from.date() if effective_from else local_day(_clock(settings).now())
+    if show:
+        for name, figure in table_in_force(db, congress_chain(place.path), day).items():
+            click.echo(f"{name},{figure}")
+        return
+    try:
+        if table_file is not None and activity is None and points is None:
+            table = parse_rule_table(table_file.read_text("utf-8"))
+        elif table_file is None and activity and points is not None:
+            table = {activity: parse_points(points)}
+        else:
+            raise click.UsageError("give --activity and --points, or --file")
+        set_points_rules(db, tenant, table, day, datetime.now(UTC))
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    for name, figure in table.items():
+        click.echo(f"{tenant}: {name} = {figure.normalize():f} points from {day}")
 
 
 def _require_tenant(tenant: str) -> None:

@@ -1,3 +1,3 @@
-from contracts.events import submission, suggestion
+from contracts.events import duty, submission, suggestion
 
-ALL_EVENT_TYPES = [*submission.EVENT_TYPES, *suggestion.EVENT_TYPES]
+ALL_EVENT_TYPES = [*submission.EVENT_TYPES, *suggestion.EVENT_TYPES, *duty.EVENT_TYPES]

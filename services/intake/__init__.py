@@ -9,10 +9,11 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.activities import blp as activities
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
 
-    return [suggestions, actions, receipts]
+    return [suggestions, actions, activities, receipts]
 
 
 SPEC = ServiceSpec(

@@ -8,9 +8,9 @@ from services.scoring.store import Base
 
 
 def _blueprints() -> list:
-    from services.scoring.api.points import blp
+    from services.scoring.api.points import blp, filings
 
-    return [blp]
+    return [blp, filings]
 
 
 SPEC = ServiceSpec(

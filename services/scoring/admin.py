@@ -1,11 +1,63 @@
-"""Operator writes to scoring's configuration: a tenant's points rules."""
+"""Operator writes to scoring's configuration: a tenant's dated points rules."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
 from runtime.db import Database
-from services.scoring.store import PointsRule
+from services.scoring.domain.points import (
+    DEFAULT_RULES,
+    RuleError,
+    RuleVersion,
+    points_for,
+    rules_in_force,
+)
+from services.scoring.store import PointsRuleVersion
 
 
-def set_points_rule(db: Database, tenant: str, activity: str, points: int) -> None:
+def set_points_rules(
+    db: Database, tenant: str, table: dict[str, Decimal], effective_from: date, now: datetime
+) -> None:
+    """Add a version of each figure from a date on. Entries already booked keep the figure
+    they were booked with; a version never replaces another of the same date."""
     with db.transaction() as session:
-        session.merge(PointsRule(tenant=tenant, activity=activity, points=points))
+        taken = set(
+            session.scalars(
+                select(PointsRuleVersion.activity).where(
+                    PointsRuleVersion.tenant == tenant,
+                    PointsRuleVersion.effective_from == effective_from,
+                    PointsRuleVersion.activity.in_(table),
+                )
+            )
+        )
+        if taken:
+            raise RuleError(
+                f"{', '.join(sorted(taken))} already set from {effective_from}; "
+                "give the new figure its own date"
+            )
+        for activity, points in table.items():
+            session.add(
+                PointsRuleVersion(
+                    tenant=tenant,
+                    activity=activity,
+                    effective_from=effective_from,
+                    points=points,
+                    set_at=now,
+                )
+            )
+
+
+def table_in_force(db: Database, chain: list[str], on: date) -> dict[str, Decimal]:
+    """Every activity's figure on a date for a congress (nearest first) and those above it."""
+    with db.session() as session:
+        versions = [
+            RuleVersion(v.tenant, v.activity, v.effective_from, v.points)
+            for v in session.scalars(
+                select(PointsRuleVersion).where(PointsRuleVersion.tenant.in_(chain))
+            )
+        ]
+    rules = rules_in_force(on, chain, versions)
+    return {activity: points_for(activity, rules) for activity in DEFAULT_RULES}

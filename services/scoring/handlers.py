@@ -1,109 +1,197 @@
-"""Scoring credits duty points for what deputies did, and reverses what was undone."""
+"""Scoring credits duty points for what deputies did, and reverses what was undone.
+
+Other services' events earn points through one table, EVENT_CREDITS: wiring a new event
+to an activity type is one entry (its deputy field, the id that makes it count once, its
+moment), plus the subscription in contracts/topology.py.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from contracts import Event
 from runtime.work import WorkContext
-from services.scoring.domain.points import points_for
-from services.scoring.store import PointsEntry, PointsRule
+from services.scoring.domain.points import congress_chain
+from services.scoring.ledger import already_booked, book, noon_of
+from services.scoring.store import PointsEntry
 
 
-def _credit(
-    ctx: WorkContext,
-    *,
-    tenant: str,
-    deputy_id: str,
-    activity: str,
-    source: str,
-    reason: str,
-    occurred_at: datetime,
-) -> None:
-    if ctx.session.scalar(select(PointsEntry.id).where(PointsEntry.source == source)):
+@dataclass(frozen=True)
+class EventCredit:
+    activity: str
+    deputy_field: str
+    id_field: str
+    at_field: str
+    reason: str
+    """Formatted with the event's data, e.g. "suggestion {number} accepted"."""
+
+
+EVENT_CREDITS: dict[str, EventCredit] = {
+    "suggestion.accepted": EventCredit(
+        "suggestion",
+        "lead_deputy_id",
+        "suggestion_id",
+        "accepted_at",
+        "suggestion {number} accepted: {title}",
+    ),
+    "suggestion.marked_key": EventCredit(
+        "key_suggestion",
+        "lead_deputy_id",
+        "suggestion_id",
+        "at",
+        "suggestion {number} made a key suggestion",
+    ),
+}
+
+
+def on_credited_event(event: Event, ctx: WorkContext) -> None:
+    credit = EVENT_CREDITS[event.name]
+    d = event.data
+    source = f"{credit.activity}:{d[credit.id_field]}"
+    if already_booked(ctx, source):
         return
-    rules = dict(
-        ctx.session.execute(
-            select(PointsRule.activity, PointsRule.points).where(PointsRule.tenant == tenant)
-        ).all()
-    )
+    deputy_id = d[credit.deputy_field]
     deputy = ctx.directory.deputy(deputy_id)
+    book(
+        ctx,
+        tenant=deputy.node_id if deputy else d["tenant"],
+        tenant_path=deputy.node_path if deputy else f"/{d['tenant']}/",
+        deputy_id=deputy_id,
+        activity=credit.activity,
+        source=source,
+        reason=credit.reason.format(**d),
+        occurred_at=d[credit.at_field],
+    )
+
+
+def _reverse(ctx: WorkContext, credit: PointsEntry, reason: str, by: str | None, at: Any) -> None:
+    """The ledger is append-only: a correction is a new entry of the opposite amount."""
     ctx.session.add(
         PointsEntry(
-            tenant=tenant,
-            tenant_path=deputy.node_path if deputy else f"/{tenant}/",
-            deputy_id=deputy_id,
-            activity=activity,
-            points=points_for(activity, rules),
+            tenant=credit.tenant,
+            tenant_path=credit.tenant_path,
+            deputy_id=credit.deputy_id,
+            activity=credit.activity,
+            points=-credit.points,
             reason=reason,
-            source=source,
-            occurred_at=occurred_at,
+            source=f"reversal:{credit.source}",
+            reverses_id=credit.id,
+            office_path=credit.office_path,
+            organiser=credit.organiser,
+            recorded_by=by,
+            occurred_at=at,
             recorded_at=ctx.clock.now(),
         )
     )
 
 
-def on_suggestion_accepted(event: Event, ctx: WorkContext) -> None:
-    d = event.data
-    _credit(
-        ctx,
-        tenant=d["tenant"],
-        deputy_id=d["lead_deputy_id"],
-        activity="suggestion",
-        source=f"suggestion:{d['suggestion_id']}",
-        reason=f"suggestion {d['number']} accepted: {d['title']}",
-        occurred_at=d["accepted_at"],
-    )
-
-
-def on_suggestion_marked_key(event: Event, ctx: WorkContext) -> None:
-    d = event.data
-    _credit(
-        ctx,
-        tenant=d["tenant"],
-        deputy_id=d["lead_deputy_id"],
-        activity="key_suggestion",
-        source=f"key_suggestion:{d['suggestion_id']}",
-        reason=f"suggestion {d['number']} made a key suggestion",
-        occurred_at=d["at"],
-    )
-
-
 def on_suggestion_screened_out(event: Event, ctx: WorkContext) -> None:
-    """A suggestion returned, converted or merged after it was credited: reverse the credit.
-
-    The ledger is append-only, so the correction is a new entry with the reason.
-    """
+    """A suggestion returned, converted or merged after it was credited: reverse the credit."""
     d = event.data
     for source in (f"suggestion:{d['suggestion_id']}", f"key_suggestion:{d['suggestion_id']}"):
         credit = ctx.session.scalar(select(PointsEntry).where(PointsEntry.source == source))
-        reversal = f"reversal:{source}"
-        if credit is None or ctx.session.scalar(
-            select(PointsEntry.id).where(PointsEntry.source == reversal)
-        ):
+        if credit is None or already_booked(ctx, f"reversal:{source}"):
             continue
-        ctx.session.add(
-            PointsEntry(
-                tenant=credit.tenant,
-                tenant_path=credit.tenant_path,
-                deputy_id=credit.deputy_id,
-                activity=credit.activity,
-                points=-credit.points,
-                reason=f"suggestion {d['number']} {event.name.split('.')[1]}: credit reversed",
-                source=reversal,
-                reverses_id=credit.id,
-                occurred_at=d.get("returned_at") or d.get("at") or ctx.clock.now(),
-                recorded_at=ctx.clock.now(),
-            )
+        _reverse(
+            ctx,
+            credit,
+            f"suggestion {d['number']} {event.name.split('.')[1]}: credit reversed",
+            None,
+            d.get("returned_at") or d.get("at") or ctx.clock.now(),
         )
 
 
+def _reject(ctx: WorkContext, submission_id: str, reason: str, field: str) -> None:
+    ctx.emit(
+        "submission.rejected", {"submission_id": submission_id, "reason": reason, "field": field}
+    )
+
+
+def _accept(ctx: WorkContext, submission_id: str, resource_type: str, resource_id: str) -> None:
+    ctx.emit(
+        "submission.accepted",
+        {
+            "submission_id": submission_id,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "resource_number": None,
+        },
+    )
+
+
+def _row_problem(ctx: WorkContext, tenant: str, row: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a filed row cannot be booked (reason, field), or None."""
+    deputy = ctx.directory.deputy(row["deputy_id"])
+    if deputy is None or tenant not in congress_chain(deputy.node_path):
+        return f"no deputy {row['deputy_id']} in this county", "deputy_id"
+    office = ctx.directory.node(row["office_id"])
+    if office is None or office.kind != "township" or tenant not in congress_chain(office.path):
+        return f"no township office {row['office_id']} in this county", "office_id"
+    return None
+
+
+def on_duty_activities_submitted(event: Event, ctx: WorkContext) -> None:
+    """Book every row of a filing, or none: one bad row refuses the whole filing."""
+    d = event.data
+    rows = d["rows"]
+    if already_booked(ctx, f"activity:{d['submission_id']}:{rows[0]['line']}"):
+        return
+    for row in rows:
+        problem = _row_problem(ctx, d["tenant"], row)
+        if problem:
+            reason, field = problem
+            _reject(ctx, d["submission_id"], f"line {row['line']}: {reason}", field)
+            return
+    for row in rows:
+        deputy = ctx.directory.deputy(row["deputy_id"])
+        assert deputy is not None  # checked above, in the same handling
+        book(
+            ctx,
+            tenant=deputy.node_id,
+            tenant_path=deputy.node_path,
+            deputy_id=deputy.id,
+            activity=row["activity"],
+            source=f"activity:{d['submission_id']}:{row['line']}",
+            reason=row["note"] or row["activity"],
+            occurred_at=noon_of(row["occurred_on"]),
+            office_path=row["office_path"],
+            organiser=row["organiser"],
+            duration_hours=row["duration_hours"],
+            recorded_by=d["submitted_by"],
+        )
+    _accept(ctx, d["submission_id"], "duty_activities", d["submission_id"])
+
+
+def on_points_correction_requested(event: Event, ctx: WorkContext) -> None:
+    d = event.data
+    entry = ctx.session.get(PointsEntry, d["entry_id"])
+    if entry is None or d["tenant"] not in congress_chain(entry.tenant_path):
+        _reject(ctx, d["submission_id"], f"no ledger entry {d['entry_id']}", "entry_id")
+        return
+    if entry.reverses_id is not None:
+        _reject(ctx, d["submission_id"], "a reversal is not reversed again", "entry_id")
+        return
+    if already_booked(ctx, f"reversal:{entry.source}"):
+        reversal = ctx.session.scalar(
+            select(PointsEntry).where(PointsEntry.source == f"reversal:{entry.source}")
+        )
+        assert reversal is not None
+        if reversal.recorded_by == d["submitted_by"] and reversal.reason == d["reason"]:
+            return  # this very correction, told again
+        _reject(ctx, d["submission_id"], "this entry was already reversed", "entry_id")
+        return
+    _reverse(ctx, entry, f"correction: {d['reason']}", d["submitted_by"], d["submitted_at"])
+    _accept(ctx, d["submission_id"], "points_entry", str(entry.id))
+
+
 HANDLERS = {
-    "suggestion.accepted": on_suggestion_accepted,
-    "suggestion.marked_key": on_suggestion_marked_key,
+    **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
     "suggestion.converted": on_suggestion_screened_out,
     "suggestion.merged": on_suggestion_screened_out,
+    "duty_activity.submitted": on_duty_activities_submitted,
+    "points.correction_requested": on_points_correction_requested,
 }

@@ -1,10 +1,11 @@
-"""Scoring's own tables: the points rules and the append-only points ledger."""
+"""Scoring's own tables: the dated points rules and the append-only points ledger."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.messaging_tables import BigId
@@ -13,13 +14,21 @@ from runtime.types import UtcDateTime
 
 Base = service_base()
 
+POINTS = Numeric(8, 2)
+"""Exact decimals, two places (docs/domain.md §4 “Rounding”)."""
 
-class PointsRule(Base):
-    __tablename__ = "points_rules"
+
+class PointsRuleVersion(Base):
+    """What an activity earns in a tenant (a city's default or a county's override) from a
+    date on. Never updated: a new figure is a new row with its own effective date."""
+
+    __tablename__ = "points_rule_versions"
 
     tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
     activity: Mapped[str] = mapped_column(String(40), primary_key=True)
-    points: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    points: Mapped[Decimal] = mapped_column(POINTS)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class PointsEntry(Base):
@@ -33,13 +42,20 @@ class PointsEntry(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tenant: Mapped[str] = mapped_column(String(32))
+    """The congress the deputy sits in: a person at two levels has a ledger in each."""
     tenant_path: Mapped[str] = mapped_column(String(255))
     deputy_id: Mapped[str] = mapped_column(String(32))
     activity: Mapped[str] = mapped_column(String(40))
-    points: Mapped[int] = mapped_column(Integer)
+    points: Mapped[Decimal] = mapped_column(POINTS)
     reason: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(80), unique=True)
     """What earned it (e.g. `suggestion:<id>`): one entry per source, however often told."""
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_ledger.id"))
+    office_path: Mapped[str | None] = mapped_column(String(255))
+    """The township office the activity is booked to (统一计分), for filed records."""
+    organiser: Mapped[str | None] = mapped_column(String(16))
+    duration_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
+    """The API key that filed the record or asked for the correction."""
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

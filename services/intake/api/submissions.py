@@ -14,7 +14,11 @@ from runtime.problems import DomainProblem
 from services.intake.domain.receipts import Status, request_fingerprint
 from services.intake.store import Submission
 
-RESOURCE_PATHS = {"suggestion": "/workflow/v1/suggestions/{id}"}
+RESOURCE_PATHS = {
+    "suggestion": "/workflow/v1/suggestions/{id}",
+    "duty_activities": "/scoring/v1/filings/{id}",
+    "points_entry": "/scoring/v1/entries/{id}",
+}
 
 
 def receipt_view(submission: Submission) -> dict[str, Any]:
@@ -50,13 +54,18 @@ def submit(
     tenant_path: str,
     event_name: str,
     event_data: dict[str, Any],
+    body: Any = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Store the submission and its event in one transaction; replay a repeated key."""
+    """Store the submission and its event in one transaction; replay a repeated key.
+
+    `body` is what was asked when it is not JSON (an uploaded sheet's rows)."""
     rt = service("intake")
     who = principal()
+    if body is None:
+        body = request.get_json(silent=True)
     # The key covers the whole request: the same key on another path is a reuse too.
     fingerprint = request_fingerprint(
-        {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
+        {"method": request.method, "path": request.path, "body": body}
     )
     now = rt.clock.now()
     submission_id = str(uuid.uuid4())
@@ -72,7 +81,7 @@ def submit(
                 idempotency_key=idempotency_key,
                 request_hash=fingerprint,
                 status=Status.PENDING,
-                payload=request.get_json(silent=True),
+                payload=body,
                 created_at=now,
                 updated_at=now,
             )

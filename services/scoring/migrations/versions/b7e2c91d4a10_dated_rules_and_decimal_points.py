@@ -1,0 +1,64 @@
+"""dated points rules, decimal points, township booking on the ledger
+
+Revision ID: b7e2c91d4a10
+Revises: edae1c670b01
+Create Date: 2026-12-01 21:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "b7e2c91d4a10"
+down_revision: str | None = "edae1c670b01"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "points_rule_versions",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("activity", sa.String(length=40), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("points", sa.Numeric(8, 2), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant", "activity", "effective_from"),
+    )
+    # The undated figures a tenant set before were in force from the start.
+    op.execute(
+        "INSERT INTO points_rule_versions (tenant, activity, effective_from, points, set_at) "
+        "SELECT tenant, activity, DATE '2000-01-01', points, CURRENT_TIMESTAMP FROM points_rules"
+        if op.get_bind().dialect.name == "postgresql"
+        else "INSERT INTO points_rule_versions (tenant, activity, effective_from, points, set_at) "
+        "SELECT tenant, activity, '2000-01-01', points, CURRENT_TIMESTAMP FROM points_rules"
+    )
+    op.drop_table("points_rules")
+    with op.batch_alter_table("points_ledger", schema=None) as batch_op:
+        batch_op.alter_column(
+            "points", existing_type=sa.Integer(), type_=sa.Numeric(8, 2), existing_nullable=False
+        )
+        batch_op.add_column(sa.Column("office_path", sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column("organiser", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("duration_hours", sa.Numeric(6, 2), nullable=True))
+        batch_op.add_column(sa.Column("recorded_by", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("points_ledger", schema=None) as batch_op:
+        batch_op.drop_column("recorded_by")
+        batch_op.drop_column("duration_hours")
+        batch_op.drop_column("organiser")
+        batch_op.drop_column("office_path")
+        batch_op.alter_column(
+            "points", existing_type=sa.Numeric(8, 2), type_=sa.Integer(), existing_nullable=False
+        )
+    op.create_table(
+        "points_rules",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("activity", sa.String(length=40), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant", "activity"),
+    )
+    op.drop_table("points_rule_versions")
