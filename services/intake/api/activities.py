@@ -7,10 +7,11 @@ spreadsheet. Scoring checks again when it books, and settles the receipt.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from flask_smorest import Blueprint, abort
-from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from contracts.events.duty import ORGANISERS, RECORDED_ACTIVITIES
@@ -19,7 +20,7 @@ from runtime.http import principal, requires_role, service
 from runtime.problems import DomainProblem
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import submit
-from services.intake.domain.activity_sheet import SheetError, read_sheet
+from services.intake.domain.activity_sheet import MAX_BYTES, SheetError, read_sheet
 
 blp = Blueprint(
     "intake_duty_activities",
@@ -65,7 +66,21 @@ class ActivityIn(Schema):
 
 
 class UploadIn(Schema):
-    file = Upload(required=True, metadata={"description": "CSV (UTF-8) or XLSX, header row"})
+    """The sheet travels inside JSON (base64), as every write through the door is JSON."""
+
+    class Meta:
+        unknown = RAISE
+
+    filename = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "ends in .csv (UTF-8) or .xlsx", "example": "2026年3月.csv"},
+    )
+    content = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BYTES * 4 // 3 + 4),
+        metadata={"description": "the file's bytes, base64; first row the header"},
+    )
 
 
 class CorrectionIn(Schema):
@@ -111,8 +126,12 @@ def _row_errors(who: Principal, scope_path: str, row: dict[str, Any]) -> dict[st
     return {field: [reason] for field, reason in errors}
 
 
-def _rows(who: Principal, raw_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every row checked; all the errors (up to MAX_ERRORS) or the rows ready to file."""
+def _rows(
+    who: Principal, raw_rows: list[dict[str, Any]], *, sheet: bool = True
+) -> list[dict[str, Any]]:
+    """Every row checked; all the errors (up to MAX_ERRORS) or the rows ready to file.
+
+    A sheet's errors are named `line N.field`; a single filing's by the field alone."""
     _, scope_path = _scope(who)
     schema = ActivityIn()
     errors: dict[str, Any] = {}
@@ -133,18 +152,20 @@ def _rows(who: Principal, raw_rows: list[dict[str, Any]]) -> list[dict[str, Any]
             rows.append({**row, "line": line, "office_id": office.id, "office_path": office.path})
     if errors:
         # Named as `line N.field` in the problem's errors; nothing of the filing is kept.
-        abort(422, messages=dict(list(errors.items())[:MAX_ERRORS]))
+        named = dict(list(errors.items())[:MAX_ERRORS]) if sheet else errors["line 1"]
+        abort(422, messages={"json": named})  # by location, as webargs gives them
     return rows
 
 
 def _file(headers: dict[str, str], rows: list[dict[str, Any]], body: Any) -> Any:
     who = principal()
-    tenant, tenant_path = _scope(who)
+    tenant, _ = _scope(who)
+    # The receipt lies at the filing office's place, so that the office reads it.
     return submit(
         kind="duty_activities",
         idempotency_key=headers["idempotency_key"],
         tenant=tenant,
-        tenant_path=tenant_path,
+        tenant_path=who.node_path,
         event_name="duty_activity.submitted",
         event_data={"tenant": tenant, "submitted_by": who.key_id, "rows": rows},
         body=body,
@@ -161,23 +182,28 @@ def file_activity(headers: dict[str, str], body: dict[str, Any]) -> Any:
     from flask import request
 
     raw = request.get_json()
-    return _file(headers, _rows(principal(), [{"line": 1, **raw}]), raw)
+    return _file(headers, _rows(principal(), [{"line": 1, **raw}], sheet=False), raw)
 
 
 @blp.route("/duty-activities/upload", methods=["POST"])
 @requires_role("system", "committee")
 @blp.arguments(IdempotencyHeader, location="headers")
-@blp.arguments(UploadIn, location="files")
+@blp.arguments(UploadIn)
 @blp.response(202, ReceiptOut)
-def upload_activities(headers: dict[str, str], files: dict[str, Any]) -> Any:
+def upload_activities(headers: dict[str, str], body: dict[str, Any]) -> Any:
     """File a spreadsheet of duty activities: every row, or (one bad row) none."""
-    upload = files["file"]
     try:
-        raw_rows = read_sheet(upload.filename or "", upload.read(2 * 1024 * 1024 + 1))
+        data = base64.b64decode(body["content"], validate=True)
+    except binascii.Error:
+        raise DomainProblem(
+            422, "Invalid spreadsheet", "content is not base64", "content"
+        ) from None
+    try:
+        raw_rows = read_sheet(body["filename"], data)
     except SheetError as error:
-        raise DomainProblem(422, "Invalid spreadsheet", str(error), field="file") from None
+        raise DomainProblem(422, "Invalid spreadsheet", str(error), field="content") from None
     rows = _rows(principal(), [dict(row) for row in raw_rows])
-    return _file(headers, rows, {"file": upload.filename, "rows": raw_rows})
+    return _file(headers, rows, {"filename": body["filename"], "rows": raw_rows})
 
 
 @blp.route("/points-corrections", methods=["POST"])
@@ -188,12 +214,12 @@ def upload_activities(headers: dict[str, str], files: dict[str, Any]) -> Any:
 def correct_points(headers: dict[str, str], body: dict[str, Any]) -> Any:
     """Reverse a ledger entry, with the reason; the reversal names this key as who."""
     who = principal()
-    tenant, tenant_path = _scope(who)
+    tenant, _ = _scope(who)
     return submit(
         kind="points_correction",
         idempotency_key=headers["idempotency_key"],
         tenant=tenant,
-        tenant_path=tenant_path,
+        tenant_path=who.node_path,
         event_name="points.correction_requested",
         event_data={"tenant": tenant, "submitted_by": who.key_id, **body},
     )

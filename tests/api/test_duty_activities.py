@@ -1,0 +1,201 @@
+"""Offices file deputies' duty activities through intake: one, or a spreadsheet, all or none."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from tests.api.helpers import assert_problem, bearer, idem, new_key, points, stored, wait_for
+from tests.support.system import InProcessSystem
+
+TOWNSHIP = "450102001"
+HEADER = "deputy_id,activity,occurred_on,duration_hours,organiser,note\n"
+
+
+@pytest.fixture(scope="module")
+def keys(shared_system: InProcessSystem) -> dict[str, dict[str, str]]:
+    s = shared_system
+    return {
+        "township": bearer(new_key(s, TOWNSHIP, "system")),
+        "county": bearer(new_key(s, "450102", "committee")),
+    }
+
+
+def _settled(s: InProcessSystem, answer: Any, headers: dict[str, str]) -> dict[str, Any]:
+    assert answer.status_code == 202, answer.get_json()
+    return wait_for(
+        lambda: (
+            (r := s.client.get(answer.get_json()["href"], headers=headers).get_json())["status"]
+            != "pending"
+            and r
+        )
+    )
+
+
+def _post(s: InProcessSystem, headers: dict[str, str], body: dict[str, Any], key: str = "") -> Any:
+    return s.client.post(
+        "/intake/v1/duty-activities",
+        json=body,
+        headers={**headers, "Idempotency-Key": key or idem()},
+    )
+
+
+def _upload(s: InProcessSystem, headers: dict[str, str], name: str, data: bytes, key: str = ""):
+    return s.client.post(
+        "/intake/v1/duty-activities/upload",
+        json={"filename": name, "content": base64.b64encode(data).decode()},
+        headers={**headers, "Idempotency-Key": key or idem()},
+    )
+
+
+def test_a_township_office_files_one_activity_and_the_deputy_earns_it(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    body = {"deputy_id": "D450102-006", "activity": "station_duty", "occurred_on": "2026-03-02"}
+    receipt = _settled(
+        s, _post(s, keys["township"], {**body, "duration_hours": "3.5"}), keys["township"]
+    )
+    assert receipt["status"] == "accepted", receipt
+    filing = s.client.get(receipt["resource"]["href"], headers=keys["township"]).get_json()
+    (entry,) = filing["entries"]
+    assert (entry["points"], entry["office_path"]) == (2, f"/450100/450102/{TOWNSHIP}/")
+    assert points(s, "D450102-006").get_json()["total"] == 2
+
+
+def test_a_county_body_books_its_activity_to_the_deputys_township(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    body = {"deputy_id": "D450102-007", "activity": "inspection", "occurred_on": "2026-03-02"}
+    assert_problem(_post(s, keys["county"], body), 422, "office_id")
+    answer = _post(s, keys["county"], {**body, "organiser": "county", "office_id": TOWNSHIP})
+    receipt = _settled(s, answer, keys["county"])
+    (entry,) = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()[
+        "entries"
+    ]
+    assert (entry["organiser"], entry["office_path"]) == ("county", f"/450100/450102/{TOWNSHIP}/")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"activity": "karaoke"}, "activity"),
+        ({"activity": "suggestion"}, "activity"),  # credited from events, never filed
+        ({"deputy_id": "D450103-001"}, "deputy_id"),
+        ({"duration_hours": "-1"}, "duration_hours"),
+        ({"office_id": "450102002"}, "office_id"),  # another township's office
+    ],
+)
+def test_a_bad_filing_is_refused_before_any_receipt(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]], change: dict, field: str
+) -> None:
+    s = shared_system
+    before = stored(s)
+    body = {"deputy_id": "D450102-006", "activity": "training", "occurred_on": "2026-03-02"}
+    assert_problem(_post(s, keys["township"], {**body, **change}), 422, field)
+    assert stored(s) == before
+
+
+def test_one_bad_row_among_500_refuses_the_sheet_with_its_line(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    lines = [
+        f"D450102-008,training,2026-03-{1 + n % 28:02d},2,township,第{n}期\n" for n in range(500)
+    ]
+    lines[300] = "D450103-001,training,2026-03-05,2,township,邻区代表\n"  # line 302 of the file
+    before = stored(s)
+    body = assert_problem(
+        _upload(s, keys["township"], "三月.csv", ("\ufeff" + HEADER + "".join(lines)).encode()),
+        422,
+        "line 302.deputy_id",
+    )
+    assert len(body["errors"]) == 1
+    assert stored(s) == before
+    assert points(s, "D450102-008").get_json()["total"] == 0
+
+
+def test_an_xlsx_sheet_is_booked_whole(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    from datetime import date
+
+    s = shared_system
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["deputy_id", "activity", "occurred_on", "duration_hours", "organiser"])
+    sheet.append(["D450102-003", "session_attendance", date(2026, 1, 10), None, "county"])
+    sheet.append(["D450102-003", "absence_without_leave", date(2026, 1, 11), None, "county"])
+    sheet.append(["D450102-003", "survey", date(2026, 2, 1), 4, "township"])
+    data = io.BytesIO()
+    book.save(data)
+    key = idem()
+    receipt = _settled(
+        s, _upload(s, keys["township"], "一月.xlsx", data.getvalue(), key), keys["township"]
+    )
+    assert receipt["status"] == "accepted", receipt
+    assert points(s, "D450102-003").get_json()["total"] == 5 - 5 + 2
+    # The same key with another file is a reuse, not a replay.
+    other = _upload(
+        s,
+        keys["township"],
+        "一月.csv",
+        (HEADER + "D450102-003,training,2026-01-02,,township,\n").encode(),
+        key,
+    )
+    assert_problem(other, 422, "Idempotency-Key")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "why"),
+    [
+        ("a.txt", b"x", "upload a .csv"),
+        ("a.csv", b"\xff\xfe", "UTF-8"),
+        ("a.csv", b"deputy_id,activity\nD1,training\n", "header lacks"),
+        ("a.xlsx", b"not a zip", "not an XLSX"),
+        ("a.csv", HEADER.encode(), "no rows"),
+    ],
+)
+def test_a_file_that_is_no_sheet_is_refused(
+    shared_system: InProcessSystem,
+    keys: dict[str, dict[str, str]],
+    name: str,
+    data: bytes,
+    why: str,
+) -> None:
+    body = assert_problem(_upload(shared_system, keys["township"], name, data), 422, "content")
+    assert why in body["detail"]
+
+
+def test_the_committee_reverses_an_entry_with_its_reason(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    body = {"deputy_id": "D450102-004", "activity": "inspection", "occurred_on": "2026-03-02"}
+    receipt = _settled(s, _post(s, keys["township"], body), keys["township"])
+    filing = s.client.get(receipt["resource"]["href"], headers=keys["township"]).get_json()
+    entry_id = filing["entries"][0]["id"]
+    ask = {"entry_id": entry_id, "reason": "重复录入"}
+    assert_problem(
+        s.client.post(
+            "/intake/v1/points-corrections",
+            json=ask,
+            headers={**keys["township"], "Idempotency-Key": idem()},
+        ),
+        403,
+    )
+    answer = s.client.post(
+        "/intake/v1/points-corrections",
+        json=ask,
+        headers={**keys["county"], "Idempotency-Key": idem()},
+    )
+    assert _settled(s, answer, keys["county"])["status"] == "accepted"
+    ledger = points(s, "D450102-004").get_json()
+    assert ledger["total"] == 0
+    assert ledger["entries"][1]["reason"] == "correction: 重复录入"
+    assert ledger["entries"][1]["reverses_id"] == entry_id
