@@ -194,7 +194,11 @@ def test_the_committee_reverses_an_entry_with_its_reason(
         json=ask,
         headers={**keys["county"], "Idempotency-Key": idem()},
     )
-    assert _settled(s, answer, keys["county"])["status"] == "accepted"
+    settled = _settled(s, answer, keys["county"])
+    assert settled["status"] == "accepted"
+    reversed_entry = s.client.get(settled["resource"]["href"], headers=keys["county"])
+    assert reversed_entry.get_json()["id"] == entry_id
+    assert s.client.get("/scoring/v1/entries/x1", headers=keys["county"]).status_code == 404
     ledger = points(s, "D450102-004").get_json()
     assert ledger["total"] == 0
     assert ledger["entries"][1]["reason"] == "correction: 重复录入"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from decimal import Decimal
 from typing import Any
 
 from flask_smorest import Blueprint, abort
@@ -33,6 +34,11 @@ MAX_ERRORS = 100
 """Bad rows named in one answer: enough to fix a sheet, not a flood."""
 
 
+def _hours(value: Decimal) -> None:
+    if not value.is_finite() or not 0 <= value <= 24 or value != value.quantize(Decimal("0.01")):
+        raise ValidationError("hours from 0 to 24, at most two decimals")
+
+
 class ActivityIn(Schema):
     class Meta:
         unknown = RAISE
@@ -43,10 +49,9 @@ class ActivityIn(Schema):
     duration_hours = fields.Decimal(
         load_default=None,
         allow_none=True,
-        places=2,
         as_string=True,
-        validate=validate.Range(min=0, max=24),
-        metadata={"description": "hours, 0 to 24, at most two decimals"},
+        validate=_hours,
+        metadata={"description": "hours, 0 to 24, at most two decimals", "example": "3.5"},
     )
     organiser = fields.String(
         load_default="township",
@@ -194,7 +199,7 @@ def upload_activities(headers: dict[str, str], body: dict[str, Any]) -> Any:
     """File a spreadsheet of duty activities: every row, or (one bad row) none."""
     try:
         data = base64.b64decode(body["content"], validate=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: not even ASCII
         raise DomainProblem(
             422, "Invalid spreadsheet", "content is not base64", "content"
         ) from None

@@ -109,12 +109,13 @@ def get_filing(filing_id: str) -> dict[str, Any]:
     return {"id": filing_id, "entries": readable}
 
 
-@filings.route("/entries/<int:entry_id>")
+@filings.route("/entries/<entry_id>")
 @filings.response(200, EntryOut)
-def get_entry(entry_id: int) -> PointsEntry:
+def get_entry(entry_id: str) -> PointsEntry:
     """One ledger entry (a correction's receipt points at the entry it reversed)."""
+    known = entry_id.isascii() and entry_id.isdigit() and int(entry_id) < 2**63
     with service("scoring").db.session() as session:
-        row = session.get(PointsEntry, entry_id) if entry_id < 2**63 else None
+        row = session.get(PointsEntry, int(entry_id)) if known else None
     readable = _readable([row]) if row else []
     if not readable:
         raise not_found("entry")
