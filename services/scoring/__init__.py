@@ -9,8 +9,9 @@ from services.scoring.store import Base
 
 def _blueprints() -> list:
     from services.scoring.api.points import blp, filings
+    from services.scoring.api.statements import blp as statements
 
-    return [blp, filings]
+    return [blp, filings, statements]
 
 
 SPEC = ServiceSpec(

@@ -203,3 +203,66 @@ def test_the_committee_reverses_an_entry_with_its_reason(
     assert ledger["total"] == 0
     assert ledger["entries"][1]["reason"] == "correction: 重复录入"
     assert ledger["entries"][1]["reverses_id"] == entry_id
+
+
+def test_statements_and_rankings_for_any_period_and_as_csv(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    office = bearer(new_key(s, "450102002", "system"))
+    county = keys["county"]  # a deputy's statement is read at their congress, or by them
+    filed = [
+        ("D450102-005", "station_duty", "2026-03-31"),
+        ("D450102-005", "station_duty", "2026-04-01"),
+        ("D450102-002", "report_to_constituents", "2026-03-15"),
+        ("D450102-001", "training", "2026-02-01"),
+        ("D450102-001", "training", "2026-02-02"),
+    ]
+    sheet = HEADER + "".join(f"{d},{a},{on},,township,\n" for d, a, on in filed)
+    receipt = _settled(s, _upload(s, office, "a.csv", sheet.encode()), office)
+    assert receipt["status"] == "accepted", receipt
+
+    def total(period: str) -> Any:
+        answer = s.client.get(
+            "/scoring/v1/deputies/D450102-005/statement", query_string=period, headers=county
+        )
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()["total"]
+
+    assert [total("period=2026-Q1"), total("period=2026-Q2"), total("period=2026")] == [2, 2, 4]
+    assert [total("period=2026-03"), total("from=2026-04-01&to=2026-04-01")] == [2, 2]
+    quarter = s.client.get(
+        "/scoring/v1/deputies/D450102-005/statement?period=2026-Q1", headers=county
+    ).get_json()
+    assert quarter["by_activity"] == [{"activity": "station_duty", "count": 1, "points": 2}]
+    exported = s.client.get(
+        "/scoring/v1/deputies/D450102-005/statement.csv?period=2026", headers=county
+    )
+    text = exported.get_data().decode("utf-8")
+    assert exported.mimetype == "text/csv" and text.startswith("\ufeff日期,活动,积分,说明")
+    assert "进站履职" in text and "合计,,4.00" in text
+
+    ranked = s.client.get(
+        "/scoring/v1/rankings?place=450102002&period=2026-Q1", headers=office
+    ).get_json()
+    assert ranked["items"] == [
+        {"rank": 1, "deputy_id": "D450102-002", "total": 3},
+        {"rank": 2, "deputy_id": "D450102-001", "total": 2},
+        {"rank": 2, "deputy_id": "D450102-005", "total": 2},
+    ]
+    csv_text = (
+        s.client.get("/scoring/v1/rankings.csv?place=450102002&period=2026-Q1", headers=office)
+        .get_data()
+        .decode("utf-8")
+    )
+    assert csv_text.splitlines()[0] == "\ufeff名次,代表,积分"
+    # Another township's office, another county, a bad period: refused clearly.
+    elsewhere = s.client.get(f"/scoring/v1/rankings?place={TOWNSHIP}&period=2026", headers=office)
+    assert_problem(elsewhere, 404)
+    assert_problem(
+        s.client.get("/scoring/v1/rankings?place=450103&period=2026", headers=keys["county"]), 404
+    )
+    for bad in ("period=2026-Q5", "period=2026&from=2026-01-01", "from=2026-01-01"):
+        assert_problem(
+            s.client.get(f"/scoring/v1/deputies/D450102-005/statement?{bad}", headers=county), 422
+        )

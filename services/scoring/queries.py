@@ -1,0 +1,68 @@
+"""Reads of the ledger: a deputy's statement and a place's ranking for a period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from runtime.directory.service import Place
+from services.scoring.domain.periods import Period
+from services.scoring.domain.ranking import ranked
+from services.scoring.ledger import CHINA
+from services.scoring.store import PointsEntry
+
+
+def _within(period: Period) -> Any:
+    start = datetime.combine(period.start, time(0), tzinfo=CHINA)
+    end = datetime.combine(period.end, time(0), tzinfo=CHINA)
+    return PointsEntry.occurred_at >= start, PointsEntry.occurred_at < end
+
+
+def statement(session: Session, deputy_id: str, period: Period) -> dict[str, Any]:
+    entries = list(
+        session.scalars(
+            select(PointsEntry)
+            .where(PointsEntry.deputy_id == deputy_id, *_within(period))
+            .order_by(PointsEntry.occurred_at, PointsEntry.id)
+        )
+    )
+    counts: dict[str, int] = defaultdict(int)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        counts[entry.activity] += -1 if entry.reverses_id else 1
+        sums[entry.activity] += entry.points
+    return {
+        "deputy_id": deputy_id,
+        "period": period.label,
+        "first_day": period.start,
+        "day_after": period.end,
+        "total": sum(sums.values(), Decimal(0)),
+        "by_activity": [
+            {"activity": activity, "count": counts[activity], "points": sums[activity]}
+            for activity in sorted(sums)
+        ],
+        "entries": entries,
+    }
+
+
+def ranking(session: Session, place: Place, period: Period) -> list[dict[str, Any]]:
+    """A congress's deputies (county, city) or what was booked to a township's office."""
+    belongs = (
+        PointsEntry.office_path == place.path
+        if place.kind == "township"
+        else PointsEntry.tenant_path == place.path
+    )
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for deputy_id, points in session.execute(
+        select(PointsEntry.deputy_id, PointsEntry.points).where(belongs, *_within(period))
+    ):
+        totals[deputy_id] += points
+    return [
+        {"rank": rank, "deputy_id": deputy_id, "total": total}
+        for rank, deputy_id, total in ranked(dict(totals))
+    ]
