@@ -19,6 +19,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.merged",
         "duty_activity.submitted",
         "points.correction_requested",
+        "points_list.publish_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -48,6 +49,7 @@ PRODUCERS: dict[str, str] = {
     "suggestion.action_requested": "intake",
     "duty_activity.submitted": "intake",
     "points.correction_requested": "intake",
+    "points_list.publish_requested": "intake",
     **{
         name: "workflow"
         for name in (

@@ -61,6 +61,15 @@ class PointsCorrectionRequestedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class PointsListPublishRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    place_id = fields.String(required=True, metadata={"description": "a township or county"})
+    period = fields.String(required=True, metadata={"example": "2026-Q1"})
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "duty_activity.submitted",
@@ -74,5 +83,12 @@ EVENT_TYPES = [
         1,
         PointsCorrectionRequestedV1,
         "The committee asked for a ledger entry to be reversed, with its reason.",
+    ),
+    EventType(
+        "points_list.publish_requested",
+        1,
+        PointsListPublishRequestedV1,
+        "The committee asked to publish a place's points list for an ended quarter or year: "
+        "scoring freezes it as it stands and anyone may read it.",
     ),
 ]

@@ -9,9 +9,10 @@ from services.scoring.store import Base
 
 def _blueprints() -> list:
     from services.scoring.api.points import blp, filings
+    from services.scoring.api.public_lists import blp as public_lists
     from services.scoring.api.statements import blp as statements
 
-    return [blp, filings, statements]
+    return [blp, filings, statements, public_lists]
 
 
 SPEC = ServiceSpec(

@@ -14,9 +14,15 @@ from sqlalchemy import select
 
 from contracts import Event
 from runtime.work import WorkContext
+from services.scoring.domain.periods import PeriodError, parse_period, period_kind
 from services.scoring.domain.points import congress_chain
-from services.scoring.ledger import already_booked, book, noon_of
-from services.scoring.store import PointsEntry
+from services.scoring.ledger import already_booked, book, local_day, noon_of
+from services.scoring.queries import ranking
+from services.scoring.store import PointsEntry, PublishedList, PublishedListRow
+
+LIST_PLACES = {"township": ("quarter",), "county": ("quarter", "year")}
+"""Which lists are published: a township office's quarterly list, a county's quarterly and
+yearly lists."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,67 @@ def on_points_correction_requested(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "points_entry", str(entry.id))
 
 
+def on_points_list_publish_requested(event: Event, ctx: WorkContext) -> None:
+    """Freeze a place's list for an ended quarter (township, county) or year (county)."""
+    d = event.data
+    place = ctx.directory.node(d["place_id"])
+    if (
+        place is None
+        or place.kind not in LIST_PLACES
+        or d["tenant"] not in congress_chain(place.path)
+    ):
+        _reject(ctx, d["submission_id"], f"no township or county {d['place_id']}", "place_id")
+        return
+    try:
+        period = parse_period(d["period"])
+    except PeriodError as error:
+        _reject(ctx, d["submission_id"], str(error), "period")
+        return
+    if period_kind(d["period"]) not in LIST_PLACES[place.kind]:
+        allowed = " or ".join(LIST_PLACES[place.kind])
+        _reject(ctx, d["submission_id"], f"a {place.kind} publishes by {allowed}", "period")
+        return
+    if period.end > local_day(ctx.clock.now()):
+        _reject(ctx, d["submission_id"], f"{d['period']} has not ended", "period")
+        return
+    published = ctx.session.scalar(
+        select(PublishedList).where(
+            PublishedList.place_id == place.id, PublishedList.period == d["period"]
+        )
+    )
+    if published is not None:
+        if published.id != d["submission_id"]:
+            _reject(
+                ctx, d["submission_id"], "already published; a published list is frozen", "period"
+            )
+        return
+    items = ranking(ctx.session, place, period)
+    names = ctx.directory.deputies([item["deputy_id"] for item in items])
+    ctx.session.add(
+        PublishedList(
+            id=d["submission_id"],
+            place_id=place.id,
+            place_path=place.path,
+            period=d["period"],
+            published_at=ctx.clock.now(),
+            published_by=d["submitted_by"],
+        )
+    )
+    ctx.session.flush()
+    for item in items:
+        person = names.get(item["deputy_id"])
+        ctx.session.add(
+            PublishedListRow(
+                list_id=d["submission_id"],
+                deputy_id=item["deputy_id"],
+                deputy_name=person.name if person else item["deputy_id"],
+                rank=item["rank"],
+                total=item["total"],
+            )
+        )
+    _accept(ctx, d["submission_id"], "points_list", d["submission_id"])
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -194,4 +261,5 @@ HANDLERS = {
     "suggestion.merged": on_suggestion_screened_out,
     "duty_activity.submitted": on_duty_activities_submitted,
     "points.correction_requested": on_points_correction_requested,
+    "points_list.publish_requested": on_points_list_publish_requested,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.messaging_tables import BigId
@@ -59,3 +59,27 @@ class PointsEntry(Base):
     """The API key that filed the record or asked for the correction."""
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PublishedList(Base):
+    """A place's points list for a period as it stood when published: frozen, public."""
+
+    __tablename__ = "published_lists"
+    __table_args__ = (UniqueConstraint("place_id", "period"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    place_id: Mapped[str] = mapped_column(String(32))
+    place_path: Mapped[str] = mapped_column(String(255))
+    period: Mapped[str] = mapped_column(String(7))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_by: Mapped[str] = mapped_column(String(64))
+
+
+class PublishedListRow(Base):
+    __tablename__ = "published_list_rows"
+
+    list_id: Mapped[str] = mapped_column(ForeignKey("published_lists.id"), primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    deputy_name: Mapped[str] = mapped_column(String(60))
+    rank: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(POINTS)

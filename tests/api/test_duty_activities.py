@@ -266,3 +266,53 @@ def test_statements_and_rankings_for_any_period_and_as_csv(
         assert_problem(
             s.client.get(f"/scoring/v1/deputies/D450102-005/statement?{bad}", headers=county), 422
         )
+
+
+def test_a_published_list_is_read_by_anyone_and_frozen(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    office = bearer(new_key(s, "450102100", "system"))
+    sheet = (
+        HEADER
+        + "D450102-001,survey,2026-01-05,,township,\nD450102-002,survey,2026-01-06,,township,\n"
+    )
+    assert _settled(s, _upload(s, office, "q1.csv", sheet.encode()), office)["status"] == "accepted"
+    ask = {"place_id": "450102100", "period": "2026-Q1"}
+    assert_problem(
+        s.client.post(
+            "/intake/v1/points-lists", json=ask, headers={**office, "Idempotency-Key": idem()}
+        ),
+        403,
+    )
+    for bad, field in (({"period": "2026-03"}, "period"), ({"place_id": "450103"}, "place_id")):
+        answer = s.client.post(
+            "/intake/v1/points-lists",
+            json={**ask, **bad},
+            headers={**keys["county"], "Idempotency-Key": idem()},
+        )
+        assert_problem(answer, 422, field)
+    answer = s.client.post(
+        "/intake/v1/points-lists", json=ask, headers={**keys["county"], "Idempotency-Key": idem()}
+    )
+    receipt = _settled(s, answer, keys["county"])
+    assert receipt["status"] == "accepted", receipt
+    published = s.client.get(receipt["resource"]["href"])  # no key
+    assert published.status_code == 200
+    names = [s.runtime("scoring").directory.deputy(f"D450102-00{n}").name for n in (1, 2)]
+    assert [(r["rank"], r["deputy_name"], r["total"]) for r in published.get_json()["rows"]] == [
+        (1, names[0], 2),
+        (1, names[1], 2),
+    ]
+    listed = s.client.get("/scoring/v1/public/points-lists?place=450102").get_json()["items"]
+    assert [(i["place_id"], i["period"]) for i in listed] == [("450102100", "2026-Q1")]
+    exported = s.client.get(receipt["resource"]["href"] + ".csv").get_data().decode("utf-8")
+    assert exported.startswith("\ufeff名次,代表,积分")
+    second = s.client.post(
+        "/intake/v1/points-lists", json=ask, headers={**keys["county"], "Idempotency-Key": idem()}
+    )
+    refused = _settled(s, second, keys["county"])
+    assert (refused["status"], refused["reason"]) == (
+        "rejected",
+        "already published; a published list is frozen",
+    )

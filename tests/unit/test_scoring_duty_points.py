@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -250,3 +250,56 @@ def test_a_version_never_replaces_another_of_the_same_day(tmp_path: Path) -> Non
     assert table_in_force(db, [COUNTY, CITY], date(2026, 7, 1))["training"] == 2
     assert table_in_force(db, [COUNTY, CITY], date(2026, 6, 1))["training"] == 1
     db.dispose()
+
+
+def _publish(ctx: HandlerContext, place: str, period: str) -> list:
+    return ctx.handle(
+        "points_list.publish_requested",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "place_id": place,
+            "period": period,
+            "submitted_by": "key-committee",
+            "submitted_at": ctx.clock.now(),
+        },
+    )
+
+
+def test_a_published_quarter_list_is_frozen(ctx: HandlerContext) -> None:
+    from services.scoring.store import PublishedListRow
+
+    _filing(
+        ctx,
+        [
+            _row(2, "D450102-001", "station_duty", "2026-02-01"),
+            _row(3, "D450102-002", "inspection", "2026-02-01"),
+            _row(4, "D450102-003", "session_attendance", "2026-01-10"),
+        ],
+    )
+    (early,) = _publish(ctx, TOWNSHIP, "2026-Q1")  # the clock stands at 2 March
+    assert early.data["reason"] == "2026-Q1 has not ended"
+    ctx.clock.advance(timedelta(days=31))
+    (monthly,) = _publish(ctx, TOWNSHIP, "2026-03")
+    assert monthly.data["field"] == "period"
+    (yearly,) = _publish(ctx, TOWNSHIP, "2025")
+    assert yearly.data["reason"] == "a township publishes by quarter"
+    (elsewhere,) = _publish(ctx, "450103", "2026-Q1")
+    assert elsewhere.data["field"] == "place_id"
+    (published,) = _publish(ctx, TOWNSHIP, "2026-Q1")
+    assert published.name == "submission.accepted"
+
+    def frozen() -> list[tuple[int, str, Decimal]]:
+        rows = ctx.session.scalars(select(PublishedListRow).order_by(PublishedListRow.rank))
+        return [(r.rank, r.deputy_id, r.total) for r in rows]
+
+    assert frozen() == [
+        (1, "D450102-003", Decimal(5)),
+        (2, "D450102-001", Decimal(2)),
+        (2, "D450102-002", Decimal(2)),
+    ]
+    # A late record of the quarter books, but the published list stays as it was.
+    _filing(ctx, [_row(2, "D450102-001", "inspection", "2026-03-30")])
+    assert frozen()[1] == (2, "D450102-001", Decimal(2))
+    (again,) = _publish(ctx, TOWNSHIP, "2026-Q1")
+    assert again.data["reason"] == "already published; a published list is frozen"

@@ -18,6 +18,7 @@ RESOURCE_PATHS = {
     "suggestion": "/workflow/v1/suggestions/{id}",
     "duty_activities": "/scoring/v1/filings/{id}",
     "points_entry": "/scoring/v1/entries/{id}",
+    "points_list": "/scoring/v1/public/points-lists/{id}",
 }
 
 

@@ -97,7 +97,7 @@ def _period(args: dict[str, Any]) -> Period:
         raise DomainProblem(422, "Invalid request", str(error), field="period") from None
 
 
-def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
+def csv_response(name: str, header: list[str], rows: list[list[Any]]) -> Response:
     """UTF-8 with a BOM, so that Excel shows the Chinese."""
     out = io.StringIO()
     out.write("\ufeff")
@@ -147,7 +147,9 @@ def get_statement_csv(args: dict[str, Any], deputy_id: str) -> Response:
         for e in found["entries"]
     ]
     rows.append(["合计", "", found["total"], ""])
-    return _csv(f"statement-{deputy_id}-{found['period']}", ["日期", "活动", "积分", "说明"], rows)
+    return csv_response(
+        f"statement-{deputy_id}-{found['period']}", ["日期", "活动", "积分", "说明"], rows
+    )
 
 
 def _cell(text: str) -> str:
@@ -196,4 +198,6 @@ def get_ranking_csv(args: dict[str, Any]) -> Response:
         ]
         for i in found["items"]
     ]
-    return _csv(f"ranking-{found['place']}-{found['period']}", ["名次", "代表", "积分"], rows)
+    return csv_response(
+        f"ranking-{found['place']}-{found['period']}", ["名次", "代表", "积分"], rows
+    )

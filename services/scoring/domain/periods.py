@@ -47,3 +47,8 @@ def span(start: date, last: date) -> Period:
     return Period(
         f"{start.isoformat()}..{last.isoformat()}", start, date.fromordinal(last.toordinal() + 1)
     )
+
+
+def period_kind(text: str) -> str:
+    """year, quarter or month, of a period `parse_period` reads."""
+    return "quarter" if "Q" in text else "month" if "-" in text else "year"

@@ -1,4 +1,4 @@
-"""dated points rules, decimal points, township booking on the ledger
+"""dated points rules, decimal points, township booking on the ledger, published lists
 
 Revision ID: b7e2c91d4a10
 Revises: edae1c670b01
@@ -43,9 +43,32 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("organiser", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("duration_hours", sa.Numeric(6, 2), nullable=True))
         batch_op.add_column(sa.Column("recorded_by", sa.String(length=64), nullable=True))
+    op.create_table(
+        "published_lists",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("place_id", sa.String(length=32), nullable=False),
+        sa.Column("place_path", sa.String(length=255), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_by", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("place_id", "period"),
+    )
+    op.create_table(
+        "published_list_rows",
+        sa.Column("list_id", sa.String(length=36), nullable=False),
+        sa.Column("deputy_id", sa.String(length=32), nullable=False),
+        sa.Column("deputy_name", sa.String(length=60), nullable=False),
+        sa.Column("rank", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Numeric(8, 2), nullable=False),
+        sa.ForeignKeyConstraint(["list_id"], ["published_lists.id"]),
+        sa.PrimaryKeyConstraint("list_id", "deputy_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("published_list_rows")
+    op.drop_table("published_lists")
     with op.batch_alter_table("points_ledger", schema=None) as batch_op:
         batch_op.drop_column("recorded_by")
         batch_op.drop_column("duration_hours")
