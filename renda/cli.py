@@ -406,6 +406,39 @@ def points_rule(
         click.echo(f"{tenant}: {name} = {figure.normalize():f} points from {day}")
 
 
+@main.command("points-flags")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--min-points", help="a year's minimum; a quarter is held to a quarter of it")
+@click.option(
+    "--require",
+    "required",
+    multiple=True,
+    type=click.Choice(sorted(DEFAULT_RULES)),
+    help="a basic duty every deputy does at least once in the period (repeat)",
+)
+def points_flags(tenant: str, min_points: str | None, required: tuple[str, ...]) -> None:
+    """Set when a deputy is flagged as falling behind (replaces the tenant's rule)."""
+    from decimal import Decimal
+
+    from runtime.db import Database
+    from services.scoring.admin import set_flag_rule
+    from services.scoring.domain.points import RuleError, parse_points
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        minimum = parse_points(min_points, Decimal(9999)) if min_points is not None else None
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    db = Database(_settings().database_url_for("scoring"))
+    set_flag_rule(db, tenant, minimum, required, datetime.now(UTC))
+    click.echo(
+        f"{tenant}: flag below {minimum if minimum is not None else '-'} points a year, "
+        f"or without {', '.join(required) or '-'}"
+    )
+
+
 def _require_tenant(tenant: str) -> None:
     node = _directory().node(tenant)
     if node is None or node.kind not in ("county", "township"):

@@ -8,11 +8,12 @@ from services.scoring.store import Base
 
 
 def _blueprints() -> list:
+    from services.scoring.api.flags import blp as flags
     from services.scoring.api.points import blp, filings
     from services.scoring.api.public_lists import blp as public_lists
     from services.scoring.api.statements import blp as statements
 
-    return [blp, filings, statements, public_lists]
+    return [blp, filings, statements, flags, public_lists]
 
 
 SPEC = ServiceSpec(

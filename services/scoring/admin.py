@@ -15,7 +15,7 @@ from services.scoring.domain.points import (
     points_for,
     rules_in_force,
 )
-from services.scoring.store import PointsRuleVersion
+from services.scoring.store import FlagRuleRow, PointsRuleVersion
 
 
 def set_points_rules(
@@ -61,3 +61,15 @@ def table_in_force(db: Database, chain: list[str], on: date) -> dict[str, Decima
         ]
     rules = rules_in_force(on, chain, versions)
     return {activity: points_for(activity, rules) for activity in DEFAULT_RULES}
+
+
+def set_flag_rule(
+    db: Database, tenant: str, min_points: Decimal | None, required: tuple[str, ...], now: datetime
+) -> None:
+    """Replace the tenant's flag rule; flags are computed when read, with the rule then."""
+    with db.transaction() as session:
+        session.merge(
+            FlagRuleRow(
+                tenant=tenant, min_points=min_points, required=",".join(required), set_at=now
+            )
+        )

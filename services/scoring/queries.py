@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runtime.directory.service import Place
+from runtime.directory.service import Person, Place
+from services.scoring.domain.flags import DEFAULT_FLAG_RULE, FlagRule, reasons, share_of_year
 from services.scoring.domain.periods import Period
+from services.scoring.domain.points import congress_chain
 from services.scoring.domain.ranking import ranked
 from services.scoring.ledger import CHINA
-from services.scoring.store import PointsEntry
+from services.scoring.store import FlagRuleRow, PointsEntry
 
 
 def _within(period: Period) -> Any:
@@ -66,3 +68,51 @@ def ranking(session: Session, place: Place, period: Period) -> list[dict[str, An
         {"rank": rank, "deputy_id": deputy_id, "total": total}
         for rank, deputy_id, total in ranked(dict(totals))
     ]
+
+
+def flag_rule(session: Session, chain: list[str]) -> FlagRule:
+    """The nearest congress's rule (county, then city); none flags nobody."""
+    rows = {
+        r.tenant: r
+        for r in session.scalars(select(FlagRuleRow).where(FlagRuleRow.tenant.in_(chain)))
+    }
+    for tenant in chain:
+        if tenant in rows:
+            row = rows[tenant]
+            return FlagRule(row.min_points, tuple(a for a in row.required.split(",") if a))
+    return DEFAULT_FLAG_RULE
+
+
+def flagged(
+    session: Session, place: Place, deputies: list[Person], period: Period
+) -> list[dict[str, Any]]:
+    """The congress's deputies who fall behind in the period, by its rule, with reasons."""
+    rule = flag_rule(session, congress_chain(place.path))
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for deputy_id, activity, points, reverses_id in session.execute(
+        select(
+            PointsEntry.deputy_id, PointsEntry.activity, PointsEntry.points, PointsEntry.reverses_id
+        ).where(PointsEntry.tenant_path == place.path, *_within(period))
+    ):
+        totals[deputy_id] += points
+        # A reversed activity was not done: its reversal takes it back out.
+        counts[deputy_id, activity] += -1 if reverses_id else 1
+    done: dict[str, set[str]] = defaultdict(set)
+    for (deputy_id, activity), count in counts.items():
+        if count > 0:
+            done[deputy_id].add(activity)
+    share = share_of_year((period.end - period.start).days, 365)
+    out = []
+    for deputy in deputies:
+        why = reasons(rule, totals[deputy.id], done[deputy.id], share)
+        if why:
+            out.append(
+                {
+                    "deputy_id": deputy.id,
+                    "name": deputy.name,
+                    "total": totals[deputy.id],
+                    "reasons": why,
+                }
+            )
+    return out

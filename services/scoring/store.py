@@ -83,3 +83,16 @@ class PublishedListRow(Base):
     deputy_name: Mapped[str] = mapped_column(String(60))
     rank: Mapped[int] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(POINTS)
+
+
+class FlagRuleRow(Base):
+    """A tenant's rule for flagging deputies who fall behind (a city's is its counties'
+    default): a yearly minimum of points and the basic duties everyone does."""
+
+    __tablename__ = "flag_rules"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    min_points: Mapped[Decimal | None] = mapped_column(POINTS)
+    required: Mapped[str] = mapped_column(String(400), default="")
+    """Activity types, comma-separated."""
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())

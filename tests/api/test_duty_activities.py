@@ -316,3 +316,32 @@ def test_a_published_list_is_read_by_anyone_and_frozen(
         "rejected",
         "already published; a published list is frozen",
     )
+
+
+def test_the_committee_reads_who_falls_behind(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from services.scoring.admin import set_flag_rule
+
+    s = shared_system
+    url = "/scoring/v1/flags?place=450102&period=2026-Q1"
+    assert s.client.get(url, headers=keys["county"]).get_json()["items"] == []
+    set_flag_rule(
+        s.runtime("scoring").db,
+        "450102",
+        Decimal(20),
+        ("session_attendance",),
+        datetime.now(UTC),
+    )
+    items = {
+        i["deputy_id"]: i for i in s.client.get(url, headers=keys["county"]).get_json()["items"]
+    }
+    assert items["D450102-008"]["reasons"] == ["points 0.00 below 4.93", "no session_attendance"]
+    exported = s.client.get(url.replace("flags", "flags.csv"), headers=keys["county"])
+    assert exported.get_data().decode("utf-8").startswith("\ufeff代表,积分,原因")
+    deputy = bearer(new_key(s, "450102", "deputy", subject="D450102-008"))
+    assert_problem(s.client.get(url, headers=deputy), 404)
+    assert_problem(s.client.get(url.replace("450102", "450102001"), headers=keys["county"]), 404)

@@ -26,6 +26,7 @@ from services.scoring.domain.points import (
 )
 from services.scoring.ledger import local_day
 from services.scoring.store import Base, PointsEntry, PointsRuleVersion
+from tests.support.cycle import START
 from tests.support.handlers import CITY, COUNTY, HandlerContext, handler_context
 
 TOWNSHIP = "45010201"
@@ -303,3 +304,60 @@ def test_a_published_quarter_list_is_frozen(ctx: HandlerContext) -> None:
     assert frozen()[1] == (2, "D450102-001", Decimal(2))
     (again,) = _publish(ctx, TOWNSHIP, "2026-Q1")
     assert again.data["reason"] == "already published; a published list is frozen"
+
+
+def test_deputies_falling_behind_are_flagged_by_the_tenants_rule(ctx: HandlerContext) -> None:
+    from services.scoring.domain.periods import parse_period
+    from services.scoring.queries import flagged
+    from services.scoring.store import FlagRuleRow
+
+    county = ctx.directory.node(COUNTY)
+    deputies = [ctx.directory.deputy(f"D450102-00{n}") for n in (1, 2, 3)]
+    _filing(
+        ctx,
+        [
+            _row(2, "D450102-001", "session_attendance", "2026-01-10"),
+            _row(3, "D450102-001", "station_duty", "2026-02-01"),
+            _row(4, "D450102-002", "session_attendance", "2026-01-10"),
+            _row(5, "D450102-002", "station_duty", "2026-02-02"),
+        ],
+    )
+    year, quarter = parse_period("2026"), parse_period("2026-Q1")
+    assert flagged(ctx.session, county, deputies, year) == []  # no rule: nobody is flagged
+    # The city asks 8 a year; the county overrides: 28 a year and sessions and station duty.
+    ctx.session.add(FlagRuleRow(tenant=CITY, min_points=Decimal(8), required="", set_at=START))
+    ctx.session.flush()
+    assert [f["deputy_id"] for f in flagged(ctx.session, county, deputies, quarter)] == [
+        "D450102-003"  # 0 below 8 × 90/365 = 1.97
+    ]
+    ctx.session.add(
+        FlagRuleRow(
+            tenant=COUNTY,
+            min_points=Decimal(28),
+            required="session_attendance,station_duty",
+            set_at=START,
+        )
+    )
+    ctx.session.flush()
+    (entry,) = [
+        e for e in _ledger(ctx) if e.deputy_id == "D450102-002" and e.activity == "station_duty"
+    ]
+    ctx.handle(
+        "points.correction_requested",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "entry_id": entry.id,
+            "reason": "未到岗",
+            "submitted_by": "key-committee",
+            "submitted_at": datetime(2026, 3, 3, tzinfo=UTC),
+        },
+    )
+    assert {
+        (f["deputy_id"], tuple(f["reasons"]))
+        for f in flagged(ctx.session, county, deputies, quarter)
+    } == {
+        # 7 is not below 28 × 90/365 = 6.90
+        ("D450102-002", ("points 5.00 below 6.90", "no station_duty")),
+        ("D450102-003", ("points 0.00 below 6.90", "no session_attendance", "no station_duty")),
+    }

@@ -93,6 +93,7 @@ def _published(list_id: str) -> dict[str, Any]:
 
 @blp.route("/points-lists/<list_id>")
 @blp.response(200, ListOut)
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=[])
 def public_list(list_id: str) -> dict[str, Any]:
     """One published list: rank, deputy and points, as frozen when published."""
@@ -101,6 +102,7 @@ def public_list(list_id: str) -> dict[str, Any]:
 
 @blp.route("/points-lists/<list_id>.csv")
 @blp.response(200, content_type="text/csv")
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=[])
 def public_list_csv(list_id: str) -> Response:
     """The published list as CSV (UTF-8 with BOM): 名次, 代表, 积分."""

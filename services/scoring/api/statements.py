@@ -88,7 +88,7 @@ class RankingOut(Schema):
     items = fields.List(fields.Nested(RankOut))
 
 
-def _period(args: dict[str, Any]) -> Period:
+def period_of(args: dict[str, Any]) -> Period:
     try:
         if "period" in args:
             return parse_period(args["period"])
@@ -123,7 +123,7 @@ def _deputys_statement(deputy_id: str, args: dict[str, Any]) -> dict[str, Any]:
         or (who.role == "deputy" and who.subject != deputy_id)
     ):
         raise not_found("deputy")
-    period = _period(args)
+    period = period_of(args)
     with rt.db.session() as session:
         return statement(session, deputy_id, period)
 
@@ -168,7 +168,7 @@ def _ranking(args: dict[str, Any]) -> dict[str, Any]:
         or who.role in ("unit", "deputy")
     ):
         raise not_found("place")
-    period = _period(args)
+    period = period_of(args)
     with rt.db.session() as session:
         items = ranking(session, place, period)
     return {"place": place.id, "period": period.label, "items": items}

@@ -24,16 +24,16 @@ class RuleError(ValueError):
     """A figure or table that cannot be a points rule; the message says why."""
 
 
-def parse_points(text: str) -> Decimal:
-    """An exact figure of at most two decimals within ±100; never rounded silently."""
+def parse_points(text: str, limit: Decimal = LIMIT) -> Decimal:
+    """An exact figure of at most two decimals within ±limit; never rounded silently."""
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
         raise RuleError(f"{text!r} is not a number") from None
     if not value.is_finite() or value.quantize(PLACES) != value:
         raise RuleError(f"{text!r}: points have at most two decimals")
-    if abs(value) > LIMIT:
-        raise RuleError(f"{text!r}: points lie between -100 and 100")
+    if abs(value) > limit:
+        raise RuleError(f"{text!r}: points lie between -{limit} and {limit}")
     return value.quantize(PLACES)
 
 

@@ -1,4 +1,4 @@
-"""dated points rules, decimal points, township booking on the ledger, published lists
+"""dated points rules, decimal points, township booking, published lists, flag rules
 
 Revision ID: b7e2c91d4a10
 Revises: edae1c670b01
@@ -64,9 +64,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["list_id"], ["published_lists.id"]),
         sa.PrimaryKeyConstraint("list_id", "deputy_id"),
     )
+    op.create_table(
+        "flag_rules",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("min_points", sa.Numeric(8, 2), nullable=True),
+        sa.Column("required", sa.String(length=400), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("flag_rules")
     op.drop_table("published_list_rows")
     op.drop_table("published_lists")
     with op.batch_alter_table("points_ledger", schema=None) as batch_op:
