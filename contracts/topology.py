@@ -20,6 +20,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "duty_activity.submitted",
         "points.correction_requested",
         "points_list.publish_requested",
+        "duty_interview.decided",
     ),
     "notify": (
         "suggestion.assigned",
@@ -40,6 +41,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "supervision.opinion_recorded",
         "submission.accepted",
         "submission.rejected",
+        "duty_interview.recorded",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -50,6 +52,8 @@ PRODUCERS: dict[str, str] = {
     "duty_activity.submitted": "intake",
     "points.correction_requested": "intake",
     "points_list.publish_requested": "intake",
+    "duty_interview.decided": "intake",
+    "duty_interview.recorded": "scoring",
     **{
         name: "workflow"
         for name in (

@@ -70,6 +70,26 @@ class PointsListPublishRequestedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class InterviewDecidedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    deputy_id = fields.String(required=True)
+    period = fields.String(required=True, metadata={"example": "2026"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    decided_on = fields.Date(required=True, metadata={"description": "the meeting's day"})
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class InterviewRecordedV1(EventData):
+    interview_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    deputy_id = fields.String(required=True)
+    period = fields.String(required=True)
+    reason = fields.String(required=True)
+    decided_on = fields.Date(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "duty_activity.submitted",
@@ -90,5 +110,17 @@ EVENT_TYPES = [
         PointsListPublishRequestedV1,
         "The committee asked to publish a place's points list for an ended quarter or year: "
         "scoring freezes it as it stands and anyone may read it.",
+    ),
+    EventType(
+        "duty_interview.decided",
+        1,
+        InterviewDecidedV1,
+        "The committee's working body decided to interview (约谈) a deputy who fell behind.",
+    ),
+    EventType(
+        "duty_interview.recorded",
+        1,
+        InterviewRecordedV1,
+        "Scoring recorded an interview decision; the deputy is told.",
     ),
 ]

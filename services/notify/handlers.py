@@ -108,6 +108,19 @@ def on_supervision_opinion_recorded(d: dict) -> list[Message]:
     return [m.supervision_opinion(d["unit_id"], d["number"], d["text"])]
 
 
+def on_duty_interview_recorded(d: dict) -> list[Message]:
+    """The deputy hears of the interview the working body decided (约谈)."""
+    return [
+        Message(
+            m.deputy(d["deputy_id"]),
+            "duty.interview",
+            "履职约谈通知",
+            f"根据{d['period']}履职情况，常委会工作机构决定于{d['decided_on']}对您进行约谈。"
+            f"事由: {d['reason']}",
+        )
+    ]
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -132,6 +145,7 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "supervision.opinion_recorded": on_supervision_opinion_recorded,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
+    "duty_interview.recorded": on_duty_interview_recorded,
 }
 """The routing table: each event type's recipients and words."""
 

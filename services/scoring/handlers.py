@@ -18,7 +18,7 @@ from services.scoring.domain.periods import PeriodError, parse_period, period_ki
 from services.scoring.domain.points import congress_chain
 from services.scoring.ledger import already_booked, book, local_day, noon_of
 from services.scoring.queries import ranking
-from services.scoring.store import PointsEntry, PublishedList, PublishedListRow
+from services.scoring.store import Interview, PointsEntry, PublishedList, PublishedListRow
 
 LIST_PLACES = {"township": ("quarter",), "county": ("quarter", "year")}
 """Which lists are published: a township office's quarterly list, a county's quarterly and
@@ -254,6 +254,42 @@ def on_points_list_publish_requested(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "points_list", d["submission_id"])
 
 
+def on_interview_decided(event: Event, ctx: WorkContext) -> None:
+    """Record the committee's decision and tell the deputy (through notify)."""
+    d = event.data
+    deputy = ctx.directory.deputy(d["deputy_id"])
+    if deputy is None or d["tenant"] not in congress_chain(deputy.node_path):
+        _reject(ctx, d["submission_id"], f"no deputy {d['deputy_id']} in this county", "deputy_id")
+        return
+    if ctx.session.get(Interview, d["submission_id"]) is not None:
+        return
+    ctx.session.add(
+        Interview(
+            id=d["submission_id"],
+            tenant=deputy.node_id,
+            tenant_path=deputy.node_path,
+            deputy_id=deputy.id,
+            period=d["period"],
+            reason=d["reason"],
+            decided_on=d["decided_on"],
+            recorded_by=d["submitted_by"],
+            recorded_at=ctx.clock.now(),
+        )
+    )
+    ctx.emit(
+        "duty_interview.recorded",
+        {
+            "interview_id": d["submission_id"],
+            "tenant": deputy.node_id,
+            "deputy_id": deputy.id,
+            "period": d["period"],
+            "reason": d["reason"],
+            "decided_on": d["decided_on"],
+        },
+    )
+    _accept(ctx, d["submission_id"], "interview", d["submission_id"])
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -262,4 +298,5 @@ HANDLERS = {
     "duty_activity.submitted": on_duty_activities_submitted,
     "points.correction_requested": on_points_correction_requested,
     "points_list.publish_requested": on_points_list_publish_requested,
+    "duty_interview.decided": on_interview_decided,
 }

@@ -96,3 +96,21 @@ class FlagRuleRow(Base):
     required: Mapped[str] = mapped_column(String(400), default="")
     """Activity types, comma-separated."""
     set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Interview(Base):
+    """An interview (约谈) the committee's working body decided for a deputy: a record of
+    people's decision, never the system's."""
+
+    __tablename__ = "duty_interviews"
+    __table_args__ = (Index("ix_duty_interviews_tenant_path", "tenant_path"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    deputy_id: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

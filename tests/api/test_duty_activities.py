@@ -345,3 +345,39 @@ def test_the_committee_reads_who_falls_behind(
     deputy = bearer(new_key(s, "450102", "deputy", subject="D450102-008"))
     assert_problem(s.client.get(url, headers=deputy), 404)
     assert_problem(s.client.get(url.replace("450102", "450102001"), headers=keys["county"]), 404)
+
+
+def test_an_interview_is_recorded_and_reaches_the_deputys_inbox(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    from tests.api.helpers import inbox
+
+    s = shared_system
+    body = {
+        "deputy_id": "D450102-008",
+        "period": "2026-Q1",
+        "reason": "未参加会议",
+        "decided_on": "2026-04-10",
+    }
+    assert_problem(
+        s.client.post(
+            "/intake/v1/interviews",
+            json={**body, "deputy_id": "D450103-001"},
+            headers={**keys["county"], "Idempotency-Key": idem()},
+        ),
+        422,
+        "deputy_id",
+    )
+    answer = s.client.post(
+        "/intake/v1/interviews", json=body, headers={**keys["county"], "Idempotency-Key": idem()}
+    )
+    receipt = _settled(s, answer, keys["county"])
+    assert receipt["status"] == "accepted", receipt
+    found = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()
+    assert (found["deputy_id"], found["reason"]) == ("D450102-008", "未参加会议")
+    listed = s.client.get("/scoring/v1/interviews?place=450102", headers=keys["county"])
+    assert [i["id"] for i in listed.get_json()["items"]] == [found["id"]]
+    told = wait_for(lambda: inbox(s, "deputy:D450102-008").get_json()["items"])
+    assert told[0]["subject"] == "履职约谈通知"
+    other = bearer(new_key(s, "450102", "deputy", subject="D450102-001"))
+    assert_problem(s.client.get(receipt["resource"]["href"], headers=other), 404)

@@ -361,3 +361,30 @@ def test_deputies_falling_behind_are_flagged_by_the_tenants_rule(ctx: HandlerCon
         ("D450102-002", ("points 5.00 below 6.90", "no station_duty")),
         ("D450102-003", ("points 0.00 below 6.90", "no session_attendance", "no station_duty")),
     }
+
+
+def test_an_interview_decided_is_recorded_and_the_deputy_told(ctx: HandlerContext) -> None:
+    from services.notify.handlers import COMPOSERS
+    from services.scoring.store import Interview
+
+    decided = {
+        "submission_id": str(uuid.uuid4()),
+        "tenant": COUNTY,
+        "deputy_id": "D450102-003",
+        "period": "2026",
+        "reason": "全年未进站履职",
+        "decided_on": date(2027, 1, 15),
+        "submitted_by": "key-committee",
+        "submitted_at": ctx.clock.now(),
+    }
+    recorded, accepted = ctx.handle("duty_interview.decided", decided)
+    assert (recorded.name, accepted.name) == ("duty_interview.recorded", "submission.accepted")
+    assert ctx.handle("duty_interview.decided", decided) == []  # told again: nothing new
+    row = ctx.session.get(Interview, decided["submission_id"])
+    assert (row.deputy_id, row.recorded_by, row.tenant) == ("D450102-003", "key-committee", COUNTY)
+    (message,) = COMPOSERS["duty_interview.recorded"](recorded.data)
+    assert message.recipient == "deputy:D450102-003"
+    assert "2027-01-15" in message.body and "全年未进站履职" in message.body
+    other = {**decided, "submission_id": str(uuid.uuid4()), "deputy_id": "D450103-001"}
+    (refused,) = ctx.handle("duty_interview.decided", other)
+    assert refused.data["field"] == "deputy_id"

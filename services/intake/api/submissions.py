@@ -19,6 +19,7 @@ RESOURCE_PATHS = {
     "duty_activities": "/scoring/v1/filings/{id}",
     "points_entry": "/scoring/v1/entries/{id}",
     "points_list": "/scoring/v1/public/points-lists/{id}",
+    "interview": "/scoring/v1/interviews/{id}",
 }
 
 

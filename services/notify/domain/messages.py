@@ -29,6 +29,7 @@ KINDS = (
     "suggestion.closed",
     "suggestion.done",
     "supervision.opinion",
+    "duty.interview",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 

@@ -1,4 +1,4 @@
-"""dated points rules, decimal points, township booking, published lists, flag rules
+"""dated points rules, decimal points, township booking, published lists, flags, interviews
 
 Revision ID: b7e2c91d4a10
 Revises: edae1c670b01
@@ -72,9 +72,25 @@ def upgrade() -> None:
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("tenant"),
     )
+    op.create_table(
+        "duty_interviews",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("tenant_path", sa.String(length=255), nullable=False),
+        sa.Column("deputy_id", sa.String(length=32), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("duty_interviews", schema=None) as batch_op:
+        batch_op.create_index("ix_duty_interviews_tenant_path", ["tenant_path"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("duty_interviews")
     op.drop_table("flag_rules")
     op.drop_table("published_list_rows")
     op.drop_table("published_lists")
