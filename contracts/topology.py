@@ -21,6 +21,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "points.correction_requested",
         "points_list.publish_requested",
         "duty_interview.decided",
+        "duty_stars.confirm_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -53,6 +54,7 @@ PRODUCERS: dict[str, str] = {
     "points.correction_requested": "intake",
     "points_list.publish_requested": "intake",
     "duty_interview.decided": "intake",
+    "duty_stars.confirm_requested": "intake",
     "duty_interview.recorded": "scoring",
     **{
         name: "workflow"

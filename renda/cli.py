@@ -439,6 +439,37 @@ def points_flags(tenant: str, min_points: str | None, required: tuple[str, ...])
     )
 
 
+@main.command("duty-stars")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--count", required=True, type=click.IntRange(1, 500), help="stars a year")
+@click.option(
+    "--station-duty-weight",
+    default="1",
+    show_default=True,
+    help="station duty counts this many times its points in the proposal (e.g. 1.5)",
+)
+def duty_stars(tenant: str, count: int, station_duty_weight: str) -> None:
+    """Set how duty stars (履职之星) are proposed from the ranking (replaces the rule)."""
+    from decimal import Decimal
+
+    from runtime.db import Database
+    from services.scoring.admin import set_star_rule
+    from services.scoring.domain.points import RuleError, parse_points
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        weight = parse_points(station_duty_weight, Decimal(10))
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    if weight < 0:
+        raise click.ClickException("the weight is 0 or more")
+    db = Database(_settings().database_url_for("scoring"))
+    set_star_rule(db, tenant, count, weight, datetime.now(UTC))
+    click.echo(f"{tenant}: {count} duty stars a year, station duty weighted {weight}")
+
+
 def _require_tenant(tenant: str) -> None:
     node = _directory().node(tenant)
     if node is None or node.kind not in ("county", "township"):

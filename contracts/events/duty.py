@@ -90,6 +90,16 @@ class InterviewRecordedV1(EventData):
     decided_on = fields.Date(required=True)
 
 
+class DutyStarsConfirmRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    place_id = fields.String(required=True, metadata={"description": "a county or city"})
+    year = fields.Integer(required=True)
+    deputy_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "duty_activity.submitted",
@@ -122,5 +132,11 @@ EVENT_TYPES = [
         1,
         InterviewRecordedV1,
         "Scoring recorded an interview decision; the deputy is told.",
+    ),
+    EventType(
+        "duty_stars.confirm_requested",
+        1,
+        DutyStarsConfirmRequestedV1,
+        "The committee confirmed a year's duty stars (履职之星) of a congress.",
     ),
 ]

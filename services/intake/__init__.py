@@ -10,12 +10,13 @@ from services.intake.store import Base
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
     from services.intake.api.activities import blp as activities
+    from services.intake.api.duty_stars import blp as duty_stars
     from services.intake.api.interviews import blp as interviews
     from services.intake.api.points_lists import blp as points_lists
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.suggestions import blp as suggestions
 
-    return [suggestions, actions, activities, points_lists, interviews, receipts]
+    return [suggestions, actions, activities, points_lists, interviews, duty_stars, receipts]
 
 
 SPEC = ServiceSpec(

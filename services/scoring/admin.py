@@ -15,7 +15,7 @@ from services.scoring.domain.points import (
     points_for,
     rules_in_force,
 )
-from services.scoring.store import FlagRuleRow, PointsRuleVersion
+from services.scoring.store import FlagRuleRow, PointsRuleVersion, StarRuleRow
 
 
 def set_points_rules(
@@ -71,5 +71,16 @@ def set_flag_rule(
         session.merge(
             FlagRuleRow(
                 tenant=tenant, min_points=min_points, required=",".join(required), set_at=now
+            )
+        )
+
+
+def set_star_rule(
+    db: Database, tenant: str, count: int, station_duty_weight: Decimal, now: datetime
+) -> None:
+    with db.transaction() as session:
+        session.merge(
+            StarRuleRow(
+                tenant=tenant, count=count, station_duty_weight=station_duty_weight, set_at=now
             )
         )

@@ -18,7 +18,13 @@ from services.scoring.domain.periods import PeriodError, parse_period, period_ki
 from services.scoring.domain.points import congress_chain
 from services.scoring.ledger import already_booked, book, local_day, noon_of
 from services.scoring.queries import ranking
-from services.scoring.store import Interview, PointsEntry, PublishedList, PublishedListRow
+from services.scoring.store import (
+    DutyStar,
+    Interview,
+    PointsEntry,
+    PublishedList,
+    PublishedListRow,
+)
 
 LIST_PLACES = {"township": ("quarter",), "county": ("quarter", "year")}
 """Which lists are published: a township office's quarterly list, a county's quarterly and
@@ -290,6 +296,48 @@ def on_interview_decided(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "interview", d["submission_id"])
 
 
+def on_duty_stars_confirm_requested(event: Event, ctx: WorkContext) -> None:
+    """Record the year's stars as the committee named them: once per congress and year."""
+    d = event.data
+    place = ctx.directory.node(d["place_id"])
+    if (
+        place is None
+        or place.kind not in ("city", "county")
+        or d["tenant"] not in congress_chain(place.path)
+    ):
+        _reject(ctx, d["submission_id"], f"no congress {d['place_id']}", "place_id")
+        return
+    for deputy_id in d["deputy_ids"]:
+        deputy = ctx.directory.deputy(deputy_id)
+        if deputy is None or deputy.node_id != place.id:
+            _reject(
+                ctx, d["submission_id"], f"{deputy_id} is no deputy of {place.id}", "deputy_ids"
+            )
+            return
+    held = ctx.session.scalar(
+        select(DutyStar.submission_id).where(
+            DutyStar.place_id == place.id, DutyStar.year == d["year"]
+        )
+    )
+    if held is not None:
+        if held != d["submission_id"]:
+            _reject(ctx, d["submission_id"], f"the {d['year']} stars are confirmed", "year")
+        return
+    for deputy_id in dict.fromkeys(d["deputy_ids"]):
+        ctx.session.add(
+            DutyStar(
+                place_id=place.id,
+                year=d["year"],
+                deputy_id=deputy_id,
+                place_path=place.path,
+                confirmed_by=d["submitted_by"],
+                confirmed_at=ctx.clock.now(),
+                submission_id=d["submission_id"],
+            )
+        )
+    _accept(ctx, d["submission_id"], "duty_stars", f"{place.id}-{d['year']}")
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -299,4 +347,5 @@ HANDLERS = {
     "points.correction_requested": on_points_correction_requested,
     "points_list.publish_requested": on_points_list_publish_requested,
     "duty_interview.decided": on_interview_decided,
+    "duty_stars.confirm_requested": on_duty_stars_confirm_requested,
 }

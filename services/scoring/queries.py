@@ -15,8 +15,9 @@ from services.scoring.domain.flags import DEFAULT_FLAG_RULE, FlagRule, reasons, 
 from services.scoring.domain.periods import Period
 from services.scoring.domain.points import congress_chain
 from services.scoring.domain.ranking import ranked
+from services.scoring.domain.stars import DEFAULT_STAR_RULE, StarRule, proposed, weighted
 from services.scoring.ledger import CHINA
-from services.scoring.store import FlagRuleRow, PointsEntry
+from services.scoring.store import FlagRuleRow, PointsEntry, StarRuleRow
 
 
 def _within(period: Period) -> Any:
@@ -116,3 +117,34 @@ def flagged(
                 }
             )
     return out
+
+
+def star_rule(session: Session, chain: list[str]) -> StarRule:
+    rows = {
+        r.tenant: r
+        for r in session.scalars(select(StarRuleRow).where(StarRuleRow.tenant.in_(chain)))
+    }
+    for tenant in chain:
+        if tenant in rows:
+            return StarRule(rows[tenant].count, rows[tenant].station_duty_weight)
+    return DEFAULT_STAR_RULE
+
+
+def star_proposal(session: Session, place: Place, period: Period) -> list[dict[str, Any]]:
+    """A congress's deputies ranked by points with station duty weighted, the best named."""
+    rule = star_rule(session, congress_chain(place.path))
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    station: dict[str, Decimal] = defaultdict(Decimal)
+    for deputy_id, activity, points in session.execute(
+        select(PointsEntry.deputy_id, PointsEntry.activity, PointsEntry.points).where(
+            PointsEntry.tenant_path == place.path, *_within(period)
+        )
+    ):
+        totals[deputy_id] += points
+        if activity == "station_duty":
+            station[deputy_id] += points
+    scores = {d: weighted(totals[d], station[d], rule) for d in totals}
+    return [
+        {"rank": rank, "deputy_id": deputy_id, "score": score, "total": totals[deputy_id]}
+        for rank, deputy_id, score in proposed(scores, rule)
+    ]

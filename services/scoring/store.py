@@ -114,3 +114,28 @@ class Interview(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StarRuleRow(Base):
+    """A tenant's duty-star rule (a city's is its counties' default)."""
+
+    __tablename__ = "duty_star_rules"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    station_duty_weight: Mapped[Decimal] = mapped_column(POINTS)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DutyStar(Base):
+    """A duty star the committee confirmed for a year."""
+
+    __tablename__ = "duty_stars"
+
+    place_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place_path: Mapped[str] = mapped_column(String(255))
+    confirmed_by: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submission_id: Mapped[str] = mapped_column(String(36))

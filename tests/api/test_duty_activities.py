@@ -381,3 +381,34 @@ def test_an_interview_is_recorded_and_reaches_the_deputys_inbox(
     assert told[0]["subject"] == "履职约谈通知"
     other = bearer(new_key(s, "450102", "deputy", subject="D450102-001"))
     assert_problem(s.client.get(receipt["resource"]["href"], headers=other), 404)
+
+
+def test_the_committee_confirms_the_proposed_duty_stars(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    body = {"deputy_id": "D450102-007", "activity": "station_duty", "occurred_on": "2026-05-02"}
+    assert _settled(s, _post(s, keys["township"], body), keys["township"])["status"] == "accepted"
+    proposal = s.client.get(
+        "/scoring/v1/duty-stars/proposal?place=450102&year=2026", headers=keys["county"]
+    ).get_json()
+    named = [item["deputy_id"] for item in proposal["items"]]
+    assert "D450102-007" in named and proposal["items"][0]["rank"] == 1
+    ask = {"place_id": "450102", "year": 2026, "deputy_ids": named[:2]}
+    answer = s.client.post(
+        "/intake/v1/duty-stars", json=ask, headers={**keys["county"], "Idempotency-Key": idem()}
+    )
+    receipt = _settled(s, answer, keys["county"])
+    assert receipt["status"] == "accepted", receipt
+    stars = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()
+    assert [i["deputy_id"] for i in stars["items"]] == sorted(named[:2])
+    assert_problem(s.client.get("/scoring/v1/duty-stars/450102-2025", headers=keys["county"]), 404)
+    assert_problem(
+        s.client.post(
+            "/intake/v1/duty-stars",
+            json={**ask, "place_id": "450103"},
+            headers={**keys["county"], "Idempotency-Key": idem()},
+        ),
+        422,
+        "place_id",
+    )

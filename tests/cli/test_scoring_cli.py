@@ -89,3 +89,12 @@ def test_the_flag_rule_is_set_per_tenant() -> None:
     assert "Invalid value for '--require'" in fails(
         "points-flags", "--tenant", "450102", "--require", "karaoke"
     )
+
+
+def test_the_duty_star_rule_is_set_per_tenant() -> None:
+    _tree()
+    out = run("duty-stars", "--tenant", "450102", "--count", "10", "--station-duty-weight", "1.5")
+    assert "450102: 10 duty stars a year, station duty weighted 1.50" in out
+    assert "0 or more" in fails(
+        "duty-stars", "--tenant", "450102", "--count", "3", "--station-duty-weight", "-1"
+    )

@@ -388,3 +388,52 @@ def test_an_interview_decided_is_recorded_and_the_deputy_told(ctx: HandlerContex
     other = {**decided, "submission_id": str(uuid.uuid4()), "deputy_id": "D450103-001"}
     (refused,) = ctx.handle("duty_interview.decided", other)
     assert refused.data["field"] == "deputy_id"
+
+
+def test_duty_stars_are_proposed_with_station_duty_weighted_and_confirmed(
+    ctx: HandlerContext,
+) -> None:
+    from services.scoring.domain.periods import parse_period
+    from services.scoring.queries import star_proposal
+    from services.scoring.store import DutyStar, StarRuleRow
+
+    _rule(ctx, CITY, "training", "1.5", "2026-01-01")
+    _rule(ctx, COUNTY, "station_duty", "3", "2026-07-01")
+    _filing(ctx, YEAR)
+    county = ctx.directory.node(COUNTY)
+    # Hand count for 2026: D001 5+2+3 = 10 (station duty 5); D002 -5+1.5+3 = -0.5 (3);
+    # D003 3+1 = 4 (0). Weighted ×2: D001 15, D003 4, D002 2.5.
+    ctx.session.add(
+        StarRuleRow(tenant=COUNTY, count=2, station_duty_weight=Decimal(2), set_at=START)
+    )
+    ctx.session.flush()
+    proposal = star_proposal(ctx.session, county, parse_period("2026"))
+    assert [(p["rank"], p["deputy_id"], p["score"]) for p in proposal] == [
+        (1, "D450102-001", Decimal(15)),
+        (2, "D450102-003", Decimal(4)),
+    ]
+    ask = {
+        "submission_id": str(uuid.uuid4()),
+        "tenant": COUNTY,
+        "place_id": COUNTY,
+        "year": 2026,
+        "deputy_ids": ["D450102-001", "D450102-003"],
+        "submitted_by": "key-committee",
+        "submitted_at": ctx.clock.now(),
+    }
+    (accepted,) = ctx.handle("duty_stars.confirm_requested", ask)
+    assert accepted.data["resource_id"] == "450102-2026"
+    assert sorted(ctx.session.scalars(select(DutyStar.deputy_id))) == ["D450102-001", "D450102-003"]
+    (again,) = ctx.handle("duty_stars.confirm_requested", {**ask, "submission_id": "x"})
+    assert again.data["reason"] == "the 2026 stars are confirmed"
+    stranger = {**ask, "submission_id": "y", "year": 2025, "deputy_ids": ["D450103-001"]}
+    assert ctx.handle("duty_stars.confirm_requested", stranger)[0].data["field"] == "deputy_ids"
+
+
+def test_a_tie_at_the_last_star_brings_every_tied_deputy_in() -> None:
+    from services.scoring.domain.stars import StarRule, proposed
+
+    scores = {"A": Decimal(9), "B": Decimal(7), "C": Decimal(7), "D": Decimal(5), "E": Decimal(0)}
+    rule = StarRule(count=2, station_duty_weight=Decimal(1))
+    assert [d for _, d, _ in proposed(scores, rule)] == ["A", "B", "C"]
+    assert [d for _, d, _ in proposed(scores, StarRule(9, Decimal(1)))] == ["A", "B", "C", "D"]

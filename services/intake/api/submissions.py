@@ -20,6 +20,7 @@ RESOURCE_PATHS = {
     "points_entry": "/scoring/v1/entries/{id}",
     "points_list": "/scoring/v1/public/points-lists/{id}",
     "interview": "/scoring/v1/interviews/{id}",
+    "duty_stars": "/scoring/v1/duty-stars/{id}",
 }
 
 

@@ -1,4 +1,5 @@
-"""dated points rules, decimal points, township booking, published lists, flags, interviews
+"""dated points rules, decimal points, township booking, published lists, flags, interviews,
+duty stars
 
 Revision ID: b7e2c91d4a10
 Revises: edae1c670b01
@@ -87,9 +88,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("duty_interviews", schema=None) as batch_op:
         batch_op.create_index("ix_duty_interviews_tenant_path", ["tenant_path"], unique=False)
+    op.create_table(
+        "duty_star_rules",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("station_duty_weight", sa.Numeric(8, 2), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant"),
+    )
+    op.create_table(
+        "duty_stars",
+        sa.Column("place_id", sa.String(length=32), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("deputy_id", sa.String(length=32), nullable=False),
+        sa.Column("place_path", sa.String(length=255), nullable=False),
+        sa.Column("confirmed_by", sa.String(length=64), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submission_id", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("place_id", "year", "deputy_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("duty_stars")
+    op.drop_table("duty_star_rules")
     op.drop_table("duty_interviews")
     op.drop_table("flag_rules")
     op.drop_table("published_list_rows")
