@@ -22,6 +22,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "points_list.publish_requested",
         "duty_interview.decided",
         "duty_stars.confirm_requested",
+        "station_rating.requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -55,6 +56,7 @@ PRODUCERS: dict[str, str] = {
     "points_list.publish_requested": "intake",
     "duty_interview.decided": "intake",
     "duty_stars.confirm_requested": "intake",
+    "station_rating.requested": "intake",
     "duty_interview.recorded": "scoring",
     **{
         name: "workflow"

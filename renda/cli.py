@@ -470,6 +470,58 @@ def duty_stars(tenant: str, count: int, station_duty_weight: str) -> None:
     click.echo(f"{tenant}: {count} duty stars a year, station duty weighted {weight}")
 
 
+@main.command("station-stars")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--weight-opinions", default="1", show_default=True)
+@click.option("--weight-shifts", default="2", show_default=True)
+@click.option("--weight-activities", default="1", show_default=True)
+@click.option("--five", default="0.2", show_default=True, help="share given 5 stars")
+@click.option("--four", default="0.3", show_default=True)
+@click.option("--three", default="0.3", show_default=True)
+@click.option("--models", default=1, show_default=True, type=click.IntRange(0, 100))
+@click.option("--together", is_flag=True, help="rank centres and stations as one group")
+def station_stars(
+    tenant: str,
+    weight_opinions: str,
+    weight_shifts: str,
+    weight_activities: str,
+    five: str,
+    four: str,
+    three: str,
+    models: int,
+    together: bool,
+) -> None:
+    """Set how centres and stations are rated (星级评定): input weights, star shares, models."""
+    from decimal import Decimal, InvalidOperation
+
+    from runtime.db import Database
+    from services.scoring.admin import set_station_star_rule
+    from services.scoring.domain.points import RuleError, parse_points
+    from services.scoring.domain.station_stars import StationStarRule
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        weights = [parse_points(w) for w in (weight_opinions, weight_shifts, weight_activities)]
+        shares = [Decimal(share) for share in (five, four, three)]
+    except (RuleError, InvalidOperation) as error:
+        raise click.ClickException(f"not a figure: {error}") from None
+    if any(w < 0 for w in weights):
+        raise click.ClickException("weights are 0 or more")
+    if any(not share.is_finite() or share < 0 for share in shares) or sum(shares) > 1:
+        raise click.ClickException("shares are 0 or more and add up to at most 1")
+    if any(share != share.quantize(Decimal("0.001")) for share in shares):
+        raise click.ClickException("shares have at most three decimals")
+    rule = StationStarRule(*weights, *shares, models, rank_apart=not together)
+    set_station_star_rule(Database(_settings().database_url_for("scoring")), tenant, rule)
+    click.echo(
+        f"{tenant}: score = {weights[0]}×opinions + {weights[1]}×shifts + {weights[2]}×activities;"
+        f" 5★ {shares[0]}, 4★ {shares[1]}, 3★ {shares[2]}; {models} model(s) per group"
+        + ("; centres and stations together" if together else "")
+    )
+
+
 def _require_tenant(tenant: str) -> None:
     node = _directory().node(tenant)
     if node is None or node.kind not in ("county", "township"):

@@ -100,6 +100,23 @@ class DutyStarsConfirmRequestedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class StationInputsRow(EventData):
+    node_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("centre", "station")))
+    opinions_handled = fields.Integer(required=True, validate=validate.Range(min=0))
+    duty_shifts = fields.Integer(required=True, validate=validate.Range(min=0))
+    activities = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class StationRatingRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata={"description": "the county"})
+    year = fields.Integer(required=True)
+    units = fields.List(fields.Nested(StationInputsRow), required=True)
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "duty_activity.submitted",
@@ -138,5 +155,12 @@ EVENT_TYPES = [
         1,
         DutyStarsConfirmRequestedV1,
         "The committee confirmed a year's duty stars (履职之星) of a congress.",
+    ),
+    EventType(
+        "station_rating.requested",
+        1,
+        StationRatingRequestedV1,
+        "The committee gave a year's inputs of its centres and stations: scoring rates them "
+        "(星级评定) once for that year.",
     ),
 ]

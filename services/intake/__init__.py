@@ -14,9 +14,19 @@ def _blueprints() -> list:
     from services.intake.api.interviews import blp as interviews
     from services.intake.api.points_lists import blp as points_lists
     from services.intake.api.receipts import blp as receipts
+    from services.intake.api.station_ratings import blp as station_ratings
     from services.intake.api.suggestions import blp as suggestions
 
-    return [suggestions, actions, activities, points_lists, interviews, duty_stars, receipts]
+    return [
+        suggestions,
+        actions,
+        activities,
+        points_lists,
+        interviews,
+        duty_stars,
+        station_ratings,
+        receipts,
+    ]
 
 
 SPEC = ServiceSpec(

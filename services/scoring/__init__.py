@@ -14,8 +14,18 @@ def _blueprints() -> list:
     from services.scoring.api.points import blp, filings
     from services.scoring.api.public_lists import blp as public_lists
     from services.scoring.api.statements import blp as statements
+    from services.scoring.api.station_ratings import blp as station_ratings
 
-    return [blp, filings, statements, flags, interviews, duty_stars, public_lists]
+    return [
+        blp,
+        filings,
+        statements,
+        flags,
+        interviews,
+        duty_stars,
+        station_ratings,
+        public_lists,
+    ]
 
 
 SPEC = ServiceSpec(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,7 +15,8 @@ from services.scoring.domain.points import (
     points_for,
     rules_in_force,
 )
-from services.scoring.store import FlagRuleRow, PointsRuleVersion, StarRuleRow
+from services.scoring.domain.station_stars import StationStarRule
+from services.scoring.store import FlagRuleRow, PointsRuleVersion, StarRuleRow, StationStarRuleRow
 
 
 def set_points_rules(
@@ -82,5 +83,23 @@ def set_star_rule(
         session.merge(
             StarRuleRow(
                 tenant=tenant, count=count, station_duty_weight=station_duty_weight, set_at=now
+            )
+        )
+
+
+def set_station_star_rule(db: Database, tenant: str, rule: StationStarRule) -> None:
+    with db.transaction() as session:
+        session.merge(
+            StationStarRuleRow(
+                tenant=tenant,
+                weight_opinions=rule.weight_opinions,
+                weight_shifts=rule.weight_shifts,
+                weight_activities=rule.weight_activities,
+                five=rule.five,
+                four=rule.four,
+                three=rule.three,
+                models=rule.models,
+                rank_apart=rule.rank_apart,
+                set_at=datetime.now(UTC),
             )
         )

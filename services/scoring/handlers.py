@@ -16,14 +16,16 @@ from contracts import Event
 from runtime.work import WorkContext
 from services.scoring.domain.periods import PeriodError, parse_period, period_kind
 from services.scoring.domain.points import congress_chain
+from services.scoring.domain.station_stars import UnitInputs, rate
 from services.scoring.ledger import already_booked, book, local_day, noon_of
-from services.scoring.queries import ranking
+from services.scoring.queries import ranking, station_star_rule
 from services.scoring.store import (
     DutyStar,
     Interview,
     PointsEntry,
     PublishedList,
     PublishedListRow,
+    StationRating,
 )
 
 LIST_PLACES = {"township": ("quarter",), "county": ("quarter", "year")}
@@ -338,6 +340,68 @@ def on_duty_stars_confirm_requested(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "duty_stars", f"{place.id}-{d['year']}")
 
 
+CENTRE_KINDS = {"centre": "township", "station": "station"}
+"""A centre (中心联络站) is rated as its township's node, a station as its own."""
+
+
+def _unit_problem(ctx: WorkContext, county_path: str, unit: dict[str, Any]) -> str | None:
+    node = ctx.directory.node(unit["node_id"])
+    if node is None or not node.path.startswith(county_path):
+        return f"no {unit['kind']} {unit['node_id']} in this county"
+    if node.kind != CENTRE_KINDS[unit["kind"]]:
+        return f"{unit['node_id']} is a {node.kind}, not a {unit['kind']}"
+    return None
+
+
+def on_station_rating_requested(event: Event, ctx: WorkContext) -> None:
+    """Rate a county's centres and stations for a year, once; all units or none."""
+    d = event.data
+    county = ctx.directory.node(d["tenant"])
+    if county is None or county.kind != "county":
+        _reject(ctx, d["submission_id"], f"no county {d['tenant']}", "tenant")
+        return
+    held = ctx.session.scalar(
+        select(StationRating.submission_id).where(
+            StationRating.county == county.id, StationRating.year == d["year"]
+        )
+    )
+    if held is not None:
+        if held != d["submission_id"]:
+            _reject(ctx, d["submission_id"], f"{d['year']} is rated already", "year")
+        return
+    seen: set[str] = set()
+    for index, unit in enumerate(d["units"]):
+        problem = _unit_problem(ctx, county.path, unit)
+        if problem is None and unit["node_id"] in seen:
+            problem = f"{unit['node_id']} appears twice"
+        if problem:
+            _reject(ctx, d["submission_id"], problem, f"units.{index}.node_id")
+            return
+        seen.add(unit["node_id"])
+    rule = station_star_rule(ctx.session, congress_chain(county.path))
+    inputs = {u["node_id"]: u for u in d["units"]}
+    for position, rated in enumerate(rate([UnitInputs(**u) for u in d["units"]], rule)):
+        given = inputs[rated.node_id]
+        ctx.session.add(
+            StationRating(
+                county=county.id,
+                year=d["year"],
+                node_id=rated.node_id,
+                county_path=county.path,
+                kind=rated.kind,
+                opinions_handled=given["opinions_handled"],
+                duty_shifts=given["duty_shifts"],
+                activities=given["activities"],
+                score=rated.score,
+                stars=rated.stars,
+                model=rated.model,
+                position=position,
+                submission_id=d["submission_id"],
+            )
+        )
+    _accept(ctx, d["submission_id"], "station_ratings", f"{county.id}-{d['year']}")
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -348,4 +412,5 @@ HANDLERS = {
     "points_list.publish_requested": on_points_list_publish_requested,
     "duty_interview.decided": on_interview_decided,
     "duty_stars.confirm_requested": on_duty_stars_confirm_requested,
+    "station_rating.requested": on_station_rating_requested,
 }

@@ -16,8 +16,9 @@ from services.scoring.domain.periods import Period
 from services.scoring.domain.points import congress_chain
 from services.scoring.domain.ranking import ranked
 from services.scoring.domain.stars import DEFAULT_STAR_RULE, StarRule, proposed, weighted
+from services.scoring.domain.station_stars import DEFAULT_STATION_STAR_RULE, StationStarRule
 from services.scoring.ledger import CHINA
-from services.scoring.store import FlagRuleRow, PointsEntry, StarRuleRow
+from services.scoring.store import FlagRuleRow, PointsEntry, StarRuleRow, StationStarRuleRow
 
 
 def _within(period: Period) -> Any:
@@ -148,3 +149,26 @@ def star_proposal(session: Session, place: Place, period: Period) -> list[dict[s
         {"rank": rank, "deputy_id": deputy_id, "score": score, "total": totals[deputy_id]}
         for rank, deputy_id, score in proposed(scores, rule)
     ]
+
+
+def station_star_rule(session: Session, chain: list[str]) -> StationStarRule:
+    rows = {
+        r.tenant: r
+        for r in session.scalars(
+            select(StationStarRuleRow).where(StationStarRuleRow.tenant.in_(chain))
+        )
+    }
+    for tenant in chain:
+        if tenant in rows:
+            r = rows[tenant]
+            return StationStarRule(
+                r.weight_opinions,
+                r.weight_shifts,
+                r.weight_activities,
+                r.five,
+                r.four,
+                r.three,
+                r.models,
+                r.rank_apart,
+            )
+    return DEFAULT_STATION_STAR_RULE

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.messaging_tables import BigId
@@ -138,4 +148,41 @@ class DutyStar(Base):
     place_path: Mapped[str] = mapped_column(String(255))
     confirmed_by: Mapped[str] = mapped_column(String(64))
     confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submission_id: Mapped[str] = mapped_column(String(36))
+
+
+class StationStarRuleRow(Base):
+    """A tenant's station-star rule (a city's is its counties' default)."""
+
+    __tablename__ = "station_star_rules"
+
+    tenant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    weight_opinions: Mapped[Decimal] = mapped_column(POINTS)
+    weight_shifts: Mapped[Decimal] = mapped_column(POINTS)
+    weight_activities: Mapped[Decimal] = mapped_column(POINTS)
+    five: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    four: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    three: Mapped[Decimal] = mapped_column(Numeric(4, 3))
+    models: Mapped[int] = mapped_column(Integer)
+    rank_apart: Mapped[bool] = mapped_column(Boolean)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StationRating(Base):
+    """A centre's or station's stars for a year, as rated once (with its inputs)."""
+
+    __tablename__ = "station_ratings"
+
+    county: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    county_path: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    opinions_handled: Mapped[int] = mapped_column(Integer)
+    duty_shifts: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[int] = mapped_column(Integer)
+    score: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    stars: Mapped[int] = mapped_column(Integer)
+    model: Mapped[bool] = mapped_column(Boolean)
+    position: Mapped[int] = mapped_column(Integer)
     submission_id: Mapped[str] = mapped_column(String(36))

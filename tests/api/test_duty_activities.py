@@ -412,3 +412,50 @@ def test_the_committee_confirms_the_proposed_duty_stars(
         422,
         "place_id",
     )
+
+
+def test_the_committee_rates_its_centres_and_stations(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    townships = ("450102001", "450102002", "450102100")
+    units = [
+        {"node_id": t, "kind": "centre", "opinions_handled": n, "duty_shifts": 5, "activities": 1}
+        for n, t in enumerate(townships)
+    ] + [
+        {
+            "node_id": f"{t}-S1",
+            "kind": "station",
+            "opinions_handled": 2,
+            "duty_shifts": n,
+            "activities": 0,
+        }
+        for n, t in enumerate(townships)
+    ]
+    for bad, field in (
+        ({"year": 2026, "units": [{**units[0], "duty_shifts": -1}]}, "units.0.duty_shifts"),
+        ({"year": 2026, "units": []}, "units"),
+    ):
+        answer = s.client.post(
+            "/intake/v1/station-ratings",
+            json=bad,
+            headers={**keys["county"], "Idempotency-Key": idem()},
+        )
+        assert_problem(answer, 422, field)
+    answer = s.client.post(
+        "/intake/v1/station-ratings",
+        json={"year": 2026, "units": units},
+        headers={**keys["county"], "Idempotency-Key": idem()},
+    )
+    receipt = _settled(s, answer, keys["county"])
+    assert receipt["status"] == "accepted", receipt
+    rated = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()["items"]
+    # 3 per group: 5★ round(0.6) = 1, 4★ to round(1.5) = 2, 3★ to round(2.4) = 2.
+    assert [(r["node_id"], r["stars"], r["model"]) for r in rated] == [
+        ("450102100", 5, True),
+        ("450102002", 4, False),
+        ("450102001", 0, False),
+        ("450102100-S1", 5, True),
+        ("450102002-S1", 4, False),
+        ("450102001-S1", 0, False),
+    ]

@@ -98,3 +98,22 @@ def test_the_duty_star_rule_is_set_per_tenant() -> None:
     assert "0 or more" in fails(
         "duty-stars", "--tenant", "450102", "--count", "3", "--station-duty-weight", "-1"
     )
+
+
+def test_the_station_star_rule_is_set_per_tenant() -> None:
+    _tree()
+    out = run(
+        "station-stars",
+        "--tenant",
+        "450102",
+        "--weight-shifts",
+        "3",
+        "--five",
+        "0.1",
+        "--models",
+        "2",
+        "--together",
+    )
+    assert "3.00×shifts" in out and "5★ 0.1" in out and "together" in out
+    assert "add up to at most 1" in fails("station-stars", "--tenant", "450102", "--five", "0.9")
+    assert "not a figure" in fails("station-stars", "--tenant", "450102", "--four", "abc")

@@ -62,3 +62,50 @@ def test_the_score_is_the_weighted_sum_of_the_inputs() -> None:
     rule = replace(RULE, weight_opinions=Decimal("0.5"), weight_activities=Decimal(3))
     (rated,) = rate([UnitInputs("S", "station", 3, 2, 1)], rule)
     assert rated.score == Decimal("1.5") + 4 + 3
+
+
+def test_a_countys_year_is_rated_once_through_the_handler() -> None:
+    import uuid
+
+    from sqlalchemy import select
+
+    import services.scoring as scoring
+    from services.scoring.store import StationRating
+    from tests.support.handlers import COUNTY, handler_context
+
+    with handler_context(scoring.SPEC) as ctx:
+        units = []
+        for centre in _centres():
+            ctx.directory.create_node(f"T{centre.node_id}", "township", centre.node_id, COUNTY)
+            units.append({**centre.__dict__, "node_id": f"T{centre.node_id}"})
+        for station in _stations():
+            ctx.directory.create_node(station.node_id, "station", station.node_id, "TC1")
+            units.append(station.__dict__)
+        ask = {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "year": 2026,
+            "units": units,
+            "submitted_by": "key-committee",
+            "submitted_at": ctx.clock.now(),
+        }
+        (accepted,) = ctx.handle("station_rating.requested", ask)
+        assert accepted.data["resource_id"] == "450102-2026"
+        rows = list(ctx.session.scalars(select(StationRating).order_by(StationRating.position)))
+        assert len(rows) == 65
+        assert Counter(r.stars for r in rows if r.kind == "station") == {5: 13, 4: 17, 3: 16, 0: 12}
+        assert [r.node_id for r in rows if r.model] == ["TC1", "S00"]
+        (again,) = ctx.handle("station_rating.requested", {**ask, "submission_id": "x"})
+        assert again.data["reason"] == "2026 is rated already"
+        wrong = {**ask, "submission_id": "y", "year": 2025}
+        wrong["units"] = [{**units[0], "kind": "station"}]
+        (refused,) = ctx.handle("station_rating.requested", wrong)
+        assert (refused.data["reason"], refused.data["field"]) == (
+            "TC1 is a township, not a station",
+            "units.0.node_id",
+        )
+        twice = {**wrong, "units": [units[0], units[0]]}
+        assert (
+            ctx.handle("station_rating.requested", twice)[0].data["reason"] == "TC1 appears twice"
+        )
+        assert ctx.session.scalar(select(StationRating).where(StationRating.year == 2025)) is None

@@ -21,6 +21,7 @@ RESOURCE_PATHS = {
     "points_list": "/scoring/v1/public/points-lists/{id}",
     "interview": "/scoring/v1/interviews/{id}",
     "duty_stars": "/scoring/v1/duty-stars/{id}",
+    "station_ratings": "/scoring/v1/station-ratings/{id}",
 }
 
 

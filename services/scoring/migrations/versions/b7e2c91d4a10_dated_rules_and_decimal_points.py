@@ -107,9 +107,42 @@ def upgrade() -> None:
         sa.Column("submission_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("place_id", "year", "deputy_id"),
     )
+    op.create_table(
+        "station_star_rules",
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("weight_opinions", sa.Numeric(8, 2), nullable=False),
+        sa.Column("weight_shifts", sa.Numeric(8, 2), nullable=False),
+        sa.Column("weight_activities", sa.Numeric(8, 2), nullable=False),
+        sa.Column("five", sa.Numeric(4, 3), nullable=False),
+        sa.Column("four", sa.Numeric(4, 3), nullable=False),
+        sa.Column("three", sa.Numeric(4, 3), nullable=False),
+        sa.Column("models", sa.Integer(), nullable=False),
+        sa.Column("rank_apart", sa.Boolean(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant"),
+    )
+    op.create_table(
+        "station_ratings",
+        sa.Column("county", sa.String(length=32), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("node_id", sa.String(length=32), nullable=False),
+        sa.Column("county_path", sa.String(length=255), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("opinions_handled", sa.Integer(), nullable=False),
+        sa.Column("duty_shifts", sa.Integer(), nullable=False),
+        sa.Column("activities", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Numeric(12, 2), nullable=False),
+        sa.Column("stars", sa.Integer(), nullable=False),
+        sa.Column("model", sa.Boolean(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("county", "year", "node_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("station_ratings")
+    op.drop_table("station_star_rules")
     op.drop_table("duty_stars")
     op.drop_table("duty_star_rules")
     op.drop_table("duty_interviews")
