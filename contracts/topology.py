@@ -23,6 +23,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "duty_interview.decided",
         "duty_stars.confirm_requested",
         "station_rating.requested",
+        "review.command_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -57,6 +58,7 @@ PRODUCERS: dict[str, str] = {
     "duty_interview.decided": "intake",
     "duty_stars.confirm_requested": "intake",
     "station_rating.requested": "intake",
+    "review.command_requested": "intake",
     "duty_interview.recorded": "scoring",
     **{
         name: "workflow"

@@ -1,3 +1,8 @@
-from contracts.events import duty, submission, suggestion
+from contracts.events import duty, review, submission, suggestion
 
-ALL_EVENT_TYPES = [*submission.EVENT_TYPES, *suggestion.EVENT_TYPES, *duty.EVENT_TYPES]
+ALL_EVENT_TYPES = [
+    *submission.EVENT_TYPES,
+    *suggestion.EVENT_TYPES,
+    *duty.EVENT_TYPES,
+    *review.EVENT_TYPES,
+]

@@ -14,6 +14,7 @@ def _blueprints() -> list:
     from services.intake.api.interviews import blp as interviews
     from services.intake.api.points_lists import blp as points_lists
     from services.intake.api.receipts import blp as receipts
+    from services.intake.api.reviews import blp as reviews
     from services.intake.api.station_ratings import blp as station_ratings
     from services.intake.api.suggestions import blp as suggestions
 
@@ -25,6 +26,7 @@ def _blueprints() -> list:
         interviews,
         duty_stars,
         station_ratings,
+        reviews,
         receipts,
     ]
 

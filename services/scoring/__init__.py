@@ -13,6 +13,7 @@ def _blueprints() -> list:
     from services.scoring.api.interviews import blp as interviews
     from services.scoring.api.points import blp, filings
     from services.scoring.api.public_lists import blp as public_lists
+    from services.scoring.api.reviews import blp as reviews
     from services.scoring.api.statements import blp as statements
     from services.scoring.api.station_ratings import blp as station_ratings
 
@@ -24,6 +25,7 @@ def _blueprints() -> list:
         interviews,
         duty_stars,
         station_ratings,
+        reviews,
         public_lists,
     ]
 

@@ -16,9 +16,11 @@ from contracts import Event
 from runtime.work import WorkContext
 from services.scoring.domain.periods import PeriodError, parse_period, period_kind
 from services.scoring.domain.points import congress_chain
+from services.scoring.domain.reviews import ReviewError
 from services.scoring.domain.station_stars import UnitInputs, rate
 from services.scoring.ledger import already_booked, book, local_day, noon_of
 from services.scoring.queries import ranking, station_star_rule
+from services.scoring.review_actions import apply_review_command
 from services.scoring.store import (
     DutyStar,
     Interview,
@@ -402,6 +404,18 @@ def on_station_rating_requested(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "station_ratings", f"{county.id}-{d['year']}")
 
 
+def on_review_command_requested(event: Event, ctx: WorkContext) -> None:
+    """Apply the committee's command to a review round, or refuse it whole with the rule."""
+    d = event.data
+    try:
+        with ctx.session.begin_nested():
+            round_ = apply_review_command(ctx, d)
+    except ReviewError as broken:
+        _reject(ctx, d["submission_id"], str(broken), d["command"])
+        return
+    _accept(ctx, d["submission_id"], "review_round", round_.id)
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -413,4 +427,5 @@ HANDLERS = {
     "duty_interview.decided": on_interview_decided,
     "duty_stars.confirm_requested": on_duty_stars_confirm_requested,
     "station_rating.requested": on_station_rating_requested,
+    "review.command_requested": on_review_command_requested,
 }

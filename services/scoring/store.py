@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -186,3 +187,47 @@ class StationRating(Base):
     model: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer)
     submission_id: Mapped[str] = mapped_column(String(36))
+
+
+class ReviewRound(Base):
+    """One review of one appointed official (述职评议): its model, scores and outcome."""
+
+    __tablename__ = "review_rounds"
+    __table_args__ = (Index("ix_review_rounds_tenant_path", "tenant_path"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    model: Mapped[str] = mapped_column(String(16))
+    official: Mapped[str] = mapped_column(String(60))
+    post: Mapped[str] = mapped_column(String(120))
+    attempt: Mapped[int] = mapped_column(Integer)
+    repeat_of: Mapped[str | None] = mapped_column(String(36))
+    stage_weights: Mapped[list] = mapped_column(JSON)
+    groups: Mapped[dict] = mapped_column(JSON)
+    stage_scores: Mapped[dict] = mapped_column(JSON)
+    """stage → score as text (exact): preliminary, investigation, onsite, rectification."""
+    votes: Mapped[dict] = mapped_column(JSON)
+    report_flags: Mapped[list | None] = mapped_column(JSON)
+    interim: Mapped[Decimal | None] = mapped_column(POINTS)
+    score: Mapped[Decimal | None] = mapped_column(POINTS)
+    result: Mapped[str | None] = mapped_column(String(24))
+    next_step: Mapped[str | None] = mapped_column(String(16))
+    opinion_received_on: Mapped[date | None] = mapped_column(Date)
+    plan_due: Mapped[date | None] = mapped_column(Date)
+    report_due: Mapped[date | None] = mapped_column(Date)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReviewBallot(Base):
+    """One on-site ballot: its group and score, and nothing about who cast it."""
+
+    __tablename__ = "review_ballots"
+    __table_args__ = (Index("ix_review_ballots_round", "round_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("review_rounds.id"))
+    group: Mapped[str] = mapped_column(String(40))
+    score: Mapped[Decimal] = mapped_column(POINTS)

@@ -22,6 +22,7 @@ RESOURCE_PATHS = {
     "interview": "/scoring/v1/interviews/{id}",
     "duty_stars": "/scoring/v1/duty-stars/{id}",
     "station_ratings": "/scoring/v1/station-ratings/{id}",
+    "review_round": "/scoring/v1/reviews/{id}",
 }
 
 

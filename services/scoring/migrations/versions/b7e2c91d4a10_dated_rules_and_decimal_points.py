@@ -138,9 +138,56 @@ def upgrade() -> None:
         sa.Column("submission_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("county", "year", "node_id"),
     )
+    op.create_table(
+        "review_rounds",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("tenant", sa.String(length=32), nullable=False),
+        sa.Column("tenant_path", sa.String(length=255), nullable=False),
+        sa.Column("model", sa.String(length=16), nullable=False),
+        sa.Column("official", sa.String(length=60), nullable=False),
+        sa.Column("post", sa.String(length=120), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("repeat_of", sa.String(length=36), nullable=True),
+        sa.Column("stage_weights", sa.JSON(), nullable=False),
+        sa.Column("groups", sa.JSON(), nullable=False),
+        sa.Column("stage_scores", sa.JSON(), nullable=False),
+        sa.Column("votes", sa.JSON(), nullable=False),
+        sa.Column("report_flags", sa.JSON(), nullable=True),
+        sa.Column("interim", sa.Numeric(8, 2), nullable=True),
+        sa.Column("score", sa.Numeric(8, 2), nullable=True),
+        sa.Column("result", sa.String(length=24), nullable=True),
+        sa.Column("next_step", sa.String(length=16), nullable=True),
+        sa.Column("opinion_received_on", sa.Date(), nullable=True),
+        sa.Column("plan_due", sa.Date(), nullable=True),
+        sa.Column("report_due", sa.Date(), nullable=True),
+        sa.Column("opened_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("review_rounds", schema=None) as batch_op:
+        batch_op.create_index("ix_review_rounds_tenant_path", ["tenant_path"], unique=False)
+    op.create_table(
+        "review_ballots",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("round_id", sa.String(length=36), nullable=False),
+        sa.Column("group", sa.String(length=40), nullable=False),
+        sa.Column("score", sa.Numeric(8, 2), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["review_rounds.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("review_ballots", schema=None) as batch_op:
+        batch_op.create_index("ix_review_ballots_round", ["round_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("review_ballots")
+    op.drop_table("review_rounds")
     op.drop_table("station_ratings")
     op.drop_table("station_star_rules")
     op.drop_table("duty_stars")
