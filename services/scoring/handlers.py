@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from contracts import Event
@@ -412,6 +413,9 @@ def on_review_command_requested(event: Event, ctx: WorkContext) -> None:
             round_ = apply_review_command(ctx, d)
     except ReviewError as broken:
         _reject(ctx, d["submission_id"], str(broken), d["command"])
+        return
+    except ValidationError as wrong:  # intake checks the args; any other producer may not
+        _reject(ctx, d["submission_id"], f"bad arguments: {wrong.normalized_messages()}", "args")
         return
     _accept(ctx, d["submission_id"], "review_round", round_.id)
 

@@ -186,3 +186,11 @@ def test_a_two_vote_round_and_a_written_round_each_give_their_result(
     assert ctx.session.get(ReviewRound, written).result == "satisfied"
     late = _do(ctx, written, "written", score="10")
     assert late.data["reason"] == "the round has its result"
+
+
+def test_arguments_no_schema_allows_are_refused_whole(ctx: HandlerContext) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任")
+    refused = _do(ctx, round_id, "written", score="101")
+    assert (refused.name, refused.data["field"]) == ("submission.rejected", "args")
+    assert ctx.session.get(ReviewRound, round_id).stage_scores == {}
