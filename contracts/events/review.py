@@ -12,13 +12,17 @@ from contracts.events.base import EventData
 from contracts.registry import EventType
 
 
-def _two_places(value: Decimal) -> None:
-    """A figure with more places is refused, never rounded (59.999 is not 60)."""
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+def _score_value(value: Decimal) -> None:
+    """0 to 100 with at most two places: more is refused, never rounded (59.999 is not 60).
+    (A validator of its own: a Range on a string-typed decimal would document its bounds as
+    strings.)"""
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValidationError("a figure from 0 to 100")
+    if value != value.quantize(Decimal("0.01")):
         raise ValidationError("at most two decimals")
 
 
-SCORE = [validate.Range(min=0, max=100), _two_places]
+SCORE = _score_value
 
 
 def _score(**kwargs: Any) -> fields.Decimal:
