@@ -65,9 +65,9 @@ def create_console(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from services.console.views import auth, committee, public, suggestions
+    from services.console.views import auth, committee, points, public, suggestions
 
-    for blueprint in (auth.bp, committee.bp, suggestions.bp, public.bp):
+    for blueprint in (auth.bp, committee.bp, suggestions.bp, points.bp, public.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

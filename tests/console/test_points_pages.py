@@ -1,0 +1,39 @@
+"""The duty points pages: the committee's ranking and flags, a deputy's own statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from services.scoring.admin import set_flag_rule
+from tests.api.helpers import bearer, idem, new_key, wait_for
+from tests.console.conftest import Console
+from tests.console.test_console_security import page
+
+
+def test_the_committee_ranks_and_a_deputy_reads_their_statement(console: Console) -> None:
+    s = console.system
+    office = bearer(new_key(s, "450102001", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-001", "activity": "inspection", "occurred_on": "2026-02-03"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    assert answer.status_code == 202
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    set_flag_rule(s.runtime("scoring").db, "450102", Decimal(10), (), datetime.now(UTC))
+
+    committee = console.client("xn.committee")
+    status, html = page(committee, "/console/points?place=450102&period=2026-Q1")
+    assert status == 200
+    name = s.runtime("scoring").directory.deputy("D450102-001").name
+    assert f"<td>1</td><td>{name}</td><td>2</td>" in html
+    assert "points 2.00 below 2.47" in html  # 10 a year, a quarter's share
+    assert "履职积分" in html  # the nav link
+
+    deputy = console.client("xn.d001")
+    status, html = page(deputy, "/console/my-points?period=2026")
+    assert status == 200 and 'id="statement-total">2<' in html and "视察" in html
+    assert page(deputy, "/console/points")[0] == 403
+    assert page(committee, "/console/points?place=450102&period=2026-Q9")[0] == 400
