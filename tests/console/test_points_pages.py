@@ -37,3 +37,37 @@ def test_the_committee_ranks_and_a_deputy_reads_their_statement(console: Console
     assert status == 200 and 'id="statement-total">2<' in html and "视察" in html
     assert page(deputy, "/console/points")[0] == 403
     assert page(committee, "/console/points?place=450102&period=2026-Q9")[0] == 400
+
+
+def test_the_committee_files_activities_one_or_a_sheet(console: Console) -> None:
+    import io
+
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    token = csrf(committee, "/console/activities")
+    single = {
+        "csrf_token": token,
+        "deputy_id": "D450102-002",
+        "activity": "survey",
+        "occurred_on": "2026-03-04",
+        "organiser": "county",
+        "office_id": "450102001",
+    }
+    answer = committee.post("/console/activities", data=single)
+    assert answer.status_code == 200 and "已记入积分" in answer.get_data(as_text=True)
+    refused = committee.post("/console/activities", data={**single, "duration_hours": "-2"})
+    assert refused.status_code == 422 and "duration_hours" in refused.get_data(as_text=True)
+    sheet = (
+        "deputy_id,activity,occurred_on,organiser,office_id\n"
+        "D450102-002,training,2026-03-05,county,450102001\n"
+        "D450103-001,training,2026-03-05,county,450102001\n"
+    )
+    upload = committee.post(
+        "/console/activities/upload",
+        data={"csrf_token": token, "sheet": (io.BytesIO(sheet.encode()), "三月.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 422
+    assert "line 3.deputy_id" in upload.get_data(as_text=True)
+    assert console.client("xn.d001").get("/console/activities").status_code == 403

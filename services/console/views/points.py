@@ -3,6 +3,8 @@ deputy's own statement (docs/domain.md §4)."""
 
 from __future__ import annotations
 
+import base64
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -69,3 +71,81 @@ def statement() -> Any:
         api().get(f"/scoring/v1/deputies/{person()['subject']}/statement", period=period)
     )
     return render_template("my_points.html", found=found, activities=ACTIVITIES)
+
+
+ENTRY_FIELDS = ("deputy_id", "activity", "occurred_on", "duration_hours", "organiser", "office_id")
+ORGANISERS = {"township": "乡镇（街道）", "county": "区县", "city": "市"}
+RECORDED = list(ACTIVITIES)[:9]
+"""What an office files; the rest is credited from events."""
+
+
+def _entry_page(errors: dict[str, str], outcome: str | None, status: int = 200) -> Any:
+    return (
+        render_template(
+            "activities.html",
+            activities={a: ACTIVITIES[a] for a in RECORDED},
+            organisers=ORGANISERS,
+            errors=errors,
+            outcome=outcome,
+            form=request.form,
+            new_key=lambda: str(uuid.uuid4()),
+        ),
+        status,
+    )
+
+
+def _outcome(answer: Any) -> Any:
+    """The settled receipt as a message, or the form again with every reason."""
+    if answer.status in (401, 403, 404):
+        expect(answer)
+    if answer.status == 422:
+        return _entry_page(answer.field_errors(), None, 422)
+    if not answer.ok:
+        expect(answer)
+    receipt = answer.body
+    if receipt["status"] == "rejected":
+        return _entry_page(
+            {receipt.get("field") or "_": receipt.get("reason") or "未受理"}, None, 422
+        )
+    if receipt["status"] == "accepted":
+        return _entry_page({}, "已记入积分。")
+    return _entry_page({}, f"已提交，正在处理（回执 {receipt['id']}），请稍后查看。")
+
+
+@bp.get("/activities")
+@signed_in("committee")
+def activities() -> Any:
+    """A township office's (or the committee's) entry of deputies' duty activities."""
+    return _entry_page({}, None)
+
+
+@bp.post("/activities")
+@signed_in("committee")
+def file_activity() -> Any:
+    body = {name: request.form.get(name, "").strip() for name in ENTRY_FIELDS}
+    body = {name: value for name, value in body.items() if value}
+    if request.form.get("note", "").strip():
+        body["note"] = request.form["note"].strip()
+    key = request.form.get("idempotency_key") or str(uuid.uuid4())
+    answer = api().post("/intake/v1/duty-activities", body, key)
+    if answer.status == 202:
+        answer = api().settled(answer.body["id"], answer)
+    return _outcome(answer)
+
+
+@bp.post("/activities/upload")
+@signed_in("committee")
+def upload_activities() -> Any:
+    """A CSV or XLSX sheet: every row is filed, or (one bad row) none, with the lines named."""
+    sheet = request.files.get("sheet")
+    if sheet is None or not sheet.filename:
+        return _entry_page({"sheet": "请选择 CSV 或 XLSX 文件。"}, None, 422)
+    body = {
+        "filename": sheet.filename,
+        "content": base64.b64encode(sheet.read()).decode("ascii"),
+    }
+    key = request.form.get("idempotency_key") or str(uuid.uuid4())
+    answer = api().post("/intake/v1/duty-activities/upload", body, key)
+    if answer.status == 202:
+        answer = api().settled(answer.body["id"], answer)
+    return _outcome(answer)
