@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -172,3 +172,34 @@ def station_star_rule(session: Session, chain: list[str]) -> StationStarRule:
                 r.rank_apart,
             )
     return DEFAULT_STATION_STAR_RULE
+
+
+def coverage(
+    session: Session, place: Place, deputies: list[Person], period: Period
+) -> dict[str, Any]:
+    """Shares of a congress's deputies who did station duty, and who took part in anything
+    (a net credit of any activity), in the period."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for deputy_id, activity, reverses_id in session.execute(
+        select(PointsEntry.deputy_id, PointsEntry.activity, PointsEntry.reverses_id).where(
+            PointsEntry.tenant_path == place.path, *_within(period)
+        )
+    ):
+        counts[deputy_id, activity] += -1 if reverses_id else 1
+    ids = {d.id for d in deputies}
+    done = {(d, a) for (d, a), n in counts.items() if n > 0 and d in ids}
+    station = {d for d, a in done if a == "station_duty"}
+    active = {d for d, a in done if a != "absence_without_leave"}
+
+    def share(part: set[str]) -> Decimal:
+        if not ids:
+            return Decimal(0)
+        return (Decimal(100 * len(part)) / len(ids)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    return {
+        "deputies": len(ids),
+        "station_duty": len(station),
+        "station_duty_share": share(station),
+        "took_part": len(active),
+        "took_part_share": share(active),
+    }

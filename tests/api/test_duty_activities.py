@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -459,3 +460,16 @@ def test_the_committee_rates_its_centres_and_stations(
         ("450102002-S1", 4, False),
         ("450102001-S1", 0, False),
     ]
+
+
+def test_coverage_of_a_term_is_read_by_the_committee(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    url = "/scoring/v1/coverage?place=450102&from=2022-01-01&to=2026-12-31"
+    figures = s.client.get(url, headers=keys["county"]).get_json()
+    assert figures["deputies"] == 8 and 0 <= figures["took_part"] <= 8
+    assert figures["took_part_share"] == float(
+        (Decimal(100 * figures["took_part"]) / 8).quantize(Decimal("0.01"))
+    )
+    assert_problem(s.client.get(url, headers=bearer(new_key(s, "450103", "committee"))), 404)

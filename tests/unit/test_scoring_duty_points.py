@@ -437,3 +437,27 @@ def test_a_tie_at_the_last_star_brings_every_tied_deputy_in() -> None:
     rule = StarRule(count=2, station_duty_weight=Decimal(1))
     assert [d for _, d, _ in proposed(scores, rule)] == ["A", "B", "C"]
     assert [d for _, d, _ in proposed(scores, StarRule(9, Decimal(1)))] == ["A", "B", "C", "D"]
+
+
+def test_coverage_counts_station_duty_and_taking_part(ctx: HandlerContext) -> None:
+    from services.scoring.domain.periods import span
+    from services.scoring.queries import coverage
+
+    county = ctx.directory.node(COUNTY)
+    deputies = [ctx.directory.deputy(f"D450102-00{n}") for n in (1, 2, 3)]
+    _filing(
+        ctx,
+        [
+            _row(2, "D450102-001", "station_duty", "2026-02-01"),
+            _row(3, "D450102-002", "absence_without_leave", "2026-01-10"),
+            _row(4, "D450102-003", "training", "2026-05-01"),
+        ],
+    )
+    term = span(date(2022, 1, 1), date(2026, 12, 31))
+    assert coverage(ctx.session, county, deputies, term) == {
+        "deputies": 3,
+        "station_duty": 1,
+        "station_duty_share": Decimal("33.33"),
+        "took_part": 2,  # an absence is no taking part
+        "took_part_share": Decimal("66.67"),
+    }

@@ -1,4 +1,5 @@
-"""GET /scoring/v1/flags: a congress's deputies who fall behind, for the committee to decide."""
+"""GET /scoring/v1/flags and /coverage: a congress's deputies who fall behind (for the
+committee to decide), and the shares who did station duty and who took part at all."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from runtime.directory.service import Place
 from runtime.http import not_found, principal, service
 from services.scoring.api.points import Points
 from services.scoring.api.statements import PeriodArgs, csv_response, period_of
-from services.scoring.queries import flagged
+from services.scoring.queries import coverage, flagged
 
 blp = Blueprint("flags", __name__, url_prefix="/", description="Deputies falling behind")
 
@@ -37,10 +39,9 @@ class FlagsOut(Schema):
     items = fields.List(fields.Nested(FlagOut))
 
 
-def _flags(args: dict[str, Any]) -> dict[str, Any]:
+def _congress(place_id: str) -> Place:
     who = principal()
-    rt = service("scoring")
-    place = rt.directory.node(args["place"])
+    place = service("scoring").directory.node(place_id)
     if (
         place is None
         or place.kind not in ("city", "county")
@@ -48,11 +49,41 @@ def _flags(args: dict[str, Any]) -> dict[str, Any]:
         or who.role in ("unit", "deputy")
     ):
         raise not_found("congress")
+    return place
+
+
+def _flags(args: dict[str, Any]) -> dict[str, Any]:
+    rt = service("scoring")
+    place = _congress(args["place"])
     period = period_of(args)
     deputies = rt.directory.congress_deputies(place.id)
     with rt.db.session() as session:
         items = flagged(session, place, deputies, period)
     return {"place": place.id, "period": period.label, "items": items}
+
+
+class CoverageOut(Schema):
+    place = fields.String()
+    period = fields.String()
+    deputies = fields.Integer()
+    station_duty = fields.Integer(metadata={"description": "deputies who did station duty"})
+    station_duty_share = Points(metadata={"type": "number", "description": "% of deputies"})
+    took_part = fields.Integer(metadata={"description": "deputies with any activity credited"})
+    took_part_share = Points(metadata={"type": "number", "description": "% of deputies"})
+
+
+@blp.route("/coverage")
+@blp.arguments(FlagsArgs, location="query")
+@blp.response(200, CoverageOut)
+def get_coverage(args: dict[str, Any]) -> dict[str, Any]:
+    """Coverage for a period or a term (from/to): who did station duty, who took part."""
+    rt = service("scoring")
+    place = _congress(args["place"])
+    period = period_of(args)
+    deputies = rt.directory.congress_deputies(place.id)
+    with rt.db.session() as session:
+        figures = coverage(session, place, deputies, period)
+    return {"place": place.id, "period": period.label, **figures}
 
 
 @blp.route("/flags")
