@@ -71,3 +71,36 @@ def test_the_committee_files_activities_one_or_a_sheet(console: Console) -> None
     assert upload.status_code == 422
     assert "line 3.deputy_id" in upload.get_data(as_text=True)
     assert console.client("xn.d001").get("/console/activities").status_code == 403
+
+
+def test_the_committee_publishes_a_list_and_anyone_reads_it(console: Console) -> None:
+    from tests.console.conftest import csrf
+
+    s = console.system
+    office = bearer(new_key(s, "450102100", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-004", "activity": "training", "occurred_on": "2026-01-09"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    committee = console.client("xn.committee")
+    path = "/console/points?place=450102100&period=2026-Q1"
+    assert 'id="publish"' in page(committee, path)[1]
+    form = {"csrf_token": csrf(committee, path), "place": "450102100", "period": "2026-Q1"}
+    published = committee.post("/console/points/publish", data=form)
+    assert published.status_code == 302
+    assert "已发布，公示后不再变动" in page(committee, path)[1]
+    again = committee.post("/console/points/publish", data=form)
+    assert "未发布" in page(committee, again.headers["Location"])[1]
+
+    anyone = console.client()
+    listing = page(anyone, "/console/public/points?place=450102")[1]
+    assert "2026-Q1" in listing
+    list_id = s.client.get("/scoring/v1/public/points-lists?place=450102100").get_json()["items"][
+        0
+    ]["id"]
+    shown = page(anyone, f"/console/public/points?place=450102&list={list_id}")[1]
+    name = s.runtime("scoring").directory.deputy("D450102-004").name
+    assert f"<td>1</td><td>{name}</td><td>1</td>" in shown

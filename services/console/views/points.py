@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from services.console.views.common import api, directory, expect, person, signed_in
 
@@ -59,6 +59,7 @@ def ranking() -> Any:
         ranked=ranked,
         flags=flags,
         names=_names([i["deputy_id"] for i in ranked["items"]]),
+        new_key=lambda: str(uuid.uuid4()),
     )
 
 
@@ -149,3 +150,51 @@ def upload_activities() -> Any:
     if answer.status == 202:
         answer = api().settled(answer.body["id"], answer)
     return _outcome(answer)
+
+
+@bp.post("/points/publish")
+@signed_in("committee")
+def publish() -> Any:
+    """Publish (and so freeze) a township's quarterly or a county's list for an ended period."""
+    body = {
+        "place_id": request.form.get("place", "").strip(),
+        "period": request.form.get("period", "").strip(),
+    }
+    key = request.form.get("idempotency_key") or str(uuid.uuid4())
+    answer = api().post("/intake/v1/points-lists", body, key)
+    if answer.status == 202:
+        answer = api().settled(answer.body["id"], answer)
+    if answer.status == 422:
+        flash("未发布：" + "；".join(answer.field_errors().values()), "error")
+    elif not answer.ok:
+        expect(answer)
+    elif answer.body["status"] == "rejected":
+        flash("未发布：" + (answer.body.get("reason") or ""), "error")
+    elif answer.body["status"] == "accepted":
+        flash("已发布，公示后不再变动。", "ok")
+    else:
+        flash("已提交，正在处理，请稍后刷新。", "pending")
+    return redirect(url_for("points.ranking", place=body["place_id"], period=body["period"]))
+
+
+@bp.get("/public/points")
+def public_lists() -> Any:
+    """Published points lists, for everyone: a place's and those of the places below it."""
+    place_id = request.args.get("place", "").strip()
+    chosen = request.args.get("list", "").strip()
+    lists = (
+        expect(api().get("/scoring/v1/public/points-lists", place=place_id))["items"]
+        if place_id
+        else []
+    )
+    shown = expect(api().get(f"/scoring/v1/public/points-lists/{chosen}")) if chosen else None
+    places = {item["place_id"]: directory().node(item["place_id"]) for item in lists}
+    if shown:
+        places[shown["place_id"]] = directory().node(shown["place_id"])
+    return render_template(
+        "public_points.html",
+        place_id=place_id,
+        lists=lists,
+        shown=shown,
+        names={k: v.name if v else k for k, v in places.items()},
+    )
