@@ -104,3 +104,29 @@ def test_the_committee_publishes_a_list_and_anyone_reads_it(console: Console) ->
     shown = page(anyone, f"/console/public/points?place=450102&list={list_id}")[1]
     name = s.runtime("scoring").directory.deputy("D450102-004").name
     assert f"<td>1</td><td>{name}</td><td>1</td>" in shown
+
+
+def test_the_committee_records_an_interview_and_the_deputy_is_told(console: Console) -> None:
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    form = {
+        "csrf_token": csrf(committee, "/console/interviews"),
+        "deputy_id": "D450102-005",
+        "period": "2026",
+        "reason": "全年未进站履职",
+        "decided_on": "2027-01-12",
+    }
+    refused = committee.post("/console/interviews", data={**form, "period": "2026-Q5"})
+    assert refused.status_code == 422 and "period" in refused.get_data(as_text=True)
+    answer = committee.post("/console/interviews", data=form)
+    assert answer.status_code == 302
+    html = page(committee, "/console/interviews")[1]
+    assert "约谈决定已记录" in html and "全年未进站履职" in html
+    s = console.system
+    told = wait_for(
+        lambda: s.client.get(
+            "/notify/v1/inbox?recipient=deputy:D450102-005", headers=s.headers()
+        ).get_json()["items"]
+    )
+    assert told[0]["subject"] == "履职约谈通知"

@@ -198,3 +198,48 @@ def public_lists() -> Any:
         shown=shown,
         names={k: v.name if v else k for k, v in places.items()},
     )
+
+
+INTERVIEW_FIELDS = ("deputy_id", "period", "reason", "decided_on")
+
+
+def _interviews_page(errors: dict[str, str], status: int = 200) -> Any:
+    place_id = person()["node"]
+    found = expect(api().get("/scoring/v1/interviews", place=place_id))["items"]
+    return (
+        render_template(
+            "interviews.html",
+            interviews=found,
+            names=_names([i["deputy_id"] for i in found]),
+            errors=errors,
+            form=request.form,
+            new_key=lambda: str(uuid.uuid4()),
+        ),
+        status,
+    )
+
+
+@bp.get("/interviews")
+@signed_in("committee", "reader")
+def interviews() -> Any:
+    """The interviews (约谈) the working body decided, and (committee) the form to record one."""
+    return _interviews_page({})
+
+
+@bp.post("/interviews")
+@signed_in("committee")
+def decide_interview() -> Any:
+    body = {name: request.form.get(name, "").strip() for name in INTERVIEW_FIELDS}
+    key = request.form.get("idempotency_key") or str(uuid.uuid4())
+    answer = api().post("/intake/v1/interviews", body, key)
+    if answer.status == 202:
+        answer = api().settled(answer.body["id"], answer)
+    if answer.status == 422:
+        return _interviews_page(answer.field_errors(), 422)
+    if not answer.ok:
+        expect(answer)
+    if answer.body["status"] == "rejected":
+        reason = answer.body.get("reason") or "未受理"
+        return _interviews_page({answer.body.get("field") or "_": reason}, 422)
+    flash("约谈决定已记录，并已通知代表。", "ok")
+    return redirect(url_for("points.interviews"))
