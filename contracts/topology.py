@@ -27,9 +27,17 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "scoring": (
         "suggestion.accepted",
         "suggestion.marked_key",
+        "vote.voted",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
+        "duty_activity.submitted",
+        "points.correction_requested",
+        "points_list.publish_requested",
+        "duty_interview.decided",
+        "duty_stars.confirm_requested",
+        "station_rating.requested",
+        "review.command_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -51,6 +59,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "vote.tallied",
         "submission.accepted",
         "submission.rejected",
+        "duty_interview.recorded",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -64,6 +73,14 @@ PRODUCERS: dict[str, str] = {
     "project.list_approval_requested": "intake",
     "vote.ballots_released": "intake",
     "vote.voted": "intake",
+    "duty_activity.submitted": "intake",
+    "points.correction_requested": "intake",
+    "points_list.publish_requested": "intake",
+    "duty_interview.decided": "intake",
+    "duty_stars.confirm_requested": "intake",
+    "station_rating.requested": "intake",
+    "review.command_requested": "intake",
+    "duty_interview.recorded": "scoring",
     **{
         name: "workflow"
         for name in (

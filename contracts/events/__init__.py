@@ -1,3 +1,9 @@
-from contracts.events import project, submission, suggestion
+from contracts.events import duty, project, review, submission, suggestion
 
-ALL_EVENT_TYPES = [*submission.EVENT_TYPES, *suggestion.EVENT_TYPES, *project.EVENT_TYPES]
+ALL_EVENT_TYPES = [
+    *submission.EVENT_TYPES,
+    *suggestion.EVENT_TYPES,
+    *project.EVENT_TYPES,
+    *duty.EVENT_TYPES,
+    *review.EVENT_TYPES,
+]

@@ -65,9 +65,25 @@ def create_console(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from services.console.views import auth, committee, projects, public, suggestions, votes
+    from services.console.views import (
+        auth,
+        committee,
+        points,
+        projects,
+        public,
+        suggestions,
+        votes,
+    )
 
-    blueprints = (auth.bp, committee.bp, suggestions.bp, public.bp, projects.bp, votes.bp)
+    blueprints = (
+        auth.bp,
+        committee.bp,
+        suggestions.bp,
+        points.bp,
+        public.bp,
+        projects.bp,
+        votes.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from services.console.views import notices, notify

@@ -9,12 +9,30 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.activities import blp as activities
+    from services.intake.api.duty_stars import blp as duty_stars
+    from services.intake.api.interviews import blp as interviews
+    from services.intake.api.points_lists import blp as points_lists
     from services.intake.api.projects import blp as projects
     from services.intake.api.receipts import blp as receipts
+    from services.intake.api.reviews import blp as reviews
+    from services.intake.api.station_ratings import blp as station_ratings
     from services.intake.api.suggestions import blp as suggestions
     from services.intake.api.votes import blp as votes
 
-    return [suggestions, actions, receipts, votes, projects]
+    return [
+        suggestions,
+        actions,
+        activities,
+        points_lists,
+        interviews,
+        duty_stars,
+        station_ratings,
+        reviews,
+        votes,
+        projects,
+        receipts,
+    ]
 
 
 SPEC = ServiceSpec(

@@ -123,6 +123,19 @@ def on_vote_tallied(d: dict) -> list[Message]:
     ]
 
 
+def on_duty_interview_recorded(d: dict) -> list[Message]:
+    """The deputy hears of the interview the working body decided (约谈)."""
+    return [
+        Message(
+            m.deputy(d["deputy_id"]),
+            "duty.interview",
+            "履职约谈通知",
+            f"根据{d['period']}履职情况，常委会工作机构决定于{d['decided_on']}对您进行约谈。"
+            f"事由: {d['reason']}",
+        )
+    ]
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -148,6 +161,7 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "vote.tallied": on_vote_tallied,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
+    "duty_interview.recorded": on_duty_interview_recorded,
 }
 """The routing table: each event type's recipients and words."""
 

@@ -21,6 +21,13 @@ RESOURCE_PATHS = {
     "vote": "/workflow/v1/public/votes/{id}",
     "project": "/workflow/v1/projects/{id}",
     "candidate_list": "/workflow/v1/projects/candidate-lists/{id}",
+    "duty_activities": "/scoring/v1/filings/{id}",
+    "points_entry": "/scoring/v1/entries/{id}",
+    "points_list": "/scoring/v1/public/points-lists/{id}",
+    "interview": "/scoring/v1/interviews/{id}",
+    "duty_stars": "/scoring/v1/duty-stars/{id}",
+    "station_ratings": "/scoring/v1/station-ratings/{id}",
+    "review_round": "/scoring/v1/reviews/{id}",
 }
 
 Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]
@@ -61,15 +68,15 @@ def submit(
     tenant_path: str,
     event_name: str | None,
     event_data: dict[str, Any],
-    payload: dict[str, Any] | None = None,
+    payload: Any = None,
     status: Status = Status.PENDING,
     beside: Beside | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Store the submission and its event in one transaction; replay a repeated key.
 
-    `payload` is what the log keeps of the request (the whole body unless given: a ballot
-    keeps only who cast it, never the choice), and the Idempotency-Key's fingerprint is
-    taken over it alone.
+    `payload` is what the log keeps of the request: the JSON body unless given (a ballot
+    keeps only who cast it, never the choice; an uploaded sheet, its rows). The
+    Idempotency-Key's fingerprint is taken over it alone.
     """
     rt = service("intake")
     who = principal()

@@ -31,6 +31,7 @@ KINDS = (
     "suggestion.done",
     "supervision.opinion",
     "vote.tallied",
+    "duty.interview",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 
