@@ -307,6 +307,26 @@ def policy(tenant: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{name} = {value}")
 
 
+@main.command("vote-rules")
+@click.option("--tenant", required=True, help="the congress: a county or a township")
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. threshold_base=present")
+def vote_rules(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a congress's rules for project votes (票决办法; docs/configuration.md).
+    A vote keeps the rules it opened with."""
+    from services.workflow.admin import set_vote_rules
+
+    malformed = [pair for pair in pairs if "=" not in pair]
+    if malformed:
+        raise click.ClickException(f"write name=value, not {malformed[0]!r}")
+    _require_tenant(tenant)
+    try:
+        current = set_vote_rules(_workflow_db(), tenant, dict(p.split("=", 1) for p in pairs))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, value in current.items():
+        click.echo(f"{name} = {value}")
+
+
 @main.command("topics")
 @click.option("--tenant", required=True)
 @click.option("--negative", multiple=True, help="a keyword that flags a likely return")
