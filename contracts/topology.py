@@ -9,19 +9,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("submission.accepted", "submission.rejected", "submission.failed"),
+    "intake": (
+        "submission.accepted",
+        "submission.rejected",
+        "submission.failed",
+        "vote.opened",
+    ),
     "workflow": (
         "suggestion.submitted",
         "suggestion.action_requested",
         "opinion.submitted",
         "opinion.action_requested",
+        "vote.open_requested",
+        "vote.ballots_released",
+        "project.proposed",
+        "project.action_requested",
+        "project.list_approval_requested",
     ),
     "scoring": (
         "suggestion.accepted",
         "suggestion.marked_key",
+        "vote.voted",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
+        "duty_activity.submitted",
+        "points.correction_requested",
+        "points_list.publish_requested",
+        "duty_interview.decided",
+        "duty_stars.confirm_requested",
+        "station_rating.requested",
+        "review.command_requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -44,8 +62,10 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "opinion.escalated",
         "opinion.forwarded",
         "opinion.overdue",
+        "vote.tallied",
         "submission.accepted",
         "submission.rejected",
+        "duty_interview.recorded",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -55,6 +75,20 @@ PRODUCERS: dict[str, str] = {
     "suggestion.action_requested": "intake",
     "opinion.submitted": "intake",
     "opinion.action_requested": "intake",
+    "vote.open_requested": "intake",
+    "project.proposed": "intake",
+    "project.action_requested": "intake",
+    "project.list_approval_requested": "intake",
+    "vote.ballots_released": "intake",
+    "vote.voted": "intake",
+    "duty_activity.submitted": "intake",
+    "points.correction_requested": "intake",
+    "points_list.publish_requested": "intake",
+    "duty_interview.decided": "intake",
+    "duty_stars.confirm_requested": "intake",
+    "station_rating.requested": "intake",
+    "review.command_requested": "intake",
+    "duty_interview.recorded": "scoring",
     **{
         name: "workflow"
         for name in (
@@ -86,6 +120,8 @@ PRODUCERS: dict[str, str] = {
             "opinion.adopted",
             "opinion.closed",
             "opinion.overdue",
+            "vote.opened",
+            "vote.tallied",
         )
     },
 }

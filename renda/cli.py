@@ -330,6 +330,26 @@ def opinion_policy(tenant: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{name} = {value}")
 
 
+@main.command("vote-rules")
+@click.option("--tenant", required=True, help="the congress: a county or a township")
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. threshold_base=present")
+def vote_rules(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a congress's rules for project votes (票决办法; docs/configuration.md).
+    A vote keeps the rules it opened with."""
+    from services.workflow.admin import set_vote_rules
+
+    malformed = [pair for pair in pairs if "=" not in pair]
+    if malformed:
+        raise click.ClickException(f"write name=value, not {malformed[0]!r}")
+    _require_tenant(tenant)
+    try:
+        current = set_vote_rules(_workflow_db(), tenant, dict(p.split("=", 1) for p in pairs))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, value in current.items():
+        click.echo(f"{name} = {value}")
+
+
 @main.command("topics")
 @click.option("--tenant", required=True)
 @click.option("--negative", multiple=True, help="a keyword that flags a likely return")
@@ -365,17 +385,184 @@ def topics(
 
 
 @main.command("points-rule")
-@click.option("--tenant", required=True)
-@click.option("--activity", required=True, type=click.Choice(sorted(DEFAULT_RULES)))
-@click.option("--points", required=True, type=click.IntRange(-100, 100))
-def points_rule(tenant: str, activity: str, points: int) -> None:
-    """Set how many duty points an activity earns in a tenant (default table otherwise)."""
-    from runtime.db import Database
-    from services.scoring.admin import set_points_rule
+@click.option("--tenant", required=True, help="a city (defaults) or county (overrides)")
+@click.option("--activity", type=click.Choice(sorted(DEFAULT_RULES)))
+@click.option("--points", help="e.g. 3, -5 or 1.5 (at most two decimals, within ±100)")
+@click.option(
+    "--file",
+    "table_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a whole table: CSV activity,points[,meaning] like deploy/scoring/",
+)
+@click.option(
+    "--from",
+    "effective_from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="the day the figures take effect (default: today)",
+)
+@click.option("--show", is_flag=True, help="print the table in force on --from instead")
+def points_rule(
+    tenant: str,
+    activity: str | None,
+    points: str | None,
+    table_file: Path | None,
+    effective_from: datetime | None,
+    show: bool,
+) -> None:
+    """Set (or show) what duty activities earn in a tenant from a date on.
 
-    _require_tenant(tenant)
-    set_points_rule(Database(_settings().database_url_for("scoring")), tenant, activity, points)
-    click.echo(f"{tenant}: {activity} = {points} points")
+    A county's figure wins over its city's, a city's over the shipped default table; a
+    figure applies to activities on or after its date, and entries already booked keep
+    theirs.
+    """
+    from runtime.db import Database
+    from services.scoring.admin import set_points_rules, table_in_force
+    from services.scoring.domain.points import (
+        RuleError,
+        congress_chain,
+        parse_points,
+        parse_rule_table,
+    )
+    from services.scoring.ledger import local_day
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    settings = _settings()
+    db = Database(settings.database_url_for("scoring"))
+    day = effective_from.date() if effective_from else local_day(_clock(settings).now())
+    if show:
+        for name, figure in table_in_force(db, congress_chain(place.path), day).items():
+            click.echo(f"{name},{figure}")
+        return
+    try:
+        if table_file is not None and activity is None and points is None:
+            table = parse_rule_table(table_file.read_text("utf-8"))
+        elif table_file is None and activity and points is not None:
+            table = {activity: parse_points(points)}
+        else:
+            raise click.UsageError("give --activity and --points, or --file")
+        set_points_rules(db, tenant, table, day, datetime.now(UTC))
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    for name, figure in table.items():
+        click.echo(f"{tenant}: {name} = {figure.normalize():f} points from {day}")
+
+
+@main.command("points-flags")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--min-points", help="a year's minimum; a quarter is held to a quarter of it")
+@click.option(
+    "--require",
+    "required",
+    multiple=True,
+    type=click.Choice(sorted(DEFAULT_RULES)),
+    help="a basic duty every deputy does at least once in the period (repeat)",
+)
+def points_flags(tenant: str, min_points: str | None, required: tuple[str, ...]) -> None:
+    """Set when a deputy is flagged as falling behind (replaces the tenant's rule)."""
+    from decimal import Decimal
+
+    from runtime.db import Database
+    from services.scoring.admin import set_flag_rule
+    from services.scoring.domain.points import RuleError, parse_points
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        minimum = parse_points(min_points, Decimal(9999)) if min_points is not None else None
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    db = Database(_settings().database_url_for("scoring"))
+    set_flag_rule(db, tenant, minimum, required, datetime.now(UTC))
+    click.echo(
+        f"{tenant}: flag below {minimum if minimum is not None else '-'} points a year, "
+        f"or without {', '.join(required) or '-'}"
+    )
+
+
+@main.command("duty-stars")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--count", required=True, type=click.IntRange(1, 500), help="stars a year")
+@click.option(
+    "--station-duty-weight",
+    default="1",
+    show_default=True,
+    help="station duty counts this many times its points in the proposal (e.g. 1.5)",
+)
+def duty_stars(tenant: str, count: int, station_duty_weight: str) -> None:
+    """Set how duty stars (履职之星) are proposed from the ranking (replaces the rule)."""
+    from decimal import Decimal
+
+    from runtime.db import Database
+    from services.scoring.admin import set_star_rule
+    from services.scoring.domain.points import RuleError, parse_points
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        weight = parse_points(station_duty_weight, Decimal(10))
+    except RuleError as error:
+        raise click.ClickException(str(error)) from None
+    if weight < 0:
+        raise click.ClickException("the weight is 0 or more")
+    db = Database(_settings().database_url_for("scoring"))
+    set_star_rule(db, tenant, count, weight, datetime.now(UTC))
+    click.echo(f"{tenant}: {count} duty stars a year, station duty weighted {weight}")
+
+
+@main.command("station-stars")
+@click.option("--tenant", required=True, help="a city (default) or county (override)")
+@click.option("--weight-opinions", default="1", show_default=True)
+@click.option("--weight-shifts", default="2", show_default=True)
+@click.option("--weight-activities", default="1", show_default=True)
+@click.option("--five", default="0.2", show_default=True, help="share given 5 stars")
+@click.option("--four", default="0.3", show_default=True)
+@click.option("--three", default="0.3", show_default=True)
+@click.option("--models", default=1, show_default=True, type=click.IntRange(0, 100))
+@click.option("--together", is_flag=True, help="rank centres and stations as one group")
+def station_stars(
+    tenant: str,
+    weight_opinions: str,
+    weight_shifts: str,
+    weight_activities: str,
+    five: str,
+    four: str,
+    three: str,
+    models: int,
+    together: bool,
+) -> None:
+    """Set how centres and stations are rated (星级评定): input weights, star shares, models."""
+    from decimal import Decimal, InvalidOperation
+
+    from runtime.db import Database
+    from services.scoring.admin import set_station_star_rule
+    from services.scoring.domain.points import RuleError, parse_points
+    from services.scoring.domain.station_stars import StationStarRule
+
+    place = _directory().node(tenant)
+    if place is None or place.kind not in ("city", "county"):
+        raise click.ClickException(f"no congress {tenant} (a city or county node)")
+    try:
+        weights = [parse_points(w) for w in (weight_opinions, weight_shifts, weight_activities)]
+        shares = [Decimal(share) for share in (five, four, three)]
+    except (RuleError, InvalidOperation) as error:
+        raise click.ClickException(f"not a figure: {error}") from None
+    if any(w < 0 for w in weights):
+        raise click.ClickException("weights are 0 or more")
+    if any(not share.is_finite() or share < 0 for share in shares) or sum(shares) > 1:
+        raise click.ClickException("shares are 0 or more and add up to at most 1")
+    if any(share != share.quantize(Decimal("0.001")) for share in shares):
+        raise click.ClickException("shares have at most three decimals")
+    rule = StationStarRule(*weights, *shares, models, rank_apart=not together)
+    set_station_star_rule(Database(_settings().database_url_for("scoring")), tenant, rule)
+    click.echo(
+        f"{tenant}: score = {weights[0]}×opinions + {weights[1]}×shifts + {weights[2]}×activities;"
+        f" 5★ {shares[0]}, 4★ {shares[1]}, 3★ {shares[2]}; {models} model(s) per group"
+        + ("; centres and stations together" if together else "")
+    )
 
 
 def _require_tenant(tenant: str) -> None:

@@ -53,6 +53,11 @@ SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = ("建国", "秀英", "海燕", "志强", "丽华", "伟", "芳", "明", "静", "勇")
 
 
+DEPUTIES_PER_COUNTY = 8
+DEPUTIES_OF = {"450102": 120, "450103": 120}
+"""兴宁区 and 青秀区 have a congress's full roll, enough for a realistic project vote (票决)."""
+
+
 def deputy_id(county: str, n: int) -> str:
     return f"D{county}-{n:03d}"
 
@@ -67,7 +72,7 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
     directory.create_node(CITY[0], "city", CITY[1], None)
     for county, name in COUNTIES:
         directory.create_node(county, "county", f"{name}人大常委会", CITY[0])
-        for i in range(1, 9):
+        for i in range(1, DEPUTIES_OF.get(county, DEPUTIES_PER_COUNTY) + 1):
             directory.add_deputy(
                 deputy_id(county, i),
                 county,

@@ -93,10 +93,11 @@ def console_wsgi() -> Any:
     if not settings.api_base_url or not settings.secret_key:
         raise SystemExit(
             "the console on its own needs RENDA_API_BASE_URL (where /intake/v1, /workflow/v1"
-            " … answer) and RENDA_SECRET_KEY (signs its session cookies)"
+            " … answer: one URL, `{service}` in it, or service=URL,…) and RENDA_SECRET_KEY"
+            " (signs its session cookies)"
         )
     directory = build_directory(settings, SystemClock())
-    console = console_app(settings, directory, http_transport(settings.api_base_url))
+    console = console_app(settings, directory, http_transport(settings.api_url_for))
     # Served behind exactly one proxy (the ingress): the client's address, for the
     # per-address sign-in limit, is the one that proxy saw.
     console.wsgi_app = ProxyFix(console.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,14 @@ class Settings:
         """Each service has its own database; `{service}` in the URL names it."""
         return self.database_url.replace("{service}", service)
 
+    def api_url_for(self, service: str) -> str:
+        """Where the console on its own reaches a service's API (RENDA_API_BASE_URL): one
+        gateway for all, one URL with `{service}` in it, or a `service=url,…` list."""
+        listed = _api_url_list(self.api_base_url)
+        if listed is not None:
+            return listed[service]
+        return self.api_base_url.replace("{service}", service)
+
     @property
     def in_process_bus(self) -> bool:
         return self.broker_url.startswith("memory://")
@@ -114,6 +123,22 @@ class Settings:
             env.get("RENDA_OPINION_FOLD_WINDOW_SECONDS", "86400")
         )
         values.update(overrides)
+        listed = _api_url_list(str(values["api_base_url"]))
+        if listed is not None and sorted(listed) != sorted(SERVICES):
+            raise ValueError(
+                "RENDA_API_BASE_URL as a list names each service once: "
+                + ",".join(f"{name}=URL" for name in SERVICES)
+            )
         if not values["retry_delays"]:
             raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _api_url_list(value: str) -> dict[str, str] | None:
+    """`intake=http://…,workflow=http://…` as a dict; None when the value is one URL (a URL
+    starts with its scheme and a colon, never with a name and "=")."""
+    if not re.match(r"[a-z]+=", value):
+        return None
+    pairs = [item.partition("=") for item in value.split(",") if item.strip()]
+    listed = {name.strip(): url.strip() for name, _, url in pairs}
+    return listed if len(listed) == len(pairs) else {}

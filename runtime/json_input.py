@@ -36,11 +36,14 @@ def unstorable_reason(text: str) -> str | None:
     return "contains a lone UTF-16 surrogate, which is not a character and cannot be stored"
 
 
-def refuse_unstorable(values: Iterable[tuple[str, str]], what: str) -> None:
+def refuse_unstorable(values: Iterable[tuple[str, object]], what: str) -> None:
     """Refuse the first named text (query parameter, path segment, header) that cannot be
-    kept, e.g. a NUL in `?tenant=`, before it reaches a query."""
+    kept, e.g. a NUL in `?tenant=`, before it reaches a query. A value the URL converter
+    already made a number is no text."""
     for name, value in values:
-        reason = unstorable_reason(name) or unstorable_reason(value)
+        reason = unstorable_reason(name) or (
+            unstorable_reason(value) if isinstance(value, str) else None
+        )
         if reason:
             raise DomainProblem(
                 422, "Invalid request", f"The {what} {name} {reason}.", name, reason

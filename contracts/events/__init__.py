@@ -1,3 +1,10 @@
-from contracts.events import opinion, submission, suggestion
+from contracts.events import duty, opinion, project, review, submission, suggestion
 
-ALL_EVENT_TYPES = [*submission.EVENT_TYPES, *suggestion.EVENT_TYPES, *opinion.EVENT_TYPES]
+ALL_EVENT_TYPES = [
+    *submission.EVENT_TYPES,
+    *suggestion.EVENT_TYPES,
+    *opinion.EVENT_TYPES,
+    *project.EVENT_TYPES,
+    *duty.EVENT_TYPES,
+    *review.EVENT_TYPES,
+]

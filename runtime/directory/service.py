@@ -285,6 +285,17 @@ class Directory:
             ).all()
         return [Person(u.id, u.name, u.node_id, path) for u, path in rows]
 
+    def congress_deputies(self, node_id: str) -> list[Person]:
+        """The deputies of one congress, by id (scoring's flags need those with no points)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Deputy, Node.path)
+                .join(Node, Node.id == Deputy.node_id)
+                .where(Deputy.node_id == node_id)
+                .order_by(Deputy.id)
+            ).all()
+        return [Person(d.id, d.name, d.node_id, path) for d, path in rows]
+
     def children(self, node_id: str | None) -> list[Place]:
         """The nodes right below one (a city's counties), or the cities; by id."""
         with self.db.session() as session:

@@ -70,19 +70,30 @@ def create_console(
         committee,
         opinions_public,
         opinions_staff,
+        points,
+        projects,
         public,
         suggestions,
+        votes,
     )
 
-    for blueprint in (
+    blueprints = (
         auth.bp,
         committee.bp,
         suggestions.bp,
+        points.bp,
         public.bp,
         opinions_public.bp,
         opinions_staff.bp,
-    ):
+        projects.bp,
+        votes.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from services.console.views import notices, notify
+
+    app.register_blueprint(notify.bp)
+    app.register_blueprint(notices.bp)
 
     @app.before_request
     def _who() -> Any:

@@ -1,8 +1,9 @@
 """Calling the services' public APIs as the signed-in person.
 
 One client, two ways to reach the APIs: in the one-process mode straight through their
-WSGI app (no socket, no port), as a separate process over HTTP to the deployment's
-gateway. Either way the request is the one a county system would send.
+WSGI app (no socket, no port), as a separate process over HTTP to each service's API
+(one gateway, or a URL per service). Either way the request is the one a county system
+would send.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ def wsgi_transport(app: Any) -> Send:
     return send
 
 
-def http_transport(base_url: str, timeout: float = 10.0) -> Send:
-    base = base_url.rstrip("/")
+def http_transport(api_url_for: Callable[[str], str], timeout: float = 10.0) -> Send:
+    """Over HTTP to the API of the service a path starts with (`/workflow/v1/…` → workflow)."""
 
     def send(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
+        base = api_url_for(url.lstrip("/").split("/", 1)[0]).rstrip("/")
         request = urllib.request.Request(base + url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -111,6 +113,13 @@ class Api:
         if client_address:
             headers["X-Forwarded-For"] = client_address
         return self.send("POST", path, headers, json.dumps(body).encode())
+
+    def write(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        """A direct write to a service that owns it without a receipt (notify's inbox,
+        preferences and webhooks): the answer is the outcome."""
+        headers = self._headers({"Content-Type": "application/json"} if body is not None else {})
+        data = json.dumps(body).encode() if body is not None else None
+        return self.send(method, path, headers, data)
 
     def act(self, suggestion_id: str, action: str, body: dict[str, Any], key: str) -> Answer:
         """An action through intake; waits briefly for the receipt to settle."""

@@ -89,3 +89,17 @@ FIELDS = {
     "publish": "办结后公开",
     "unit_id": "单位",
 }
+PROJECT_STAGES = {
+    "recommended": "已推荐",
+    "screened": "联络站已审核",
+    "consulted": "征求部门意见中",
+    "shortlisted": "列入候选",
+    "candidate": "候选项目",
+    "elected": "票决通过",
+    "implementing": "实施中",
+    "completed": "已完成",
+    "dropped": "未采纳",
+}
+VERDICTS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+CHANNELS = {"wechat": "微信", "sms": "短信", "email": "电子邮件"}
+DELIVERY_CHANNELS = {**CHANNELS, "webhook": "Webhook", "inbox": "站内消息"}

@@ -9,20 +9,43 @@ from services.intake.store import Base
 
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
+    from services.intake.api.activities import blp as activities
+    from services.intake.api.duty_stars import blp as duty_stars
+    from services.intake.api.interviews import blp as interviews
     from services.intake.api.opinion_codes import blp as opinion_codes
     from services.intake.api.opinions import blp as opinions
     from services.intake.api.opinions import public_blp as public_opinions
+    from services.intake.api.points_lists import blp as points_lists
+    from services.intake.api.projects import blp as projects
     from services.intake.api.receipts import blp as receipts
+    from services.intake.api.reviews import blp as reviews
+    from services.intake.api.station_ratings import blp as station_ratings
     from services.intake.api.suggestions import blp as suggestions
+    from services.intake.api.votes import blp as votes
 
-    return [suggestions, actions, receipts, opinions, public_opinions, opinion_codes]
+    return [
+        suggestions,
+        actions,
+        opinions,
+        public_opinions,
+        opinion_codes,
+        activities,
+        points_lists,
+        interviews,
+        duty_stars,
+        station_ratings,
+        reviews,
+        votes,
+        projects,
+        receipts,
+    ]
 
 
 SPEC = ServiceSpec(
     name="intake",
     title=(
-        "The front door: suggestions, constituents' opinions and every action on them in, "
-        "receipts out."
+        "The front door: suggestions, constituents' opinions, votes and ballots, duty records "
+        "and every action on them in; receipts out."
     ),
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",

@@ -6,7 +6,7 @@ from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle, failure_reason
-from services.intake.store import Submission
+from services.intake.store import BallotDoor, Submission
 
 
 def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
@@ -45,8 +45,28 @@ def on_submission_failed(event: Event, ctx: WorkContext) -> None:
     submission.updated_at = ctx.clock.now()
 
 
+def on_vote_opened(event: Event, ctx: WorkContext) -> None:
+    """The terminals may cast ballots in this vote from now on."""
+    data = event.data
+    if ctx.session.get(BallotDoor, data["vote_id"]) is not None:
+        return
+    ctx.session.add(
+        BallotDoor(
+            vote_id=data["vote_id"],
+            tenant=data["tenant"],
+            tenant_path=data["tenant_path"],
+            candidates=list(data["candidates"]),
+            choices_allowed=data["choices_allowed"],
+            present=list(data["present"]),
+            tracker=data["tracker"],
+            open=True,
+        )
+    )
+
+
 HANDLERS = {
     "submission.accepted": on_submission_accepted,
     "submission.rejected": on_submission_rejected,
     "submission.failed": on_submission_failed,
+    "vote.opened": on_vote_opened,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.service import service_base
@@ -65,3 +65,39 @@ class RateCount(Base):
     window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     """The window's number: epoch seconds // window length."""
     count: Mapped[int] = mapped_column(Integer)
+
+
+class BallotDoor(Base):
+    """An open vote as the voting terminals' door sees it (from `vote.opened`)."""
+
+    __tablename__ = "ballot_doors"
+
+    vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    candidates: Mapped[list[str]] = mapped_column(JSON)
+    choices_allowed: Mapped[int] = mapped_column(Integer)
+    present: Mapped[list[str]] = mapped_column(JSON)
+    tracker: Mapped[bool] = mapped_column(Boolean)
+    open: Mapped[bool] = mapped_column(Boolean)
+
+
+class VoteRegister(Base):
+    """Who has cast a ballot in a vote: no time, no choice (docs/adr/0012-secret-ballot.md)."""
+
+    __tablename__ = "vote_register"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class BallotBox(Base):
+    """The choices of an open vote: no voter, no time, a random key; emptied at closing."""
+
+    __tablename__ = "ballot_box"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ballot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    choices: Mapped[list[str]] = mapped_column(JSON)

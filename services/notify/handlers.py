@@ -125,6 +125,34 @@ def on_opinion_overdue(d: dict) -> list[Message]:
     return [om.overdue(d)]
 
 
+def on_vote_tallied(d: dict) -> list[Message]:
+    """The committee hears that a vote's result is published, to pledge it publicly."""
+    return [
+        m.vote_tallied(
+            d["tenant"],
+            d["vote_id"],
+            d["title"],
+            len(d["elected"]),
+            len(d["runoff_candidates"]),
+            d["verdict"],
+            d["seal"],
+        )
+    ]
+
+
+def on_duty_interview_recorded(d: dict) -> list[Message]:
+    """The deputy hears of the interview the working body decided (约谈)."""
+    return [
+        Message(
+            m.deputy(d["deputy_id"]),
+            "duty.interview",
+            "履职约谈通知",
+            f"根据{d['period']}履职情况，常委会工作机构决定于{d['decided_on']}对您进行约谈。"
+            f"事由: {d['reason']}",
+        )
+    ]
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -151,8 +179,10 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "opinion.escalated": on_opinion_escalated,
     "opinion.forwarded": on_opinion_forwarded,
     "opinion.overdue": on_opinion_overdue,
+    "vote.tallied": on_vote_tallied,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
+    "duty_interview.recorded": on_duty_interview_recorded,
 }
 """The routing table: each event type's recipients and words."""
 

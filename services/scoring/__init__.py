@@ -8,9 +8,26 @@ from services.scoring.store import Base
 
 
 def _blueprints() -> list:
-    from services.scoring.api.points import blp
+    from services.scoring.api.duty_stars import blp as duty_stars
+    from services.scoring.api.flags import blp as flags
+    from services.scoring.api.interviews import blp as interviews
+    from services.scoring.api.points import blp, filings
+    from services.scoring.api.public_lists import blp as public_lists
+    from services.scoring.api.reviews import blp as reviews
+    from services.scoring.api.statements import blp as statements
+    from services.scoring.api.station_ratings import blp as station_ratings
 
-    return [blp]
+    return [
+        blp,
+        filings,
+        statements,
+        flags,
+        interviews,
+        duty_stars,
+        station_ratings,
+        reviews,
+        public_lists,
+    ]
 
 
 SPEC = ServiceSpec(

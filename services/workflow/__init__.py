@@ -10,18 +10,23 @@ and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator w
 from pathlib import Path
 
 from runtime.service import ServiceSpec
-from services.workflow import opinions, suggestions
+from services.workflow import opinions, projects, suggestions
+from services.workflow.projects.handlers import HANDLERS as PROJECT_HANDLERS
 from services.workflow.store import Base
 
 SPEC = ServiceSpec(
     name="workflow",
     title=(
         "Deputies' suggestions from screening to closing; constituents' opinions from the "
-        "station up to the county; deadlines, figures."
+        "station up to the county; the livelihood projects' votes; deadlines, figures."
     ),
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
-    blueprints=lambda: [*suggestions.blueprints(), *opinions.blueprints()],
-    handlers={**suggestions.HANDLERS, **opinions.HANDLERS},
+    blueprints=lambda: [
+        *suggestions.blueprints(),
+        *opinions.blueprints(),
+        *projects.blueprints(),
+    ],
+    handlers={**suggestions.HANDLERS, **opinions.HANDLERS, **PROJECT_HANDLERS},
     ticks={**suggestions.TICKS, **opinions.TICKS},
 )

@@ -10,6 +10,8 @@ from sqlalchemy import delete
 from runtime.db import Database
 from runtime.directory import Directory
 from services.workflow.domain.deadlines import DeadlinePolicy
+from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.store import VoteRuleSet
 from services.workflow.store import TenantPolicy
 from services.workflow.suggestions.store import RoutingRule, TopicListEntry
 
@@ -76,3 +78,34 @@ def set_policy(db: Database, tenant: str, changes: dict[str, str]) -> dict[str, 
         row.settings = {**row.settings, **parsed}
         session.add(row)
         return asdict(DeadlinePolicy.with_overrides(row.settings))
+
+
+def set_vote_rules(db: Database, tenant: str, changes: dict[str, str]) -> dict[str, Any]:
+    """Merge `name=value` changes into the congress's vote rules (票决办法); returns the
+    rules in force. A vote already open keeps the copy it took when it opened."""
+    types = {f.name: f.type for f in fields(VoteRules)}
+    parsed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in types:
+            raise ValueError(f"no vote rule {name!r}; one of {', '.join(types)}")
+        kind = str(types[name])
+        if "bool" in kind:
+            if value.lower() not in _BOOLEANS:
+                raise ValueError(f"{name} is true or false, not {value!r}")
+            parsed[name] = _BOOLEANS[value.lower()]
+        elif "int" in kind:
+            if name == "max_choices" and value.lower() in ("", "none", "seats"):
+                parsed[name] = None
+                continue
+            try:
+                parsed[name] = int(value)
+            except ValueError:
+                raise ValueError(f"{name} is a whole number, not {value!r}") from None
+        else:
+            parsed[name] = value
+    with db.transaction() as session:
+        row = session.get(VoteRuleSet, tenant) or VoteRuleSet(tenant=tenant, settings={})
+        rules = VoteRules.with_overrides({**row.settings, **parsed})  # refuses what is wrong
+        row.settings = {**row.settings, **parsed}
+        session.add(row)
+        return rules.as_dict()

@@ -1,4 +1,5 @@
-"""A tenant's policies: the defaults of docs/domain.md with the tenant's overrides."""
+"""A tenant's policies: the defaults of docs/domain.md with the tenant's overrides — the
+deadline policy of suggestions, the opinions' settings, and the rules of the projects' votes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from sqlalchemy.orm import Session
 from services.workflow.domain.deadlines import DeadlinePolicy
 from services.workflow.opinions.domain.policy import OpinionPolicy
 from services.workflow.opinions.store import OpinionPolicyRow
+from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.store import VoteRuleSet
 from services.workflow.store import TenantPolicy
 
 
@@ -27,3 +30,9 @@ def set_opinion_policy(session: Session, tenant: str, changes: dict[str, int]) -
     row.settings = {**row.settings, **changes}
     session.add(row)
     return policy
+
+
+def vote_rules_for(session: Session, tenant: str) -> VoteRules:
+    """The tenant's vote rules now; a vote keeps the copy it took when it opened."""
+    row = session.get(VoteRuleSet, tenant)
+    return VoteRules.with_overrides(row.settings if row else {})

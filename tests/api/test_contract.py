@@ -52,7 +52,7 @@ def test_every_error_is_documented_as_problem_json(
         if "requestBody" in op:
             expected |= {"400", "413", "415", "422"}
         assert expected <= codes, (method, path, codes)
-        for code in codes - {"200", "201", "202"}:
+        for code in (c for c in codes if int(c) >= 400):
             content = resolve(document, op["responses"][code])["content"]
             assert list(content) == [PROBLEM], (method, path, code)
             assert content[PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}

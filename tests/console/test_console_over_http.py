@@ -20,7 +20,7 @@ def test_signed_in_pages_and_actions_over_http(console: Console) -> None:
     directory = console.system.runtimes[0].directory
     with serving(console.app) as apis:
         settings = local_secret_key(console.system.settings)
-        app = mounted(console_app(settings, directory, http_transport(apis)))
+        app = mounted(console_app(settings, directory, http_transport(lambda service: apis)))
         client = Client(app)
         signed = client.post(
             "/console/sign-in",

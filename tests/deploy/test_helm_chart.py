@@ -25,6 +25,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from runtime.config import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "deploy" / "helm" / "renda"
 CI_VALUES = sorted((CHART_DIR / "ci").glob("*.yaml"))
@@ -317,6 +319,9 @@ def test_rendering_without_credentials_fails_loudly(chart: helm.Chart) -> None:
         ({"config": {"logLevel": "LOUD"}}, "/config/logLevel"),
         ({"ingress": {"tls": True}}, "/ingress/tls"),
         ({"image": {"pullPolicy": "Sometimes"}}, "/image/pullPolicy"),
+        ({"console": {"replica": 2}}, "/console"),
+        ({"console": {"enabled": "yes"}}, "/console/enabled"),
+        ({"config": {"sessionIdleSeconds": 0}}, "/config/sessionIdleSeconds"),
     ],
 )
 def test_values_schema_rejects_mistakes(chart: helm.Chart, bad: dict[str, Any], where: str) -> None:
@@ -1033,3 +1038,179 @@ def test_every_container_has_resources(production: Rendered, with_operator: Rend
             for c in [*spec.get("initContainers", []), *spec["containers"]]:
                 for bound in ("requests", "limits"):
                     assert set(c["resources"][bound]) >= {"cpu", "memory"}, (kind, name, bound)
+
+
+# --------------------------------------------------------------------------------------------
+# The console (`renda api console`): off by default, a fifth deployable when enabled
+
+CONSOLE = f"{RELEASE}-console"
+CONSOLE_KEY = "example-console-signing-key-not-a-real-one-0123456789"
+
+
+@pytest.fixture(scope="module")
+def console(chart: helm.Chart) -> Rendered:
+    return render(chart, ci_values("console-values.yaml"))
+
+
+def test_no_console_unless_enabled(default: Rendered) -> None:
+    assert all(o["metadata"]["name"] != CONSOLE for o in default.objects)
+    (ingress,) = default.kind("Ingress")
+    assert "/console" not in {p["path"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
+    assert "RENDA_SECRET_KEY" not in default.get("Secret", f"{RELEASE}-secrets")["data"]
+    assert "console" not in default.notes
+
+
+def test_console_runs_api_console_with_its_settings(console: Rendered) -> None:
+    d = console.get("Deployment", CONSOLE)
+    c = container(d)
+    assert c["args"] == ["api", "console"]
+    assert "command" not in c
+    assert c["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert c[probe]["httpGet"] == {"path": "/console/sign-in", "port": "http"}, probe
+    assert c["envFrom"] == [{"configMapRef": {"name": f"{RELEASE}-config"}}]
+    env = env_of(c)
+    for name in ("RENDA_DATABASE_URL", "RENDA_SECRET_KEY"):
+        ref = env[name]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": f"{RELEASE}-secrets", "key": name}
+    # No broker: the console writes through intake's API only.
+    assert "RENDA_BROKER_URL" not in env
+    assert console.get("ConfigMap", f"{RELEASE}-config")["data"]["RENDA_SESSION_IDLE_SECONDS"] == (
+        "900"
+    )
+    # Autoscaled (ci/console-values.yaml): no fixed replicas, the HPA owns them.
+    assert "replicas" not in d["spec"]
+    hpa = console.get("HorizontalPodAutoscaler", CONSOLE)
+    assert hpa["spec"]["scaleTargetRef"]["name"] == CONSOLE
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 4)
+
+
+def test_console_reaches_each_api_service(console: Rendered) -> None:
+    url = env_of(container(console.get("Deployment", CONSOLE)))["RENDA_API_BASE_URL"]["value"]
+    assert url == f"http://{RELEASE}-{{service}}-api:80"
+    settings = Settings.from_env({"RENDA_API_BASE_URL": url})
+    for service in SERVICES:
+        host, port = settings.api_url_for(service).removeprefix("http://").split(":")
+        svc = console.get("Service", host)
+        assert svc["metadata"]["labels"]["renda/service"] == service
+        assert int(port) in {p["port"] for p in svc["spec"]["ports"]}
+
+
+def test_console_lists_each_api_when_their_ports_differ(chart: helm.Chart) -> None:
+    values = merged(
+        ci_values("console-values.yaml"),
+        {"services": {"notify": {"api": {"service": {"type": "ClusterIP", "port": 8080}}}}},
+    )
+    rendered = render(chart, values)
+    url = env_of(container(rendered.get("Deployment", CONSOLE)))["RENDA_API_BASE_URL"]["value"]
+    settings = Settings.from_env({"RENDA_API_BASE_URL": url})
+    assert settings.api_url_for("notify") == f"http://{RELEASE}-notify-api:8080"
+    assert settings.api_url_for("intake") == f"http://{RELEASE}-intake-api:80"
+
+
+def test_console_pods_are_locked_down_and_not_scraped(console: Rendered) -> None:
+    d = console.get("Deployment", CONSOLE)
+    spec = d["spec"]["template"]["spec"]
+    assert spec["securityContext"]["runAsNonRoot"] is True
+    assert spec["automountServiceAccountToken"] is False
+    c = container(d)
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    assert c["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    (tmp,) = [m for m in c["volumeMounts"] if m["mountPath"] == "/tmp"]
+    assert "emptyDir" in volumes[tmp["name"]]
+    for bound in ("requests", "limits"):
+        assert set(c["resources"][bound]) >= {"cpu", "memory"}
+    annotations = d["spec"]["template"]["metadata"]["annotations"]
+    # It has no /metrics: neither scrape annotations nor a ServiceMonitor selecting it.
+    assert not any(key.startswith("prometheus.io/") for key in annotations)
+    assert set(annotations) == {"checksum/config", "checksum/secret"}
+    svc = console.get("Service", CONSOLE)
+    monitors = console.kind("ServiceMonitor")
+    assert len(monitors) == 2
+    for monitor in monitors:
+        assert not selects(monitor["spec"]["selector"]["matchLabels"], svc["metadata"]["labels"])
+
+
+def test_console_selectors_are_its_own(console: Rendered) -> None:
+    deployments = console.kind("Deployment")
+    assert len(deployments) == 9
+    for d in deployments:
+        selector = d["spec"]["selector"]["matchLabels"]
+        matched = [
+            other["metadata"]["name"]
+            for other in deployments
+            if selects(selector, other["spec"]["template"]["metadata"]["labels"])
+        ]
+        assert matched == [d["metadata"]["name"]]
+    pods = console.get("Deployment", CONSOLE)["spec"]["template"]["metadata"]["labels"]
+    svc = console.get("Service", CONSOLE)
+    assert selects(svc["spec"]["selector"], pods)
+    assert svc["spec"]["ports"][0]["targetPort"] == "http"
+    pdb = console.get("PodDisruptionBudget", CONSOLE)
+    assert pdb["spec"]["minAvailable"] == 1
+    assert selects(pdb["spec"]["selector"]["matchLabels"], pods)
+
+
+def test_ingress_routes_console_to_the_console(console: Rendered) -> None:
+    (ingress,) = console.kind("Ingress")
+    routes = {p["path"]: p for p in ingress["spec"]["rules"][0]["http"]["paths"]}
+    assert sorted(routes) == sorted([*(f"/{s}" for s in SERVICES), "/console"])
+    assert routes["/console"]["pathType"] == "Prefix"
+    assert routes["/console"]["backend"]["service"] == {"name": CONSOLE, "port": {"name": "http"}}
+    assert "https://renda.city.example.org/console/" in console.notes
+
+
+def test_console_signing_key_comes_from_the_secret(chart: helm.Chart, console: Rendered) -> None:
+    secret = console.get("Secret", f"{RELEASE}-secrets")
+    assert base64.b64decode(secret["data"]["RENDA_SECRET_KEY"]).decode() == CONSOLE_KEY
+    for obj in console.objects:
+        if obj["kind"] != "Secret":
+            assert CONSOLE_KEY not in yaml.safe_dump(obj), obj["metadata"]["name"]
+    without_key = merged(ci_values("console-values.yaml"), {"secrets": {"secretKey": ""}})
+    with pytest.raises(helm.HelmRenderError, match=r"secrets\.secretKey"):
+        chart.render(without_key, name=RELEASE, namespace=NAMESPACE)
+    existing = merged(
+        OVERRIDE,
+        {"console": {"enabled": True}, "secrets": {"secretKeyKey": "console-signing-key"}},
+    )
+    rendered = render(chart, existing)
+    assert rendered.kind("Secret") == []
+    ref = env_of(container(rendered.get("Deployment", CONSOLE)))["RENDA_SECRET_KEY"]
+    assert ref["valueFrom"]["secretKeyRef"] == {
+        "name": "renda-credentials",
+        "key": "console-signing-key",
+    }
+
+
+def test_console_network_policy_and_the_apis_admit_it(console: Rendered) -> None:
+    spec = console.get("NetworkPolicy", CONSOLE)["spec"]
+    pods = console.get("Deployment", CONSOLE)["spec"]["template"]["metadata"]["labels"]
+    assert selects(spec["podSelector"]["matchLabels"], pods)
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    (rule,) = spec["ingress"]
+    assert rule["ports"] == [{"port": "http"}]
+    test_pod = console.get("Pod", f"{RELEASE}-test-readyz")["metadata"]["labels"]
+    assert {"namespaceSelector": {"matchLabels": {NS_LABEL: "ingress-nginx"}}} in rule["from"]
+    assert any(selects(p["podSelector"]["matchLabels"], test_pod) for p in rule["from"][1:])
+    egress_ports = {p["port"] for r in spec["egress"] for p in r["ports"]}
+    assert egress_ports == {53, 5432, 8000}, "no broker, nothing outside"
+    (to_apis,) = [r for r in spec["egress"] if r["ports"] == [{"port": 8000}]]
+    (peer,) = to_apis["to"]
+    for service in SERVICES:
+        api = console.deployment(service, "api")["spec"]["template"]["metadata"]["labels"]
+        worker = console.deployment(service, "worker")["spec"]["template"]["metadata"]["labels"]
+        assert selects(peer["podSelector"]["matchLabels"], api)
+        assert not selects(peer["podSelector"]["matchLabels"], worker)
+        policy = console.get("NetworkPolicy", f"{RELEASE}-{service}-api")
+        admitted = [p for r in policy["spec"]["ingress"] for p in r["from"] if "podSelector" in p]
+        assert any(selects(p["podSelector"]["matchLabels"], pods) for p in admitted)
+    worker_policy = console.get("NetworkPolicy", f"{RELEASE}-intake-worker")
+    peers = [p for r in worker_policy["spec"]["ingress"] for p in r["from"]]
+    assert not any("podSelector" in p for p in peers)
+
+
+def test_helm_test_pod_checks_the_console(console: Rendered) -> None:
+    (c,) = console.get("Pod", f"{RELEASE}-test-readyz")["spec"]["containers"]
+    assert c["args"][-1] == f"http://{CONSOLE}:80/console/sign-in"
+    assert c["args"][1:-1] == [f"http://{RELEASE}-{s}-api:80/readyz" for s in SERVICES]

@@ -69,6 +69,7 @@ def test_the_issue_asks_for_these_alerts() -> None:
         "RendaDeadLetters",
         "RendaOutboxBacklogOld",
         "RendaConsumerStalled",
+        "RendaConsumerRestarted",
         "RendaRedeliveriesRising",
         "RendaHttpErrors",
         "RendaIntakeSlow",

@@ -73,6 +73,7 @@ class HandlerContext(WorkContext):
             tenant=tenant,
             source="/renda/test",
             correlation_id=str(uuid.uuid4()),
+            time=self.clock.now(),  # sent when the context's clock says, like everything here
         )
         event = decode(headers_for(sent), body_of(sent.data), REGISTRY)
         before = len(self.emitted)

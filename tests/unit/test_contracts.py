@@ -93,6 +93,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "action": "escalate",
         "args": {"reason": "需街道协调"},
     },
+    "renda.project.action_requested.v1": {
+        "action": "screen",
+        "args": {"station": "兴东街道代表联络站", "note": "已核实并补全"},
+    },
     "renda.suggestion.assigned.v1": {
         "suggestion_id": "g-1",
         "number": "450102-2026-0001",

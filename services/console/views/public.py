@@ -26,12 +26,12 @@ def progress() -> Any:
         page=page,
         query=query,
         offset=offset,
-        counties=_counties(),
+        counties=counties(),
         showcase=[s for s in showcase if s["final_result"] == "satisfied" and s["done"]][:5],
     )
 
 
-def _counties() -> list[tuple[str, str]]:
+def counties() -> list[tuple[str, str]]:
     """The counties of every city in the deployment, for the filter."""
     return [
         (county.id, county.name)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from runtime.http import principal, service
 from runtime.problems import DomainProblem
@@ -17,7 +19,21 @@ from services.intake.store import Submission
 RESOURCE_PATHS = {
     "suggestion": "/workflow/v1/suggestions/{id}",
     "opinion": "/workflow/v1/opinions/{id}",
+    "vote": "/workflow/v1/public/votes/{id}",
+    "project": "/workflow/v1/projects/{id}",
+    "candidate_list": "/workflow/v1/projects/candidate-lists/{id}",
+    "duty_activities": "/scoring/v1/filings/{id}",
+    "points_entry": "/scoring/v1/entries/{id}",
+    "points_list": "/scoring/v1/public/points-lists/{id}",
+    "interview": "/scoring/v1/interviews/{id}",
+    "duty_stars": "/scoring/v1/duty-stars/{id}",
+    "station_ratings": "/scoring/v1/station-ratings/{id}",
+    "review_round": "/scoring/v1/reviews/{id}",
 }
+
+Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]
+"""Rows stored beside a submission (given the session and the submission's id), in its
+transaction; returns further events to publish with it. Raising refuses the whole request."""
 
 
 def receipt_view(submission: Submission) -> dict[str, Any]:
@@ -51,21 +67,27 @@ def submit(
     idempotency_key: str,
     tenant: str,
     tenant_path: str,
-    event_name: str,
+    event_name: str | None,
     event_data: dict[str, Any],
-    payload: dict[str, Any] | None = None,
+    payload: Any = None,
+    status: Status = Status.PENDING,
+    beside: Beside | None = None,
     fingerprint: str | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Store the submission and its event in one transaction; replay a repeated key.
 
-    `payload` replaces the stored request body when it carries what must not be kept in
-    clear (a constituent's phone); `fingerprint` replaces the request's when a repeat is
-    recognised by something other than the body (the same opinion folded, ADR 0011)."""
+    `payload` is what the log keeps of the request: the JSON body unless given (a ballot
+    keeps only who cast it, never the choice; an uploaded sheet, its rows; an opinion, no
+    phone in clear). The Idempotency-Key's fingerprint is taken over it alone, unless
+    `fingerprint` is given: a repeat recognised by something other than the body (the same
+    opinion folded, ADR 0011).
+    """
     rt = service("intake")
     who = principal()
+    kept = request.get_json(silent=True) if payload is None else payload
     # The key covers the whole request: the same key on another path is a reuse too.
     fingerprint = fingerprint or request_fingerprint(
-        {"method": request.method, "path": request.path, "body": request.get_json(silent=True)}
+        {"method": request.method, "path": request.path, "body": kept}
     )
     now = rt.clock.now()
     submission_id = str(uuid.uuid4())
@@ -80,19 +102,24 @@ def submit(
                 key_id=who.key_id,
                 idempotency_key=idempotency_key,
                 request_hash=fingerprint,
-                status=Status.PENDING,
-                payload=request.get_json(silent=True) if payload is None else payload,
+                status=status,
+                payload=kept,
                 created_at=now,
                 updated_at=now,
             )
             session.add(submission)
-            rt.outbox.add(
-                session,
-                event_name,
-                {"submission_id": submission_id, "submitted_at": now, **event_data},
-                tenant=tenant,
-                correlation_id=g.correlation_id,
-            )
+            session.flush()
+            events = beside(session, submission_id) if beside else []
+            if event_name:
+                events.insert(
+                    0,
+                    (
+                        event_name,
+                        {"submission_id": submission_id, "submitted_at": now, **event_data},
+                    ),
+                )
+            for name, data in events:
+                rt.outbox.add(session, name, data, tenant=tenant, correlation_id=g.correlation_id)
     except IntegrityError:
         # The key was used before (a retry, or a concurrent request that won the race):
         # the unique constraint says so, and the first submission answers.

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, select, update
 
 from contracts.fields import BoundedInteger, Limit
-from runtime.http import not_found, service
+from runtime.http import answers_forbidden, not_found, service
 from services.notify.api.access import recipient_field, require_own_or_supervised, require_owner
 from services.notify.store import InboxMessage
 
@@ -88,6 +88,7 @@ def get_inbox(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/<int:message_id>/read", methods=["POST"])
+@answers_forbidden
 @blp.response(200, MessageOut)
 def mark_read(message_id: int) -> InboxMessage:
     """Mark one message read (reading it again changes nothing)."""
@@ -103,6 +104,7 @@ def mark_read(message_id: int) -> InboxMessage:
 
 
 @blp.route("/read-all", methods=["POST"])
+@answers_forbidden
 @blp.arguments(ReadAll)
 @blp.response(200, ReadOut)
 def mark_all_read(body: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""A county system's webhook endpoints, registered and managed with its own API key."""
+"""A county's webhook endpoints: a county system manages those registered with its own API
+key; the county's committee (the console) manages every endpoint of its tenant."""
 
 from __future__ import annotations
 
@@ -66,9 +67,20 @@ def _check(field: str, problem: str | None) -> None:
         raise DomainProblem(422, "Unprocessable Content", f"{field}: {problem}", field=field)
 
 
+def _managed() -> Any:
+    """A system key's own endpoints; for the committee, every endpoint of its tenant (the
+    county stands behind its systems' keys, and the committee acts for the county)."""
+    who = principal()
+    if who.role == "committee":
+        return WebhookEndpoint.tenant == who.node_id
+    return WebhookEndpoint.owner_key_id == who.key_id
+
+
 def _own(session: Any, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.owner_key_id != principal().key_id:
+    endpoint = session.scalar(
+        select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id, _managed())
+    )
+    if endpoint is None:
         raise not_found("webhook endpoint")
     return endpoint
 
@@ -78,7 +90,7 @@ def _with_secret(endpoint: WebhookEndpoint, secret: str) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@requires_role("system")
+@requires_role("system", "committee")
 @blp.arguments(EndpointIn)
 @blp.response(201, EndpointWithSecret)
 def register(body: dict[str, Any]) -> dict[str, Any]:
@@ -105,23 +117,21 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("", methods=["GET"])
-@requires_role("system")
+@requires_role("system", "committee")
 @blp.response(200, EndpointList)
 def list_endpoints() -> dict[str, Any]:
-    """The key's own endpoints (secrets are never shown again)."""
+    """The key's own endpoints, the committee's tenant's (secrets are never shown again)."""
     with service("notify").db.session() as session:
         items = list(
             session.scalars(
-                select(WebhookEndpoint)
-                .where(WebhookEndpoint.owner_key_id == principal().key_id)
-                .order_by(WebhookEndpoint.created_at)
+                select(WebhookEndpoint).where(_managed()).order_by(WebhookEndpoint.created_at)
             )
         )
     return {"items": items}
 
 
 @blp.route("/<endpoint_id>", methods=["DELETE"])
-@requires_role("system")
+@requires_role("system", "committee")
 @blp.response(204)
 def delete_endpoint(endpoint_id: str) -> None:
     """Stop sending to it; its deliveries stay in the log, those not yet sent as refused."""
@@ -135,7 +145,7 @@ def delete_endpoint(endpoint_id: str) -> None:
 
 
 @blp.route("/<endpoint_id>/rotate-secret", methods=["POST"])
-@requires_role("system")
+@requires_role("system", "committee")
 @blp.arguments(RotateIn)
 @blp.response(200, EndpointWithSecret)
 def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
@@ -152,7 +162,7 @@ def rotate_secret(body: dict[str, Any], endpoint_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<endpoint_id>/enable", methods=["POST"])
-@requires_role("system")
+@requires_role("system", "committee")
 @blp.response(200, EndpointOut)
 def enable(endpoint_id: str) -> WebhookEndpoint:
     """Send to a disabled endpoint again (after it answered 410); new events only."""

@@ -8,6 +8,7 @@ from datetime import date
 
 COLOUR_NAMES = {"white": "白色（正常）", "yellow": "黄色（临近期限）", "red": "红色（已超期）"}
 RATING_NAMES = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+VERDICT_NAMES = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
 
 
 KINDS = (
@@ -33,6 +34,8 @@ KINDS = (
     "opinion.escalated",
     "opinion.forwarded",
     "opinion.overdue",
+    "vote.tallied",
+    "duty.interview",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 
@@ -209,6 +212,21 @@ def marked_key(proposers: Iterable[str], number: str, leading_official: str) -> 
         "suggestion.key",
         f"建议 {number} 列为重点建议",
         f"由{leading_official}领办督办。",
+    )
+
+
+def vote_tallied(
+    tenant: str, vote_id: str, title: str, elected: int, runoff: int, verdict: str | None, seal: str
+) -> Message:
+    if verdict is not None:
+        outcome = f"测评结果：{VERDICT_NAMES.get(verdict, verdict)}"
+    else:
+        outcome = f"当选 {elected} 项" + (f"，{runoff} 项并列需再次投票" if runoff else "")
+    return Message(
+        committee(tenant),
+        "vote.tallied",
+        f"票决结果已公布：{title}",
+        f"{outcome}。结果与公示板见 /workflow/v1/public/votes/{vote_id}，封签 {seal}。",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -15,19 +16,33 @@ from services.scoring.store import PointsEntry
 blp = Blueprint("points", __name__, url_prefix="/deputies", description="Duty points")
 
 
+class Points(fields.Field):
+    """An exact two-place amount as a JSON number (2, -5, 1.5): JSON numbers are decimal
+    text, and a two-place Decimal prints as itself."""
+
+    def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        value = Decimal(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
 class EntryOut(Schema):
     id = fields.Integer()
     activity = fields.String()
-    points = fields.Integer()
+    points = Points(metadata={"type": "number"})
     reason = fields.String()
     reverses_id = fields.Integer(allow_none=True)
+    office_path = fields.String(allow_none=True)
+    organiser = fields.String(allow_none=True)
+    recorded_by = fields.String(allow_none=True)
     occurred_at = fields.AwareDateTime()
     recorded_at = fields.AwareDateTime()
 
 
 class PointsOut(Schema):
     deputy_id = fields.String()
-    total = fields.Integer()
+    total = Points(metadata={"type": "number"})
     entries = fields.List(fields.Nested(EntryOut))
 
 
@@ -56,3 +71,52 @@ def get_points(deputy_id: str) -> dict[str, Any]:
         "total": balance(Entry(r.activity, r.points, r.reverses_id) for r in rows),
         "entries": rows,
     }
+
+
+filings = Blueprint("filings", __name__, url_prefix="/", description="Filed duty activities")
+
+
+class FilingOut(Schema):
+    id = fields.String()
+    entries = fields.List(fields.Nested(EntryOut))
+
+
+def _readable(rows: list[PointsEntry]) -> list[PointsEntry]:
+    """The committee and system keys of the place (or above) read a filing's entries."""
+    who = principal()
+    if who.role in ("unit", "deputy"):
+        return []
+    return [
+        row for row in rows if who.can_see(row.tenant_path) or who.can_see(row.office_path or "")
+    ]
+
+
+@filings.route("/filings/<filing_id>")
+@filings.response(200, FilingOut)
+def get_filing(filing_id: str) -> dict[str, Any]:
+    """The ledger entries a filing of duty activities booked (a receipt's resource)."""
+    with service("scoring").db.session() as session:
+        rows = list(
+            session.scalars(
+                select(PointsEntry)
+                .where(PointsEntry.source.like(f"activity:{filing_id}:%"))
+                .order_by(PointsEntry.id)
+            )
+        )
+    readable = _readable(rows) if len(filing_id) <= 36 and "%" not in filing_id else []
+    if not readable:
+        raise not_found("filing")
+    return {"id": filing_id, "entries": readable}
+
+
+@filings.route("/entries/<entry_id>")
+@filings.response(200, EntryOut)
+def get_entry(entry_id: str) -> PointsEntry:
+    """One ledger entry (a correction's receipt points at the entry it reversed)."""
+    known = entry_id.isascii() and entry_id.isdigit() and int(entry_id) < 2**63
+    with service("scoring").db.session() as session:
+        row = session.get(PointsEntry, int(entry_id)) if known else None
+    readable = _readable([row]) if row else []
+    if not readable:
+        raise not_found("entry")
+    return readable[0]

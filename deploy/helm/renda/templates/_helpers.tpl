@@ -146,6 +146,7 @@ PORT: {{ .Values.api.containerPort | int64 | toString | quote }}
 RENDA_WORKER_PORT: {{ .Values.worker.metricsPort | int64 | toString | quote }}
 WEB_CONCURRENCY: {{ .Values.config.webConcurrency | int64 | toString | quote }}
 RENDA_VAR_DIR: {{ .Values.config.varDir | toString | quote }}
+RENDA_SESSION_IDLE_SECONDS: {{ .Values.config.sessionIdleSeconds | int64 | toString | quote }}
 {{- range $key, $value := .Values.config.extra }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
@@ -194,16 +195,16 @@ its "<name>-default-user" Secret after it.
 {{- end }}
 
 {{/*
-Pod annotations shared by api and worker pods: config/secret checksums (so pods roll when they change),
-Prometheus scrape annotations, and the global and per-component extras.
-Arg: (dict "root" $ "cfg" $cfg "port" PORT).
+Pod annotations shared by api, worker and console pods: config/secret checksums (so pods roll when
+they change), Prometheus scrape annotations (with a metrics port: the console has none), and the
+global and per-component extras. Arg: (dict "root" $ "cfg" $cfg "port" PORT), port optional.
 */}}
 {{- define "renda.podAnnotations" -}}
 checksum/config: {{ include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum }}
 {{- if not .root.Values.secrets.existingSecret }}
 checksum/secret: {{ include (print .root.Template.BasePath "/secret.yaml") .root | sha256sum }}
 {{- end }}
-{{- if .root.Values.metrics.podAnnotations }}
+{{- if and .root.Values.metrics.podAnnotations .port }}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | int64 | toString | quote }}
 prometheus.io/path: /metrics
@@ -240,4 +241,33 @@ Volumes every pod has: a writable /tmp (the root filesystem is read-only) and th
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}
+
+{{/*
+The console (`renda api console`): its name, and the context the component helpers take
+(labels app.kubernetes.io/component: console, renda/service: console).
+*/}}
+{{- define "renda.consoleName" -}}
+{{- printf "%s-console" (include "renda.fullname" .) }}
+{{- end }}
+
+{{/*
+RENDA_API_BASE_URL of the console: the api Services, by `{service}` when they share a port,
+else as a "service=URL,..." list.
+*/}}
+{{- define "renda.consoleApiBaseUrl" -}}
+{{- $ports := dict }}
+{{- $urls := list }}
+{{- range $service := splitList " " (include "renda.serviceNames" .) }}
+{{- $cfg := dict }}
+{{- $_ := include "renda.mergeComponent" (dict "root" $ "service" $service "kind" "api" "out" $cfg) }}
+{{- $port := $cfg.service.port | int }}
+{{- $_ := set $ports (toString $port) true }}
+{{- $urls = append $urls (printf "%s=http://%s:%d" $service (include "renda.componentName" (dict "root" $ "service" $service "kind" "api")) $port) }}
+{{- end }}
+{{- if eq (len $ports) 1 }}
+{{- printf "http://%s:%s" (include "renda.componentName" (dict "root" . "service" "{service}" "kind" "api")) (keys $ports | first) }}
+{{- else }}
+{{- join "," $urls }}
+{{- end }}
 {{- end }}

@@ -1,7 +1,7 @@
 """opinion codes and rate counts
 
 Revision ID: 3a7c9e1f2b64
-Revises: fa5927d3a881
+Revises: 3b9e6f0c2d71
 Create Date: 2026-12-01 20:50:55.375456
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "3a7c9e1f2b64"
-down_revision: str | None = "fa5927d3a881"
+down_revision: str | None = "3b9e6f0c2d71"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

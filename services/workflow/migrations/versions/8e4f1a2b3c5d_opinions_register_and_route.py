@@ -1,7 +1,7 @@
 """opinions register and route
 
 Revision ID: 8e4f1a2b3c5d
-Revises: 5c1d2e7a9b40
+Revises: 8e4b7c2d1a90
 Create Date: 2026-12-01 20:49:50.539724
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "8e4f1a2b3c5d"
-down_revision: str | None = "5c1d2e7a9b40"
+down_revision: str | None = "8e4b7c2d1a90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,139 @@
+"""Review rounds of appointed officials (述职评议, docs/domain.md §5): the committee's
+commands, each with its arguments' schema (intake checks them, scoring applies them)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from contracts.events.base import EventData
+from contracts.registry import EventType
+
+
+def _score_value(value: Decimal) -> None:
+    """0 to 100 with at most two places: more is refused, never rounded (59.999 is not 60).
+    (A validator of its own: a Range on a string-typed decimal would document its bounds as
+    strings.)"""
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValidationError("a figure from 0 to 100")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("at most two decimals")
+
+
+SCORE = _score_value
+
+
+def _score(**kwargs: Any) -> fields.Decimal:
+    return fields.Decimal(
+        as_string=True, validate=SCORE, metadata={"description": "0 to 100"}, **kwargs
+    )
+
+
+class _Args(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OpenArgs(_Args):
+    model = fields.String(
+        required=True, validate=validate.OneOf(("staged", "two_votes", "written"))
+    )
+    official = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    post = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    stage_weights = fields.List(
+        fields.Decimal(as_string=True, validate=SCORE),
+        load_default=None,
+        validate=validate.Length(equal=4),
+        metadata={"description": "staged: preliminary, investigation, onsite, rectification"},
+    )
+    groups = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=40)),
+        values=fields.Decimal(as_string=True, validate=SCORE),
+        load_default=None,
+        validate=validate.Length(min=1, max=10),
+        metadata={"description": "staged: rater group → weight on the on-site stage"},
+    )
+    repeat_of = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
+
+    @validates_schema
+    def staged_has_groups(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["model"] == "staged" and not data.get("groups"):
+            raise ValidationError("a staged round names its rater groups", "groups")
+
+
+class ReportArgs(_Args):
+    achievements = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=10**6)
+    )
+    problems = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**6))
+    measures = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**6))
+
+
+class StageArgs(_Args):
+    stage = fields.String(
+        required=True, validate=validate.OneOf(("preliminary", "investigation", "rectification"))
+    )
+    score = _score(required=True)
+
+
+class BallotsArgs(_Args):
+    group = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    scores = fields.List(_score(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class VotesArgs(_Args):
+    question = fields.String(required=True, validate=validate.OneOf(("performance", "answers")))
+    satisfied = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=10**4)
+    )
+    basically = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=10**4)
+    )
+    dissatisfied = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=10**4)
+    )
+
+
+class WrittenArgs(_Args):
+    score = _score(required=True)
+
+
+class AnnounceArgs(_Args):
+    opinion_received_on = fields.Date(
+        required=True, metadata={"description": "the day the official's unit got the opinion"}
+    )
+
+
+REVIEW_COMMANDS: dict[str, tuple[type[Schema], str]] = {
+    "open": (OpenArgs, "Open a round (staged, two votes or written) for one official."),
+    "report": (ReportArgs, "The report's three parts by length: the 六三一 check."),
+    "stage": (StageArgs, "A stage score (preliminary, investigation, rectification)."),
+    "ballots": (BallotsArgs, "One rater group's anonymous on-site ballots."),
+    "votes": (VotesArgs, "A satisfaction vote's tally (two-vote model)."),
+    "written": (WrittenArgs, "The written review's score."),
+    "announce": (AnnounceArgs, "Announce the result; the opinion's receipt starts deadlines."),
+}
+
+
+class ReviewCommandRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    round_id = fields.String(required=True)
+    command = fields.String(required=True, validate=validate.OneOf(tuple(REVIEW_COMMANDS)))
+    args = fields.Dict(
+        required=True, metadata={"description": "the command's arguments (REVIEW_COMMANDS)"}
+    )
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+EVENT_TYPES = [
+    EventType(
+        "review.command_requested",
+        1,
+        ReviewCommandRequestedV1,
+        "The committee acted on a review round (opened, scored, announced); scoring applies it.",
+    )
+]

@@ -1,0 +1,180 @@
+"""The actions on a livelihood project proposal through 四方联荐 and the session: the one
+list of their names, who may ask, and the schema of each one's arguments.
+
+Intake validates a request's body with the action's schema at the door; the same schema
+validates `args` of `project.action_requested` when workflow consumes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from contracts.fields import BoundedInteger, StrictBoolean
+
+Note = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ProjectActionIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class StationScreenIn(ProjectActionIn):
+    station = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"example": "兴东街道代表联络站"},
+    )
+    note = Note
+
+
+class ConsultIn(ProjectActionIn):
+    unit_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=32)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "the departments the township asks"},
+    )
+
+
+class FeasibilityIn(ProjectActionIn):
+    unit_id = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "the department, when a county system writes for it"},
+    )
+    feasible = StrictBoolean(required=True)
+    note = Note
+
+
+class ShortlistIn(ProjectActionIn):
+    note = fields.String(validate=validate.Length(max=5000))
+
+
+class DropIn(ProjectActionIn):
+    reason = Note
+
+
+class CommentIn(ProjectActionIn):
+    deputy_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    text = Note
+
+
+class AmendIn(ProjectActionIn):
+    plan = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    estimated_cost = BoundedInteger(
+        minimum=0, maximum=10**12, metadata={"description": "yuan, when the plan changes it"}
+    )
+
+
+class MilestoneIn(ProjectActionIn):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    due = fields.Date(required=True)
+
+
+class PlanIn(ProjectActionIn):
+    unit_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "the responsible unit"},
+    )
+    targets = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    milestones = fields.List(
+        fields.Nested(MilestoneIn), load_default=list, validate=validate.Length(max=24)
+    )
+    budget = BoundedInteger(
+        minimum=0, maximum=10**12, required=True, metadata={"description": "yuan"}
+    )
+    funding_source = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    deadline = fields.Date(required=True, metadata={"description": "completion within the year"})
+
+
+class SupervisionGroupIn(ProjectActionIn):
+    tasks = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=32)),
+        values=fields.String(validate=validate.Length(min=1, max=500)),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "deputy id → that deputy's task (one-to-one tracking)"},
+    )
+
+
+class ProgressIn(ProjectActionIn):
+    unit_id = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "the responsible unit, when a county system writes for it"},
+    )
+    period = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2]|Q[1-4])$"),
+        metadata={
+            "description": "a month (一月一调度) or a quarter (一季一督办)",
+            "example": "2027-Q1",
+        },
+    )
+    percent = BoundedInteger(minimum=0, maximum=100, required=True)
+    note = fields.String(validate=validate.Length(max=5000))
+
+
+class ProjectAction(NamedTuple):
+    schema: type[ProjectActionIn]
+    roles: tuple[str, ...]
+    summary: str
+
+
+PROJECT_ACTIONS: dict[str, ProjectAction] = {
+    "screen": ProjectAction(
+        StationScreenIn,
+        ("system", "committee"),
+        "A station screens and completes the recommendation and passes it to the township.",
+    ),
+    "consult": ProjectAction(
+        ConsultIn, ("system", "committee"), "The township asks the relevant departments."
+    ),
+    "feasibility": ProjectAction(
+        FeasibilityIn,
+        ("unit", "system", "committee"),
+        "A department consulted gives its feasibility review note.",
+    ),
+    "shortlist": ProjectAction(
+        ShortlistIn,
+        ("system", "committee"),
+        "The township puts it on its candidate list (after a feasibility note).",
+    ),
+    "drop": ProjectAction(DropIn, ("system", "committee"), "Not taken further, with the reason."),
+    "comment": ProjectAction(
+        CommentIn,
+        ("deputy", "system", "committee"),
+        "A deputy's comment at the session, before the vote.",
+    ),
+    "amend": ProjectAction(
+        AmendIn, ("system", "committee"), "The plan as amended after deliberation."
+    ),
+    "plan": ProjectAction(
+        PlanIn,
+        ("system", "committee"),
+        "The government's plan for an elected project: unit, targets, milestones, budget.",
+    ),
+    "supervise": ProjectAction(
+        SupervisionGroupIn,
+        ("system", "committee"),
+        "The deputies' supervision group, each deputy with a task.",
+    ),
+    "progress": ProjectAction(
+        ProgressIn,
+        ("unit", "system", "committee"),
+        "Progress in percent for a month or a quarter; 100 completes the project.",
+    ),
+}
+
+
+def load_project_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An action's arguments as they arrive on the bus, checked by the action's schema."""
+    return PROJECT_ACTIONS[action].schema(unknown=EXCLUDE).load(args)
+
+
+def dump_project_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments as JSON data, as they travel on the bus."""
+    return PROJECT_ACTIONS[action].schema().dump(args)

@@ -1,0 +1,262 @@
+"""Proposals through 四方联荐 and the session: recommend, screen, consult, feasibility,
+shortlist or drop, the candidate list's approval, deputies' comments and amended plans.
+
+Each action loads what it needs, asks domain/proposal.py, records the step in the
+proposal's trail in the caller's transaction; a broken rule raises RuleBroken.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from runtime.work import WorkContext
+from services.workflow.domain.calendar import local_date
+from services.workflow.domain.rules import RuleBroken, require
+from services.workflow.projects.domain.proposal import (
+    AFTER,
+    Stage,
+    check_feasibility_by,
+    check_list,
+    check_shortlist,
+    check_step,
+)
+from services.workflow.projects.store import CandidateListApproval, Proposal, ProposalNote
+
+
+def _note(
+    ctx: WorkContext,
+    proposal: Proposal,
+    kind: str,
+    by: str,
+    text: str | None,
+    details: dict | None = None,
+    at: datetime | None = None,
+) -> None:
+    ctx.session.add(
+        ProposalNote(
+            proposal_id=proposal.id,
+            kind=kind,
+            by=by,
+            text=text,
+            details=details or {},
+            at=at or ctx.clock.now(),
+        )
+    )
+
+
+def propose(ctx: WorkContext, data: dict[str, Any]) -> Proposal:
+    proposal = Proposal(
+        id=str(uuid.uuid4()),
+        submission_id=data["submission_id"],
+        tenant=data["tenant"],
+        tenant_path=data["tenant_path"],
+        year=data["year"],
+        title=data["title"],
+        description=data["description"],
+        place=data["place"],
+        estimated_cost=data["estimated_cost"],
+        funding_source=data["funding_source"],
+        channel=data["channel"],
+        proposer=dict(data["proposer"]),
+        stage=Stage.RECOMMENDED,
+        consulted_unit_ids=[],
+        proposed_at=data["submitted_at"],
+        milestones=[],
+        supervision={},
+        progress_percent=0,
+    )
+    ctx.session.add(proposal)
+    ctx.session.flush()
+    _note(ctx, proposal, "proposed", data["proposer"]["name"], None, {"channel": data["channel"]})
+    return proposal
+
+
+Step = Callable[[WorkContext, Proposal, str, dict[str, Any]], None]
+
+
+def _screen(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    _note(ctx, proposal, "screen", args["station"], args["note"])
+
+
+def _consult(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    for unit_id in args["unit_ids"]:
+        unit = ctx.directory.unit(unit_id)
+        # A township asks its county's departments: theirs is the congress or one above it.
+        require(
+            unit is not None and proposal.tenant_path.startswith(unit.node_path),
+            f"unit {unit_id} is not a department of this congress or the one above it",
+            "unit_ids",
+        )
+    proposal.consulted_unit_ids = sorted(set(args["unit_ids"]))
+    _note(ctx, proposal, "consult", by, None, {"unit_ids": proposal.consulted_unit_ids})
+
+
+def _feasibility(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    unit_id = args.get("unit_id") or by.partition(":")[2]
+    check_feasibility_by(unit_id, proposal.consulted_unit_ids)
+    _note(
+        ctx,
+        proposal,
+        "feasibility",
+        f"unit:{unit_id}",
+        args["note"],
+        {"feasible": args["feasible"]},
+    )
+
+
+def _shortlist(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    notes = ctx.session.scalar(
+        select(func.count()).where(
+            ProposalNote.proposal_id == proposal.id, ProposalNote.kind == "feasibility"
+        )
+    )
+    check_shortlist(notes or 0)
+    _note(ctx, proposal, "shortlist", by, args.get("note"))
+
+
+def _drop(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    _note(ctx, proposal, "drop", by, args["reason"])
+
+
+def _comment(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    deputy = ctx.directory.deputy(args["deputy_id"])
+    require(
+        deputy is not None and deputy.node_path.startswith(proposal.tenant_path),
+        f"no deputy {args['deputy_id']} in this congress",
+        "deputy_id",
+    )
+    _note(ctx, proposal, "comment", f"deputy:{args['deputy_id']}", args["text"])
+
+
+def _amend(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    details = {}
+    if "estimated_cost" in args:
+        proposal.estimated_cost = args["estimated_cost"]
+        details["estimated_cost"] = args["estimated_cost"]
+    _note(ctx, proposal, "amend", by, args["plan"], details)
+
+
+def _plan(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    unit = ctx.directory.unit(args["unit_id"])
+    require(
+        unit is not None and proposal.tenant_path.startswith(unit.node_path),
+        f"unit {args['unit_id']} is not a unit of this congress or the one above it",
+        "unit_id",
+    )
+    today = local_date(ctx.clock.now())
+    require(args["deadline"] > today, "the deadline must be after today", "deadline")
+    proposal.unit_id = args["unit_id"]
+    proposal.targets = args["targets"]
+    proposal.milestones = [
+        {"name": m["name"], "due": m["due"].isoformat()} for m in args["milestones"]
+    ]
+    proposal.budget = args["budget"]
+    proposal.plan_funding_source = args["funding_source"]
+    proposal.planned_on = today
+    proposal.deadline = args["deadline"]
+    _note(ctx, proposal, "plan", by, args["targets"], {"unit_id": args["unit_id"]})
+
+
+def _supervise(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    for deputy_id in args["tasks"]:
+        deputy = ctx.directory.deputy(deputy_id)
+        require(
+            deputy is not None and deputy.node_path.startswith(proposal.tenant_path),
+            f"no deputy {deputy_id} in this congress",
+            "tasks",
+        )
+    proposal.supervision = dict(args["tasks"])
+    _note(ctx, proposal, "supervise", by, None, {"tasks": proposal.supervision})
+
+
+def _progress(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    unit_id = args.get("unit_id")
+    if by.startswith("unit:"):
+        require(unit_id == proposal.unit_id, "only the responsible unit reports", "unit_id")
+    require(
+        args["percent"] >= proposal.progress_percent,
+        f"progress was {proposal.progress_percent}% already; it does not go back",
+        "percent",
+    )
+    proposal.progress_percent = args["percent"]
+    if args["percent"] == 100:
+        proposal.completed_on = local_date(ctx.clock.now())
+        proposal.stage = Stage.COMPLETED
+    _note(
+        ctx,
+        proposal,
+        "progress",
+        by,
+        args.get("note"),
+        {"period": args["period"], "percent": args["percent"]},
+    )
+
+
+def mark_elected(ctx: WorkContext, tenant: str, project_ids: list[str]) -> None:
+    """The projects a vote elected, where they are this congress's candidates."""
+    for project_id in project_ids:
+        proposal = ctx.session.get(Proposal, project_id)
+        if proposal is not None and proposal.tenant == tenant and proposal.stage == Stage.CANDIDATE:
+            proposal.stage = Stage.ELECTED
+            _note(ctx, proposal, "elected", "代表票决", None)
+
+
+STEPS: dict[str, Step] = {
+    "screen": _screen,
+    "consult": _consult,
+    "feasibility": _feasibility,
+    "shortlist": _shortlist,
+    "drop": _drop,
+    "comment": _comment,
+    "amend": _amend,
+    "plan": _plan,
+    "supervise": _supervise,
+    "progress": _progress,
+}
+"""The step of each name in contracts/project_actions.PROJECT_ACTIONS."""
+
+
+def act(ctx: WorkContext, proposal: Proposal, action: str, by: str, args: dict[str, Any]) -> None:
+    check_step(action, proposal.stage)
+    if action in AFTER:
+        proposal.stage = AFTER[action]
+    STEPS[action](ctx, proposal, by, args)
+
+
+def approve_list(ctx: WorkContext, data: dict[str, Any]) -> CandidateListApproval:
+    """The shortlisted proposals of the congress's year become the candidates of its vote."""
+    shortlisted = list(
+        ctx.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.tenant == data["tenant"],
+                Proposal.year == data["year"],
+                Proposal.stage == Stage.SHORTLISTED,
+            )
+            .order_by(Proposal.proposed_at, Proposal.id)
+            .with_for_update()
+        )
+    )
+    check_list(len(shortlisted))
+    if not data["approved_by"]:
+        raise RuleBroken("name who approved the list", "approved_by")
+    now = ctx.clock.now()
+    approval = CandidateListApproval(
+        id=str(uuid.uuid4()),
+        submission_id=data["submission_id"],
+        tenant=data["tenant"],
+        year=data["year"],
+        approved_by=list(data["approved_by"]),
+        proposal_ids=[p.id for p in shortlisted],
+        approved_at=now,
+    )
+    ctx.session.add(approval)
+    for proposal in shortlisted:
+        proposal.stage = Stage.CANDIDATE
+        _note(ctx, proposal, "candidate", "、".join(data["approved_by"]), None, at=now)
+    return approval

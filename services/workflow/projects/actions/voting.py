@@ -1,0 +1,155 @@
+"""Opening a vote with the tenant's rules frozen, and tallying its released ballots.
+
+Each action loads what it needs, asks the domain, records the outcome and its events in
+the caller's transaction; a broken rule raises RuleBroken and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from runtime.work import WorkContext
+from services.workflow.domain.rules import RuleBroken, require
+from services.workflow.policy import vote_rules_for
+from services.workflow.projects.actions.proposals import mark_elected
+from services.workflow.projects.domain import board, satisfaction
+from services.workflow.projects.domain.proposal import Stage
+from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.domain.vote import check_opening, tally
+from services.workflow.projects.store import BoardBallot, Proposal, Vote
+
+
+def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
+    """A new vote, or a runoff among the tied at a tallied vote's last seat."""
+    if data["runoff_of"]:
+        title, seats, candidates = _runoff_terms(ctx, data)
+    elif data["kind"] == "satisfaction":
+        title, seats, candidates = _satisfaction_terms(ctx, data)
+    else:
+        require(data["title"] is not None, "a vote needs a title", "title")
+        require(data["seats"] is not None, "a vote needs its number of seats", "seats")
+        title, seats, candidates = data["title"], data["seats"], data["candidates"]
+    rules = vote_rules_for(ctx.session, data["tenant"])
+    check_opening(
+        rules,
+        seats=seats,
+        candidates=[c["id"] for c in candidates],
+        roll=data["roll"],
+        present=data["present"],
+    )
+    vote = Vote(
+        id=str(uuid.uuid4()),
+        submission_id=data["submission_id"],
+        tenant=data["tenant"],
+        tenant_path=data["tenant_path"],
+        title=title,
+        seats=seats,
+        candidates=[dict(c) for c in candidates],
+        roll=list(data["roll"]),
+        present=list(data["present"]),
+        rules=rules.as_dict(),
+        runoff_of=data["runoff_of"],
+        kind=data["kind"],
+        project_id=data["project_id"],
+        state="open",
+        opened_at=ctx.clock.now(),
+    )
+    ctx.session.add(vote)
+    ctx.emit(
+        "vote.opened",
+        {
+            "vote_id": vote.id,
+            "tenant": vote.tenant,
+            "tenant_path": vote.tenant_path,
+            "candidates": [c["id"] for c in vote.candidates],
+            "choices_allowed": rules.choices_allowed(seats),
+            "present": vote.present,
+            "tracker": rules.tracker,
+        },
+    )
+    return vote
+
+
+def _runoff_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    parent = ctx.session.get(Vote, data["runoff_of"])
+    require(
+        parent is not None and parent.tenant_path.startswith(data["tenant_path"]),
+        "no vote with that id",
+        "runoff_of",
+    )
+    assert parent is not None
+    runoff = (parent.result or {}).get("runoff")
+    require(runoff is not None, "that vote was not tied at its last seat", "runoff_of")
+    tied = set(runoff["candidates"])
+    return (
+        f"{parent.title}（决选）",
+        runoff["seats"],
+        [c for c in parent.candidates if c["id"] in tied],
+    )
+
+
+def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = ctx.session.get(Proposal, data["project_id"] or "")
+    require(
+        project is not None and project.tenant_path.startswith(data["tenant_path"]),
+        "no project with that id",
+        "project_id",
+    )
+    assert project is not None
+    require(
+        project.stage in (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
+        "a satisfaction vote is on a project the deputies elected",
+        "project_id",
+    )
+    return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
+
+
+def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: int) -> None:
+    """Publish the result and the sealed board, or refuse when ballots ≠ register."""
+    require(vote.state == "open", "this vote was tallied already", "vote_id")
+    rules = VoteRules.with_overrides(vote.rules)
+    try:
+        result = tally(
+            rules,
+            seats=vote.seats,
+            candidates=[c["id"] for c in vote.candidates],
+            roll=len(vote.roll),
+            present=len(vote.present),
+            ballots=[b["choices"] for b in ballots],
+            registered=registered,
+        )
+    except RuleBroken:
+        vote.state = "unbalanced"
+        vote.closed_at = ctx.clock.now()
+        raise
+    vote.state = "tallied"
+    vote.closed_at = ctx.clock.now()
+    vote.result = result.as_dict()
+    if vote.kind == "satisfaction":
+        verdict = satisfaction.verdict(rules, result.votes, result.ballots)
+        vote.result = {**vote.result, "elected": [], "runoff": None, "verdict": verdict}
+    vote.seal = board.seal(vote.id, ballots)
+    if vote.kind == "election":
+        mark_elected(ctx, vote.tenant, vote.result["elected"])
+    ctx.session.add_all(
+        BoardBallot(vote_id=vote.id, ballot_id=b["ballot_id"], choices=list(b["choices"]))
+        for b in board.in_board_order(ballots)
+    )
+    ctx.emit(
+        "vote.tallied",
+        {
+            "vote_id": vote.id,
+            "tenant": vote.tenant,
+            "title": vote.title,
+            "seats": vote.seats,
+            "elected": vote.result["elected"],
+            "runoff_candidates": result.runoff_candidates if vote.result["runoff"] else [],
+            "runoff_seats": result.runoff_seats if vote.result["runoff"] else 0,
+            "verdict": vote.result.get("verdict"),
+            "ballots": result.ballots,
+            "blank": result.blank,
+            "invalid": result.invalid,
+            "seal": vote.seal,
+        },
+    )

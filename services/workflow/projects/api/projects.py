@@ -1,0 +1,80 @@
+"""GET /workflow/v1/projects/…: proposals with their trail through 四方联荐 and the
+session, and approved candidate lists, within the key's reach."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from runtime.http import not_found, principal, service
+from services.workflow.domain.calendar import local_date
+from services.workflow.projects.api.schemas import (
+    CandidateListOut,
+    ProposalDetailOut,
+    ProposalList,
+    ProposalQuery,
+)
+from services.workflow.projects.queries import project_views, proposals_under, trail_of
+from services.workflow.projects.store import CandidateListApproval, Proposal
+
+blp = Blueprint(
+    "workflow_projects",
+    __name__,
+    url_prefix="/projects",
+    description="Livelihood project proposals",
+)
+
+
+def _reach(tenant: str | None) -> str | None:
+    """The node path to read under: the key's, or a node within it; None: out of reach."""
+    who = principal()
+    if tenant is None:
+        return who.node_path
+    node = service("workflow").directory.node(tenant)
+    if node is None or not node.path.startswith(who.node_path):
+        return None
+    return node.path
+
+
+def _today() -> date:
+    return local_date(service("workflow").clock.now())
+
+
+@blp.route("")
+@blp.arguments(ProposalQuery, location="query")
+@blp.response(200, ProposalList)
+def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
+    """Proposals within the key's reach (or under `tenant`), oldest first, at most 1000."""
+    path = _reach(query.get("tenant"))
+    if path is None:
+        return {"items": []}
+    with service("workflow").db.session() as session:
+        rows = proposals_under(session, path, year=query.get("year"), stage=query.get("stage"))
+        return {"items": project_views(session, rows, _today())}
+
+
+@blp.route("/<project_id>")
+@blp.response(200, ProposalDetailOut)
+def get_proposal(project_id: str) -> dict[str, Any]:
+    """One proposal: who proposed it and its whole trail (steps, feasibility notes,
+    deputies' comments, amended plans)."""
+    with service("workflow").db.session() as session:
+        proposal = session.get(Proposal, project_id)
+        if proposal is None or not proposal.tenant_path.startswith(principal().node_path):
+            raise not_found("project")
+        (view,) = project_views(session, [proposal], _today())
+        return {**view, "trail": trail_of(session, proposal.id)}
+
+
+@blp.route("/candidate-lists/<list_id>")
+@blp.response(200, CandidateListOut)
+def get_candidate_list(list_id: str) -> Any:
+    """An approved candidate list: who approved it, when, and its proposals."""
+    with service("workflow").db.session() as session:
+        approval = session.get(CandidateListApproval, list_id)
+        node = service("workflow").directory.node(approval.tenant) if approval else None
+        if approval is None or node is None or not node.path.startswith(principal().node_path):
+            raise not_found("candidate list")
+        return approval

@@ -1,0 +1,149 @@
+"""GET /workflow/v1/public/…: a vote's result and its anonymous board, the projects and
+their progress, an elected project's notice board — for everyone.
+
+No key is needed: the result names projects, never deputies; the board holds ballots
+under random ids only; proposals are shown without who proposed them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from runtime.http import not_found, service
+from runtime.openapi import ProblemSchema
+from runtime.problems import PROBLEM_TYPE
+from services.workflow.domain.calendar import local_date
+from services.workflow.projects.api.schemas import (
+    BoardOut,
+    NoticeOut,
+    ProjectFiguresOut,
+    ProjectFiguresQuery,
+    ProposalList,
+    PublicProposalQuery,
+    VoteOut,
+)
+from services.workflow.projects.domain.figures import ProjectCounts
+from services.workflow.projects.queries import (
+    board_of,
+    figures_under,
+    project_views,
+    proposals_under,
+)
+from services.workflow.projects.store import Proposal, Vote
+
+blp = Blueprint("public_votes", __name__, url_prefix="/public", description="Project votes (票决)")
+
+NOT_FOUND = blp.alt_response(
+    404,
+    schema=ProblemSchema,
+    content_type=PROBLEM_TYPE,
+    description="Not found (problem details)",
+)
+
+
+@blp.route("/votes/<vote_id>")
+@blp.response(200, VoteOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_vote(vote_id: str) -> dict[str, Any]:
+    """A vote: its candidates and, once tallied, the votes per candidate and the elected."""
+    with service("workflow").db.session() as session:
+        vote = session.get(Vote, vote_id)
+        if vote is None:
+            raise not_found("vote")
+        votes = (vote.result or {}).get("votes", {})
+        return {
+            "id": vote.id,
+            "tenant": vote.tenant,
+            "title": vote.title,
+            "seats": vote.seats,
+            "state": vote.state,
+            "runoff_of": vote.runoff_of,
+            "kind": vote.kind,
+            "project_id": vote.project_id,
+            "rules": vote.rules,
+            "candidates": [{**c, "votes": votes.get(c["id"])} for c in vote.candidates],
+            "result": vote.result,
+            "seal": vote.seal,
+            "opened_at": vote.opened_at,
+            "closed_at": vote.closed_at,
+        }
+
+
+@blp.route("/votes/<vote_id>/board")
+@blp.response(200, BoardOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_board(vote_id: str) -> dict[str, Any]:
+    """Every ballot of a tallied vote, by random id, and the seal to check them against."""
+    with service("workflow").db.session() as session:
+        vote = session.get(Vote, vote_id)
+        if vote is None or vote.state != "tallied":
+            raise not_found("tallied vote")
+        return {"vote_id": vote.id, "seal": vote.seal, "ballots": board_of(session, vote.id)}
+
+
+@blp.route("/projects")
+@blp.arguments(PublicProposalQuery, location="query")
+@blp.response(200, ProposalList)
+@blp.doc(security=[])
+def public_projects(query: dict[str, Any]) -> dict[str, Any]:
+    """A congress's proposals and where each stands; no proposer, nothing personal."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    if node is None:
+        return {"items": []}
+    with rt.db.session() as session:
+        rows = proposals_under(session, node.path, year=query.get("year"))
+        return {"items": project_views(session, rows, local_date(rt.clock.now()))}
+
+
+@blp.route("/projects/<project_id>/notice")
+@blp.response(200, NoticeOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_notice(project_id: str) -> dict[str, Any]:
+    """An elected project's notice board (公示牌): reason, content, investment, source of
+    funds, the responsible unit and the deadline — once the government has planned it."""
+    rt = service("workflow")
+    with rt.db.session() as session:
+        p = session.get(Proposal, project_id)
+        if p is None or p.unit_id is None or p.deadline is None:
+            raise not_found("planned project")
+        unit = rt.directory.unit(p.unit_id)
+        return {
+            "title": p.title,
+            "place": p.place,
+            "reason": p.description,
+            "content": p.targets,
+            "investment": p.budget,
+            "funding_source": p.plan_funding_source,
+            "responsible_unit": unit.name if unit else p.unit_id,
+            "deadline": p.deadline,
+            "milestones": p.milestones,
+        }
+
+
+@blp.route("/projects/figures")
+@blp.arguments(ProjectFiguresQuery, location="query")
+@blp.response(200, ProjectFiguresOut)
+@blp.doc(security=[])
+def public_project_figures(query: dict[str, Any]) -> dict[str, Any]:
+    """Projects voted, completed, completed on time, and the satisfaction votes' verdicts,
+    for each congress under `tenant` and in total."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    per_congress = {}
+    if node is not None:
+        with rt.db.session() as session:
+            per_congress = figures_under(session, node.path, query.get("year"))
+    total = {
+        name: sum(getattr(c, name) for c in per_congress.values())
+        for name in ProjectCounts().as_dict()
+    }
+    return {
+        "total": total,
+        "congresses": [{"tenant": t, **c.as_dict()} for t, c in per_congress.items()],
+    }

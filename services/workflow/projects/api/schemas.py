@@ -1,0 +1,195 @@
+"""Shapes of the projects' public read side."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from contracts.fields import Year
+
+
+class CandidateOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    votes = fields.Integer(allow_none=True)
+
+
+class RunoffOut(Schema):
+    candidates = fields.List(fields.String())
+    seats = fields.Integer()
+
+
+class ResultOut(Schema):
+    elected = fields.List(fields.String())
+    runoff = fields.Nested(RunoffOut, allow_none=True)
+    ballots = fields.Integer()
+    blank = fields.Integer()
+    invalid = fields.Integer()
+    roll = fields.Integer()
+    present = fields.Integer()
+    turnout = fields.Integer()
+    threshold = fields.Integer(metadata={"description": "votes a candidate must exceed"})
+    verdict = fields.String(
+        metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"}
+    )
+
+
+class VoteOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    title = fields.String()
+    seats = fields.Integer()
+    state = fields.String(metadata={"description": "open, tallied or unbalanced"})
+    runoff_of = fields.String(allow_none=True)
+    kind = fields.String(metadata={"description": "election or satisfaction"})
+    project_id = fields.String(allow_none=True)
+    rules = fields.Dict(metadata={"description": "the vote rules fixed when it opened"})
+    candidates = fields.List(fields.Nested(CandidateOut))
+    result = fields.Nested(ResultOut, allow_none=True)
+    seal = fields.String(allow_none=True)
+    opened_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+
+
+class BoardBallotOut(Schema):
+    ballot_id = fields.String()
+    choices = fields.List(fields.String())
+
+
+class BoardOut(Schema):
+    vote_id = fields.String()
+    seal = fields.String(
+        metadata={
+            "description": "SHA-256 of the canonical JSON {vote_id, ballots:[{ballot_id, "
+            "choices sorted}] by ballot_id}, no spaces, keys sorted"
+        }
+    )
+    ballots = fields.List(fields.Nested(BoardBallotOut))
+
+
+class ProposerOut(Schema):
+    kind = fields.String()
+    name = fields.String()
+    deputy_id = fields.String(allow_none=True)
+
+
+class TrailStepOut(Schema):
+    kind = fields.String(
+        metadata={
+            "description": "proposed, screen, consult, feasibility, shortlist, drop, "
+            "candidate, comment or amend"
+        }
+    )
+    by = fields.String()
+    text = fields.String(allow_none=True)
+    details = fields.Dict()
+    at = fields.AwareDateTime()
+
+
+class ProposalOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    year = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    place = fields.String()
+    estimated_cost = fields.Integer(metadata={"description": "yuan"})
+    funding_source = fields.String()
+    channel = fields.String()
+    stage = fields.String()
+    consulted_unit_ids = fields.List(fields.String())
+    proposed_at = fields.AwareDateTime()
+    unit_id = fields.String(allow_none=True, metadata={"description": "the responsible unit"})
+    budget = fields.Integer(allow_none=True, metadata={"description": "yuan"})
+    deadline = fields.Date(allow_none=True)
+    progress_percent = fields.Integer()
+    completed_on = fields.Date(allow_none=True)
+    behind_schedule = fields.Boolean(
+        metadata={"description": "progress trails the plan's time gone by (the tenant's margin)"}
+    )
+
+
+class ProposalDetailOut(ProposalOut):
+    proposer = fields.Nested(ProposerOut)
+    targets = fields.String(allow_none=True)
+    milestones = fields.List(fields.Dict())
+    supervision = fields.Dict(metadata={"description": "deputy id → task"})
+    trail = fields.List(fields.Nested(TrailStepOut))
+
+
+class ProposalQuery(Schema):
+    tenant = fields.String(validate=validate.Length(min=1, max=32))
+    year = Year()
+    stage = fields.String(
+        validate=validate.OneOf(
+            (
+                "recommended",
+                "screened",
+                "consulted",
+                "shortlisted",
+                "candidate",
+                "elected",
+                "implementing",
+                "completed",
+                "dropped",
+            )
+        )
+    )
+
+
+class PublicProposalQuery(Schema):
+    tenant = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    year = Year()
+
+
+class ProposalList(Schema):
+    items = fields.List(fields.Nested(ProposalOut))
+
+
+class NoticeOut(Schema):
+    """The public notice board of an elected project (公示牌), for the stations' boards."""
+
+    title = fields.String()
+    place = fields.String()
+    reason = fields.String(metadata={"description": "why: the proposal's description"})
+    content = fields.String(metadata={"description": "what: the plan's targets"})
+    investment = fields.Integer(metadata={"description": "yuan"})
+    funding_source = fields.String()
+    responsible_unit = fields.String()
+    deadline = fields.Date()
+    milestones = fields.List(fields.Dict())
+
+
+class CandidateListOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    year = fields.Integer()
+    approved_by = fields.List(fields.String())
+    approved_at = fields.AwareDateTime()
+    proposal_ids = fields.List(fields.String())
+
+
+class ProjectFiguresQuery(Schema):
+    tenant = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "any node: a township, a county (with its townships), a city"},
+    )
+    year = Year()
+
+
+class ProjectCountsOut(Schema):
+    voted = fields.Integer()
+    completed = fields.Integer()
+    on_time = fields.Integer()
+    satisfied = fields.Integer()
+    basically = fields.Integer()
+    dissatisfied = fields.Integer()
+
+
+class CongressFiguresOut(ProjectCountsOut):
+    tenant = fields.String()
+
+
+class ProjectFiguresOut(Schema):
+    total = fields.Nested(ProjectCountsOut)
+    congresses = fields.List(fields.Nested(CongressFiguresOut))

@@ -1,0 +1,97 @@
+"""The project aggregate's reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.workflow.policy import vote_rules_for
+from services.workflow.projects.domain.figures import ProjectCounts, ProjectFacts, count
+from services.workflow.projects.domain.proposal import behind_schedule
+from services.workflow.projects.store import BoardBallot, Proposal, ProposalNote, Vote
+
+
+def board_of(session: Session, vote_id: str) -> list[dict]:
+    rows = session.scalars(
+        select(BoardBallot).where(BoardBallot.vote_id == vote_id).order_by(BoardBallot.ballot_id)
+    )
+    return [{"ballot_id": b.ballot_id, "choices": b.choices} for b in rows]
+
+
+LIST_LIMIT = 1000
+"""Proposals a list shows at most (a congress has tens a year; a city some thousands)."""
+
+
+def proposals_under(
+    session: Session,
+    path: str,
+    *,
+    year: int | None = None,
+    stage: str | None = None,
+    limit: int | None = LIST_LIMIT,
+) -> list[Proposal]:
+    """Proposals of the congresses under a node, oldest first (all when limit is None)."""
+    statement = select(Proposal).where(Proposal.tenant_path.startswith(path))
+    if year is not None:
+        statement = statement.where(Proposal.year == year)
+    if stage is not None:
+        statement = statement.where(Proposal.stage == stage)
+    statement = statement.order_by(Proposal.proposed_at, Proposal.id).limit(limit)
+    return list(session.scalars(statement))
+
+
+def trail_of(session: Session, proposal_id: str) -> list[dict]:
+    rows = session.scalars(
+        select(ProposalNote)
+        .where(ProposalNote.proposal_id == proposal_id)
+        .order_by(ProposalNote.id)
+    )
+    return [
+        {"kind": n.kind, "by": n.by, "text": n.text, "details": n.details, "at": n.at} for n in rows
+    ]
+
+
+def project_view(proposal: Proposal, today: date, margin: int) -> dict[str, Any]:
+    """A proposal as the API shows it, with whether it is behind schedule today."""
+    behind = (
+        proposal.stage == "implementing"
+        and proposal.planned_on is not None
+        and proposal.deadline is not None
+        and behind_schedule(
+            today, proposal.planned_on, proposal.deadline, proposal.progress_percent, margin
+        )
+    )
+    return {
+        **{c.key: getattr(proposal, c.key) for c in Proposal.__table__.columns},
+        "behind_schedule": behind,
+    }
+
+
+def project_views(session: Session, proposals: list[Proposal], today: date) -> list[dict]:
+    """Each proposal's view, by its own congress's margin for being behind schedule."""
+    margins: dict[str, int] = {}
+    views = []
+    for p in proposals:
+        if p.tenant not in margins:
+            margins[p.tenant] = vote_rules_for(session, p.tenant).behind_schedule_margin
+        views.append(project_view(p, today, margins[p.tenant]))
+    return views
+
+
+def figures_under(session: Session, path: str, year: int | None) -> dict[str, ProjectCounts]:
+    """Each congress's counts under a node (its key is the congress's node id)."""
+    verdicts: dict[str, str] = {}
+    satisfaction_votes = select(Vote).where(
+        Vote.kind == "satisfaction", Vote.state == "tallied", Vote.tenant_path.startswith(path)
+    )
+    for vote in session.scalars(satisfaction_votes.order_by(Vote.closed_at, Vote.id)):
+        verdicts[vote.project_id or ""] = (vote.result or {}).get("verdict", "")
+    by_congress: dict[str, list[ProjectFacts]] = {}
+    for p in proposals_under(session, path, year=year, limit=None):
+        by_congress.setdefault(p.tenant, []).append(
+            ProjectFacts(p.stage, p.deadline, p.completed_on, verdicts.get(p.id))
+        )
+    return {tenant: count(facts) for tenant, facts in sorted(by_congress.items())}

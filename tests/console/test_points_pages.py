@@ -1,0 +1,132 @@
+"""The duty points pages: the committee's ranking and flags, a deputy's own statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from services.scoring.admin import set_flag_rule
+from tests.api.helpers import bearer, idem, new_key, wait_for
+from tests.console.conftest import Console
+from tests.console.test_console_security import page
+
+
+def test_the_committee_ranks_and_a_deputy_reads_their_statement(console: Console) -> None:
+    s = console.system
+    office = bearer(new_key(s, "450102001", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-001", "activity": "inspection", "occurred_on": "2026-02-03"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    assert answer.status_code == 202
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    set_flag_rule(s.runtime("scoring").db, "450102", Decimal(10), (), datetime.now(UTC))
+
+    committee = console.client("xn.committee")
+    status, html = page(committee, "/console/points?place=450102&period=2026-Q1")
+    assert status == 200
+    name = s.runtime("scoring").directory.deputy("D450102-001").name
+    assert f"<td>1</td><td>{name}</td><td>2</td>" in html
+    assert "points 2.00 below 2.47" in html  # 10 a year, a quarter's share
+    assert "履职积分" in html  # the nav link
+
+    deputy = console.client("xn.d001")
+    status, html = page(deputy, "/console/my-points?period=2026")
+    assert status == 200 and 'id="statement-total">2<' in html and "视察" in html
+    assert page(deputy, "/console/points")[0] == 403
+    assert page(committee, "/console/points?place=450102&period=2026-Q9")[0] == 400
+
+
+def test_the_committee_files_activities_one_or_a_sheet(console: Console) -> None:
+    import io
+
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    token = csrf(committee, "/console/activities")
+    single = {
+        "csrf_token": token,
+        "deputy_id": "D450102-002",
+        "activity": "survey",
+        "occurred_on": "2026-03-04",
+        "organiser": "county",
+        "office_id": "450102001",
+    }
+    answer = committee.post("/console/activities", data=single)
+    assert answer.status_code == 200 and "已记入积分" in answer.get_data(as_text=True)
+    refused = committee.post("/console/activities", data={**single, "duration_hours": "-2"})
+    assert refused.status_code == 422 and "duration_hours" in refused.get_data(as_text=True)
+    sheet = (
+        "deputy_id,activity,occurred_on,organiser,office_id\n"
+        "D450102-002,training,2026-03-05,county,450102001\n"
+        "D450103-001,training,2026-03-05,county,450102001\n"
+    )
+    upload = committee.post(
+        "/console/activities/upload",
+        data={"csrf_token": token, "sheet": (io.BytesIO(sheet.encode()), "三月.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 422
+    assert "line 3.deputy_id" in upload.get_data(as_text=True)
+    assert console.client("xn.d001").get("/console/activities").status_code == 403
+
+
+def test_the_committee_publishes_a_list_and_anyone_reads_it(console: Console) -> None:
+    from tests.console.conftest import csrf
+
+    s = console.system
+    office = bearer(new_key(s, "450102100", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-004", "activity": "training", "occurred_on": "2026-01-09"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    committee = console.client("xn.committee")
+    path = "/console/points?place=450102100&period=2026-Q1"
+    assert 'id="publish"' in page(committee, path)[1]
+    form = {"csrf_token": csrf(committee, path), "place": "450102100", "period": "2026-Q1"}
+    published = committee.post("/console/points/publish", data=form)
+    assert published.status_code == 302
+    assert "已发布，公示后不再变动" in page(committee, path)[1]
+    again = committee.post("/console/points/publish", data=form)
+    assert "未发布" in page(committee, again.headers["Location"])[1]
+
+    anyone = console.client()
+    listing = page(anyone, "/console/public/points?place=450102")[1]
+    assert "2026-Q1" in listing
+    list_id = s.client.get("/scoring/v1/public/points-lists?place=450102100").get_json()["items"][
+        0
+    ]["id"]
+    shown = page(anyone, f"/console/public/points?place=450102&list={list_id}")[1]
+    name = s.runtime("scoring").directory.deputy("D450102-004").name
+    assert f"<td>1</td><td>{name}</td><td>1</td>" in shown
+
+
+def test_the_committee_records_an_interview_and_the_deputy_is_told(console: Console) -> None:
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    form = {
+        "csrf_token": csrf(committee, "/console/interviews"),
+        "deputy_id": "D450102-005",
+        "period": "2026",
+        "reason": "全年未进站履职",
+        "decided_on": "2027-01-12",
+    }
+    refused = committee.post("/console/interviews", data={**form, "period": "2026-Q5"})
+    assert refused.status_code == 422 and "period" in refused.get_data(as_text=True)
+    answer = committee.post("/console/interviews", data=form)
+    assert answer.status_code == 302
+    html = page(committee, "/console/interviews")[1]
+    assert "约谈决定已记录" in html and "全年未进站履职" in html
+    s = console.system
+    told = wait_for(
+        lambda: s.client.get(
+            "/notify/v1/inbox?recipient=deputy:D450102-005", headers=s.headers()
+        ).get_json()["items"]
+    )
+    assert told[0]["subject"] == "履职约谈通知"

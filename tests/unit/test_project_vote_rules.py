@@ -1,0 +1,171 @@
+"""The vote's pure rules: quorum, 差额, ballot checks, threshold, the last seat, the board."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.workflow.domain.rules import RuleBroken
+from services.workflow.projects.domain.board import count, seal
+from services.workflow.projects.domain.figures import ProjectFacts
+from services.workflow.projects.domain.figures import count as count_projects
+from services.workflow.projects.domain.proposal import behind_schedule
+from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.domain.satisfaction import verdict
+from services.workflow.projects.domain.vote import check_ballot, check_opening, tally
+
+ROLL = [f"D{n:03d}" for n in range(120)]
+
+
+@pytest.mark.parametrize(("present", "opens"), [(80, False), (81, True)])
+def test_quorum_is_more_than_two_thirds_of_the_roll(present: int, opens: bool) -> None:
+    def opening() -> None:
+        check_opening(
+            VoteRules(), seats=1, candidates=["A", "B"], roll=ROLL, present=ROLL[:present]
+        )
+
+    if opens:
+        opening()
+    else:
+        with pytest.raises(RuleBroken, match="no quorum"):
+            opening()
+
+
+def test_a_vote_needs_more_candidates_than_seats() -> None:
+    with pytest.raises(RuleBroken, match="差额"):
+        check_opening(VoteRules(), seats=2, candidates=["A", "B"], roll=ROLL, present=ROLL)
+
+
+def test_a_ballot_blank_valid_strangers_repeats_and_excess_refused() -> None:
+    check_ballot([], ["A", "B", "C"], 2)
+    for choices, why in (
+        (["X"], "not a candidate"),
+        (["A", "A"], "twice"),
+        (["A", "B", "C"], "at most 2"),
+    ):
+        with pytest.raises(RuleBroken, match=why):
+            check_ballot(choices, ["A", "B", "C"], 2)
+
+
+def result(
+    rules: VoteRules, ballots: list[list[str]], *, seats: int = 2, present: int = 10
+) -> dict:
+    return tally(
+        rules,
+        seats=seats,
+        candidates=["A", "B", "C", "D"],
+        roll=12,
+        present=present,
+        ballots=ballots,
+        registered=len(ballots),
+    ).as_dict()
+
+
+def test_threshold_of_the_roll_or_of_those_present() -> None:
+    ballots = [["A", "B"]] * 6 + [["A", "C"]] * 4  # A 10, B 6, C 4
+    assert result(VoteRules(), ballots)["elected"] == ["A"]  # B needs more than 6 of 12
+    present_rule = VoteRules(threshold_base="present")
+    assert result(present_rule, ballots)["elected"] == ["A", "B"]  # more than 5 of 10
+
+
+def test_a_tie_at_the_last_seat_calls_a_runoff_or_elects_none_of_the_tied() -> None:
+    ballots = [["A", "B"]] * 4 + [["A", "C"]] * 4 + [["A"]] * 2  # A 10, B 4, C 4
+    rules = VoteRules(threshold_base="present", quorum_numerator=1, quorum_denominator=3)
+    few = tally(
+        rules,
+        seats=2,
+        candidates=["A", "B", "C"],
+        roll=8,
+        present=6,
+        ballots=ballots,
+        registered=10,
+    ).as_dict()
+    assert few["elected"] == ["A"] and few["runoff"] == {"candidates": ["B", "C"], "seats": 1}
+    none = VoteRules(threshold_base="present", tie_at_last_seat="none")
+    no_runoff = tally(
+        none, seats=2, candidates=["A", "B", "C"], roll=8, present=6, ballots=ballots, registered=10
+    ).as_dict()
+    assert no_runoff["elected"] == ["A"] and no_runoff["runoff"] is None
+
+
+def test_no_result_unless_ballots_equal_the_register() -> None:
+    with pytest.raises(RuleBroken, match="not published"):
+        tally(
+            VoteRules(),
+            seats=1,
+            candidates=["A", "B"],
+            roll=3,
+            present=3,
+            ballots=[["A"]],
+            registered=2,
+        )
+
+
+def test_the_board_counts_and_its_seal_breaks_on_any_change() -> None:
+    board = [{"ballot_id": "b1", "choices": ["A"]}, {"ballot_id": "a2", "choices": ["B", "A"]}]
+    assert count(board) == {"A": 2, "B": 1}
+    sealed = seal("v", board)
+    assert seal("v", list(reversed(board))) == sealed  # the order given does not matter
+    assert seal("v", [board[0], {**board[1], "choices": ["B"]}]) != sealed
+    assert seal("v", board[:1]) != sealed
+    assert seal("w", board) != sealed
+
+
+def test_rules_refuse_nonsense() -> None:
+    with pytest.raises(ValueError, match="unknown"):
+        VoteRules.with_overrides({"quorum": 3})
+    with pytest.raises(ValueError, match="threshold_base"):
+        VoteRules(threshold_base="half")
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "basically", "expected"),
+    [
+        (5, 0, "dissatisfied"),  # exactly half satisfied: not more than half
+        (6, 0, "satisfied"),  # half plus one
+        (5, 1, "basically"),  # half satisfied, plus one basically: more than half together
+        (4, 1, "dissatisfied"),  # exactly half together
+        (0, 6, "basically"),
+    ],
+)
+def test_satisfaction_verdict_at_its_boundaries(
+    satisfied: int, basically: int, expected: str
+) -> None:
+    votes = {"satisfied": satisfied, "basically": basically}
+    assert verdict(VoteRules(), votes, ballots=10) == expected
+
+
+def test_a_congress_may_ask_for_two_thirds_satisfied() -> None:
+    two_thirds = VoteRules(satisfaction_numerator=2, satisfaction_denominator=3)
+    assert verdict(two_thirds, {"satisfied": 6}, ballots=9) == "dissatisfied"
+    assert verdict(two_thirds, {"satisfied": 6, "basically": 1}, ballots=9) == "basically"
+    assert verdict(two_thirds, {"satisfied": 7}, ballots=9) == "satisfied"
+
+
+def test_behind_schedule_when_progress_trails_time_gone_by_more_than_the_margin() -> None:
+    start, end = date(2027, 1, 1), date(2027, 12, 31)
+    half_way = date(2027, 7, 2)  # 182 of 364 days: 50% expected
+    assert not behind_schedule(half_way, start, end, 40, 10)
+    assert behind_schedule(half_way, start, end, 39, 10)
+    assert not behind_schedule(date(2028, 3, 1), start, end, 100, 10)
+    assert not behind_schedule(start, start, end, 0, 10)
+
+
+def test_figures_count_voted_completed_on_time_and_verdicts() -> None:
+    end = date(2027, 12, 31)
+    facts = [
+        ProjectFacts("completed", end, date(2027, 11, 1), "satisfied"),
+        ProjectFacts("completed", end, date(2028, 1, 5), "dissatisfied"),  # late
+        ProjectFacts("implementing", end, None, None),
+        ProjectFacts("candidate", None, None, None),  # not elected: not counted
+        ProjectFacts("dropped", None, None, None),
+    ]
+    assert count_projects(facts).as_dict() == {
+        "voted": 3,
+        "completed": 2,
+        "on_time": 1,
+        "satisfied": 1,
+        "basically": 0,
+        "dissatisfied": 1,
+    }

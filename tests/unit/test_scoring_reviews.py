@@ -1,0 +1,196 @@
+"""Reviews of appointed officials (docs/domain.md §5): the 马山 staged score at its grade
+boundaries, repeat and referral, a two-vote round and a written round."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+
+import services.scoring as scoring
+from services.scoring.domain import reviews as r
+from services.scoring.store import ReviewBallot, ReviewRound
+from tests.support.handlers import COUNTY, HandlerContext, handler_context
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        ("59.99", "dissatisfied"),
+        ("60", "basically_satisfied"),
+        ("79.99", "basically_satisfied"),
+        ("80", "satisfied"),
+    ],
+)
+def test_the_grade_at_its_boundaries(score: str, grade: str) -> None:
+    assert r.grade(Decimal(score)) == grade
+
+
+def test_the_staged_score_weights_10_20_50_20() -> None:
+    stages = {
+        "preliminary": Decimal(90),
+        "investigation": Decimal(80),
+        "onsite": Decimal(70),
+        "rectification": Decimal(60),
+    }
+    assert r.final_score(stages, r.DEFAULT_STAGE_WEIGHTS) == Decimal(72)  # 9+16+35+12
+    assert r.interim_score(stages, r.DEFAULT_STAGE_WEIGHTS) == Decimal(75)  # 60/0.8
+
+
+def test_the_report_shape_631() -> None:
+    assert r.report_shape(60, 30, 10) == []
+    assert r.report_shape(70, 25, 5) == [
+        "achievements above 60%",
+        "problems below 30%",
+        "measures below 10%",
+    ]
+
+
+@pytest.fixture
+def ctx():
+    with handler_context(scoring.SPEC) as context:
+        yield context
+
+
+def _do(ctx: HandlerContext, round_id: str, command: str, **args: Any) -> Any:
+    (outcome,) = ctx.handle(
+        "review.command_requested",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "round_id": round_id,
+            "command": command,
+            "args": args,
+            "submitted_by": "key-committee",
+            "submitted_at": ctx.clock.now(),
+        },
+    )
+    return outcome
+
+
+def _staged(ctx: HandlerContext, onsite: dict[str, list[str]], **open_args: Any) -> str:
+    round_id = str(uuid.uuid4())
+    groups = {"committee": "40", "deputies": "40", "constituents": "20"}
+    opened = _do(
+        ctx,
+        round_id,
+        "open",
+        model="staged",
+        official="韦某",
+        post="局长",
+        groups=groups,
+        **open_args,
+    )
+    assert opened.name == "submission.accepted", opened.data
+    _do(ctx, round_id, "stage", stage="preliminary", score="60")
+    _do(ctx, round_id, "stage", stage="investigation", score="60")
+    for group, scores in onsite.items():
+        assert _do(ctx, round_id, "ballots", group=group, scores=scores).name == (
+            "submission.accepted"
+        )
+    return round_id
+
+
+def _onsite(score: str) -> dict[str, list[str]]:
+    return {"committee": [score], "deputies": [score, score], "constituents": [score]}
+
+
+@pytest.mark.parametrize(
+    ("rectification", "result"),
+    [
+        ("59.99", "dissatisfied"),
+        ("60", "basically_satisfied"),
+        ("79.99", "basically_satisfied"),
+        ("80", "satisfied"),
+    ],
+)
+def test_a_mashan_round_graded_at_the_boundaries(
+    ctx: HandlerContext, rectification: str, result: str
+) -> None:
+    # All stages at the same score: the final score is that score exactly.
+    round_id = _staged(ctx, _onsite(rectification))
+    _do(ctx, round_id, "stage", stage="preliminary", score=rectification)
+    _do(ctx, round_id, "stage", stage="investigation", score=rectification)
+    assert _do(ctx, round_id, "announce", opinion_received_on="2026-09-01").name == (
+        "submission.accepted"
+    )
+    _do(ctx, round_id, "stage", stage="rectification", score=rectification)
+    round_ = ctx.session.get(ReviewRound, round_id)
+    assert (round_.score, round_.result) == (Decimal(rectification), result)
+    # Plan within 1 month, report within 3; 1 October (National Day) moves to a working day.
+    assert (round_.plan_due, round_.report_due) == (date(2026, 10, 8), date(2026, 12, 1))
+
+
+def test_dissatisfied_repeats_and_again_is_referred(ctx: HandlerContext) -> None:
+    first = _staged(ctx, _onsite("50"))
+    _do(ctx, first, "announce", opinion_received_on="2026-06-01")
+    assert ctx.session.get(ReviewRound, first).interim == Decimal("53.75")  # (6+12+25)/0.8
+    _do(ctx, first, "stage", stage="rectification", score="50")
+    assert ctx.session.get(ReviewRound, first).next_step == "repeat"
+    second = _staged(ctx, _onsite("40"), repeat_of=first)
+    _do(ctx, second, "announce", opinion_received_on="2026-12-01")
+    _do(ctx, second, "stage", stage="rectification", score="40")
+    repeated = ctx.session.get(ReviewRound, second)
+    assert (repeated.attempt, repeated.result, repeated.next_step) == (2, "dissatisfied", "refer")
+    refused = _do(
+        ctx, str(uuid.uuid4()), "open", model="written", official="x", post="y", repeat_of=second
+    )
+    assert refused.name == "submission.rejected"
+
+
+def test_ballots_keep_no_rater_and_the_rules_refuse_out_of_order_steps(
+    ctx: HandlerContext,
+) -> None:
+    assert {c.key for c in inspect(ReviewBallot).columns} == {"id", "round_id", "group", "score"}
+    round_id = _staged(ctx, {"committee": ["80"]})
+    missing = _do(ctx, round_id, "announce", opinion_received_on="2026-06-01")
+    assert missing.data["reason"] == "no ballots from deputies, constituents"
+    early = _do(ctx, round_id, "stage", stage="rectification", score="80")
+    assert early.data["reason"] == "rectification is scored after the result is announced"
+    assert _do(ctx, round_id, "ballots", group="press", scores=["80"]).data["reason"] == (
+        "no rater group press in this round"
+    )
+    assert (
+        _do(
+            ctx, round_id, "votes", question="answers", satisfied=1, basically=0, dissatisfied=0
+        ).data["reason"]
+        == "a staged round takes no such score"
+    )
+
+
+def test_a_two_vote_round_and_a_written_round_each_give_their_result(
+    ctx: HandlerContext,
+) -> None:
+    votes = str(uuid.uuid4())
+    _do(ctx, votes, "open", model="two_votes", official="黄某", post="局长")
+    _do(ctx, votes, "votes", question="performance", satisfied=30, basically=10, dissatisfied=10)
+    _do(ctx, votes, "votes", question="answers", satisfied=20, basically=8, dissatisfied=12)
+    _do(ctx, votes, "report", achievements=70, problems=20, measures=10)
+    _do(ctx, votes, "announce", opinion_received_on="2026-03-02")
+    round_ = ctx.session.get(ReviewRound, votes)
+    # Performance 80 % satisfied or basically, answers 70 %: the lower one grades the round.
+    assert (round_.score, round_.result, round_.next_step) == (
+        Decimal(70),
+        "basically_satisfied",
+        "rectify",
+    )
+    assert round_.report_flags == ["achievements above 60%", "problems below 30%"]
+    written = str(uuid.uuid4())
+    _do(ctx, written, "open", model="written", official="李某", post="主任")
+    _do(ctx, written, "written", score="85.5")
+    _do(ctx, written, "announce", opinion_received_on="2026-03-02")
+    assert ctx.session.get(ReviewRound, written).result == "satisfied"
+    late = _do(ctx, written, "written", score="10")
+    assert late.data["reason"] == "the round has its result"
+
+
+def test_arguments_no_schema_allows_are_refused_whole(ctx: HandlerContext) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任")
+    refused = _do(ctx, round_id, "written", score="101")
+    assert (refused.name, refused.data["field"]) == ("submission.rejected", "args")
+    assert ctx.session.get(ReviewRound, round_id).stage_scores == {}
