@@ -95,7 +95,14 @@ RABBITMQ_CLUSTER_SCHEMA: dict[str, Any] = {
 
 DATABASE_URL = "postgresql+psycopg://renda:db-s3cret@postgres.db.svc:5432/renda_{service}"
 BROKER_URL = "amqp://renda:mq-s3cret@rabbitmq.mq.svc:5672/renda"
-MINIMAL: dict[str, Any] = {"secrets": {"databaseUrl": DATABASE_URL, "brokerUrl": BROKER_URL}}
+MINIMAL: dict[str, Any] = {
+    "secrets": {
+        "databaseUrl": DATABASE_URL,
+        "brokerUrl": BROKER_URL,
+        "secretKey": "test-signing-key",
+        "contactKeys": "dGVzdC1jb250YWN0LWtleS1ub3QtYS1yZWFsLW9uZSE=",
+    }
+}
 
 OVERRIDE: dict[str, Any] = {
     "image": {"repository": "registry.city.example/renda/renda", "tag": "1.2.3"},
@@ -309,6 +316,22 @@ def test_rendering_without_credentials_fails_loudly(chart: helm.Chart) -> None:
         chart.render({"secrets": {"databaseUrl": DATABASE_URL}}, name=RELEASE)
 
 
+def test_apis_run_in_production_mode_with_their_keys_from_the_secret(chart: helm.Chart) -> None:
+    """Production mode refuses the development fallbacks (a QR code signed with a fixed
+    phrase, contacts encrypted with a derived key); so every API needs the two keys."""
+    rendered = render(chart, MINIMAL)
+    config = rendered.get("ConfigMap", f"{RELEASE}-config")
+    assert config["data"]["RENDA_ENV"] == "production"
+    for service in SERVICES:
+        env = env_of(container(rendered.get("Deployment", f"{RELEASE}-{service}-api")))
+        for var in ("RENDA_SECRET_KEY", "RENDA_CONTACT_KEYS"):
+            assert env[var]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-secrets", var
+    for missing in ("secretKey", "contactKeys"):
+        without = merged(MINIMAL, {"secrets": {missing: ""}})
+        with pytest.raises(helm.HelmRenderError, match=rf"secrets\.{missing}"):
+            chart.render(without, name=RELEASE, namespace=NAMESPACE)
+
+
 @pytest.mark.parametrize(
     ("bad", "where"),
     [
@@ -484,11 +507,16 @@ def test_configuration_is_in_the_configmap_and_secrets_are_not(default: Rendered
     assert "s3cret" not in default.notes
 
 
-def test_chart_managed_secret_holds_both_urls(default: Rendered) -> None:
+def test_chart_managed_secret_holds_both_urls_and_both_keys(default: Rendered) -> None:
     secret = default.get("Secret", f"{RELEASE}-secrets")
     assert not is_hook(secret)
     decoded = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
-    assert decoded == {"RENDA_DATABASE_URL": DATABASE_URL, "RENDA_BROKER_URL": BROKER_URL}
+    assert decoded == {
+        "RENDA_DATABASE_URL": DATABASE_URL,
+        "RENDA_BROKER_URL": BROKER_URL,
+        "RENDA_SECRET_KEY": MINIMAL["secrets"]["secretKey"],
+        "RENDA_CONTACT_KEYS": MINIMAL["secrets"]["contactKeys"],
+    }
 
 
 def test_every_app_container_reads_config_and_secrets(default: Rendered) -> None:
@@ -981,7 +1009,7 @@ def test_operator_and_a_broker_url_together_are_refused(chart: helm.Chart) -> No
         chart.render(values, name=RELEASE, namespace=NAMESPACE)
     without_url = merged(values, {"secrets": {"brokerUrl": ""}})
     (secret,) = [s for s in render(chart, without_url).kind("Secret") if not is_hook(s)]
-    assert set(secret["data"]) == {"RENDA_DATABASE_URL"}
+    assert set(secret["data"]) == {"RENDA_DATABASE_URL", "RENDA_SECRET_KEY", "RENDA_CONTACT_KEYS"}
 
 
 def test_rabbitmq_operator_needs_three_nodes(chart: helm.Chart) -> None:
@@ -1056,7 +1084,6 @@ def test_no_console_unless_enabled(default: Rendered) -> None:
     assert all(o["metadata"]["name"] != CONSOLE for o in default.objects)
     (ingress,) = default.kind("Ingress")
     assert "/console" not in {p["path"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
-    assert "RENDA_SECRET_KEY" not in default.get("Secret", f"{RELEASE}-secrets")["data"]
     assert "console" not in default.notes
 
 

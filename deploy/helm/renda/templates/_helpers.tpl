@@ -134,6 +134,7 @@ The ConfigMap's data: every non-secret setting, as strings. Integers go through 
 large numbers are not printed in exponent form.
 */}}
 {{- define "renda.configData" -}}
+RENDA_ENV: "production"
 RENDA_BUS_PREFIX: {{ .Values.config.busPrefix | toString | quote }}
 RENDA_LOG_LEVEL: {{ .Values.config.logLevel | toString | upper | quote }}
 RENDA_MAX_REQUEST_BYTES: {{ .Values.config.maxRequestBytes | int64 | toString | quote }}
@@ -150,6 +151,23 @@ RENDA_SESSION_IDLE_SECONDS: {{ .Values.config.sessionIdleSeconds | int64 | toStr
 {{- range $key, $value := .Values.config.extra }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
+{{- end }}
+
+{{/*
+The APIs' own secrets: the key that signs QR codes (and console sessions, which every API
+accepts) and the keys of constituents' contacts. Arg: (dict "root" $ "secretName" NAME).
+*/}}
+{{- define "renda.appSecretEnv" -}}
+- name: RENDA_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .root.Values.secrets.secretKeyKey }}
+- name: RENDA_CONTACT_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .root.Values.secrets.contactKeysKey }}
 {{- end }}
 
 {{/*
