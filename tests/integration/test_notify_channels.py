@@ -153,7 +153,9 @@ def test_an_assignment_reaches_every_channel_once_through_a_crash_mid_send(
             + len(sent(fakes["wechat"]))
             + len(receiver.verified)
         )
-        assert raw in (5, 6)
+        # The sender threads send at once: every delivery in flight at the kill may have
+        # reached its channel before it, and goes again with the same id; none a third time.
+        assert 5 <= raw <= 10
         assert receiver.forged == 0
     finally:
         receiver.stop()
