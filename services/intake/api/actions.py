@@ -16,7 +16,7 @@ from runtime.directory import Principal
 from runtime.http import principal, requires_role
 from runtime.problems import DomainProblem
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
-from services.intake.api.submissions import submit
+from services.intake.api.submissions import actor_of, submit
 
 blp = Blueprint(
     "suggestion_actions",
@@ -58,13 +58,7 @@ def _view(action: str, summary: str) -> Callable[..., Any]:
             event_data={
                 "suggestion_id": suggestion_id,
                 "action": action,
-                "actor": {
-                    "key_id": who.key_id,
-                    "role": who.role,
-                    "subject": who.subject,
-                    "node_id": who.node_id,
-                    "node_path": who.node_path,
-                },
+                "actor": actor_of(who),
                 "args": body,
             },
         )

@@ -29,7 +29,7 @@ from services.intake.api.opinion_schemas import (
     RecordedOpinionIn,
 )
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
-from services.intake.api.submissions import submit
+from services.intake.api.submissions import actor_of, submit
 from services.intake.domain.codes import public_code
 from services.intake.limits import take
 from services.intake.store import OpinionCode, Submission
@@ -222,13 +222,7 @@ def _action_view(action: str, summary: str) -> Callable[..., Any]:
             event_data={
                 "opinion_id": opinion_id,
                 "action": action,
-                "actor": {
-                    "key_id": who.key_id,
-                    "role": who.role,
-                    "subject": who.subject,
-                    "node_id": who.node_id,
-                    "node_path": who.node_path,
-                },
+                "actor": actor_of(who),
                 "args": body,
             },
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from runtime.directory import Principal
 from runtime.http import principal, service
 from runtime.problems import DomainProblem
 from services.intake.domain.receipts import Status, request_fingerprint
@@ -34,6 +35,17 @@ RESOURCE_PATHS = {
 Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]
 """Rows stored beside a submission (given the session and the submission's id), in its
 transaction; returns further events to publish with it. Raising refuses the whole request."""
+
+
+def actor_of(who: Principal) -> dict[str, Any]:
+    """Who asks for an action, as the action events carry it for workflow's rules."""
+    return {
+        "key_id": who.key_id,
+        "role": who.role,
+        "subject": who.subject,
+        "node_id": who.node_id,
+        "node_path": who.node_path,
+    }
 
 
 def receipt_view(submission: Submission) -> dict[str, Any]:
