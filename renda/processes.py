@@ -85,7 +85,7 @@ def console_wsgi() -> Any:
 
     from runtime.clock import SystemClock
     from runtime.logs import configure_logging
-    from services.console.app import mounted
+    from services.console.app import mounted, plumbing
     from services.console.client import http_transport
 
     settings = Settings.from_env()
@@ -101,7 +101,7 @@ def console_wsgi() -> Any:
     # Served behind exactly one proxy (the ingress): the client's address, for the
     # per-address sign-in limit, is the one that proxy saw.
     console.wsgi_app = ProxyFix(console.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
-    return mounted(console)
+    return mounted(console, plumbing())
 
 
 def wsgi(service_name: str) -> Flask:
