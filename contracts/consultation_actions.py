@@ -65,7 +65,7 @@ class ContactPointIn(Strict):
     )
 
 
-class PlanIn(Strict):
+class ConsultationPlanIn(Strict):
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), NOT_BLANK])
     issuing_body = fields.String(
         required=True,

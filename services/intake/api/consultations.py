@@ -18,9 +18,8 @@ from marshmallow import fields, validate
 
 from contracts.consultation_actions import (
     CONSULTATION_ACTIONS,
-    PlanIn,
+    ConsultationPlanIn,
     Text,
-    dump_consultation_args,
 )
 from contracts.consultation_actions import Article as ArticleField
 from runtime.directory import Principal
@@ -64,7 +63,7 @@ class PublicDraftOpinionIn(ContactIn):
 @blp.route("", methods=["POST"])
 @requires_role("system", "committee")
 @blp.arguments(IdempotencyHeader, location="headers")
-@blp.arguments(PlanIn)
+@blp.arguments(ConsultationPlanIn)
 @blp.response(202, ReceiptOut)
 def plan(headers: dict[str, str], body: dict[str, Any]) -> Any:
     """Register a draft for comment (the consultation plan): it is published at once on
@@ -102,7 +101,7 @@ def _view(action: str, summary: str) -> Callable[..., Any]:
                 "consultation_id": consultation_id,
                 "action": action,
                 "actor": actor_of(who),
-                "args": dump_consultation_args(action, body),
+                "args": body,
             },
         )
 

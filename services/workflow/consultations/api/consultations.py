@@ -16,12 +16,12 @@ from runtime.http import not_found, principal, service
 from services.workflow.consultations.api.schemas import (
     ConsultationDetailOut,
     ConsultationList,
-    FiguresOut,
-    FiguresQuery,
-    ListQuery,
-    OpinionOut,
-    ReportList,
-    ReportOut,
+    ConsultationFiguresOut,
+    ConsultationFiguresQuery,
+    ConsultationListQuery,
+    DraftOpinionOut,
+    ConsultationReportList,
+    ConsultationReportOut,
 )
 from services.workflow.consultations.queries import (
     consultation_view,
@@ -60,7 +60,7 @@ def _readable(session: Any, consultation_id: str) -> Consultation:
 
 
 @blp.route("")
-@blp.arguments(ListQuery, location="query")
+@blp.arguments(ConsultationListQuery, location="query")
 @blp.response(200, ConsultationList)
 def list_consultations(query: dict[str, Any]) -> dict[str, Any]:
     """Consultations the key may read, newest first: its congress's and those below, or
@@ -71,8 +71,8 @@ def list_consultations(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/figures")
-@blp.arguments(FiguresQuery, location="query")
-@blp.response(200, FiguresOut)
+@blp.arguments(ConsultationFiguresQuery, location="query")
+@blp.response(200, ConsultationFiguresOut)
 def consultation_figures(query: dict[str, Any]) -> dict[str, Any]:
     """Drafts consulted, opinions received and submitted, adopted fully and partly, and
     participation (people, forums, visits): in total, per county and per contact point."""
@@ -120,7 +120,7 @@ def _own_stations(consultation: Consultation) -> set[str]:
 
 
 @blp.route("/<consultation_id>/opinions/<opinion_id>")
-@blp.response(200, OpinionOut)
+@blp.response(200, DraftOpinionOut)
 def get_opinion(consultation_id: str, opinion_id: str) -> dict[str, Any]:
     """An opinion's handling record: with the contributor's name and phone in clear for
     its contact point's own key only."""
@@ -139,7 +139,7 @@ def get_opinion(consultation_id: str, opinion_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<consultation_id>/reports")
-@blp.response(200, ReportList)
+@blp.response(200, ConsultationReportList)
 def list_reports(consultation_id: str) -> dict[str, Any]:
     """The contact points' reports side by side: each with its opinions grouped by
     article (duplicates merged), its forums and visits, and its summary."""
@@ -165,7 +165,7 @@ def _report(session: Any, consultation_id: str, report_id: str) -> dict[str, Any
 
 
 @blp.route("/<consultation_id>/reports/<report_id>")
-@blp.response(200, ReportOut)
+@blp.response(200, ConsultationReportOut)
 def get_report(consultation_id: str, report_id: str) -> dict[str, Any]:
     """One contact point's numbered report, the structured export (JSON)."""
     with service("workflow").db.session() as session:

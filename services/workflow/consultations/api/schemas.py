@@ -7,22 +7,22 @@ from contracts.consultation_actions import ADOPTIONS, CHANNELS
 from contracts.fields import Year
 
 
-class ListQuery(Schema):
+class ConsultationListQuery(Schema):
     year = Year()
 
 
-class FiguresQuery(Schema):
+class ConsultationFiguresQuery(Schema):
     year = Year(required=True)
     node = fields.String(validate=validate.Length(min=1, max=32))
 
 
-class ArticleOut(Schema):
+class DraftArticleOut(Schema):
     number = fields.Integer()
     heading = fields.String()
     text = fields.String()
 
 
-class ContactPointOut(Schema):
+class ConsultationContactPointOut(Schema):
     station_id = fields.String()
     name = fields.String()
     deputy_ids = fields.List(fields.String())
@@ -35,11 +35,11 @@ class ConsultationOut(Schema):
     year = fields.Integer()
     title = fields.String()
     issuing_body = fields.String()
-    articles = fields.List(fields.Nested(ArticleOut))
+    articles = fields.List(fields.Nested(DraftArticleOut))
     questions = fields.List(fields.String())
     deadline = fields.Date()
     open = fields.Boolean(metadata={"description": "comments are taken (until the deadline)"})
-    contact_points = fields.List(fields.Nested(ContactPointOut))
+    contact_points = fields.List(fields.Nested(ConsultationContactPointOut))
     planned_by = fields.String()
     published_at = fields.AwareDateTime()
     answered_at = fields.AwareDateTime(allow_none=True)
@@ -49,7 +49,7 @@ class ConsultationList(Schema):
     items = fields.List(fields.Nested(ConsultationOut))
 
 
-class OpinionOut(Schema):
+class DraftOpinionOut(Schema):
     id = fields.String()
     public_code = fields.String()
     station_id = fields.String()
@@ -83,7 +83,7 @@ class GatheringOut(Schema):
 
 
 class ConsultationDetailOut(ConsultationOut):
-    opinions = fields.List(fields.Nested(OpinionOut))
+    opinions = fields.List(fields.Nested(DraftOpinionOut))
     gatherings = fields.List(fields.Nested(GatheringOut))
 
 
@@ -102,7 +102,7 @@ class ArticleGroupOut(Schema):
     opinions = fields.List(fields.Nested(GroupedOpinionOut))
 
 
-class ReportOut(Schema):
+class ConsultationReportOut(Schema):
     id = fields.String()
     number = fields.String(metadata={"example": "450102-2026-01-R1"})
     consultation_id = fields.String()
@@ -121,11 +121,11 @@ class ReportOut(Schema):
     by_article = fields.List(fields.Nested(ArticleGroupOut))
 
 
-class ReportList(Schema):
-    items = fields.List(fields.Nested(ReportOut))
+class ConsultationReportList(Schema):
+    items = fields.List(fields.Nested(ConsultationReportOut))
 
 
-class CountsOut(Schema):
+class ConsultationCountsOut(Schema):
     drafts = fields.Integer()
     received = fields.Integer()
     submitted = fields.Integer()
@@ -140,23 +140,23 @@ class CountsOut(Schema):
     )
 
 
-class FiguresOut(Schema):
+class ConsultationFiguresOut(Schema):
     node = fields.String()
     year = fields.Integer()
-    total = fields.Nested(CountsOut)
-    counties = fields.Dict(keys=fields.String(), values=fields.Nested(CountsOut))
-    contact_points = fields.Dict(keys=fields.String(), values=fields.Nested(CountsOut))
+    total = fields.Nested(ConsultationCountsOut)
+    counties = fields.Dict(keys=fields.String(), values=fields.Nested(ConsultationCountsOut))
+    contact_points = fields.Dict(keys=fields.String(), values=fields.Nested(ConsultationCountsOut))
 
 
-class OutcomeOut(Schema):
+class ArticleOutcomeOut(Schema):
     fully = fields.Integer()
     partly = fields.Integer()
     not_ = fields.Integer(data_key="not", attribute="not")
     reasons = fields.List(fields.Dict())
 
 
-class PublicArticleOut(ArticleOut):
-    outcome = fields.Nested(OutcomeOut, allow_none=True)
+class PublicArticleOut(DraftArticleOut):
+    outcome = fields.Nested(ArticleOutcomeOut, allow_none=True)
 
 
 class PublicContactPointOut(Schema):
@@ -174,7 +174,7 @@ class PublicConsultationOut(Schema):
     questions = fields.List(fields.String())
     contact_points = fields.List(fields.Nested(PublicContactPointOut))
     articles = fields.List(fields.Nested(PublicArticleOut))
-    whole_draft_outcome = fields.Nested(OutcomeOut, allow_none=True)
+    whole_draft_outcome = fields.Nested(ArticleOutcomeOut, allow_none=True)
     answered_at = fields.AwareDateTime(allow_none=True)
 
 

@@ -60,8 +60,10 @@ def check_article(article: int | None, articles: int) -> None:
     )
 
 
-def check_merge(duplicate: str, into: str, into_state: str, same_point: bool) -> None:
-    require(duplicate == OpinionState.RECEIVED, f"that opinion is {duplicate}", "opinion_id")
+def check_merge(duplicate_state: str, into_state: str, same_point: bool) -> None:
+    require(
+        duplicate_state == OpinionState.RECEIVED, f"that opinion is {duplicate_state}", "opinion_id"
+    )
     require(
         into_state == OpinionState.RECEIVED, f"the opinion to merge into is {into_state}", "into_id"
     )
