@@ -189,7 +189,7 @@ def reports_of(session: Session, consultation: Consultation) -> list[dict[str, A
     rows = session.scalars(
         select(Report)
         .where(Report.consultation_id == consultation.id)
-        .order_by(Report.submitted_at, Report.id)
+        .order_by(Report.submitted_at, Report.number)
     )
     return [report_view(session, consultation, r) for r in rows]
 

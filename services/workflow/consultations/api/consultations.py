@@ -15,13 +15,13 @@ from flask_smorest import Blueprint
 from runtime.http import not_found, principal, service
 from services.workflow.consultations.api.schemas import (
     ConsultationDetailOut,
-    ConsultationList,
     ConsultationFiguresOut,
     ConsultationFiguresQuery,
+    ConsultationList,
     ConsultationListQuery,
-    DraftOpinionOut,
     ConsultationReportList,
     ConsultationReportOut,
+    DraftOpinionOut,
 )
 from services.workflow.consultations.queries import (
     consultation_view,
