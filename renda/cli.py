@@ -330,6 +330,29 @@ def opinion_policy(tenant: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{name} = {value}")
 
 
+@main.command("consultation-policy")
+@click.option("--tenant", required=True)
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. min_comment_days=14")
+def consultation_policy(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a tenant's settings for consultations on draft laws."""
+    from dataclasses import asdict
+
+    from services.workflow.policy import set_consultation_policy
+
+    malformed = [p for p in pairs if "=" not in p or not p.split("=", 1)[1].isdigit()]
+    if malformed:
+        raise click.ClickException(f"write name=whole number, not {malformed[0]!r}")
+    _require_tenant(tenant)
+    changes = {name: int(value) for name, value in (p.split("=", 1) for p in pairs)}
+    try:
+        with _workflow_db().transaction() as session:
+            current = set_consultation_policy(session, tenant, changes)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, value in asdict(current).items():
+        click.echo(f"{name} = {value}")
+
+
 @main.command("vote-rules")
 @click.option("--tenant", required=True, help="the congress: a county or a township")
 @click.option("--set", "pairs", multiple=True, help="name=value, e.g. threshold_base=present")
