@@ -149,6 +149,7 @@ def open_door(consultation_id: str, station_id: str, now: datetime) -> Consultat
 @public_blp.route("/<consultation_id>/opinions", methods=["POST"])
 @public_blp.arguments(PublicDraftOpinionIn)
 @public_blp.response(202, OpinionReceiptOut)
+@public_blp.alt_response(404, response="NOT_FOUND")
 @public_blp.doc(security=[])
 def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
     """Leave an opinion on a draft, on one article or the whole, without an account.
