@@ -9,10 +9,14 @@ import re
 import time
 from datetime import date, timedelta
 
+import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import Client
 
-from tests.console.conftest import Console, csrf
+from runtime.clock import FixedClock
+from tests.acceptance.test_consultations import COUNTY, PLAN
+from tests.console.conftest import Console, csrf, start_console
+from tests.support.cycle import START
 
 S1, S2 = "450102001-S1", "450102002-S1"
 PHONE = "13812341234"
@@ -111,6 +115,13 @@ def test_a_draft_through_the_console(console: Console) -> None:
         ).status_code
         == 303
     )
+    deputy = _form(
+        point,
+        f"{detail}/record-opinion",
+        {"deputy_id": "D450102001-001", "article": "1", "text": "代表建议明确立法目的"},
+        detail,
+    )
+    assert deputy.status_code == 303, deputy.get_data(as_text=True)
     ids = dict(
         re.findall(
             r'<option value="([0-9a-f-]{36})">(\w{10}) ', point.get(detail).get_data(as_text=True)
@@ -136,7 +147,7 @@ def test_a_draft_through_the_console(console: Console) -> None:
     assert "意见报告" in printable and "合并 1 条相同意见" in printable and PHONE not in printable
 
     submitted = re.findall(r'name="opinion_id" value="([0-9a-f-]{36})"', side)
-    assert len(submitted) == 3
+    assert len(submitted) == 4
     first = by_code[codes[0]]
     answer = _form(
         committee,
@@ -153,3 +164,39 @@ def test_a_draft_through_the_console(console: Console) -> None:
     assert "部分采纳 1 条" in shown and "首次登记免费" in shown
     status = public.get(f"/console/c/status/{codes[1]}").get_data(as_text=True)
     assert "已合并：部分采纳" in status and PHONE not in status
+
+
+def test_after_the_deadline_the_page_says_so_and_takes_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    clock = FixedClock(START)
+    started = start_console(tmp_path_factory.mktemp("closing"), clock=clock)
+    try:
+        committee = started.system.runtimes[0].directory.create_key(COUNTY, "committee")
+        answer = started.system.client.post(
+            "/intake/v1/consultations",
+            json=PLAN,
+            headers={"Authorization": f"Bearer {committee}", "Idempotency-Key": "plan-1"},
+        )
+        started.system.keys["closing"] = committee
+        cid = started.system.settled_receipt(answer.get_json()["id"], "closing")["resource"]["id"]
+        point = started.client()
+        path = f"/console/c/{cid}"
+        deadline = time.monotonic() + 10
+        while (
+            _form(point, path, {"station_id": S1, "article": "1", "text": "赞同"}, path).status_code
+            != 303
+        ):
+            assert time.monotonic() < deadline  # until intake heard of the draft
+            time.sleep(0.1)
+        clock.advance(timedelta(days=15))  # the day after the deadline
+        page = point.get(path).get_data(as_text=True)
+        assert "征求意见已于 2026-03-16 截止，不再接收意见。" in page and "<textarea" not in page
+        # A page opened before the deadline, posted after it (the token from any page).
+        refused = _form(
+            point, path, {"station_id": S1, "article": "1", "text": "补充"}, "/console/sign-in"
+        )
+        assert refused.status_code == 422
+        assert "征求意见已截止，不再接收意见。" in refused.get_data(as_text=True)
+    finally:
+        started.system.stop()
