@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from contracts import Event
 from runtime.work import WorkContext
+from services.notify.domain import consultation_messages as cm
 from services.notify.domain import messages as m
 from services.notify.domain import opinion_messages as om
 from services.notify.domain.messages import Message
@@ -183,6 +184,9 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
     "duty_interview.recorded": on_duty_interview_recorded,
+    "consultation.published": cm.published,
+    "consultation.report_submitted": cm.report_submitted,
+    "consultation.opinion_answered": cm.answered,
 }
 """The routing table: each event type's recipients and words."""
 

@@ -53,6 +53,21 @@ def tell(
     settings = NotifySettings.from_env()
     channels = configured_names(settings)
     for message in messages:
+        if message.sms_to is not None:
+            # A contributor has no inbox and no contact row: the one number they left.
+            if "sms" in channels:
+                session.add(
+                    new_delivery(
+                        source,
+                        message.recipient,
+                        "sms",
+                        message.sms_to,
+                        message,
+                        now,
+                        created_at=now,
+                    )
+                )
+            continue
         session.add(
             InboxMessage(
                 tenant=source.tenant,

@@ -36,6 +36,9 @@ KINDS = (
     "opinion.overdue",
     "vote.tallied",
     "duty.interview",
+    "consultation.published",
+    "consultation.report",
+    "consultation.answered",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 
@@ -49,6 +52,9 @@ class Message:
     body: str
     urgent: bool = False
     """Sent in the recipient's quiet hours too (a red deadline)."""
+    sms_to: str | None = None
+    """A contributor's phone, encrypted (contracts/contact.py): someone with no account,
+    texted at that number only; notify decrypts it at send time, never stores it in clear."""
 
 
 def unit(unit_id: str) -> str:
