@@ -61,6 +61,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "opinion.registered",
         "opinion.escalated",
         "opinion.forwarded",
+        "opinion.adopted",
+        "opinion.closed",
         "opinion.overdue",
         "vote.tallied",
         "submission.accepted",

@@ -114,7 +114,15 @@ def on_opinion_registered(d: dict) -> list[Message]:
 
 
 def on_opinion_escalated(d: dict) -> list[Message]:
-    return [om.escalated(d)]
+    return [om.escalated(d), *om.to_constituent(d, "escalated")]
+
+
+def on_opinion_adopted(d: dict) -> list[Message]:
+    return om.to_constituent(d, "adopted")
+
+
+def on_opinion_closed(d: dict) -> list[Message]:
+    return om.to_constituent(d, "closed")
 
 
 def on_opinion_forwarded(d: dict) -> list[Message]:
@@ -178,13 +186,16 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "opinion.registered": on_opinion_registered,
     "opinion.escalated": on_opinion_escalated,
     "opinion.forwarded": on_opinion_forwarded,
+    "opinion.adopted": on_opinion_adopted,
+    "opinion.closed": on_opinion_closed,
     "opinion.overdue": on_opinion_overdue,
     "vote.tallied": on_vote_tallied,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
     "duty_interview.recorded": on_duty_interview_recorded,
 }
-"""The routing table: each event type's recipients and words."""
+"""The routing table: each event type's recipients and words. A new event adds a row here
+(and its type to notify's subscriptions in contracts/topology.py)."""
 
 
 def _handler(compose: Callable[[dict], list[Message]]) -> Callable[[Event, WorkContext], None]:

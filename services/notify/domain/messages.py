@@ -34,6 +34,9 @@ KINDS = (
     "opinion.escalated",
     "opinion.forwarded",
     "opinion.overdue",
+    "constituent.escalated",
+    "constituent.adopted",
+    "constituent.closed",
     "vote.tallied",
     "duty.interview",
 )
@@ -41,14 +44,26 @@ KINDS = (
 
 
 @dataclass(frozen=True)
+class SealedPhone:
+    """A constituent's phone as the events carry it: encrypted, opened only at send time
+    (ADR 0011), and masked for everyone who reads the delivery log."""
+
+    encrypted: str
+    masked: str
+
+
+@dataclass(frozen=True)
 class Message:
     recipient: str
-    """`unit:<id>`, `deputy:<id>`, `committee:<tenant>` or `directors:<tenant>`."""
+    """`unit:<id>`, `deputy:<id>`, `committee:<tenant>`, `directors:<tenant>`, or
+    `constituent:<opinion id>` (reached only by SMS, at `phone`)."""
     kind: str
     subject: str
     body: str
     urgent: bool = False
     """Sent in the recipient's quiet hours too (a red deadline)."""
+    phone: SealedPhone | None = None
+    """A constituent's only address: they have no contact record or inbox."""
 
 
 def unit(unit_id: str) -> str:
@@ -62,6 +77,16 @@ def deputy(deputy_id: str) -> str:
 def committee(tenant: str) -> str:
     """The working body that supervises the tenant's suggestions."""
     return f"committee:{tenant}"
+
+
+def constituent(opinion_id: str) -> str:
+    """The person who left an opinion and a phone."""
+    return f"constituent:{opinion_id}"
+
+
+def constituents(tenant: str) -> str:
+    """Whose preferences are the quiet hours of every constituent of the tenant."""
+    return f"constituents:{tenant}"
 
 
 def directors(tenant: str) -> str:
