@@ -34,6 +34,8 @@ class NotifySettings:
     retry_cap: float = 3600.0
     allow_private_webhooks: bool = False
     log_retention_days: float = 90.0
+    notice_font: str | None = None
+    """A TrueType/.ttc file embedded in notices' PDFs; unset: the standard Chinese CID font."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +64,7 @@ class NotifySettings:
             retry_cap=float(g("RENDA_NOTIFY_RETRY_CAP", "3600")),
             allow_private_webhooks=g("RENDA_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
             log_retention_days=float(g("RENDA_NOTIFY_LOG_RETENTION_DAYS", "90")),
+            notice_font=g("RENDA_NOTICE_FONT") or None,
         )
         if settings.lease_seconds <= REQUESTS_PER_SEND * settings.send_timeout:
             # A lease that ran out mid-send would let another sender send it again.

@@ -3,12 +3,14 @@ deliveries, and who may open which."""
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -276,7 +278,7 @@ def test_every_notify_form_needs_its_csrf_token(console: Console, account: str, 
     assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
 
 
-def test_the_committee_searches_its_notices_and_opens_the_printable_one(console: Console) -> None:
+def test_the_committee_searches_its_notices_and_boards_and_prints_them(console: Console) -> None:
     signed = console.system.runtimes[0].directory.accounts.sign_in(
         "xn.committee", console.passwords["xn.committee"]
     )
@@ -299,10 +301,29 @@ def test_the_committee_searches_its_notices_and_opens_the_printable_one(console:
     assert answer.status_code == 200 and "兴宁区教育局：" in printed and "逾期件数" in printed
     assert "style-src 'unsafe-inline'" in answer.headers["Content-Security-Policy"]
 
+    pdf = committee.get(f"/console/notices/{issued['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "关于红色预警建议的通报" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
     qingxiu = console.client("qx.committee")
     assert issued["number"] not in page(qingxiu, "/console/notices")[1]
     assert page(qingxiu, f"/console/notices/{issued['id']}/print")[0] == 404
+    assert page(qingxiu, f"/console/notices/{issued['id']}/pdf")[0] == 404
     assert page(console.client("xn.edu"), "/console/notices")[0] == 403
+
+    board = console.system.client.post(
+        "/notify/v1/notices/boards",
+        json={
+            "title": "第一季度履职积分公示",
+            "columns": ["代表", "积分"],
+            "rows": [["张三", "12"]],
+        },
+        headers={"Authorization": f"Bearer {signed.token}"},
+    ).get_json()
+    status, body = page(committee, "/console/notices?kind=board")
+    assert status == 200 and board["number"] in body and issued["number"] not in body
+    printed = committee.get(f"/console/notices/{board['id']}/print").get_data(as_text=True)
+    assert "<th>积分</th>" in printed and "<td>张三</td>" in printed
 
 
 @pytest.fixture(scope="module")
