@@ -43,6 +43,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "notify": (
         "suggestion.assigned",
+        "suggestion.assignment_withdrawn",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",

@@ -31,6 +31,12 @@ def on_suggestion_assigned(d: dict) -> list[Message]:
     )
 
 
+def on_suggestion_assignment_withdrawn(d: dict) -> list[Message]:
+    return m.assignment_withdrawn(
+        dict.fromkeys(u["unit_id"] for u in d["units"]), d["number"], d["title"], d["cause"]
+    )
+
+
 def on_suggestion_returned(d: dict) -> list[Message]:
     return [m.suggestion_returned(d["lead_deputy_id"], d["number"], d["title"], d["reason"])]
 
@@ -168,6 +174,7 @@ def on_submission_settled(d: dict) -> list[Message]:
 
 COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "suggestion.assigned": on_suggestion_assigned,
+    "suggestion.assignment_withdrawn": on_suggestion_assignment_withdrawn,
     "suggestion.returned": on_suggestion_returned,
     "suggestion.converted": on_suggestion_converted,
     "suggestion.merged": on_suggestion_merged,

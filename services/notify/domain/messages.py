@@ -13,6 +13,7 @@ VERDICT_NAMES = {"satisfied": "满意", "basically": "基本满意", "dissatisfi
 
 KINDS = (
     "assignment.new",
+    "assignment.withdrawn",
     "suggestion.second_assignment",
     "suggestion.returned",
     "suggestion.converted",
@@ -139,6 +140,27 @@ def new_assignment(
             f"承办单位须于 {deadline.isoformat()} 前重新答复。",
         )
     return [lead, *co, *told]
+
+
+WITHDRAWAL_WORDS = {
+    "returned": "建议已退回代表",
+    "converted": "建议已转作来信处理",
+    "merged": "建议已与同类建议并案办理",
+    "reassigned": "建议已改由其他单位承办",
+}
+
+
+def assignment_withdrawn(
+    unit_ids: Iterable[str], number: str, title: str, cause: str
+) -> list[Message]:
+    """The units taken off a suggestion stop handling it; the time it sat with them is not
+    held against them."""
+    return to_all(
+        (unit(u) for u in unit_ids),
+        "assignment.withdrawn",
+        f"建议 {number} 交办已撤回: {title}",
+        f"{WITHDRAWAL_WORDS[cause]}，贵单位无需继续办理，办理期限不再计算。",
+    )
 
 
 def suggestion_returned(deputy_id: str, number: str, title: str, reason: str) -> Message:
