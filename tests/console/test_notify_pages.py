@@ -166,6 +166,32 @@ def test_preferences_save_in_order_and_show_the_apis_reason_beside_the_field(
     assert re.search(r'name="order-email">.*?<option value="1" selected', body, re.S)
 
 
+def test_the_committee_sets_its_constituents_quiet_hours(console: Console) -> None:
+    committee = console.client("xn.committee")
+    status, body = page(committee, "/console/preferences?recipient=constituents:450102")
+    assert status == 200 and "群众（意见办理短信）" in body
+    assert 'name="order-sms"' in body and 'name="order-email"' not in body
+    assert 'value="21:00"' in body and "f-digest_at" not in body
+    status, _ = post(
+        committee,
+        "/console/preferences?recipient=constituents:450102",
+        "/console/preferences",
+        recipient="constituents:450102",
+        **{"order-sms": "1"},
+        quiet_start="22:30",
+        quiet_end="07:30",
+    )
+    assert status == 302
+    answer = console.system.client.get(
+        "/notify/v1/preferences/constituents:450102", headers=console.system.headers()
+    ).get_json()
+    assert (answer["channels"], answer["quiet_start"]) == (["sms"], "22:30")
+    deputy = console.client("xn.d001")
+    assert page(deputy, "/console/preferences?recipient=constituents:450102")[0] == 404
+    other = "/console/preferences?recipient=constituents:450103"
+    assert page(committee, other)[0] == 404
+
+
 @pytest.fixture
 def private_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RENDA_WEBHOOK_ALLOW_PRIVATE", "1")
