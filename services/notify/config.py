@@ -20,6 +20,7 @@ class NotifySettings:
     mail_from: str = "renda@localhost"
     sms_url: str | None = None
     sms_token: str | None = None
+    sms_signature: str = "【人大代表建议】"
     wechat_api: str | None = None
     wechat_appid: str | None = None
     wechat_secret: str | None = None
@@ -50,6 +51,7 @@ class NotifySettings:
             mail_from=g("RENDA_MAIL_FROM", "renda@localhost"),
             sms_url=g("RENDA_SMS_URL") or None,
             sms_token=g("RENDA_SMS_TOKEN") or None,
+            sms_signature=g("RENDA_SMS_SIGNATURE") or "【人大代表建议】",
             wechat_api=g("RENDA_WECHAT_API") or None,
             wechat_appid=g("RENDA_WECHAT_APPID") or None,
             wechat_secret=g("RENDA_WECHAT_SECRET") or None,

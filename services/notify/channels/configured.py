@@ -22,6 +22,7 @@ def configured_channels(settings: NotifySettings, contact_keys: tuple[str, ...] 
             settings.sms_token,
             settings.send_timeout,
             cipher(contact_keys).decrypt if contact_keys else None,
+            settings.sms_signature,
         )
     if settings.wechat_api and settings.wechat_appid and settings.wechat_secret:
         senders["wechat"] = WeChatSender(

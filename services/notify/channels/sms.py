@@ -20,8 +20,13 @@ MAX_CHARS = 134
 """Two concatenated SMS parts of Chinese (UCS-2) text, 67 characters each."""
 
 
-def sms_text(subject: str, body: str) -> str:
-    text = f"【人大代表建议】{subject}" + (f"。{body}" if body else "")
+SIGNATURE = "【人大代表建议】"
+"""The sender's name that opens every SMS (短信签名): the one registered with the provider,
+RENDA_SMS_SIGNATURE."""
+
+
+def sms_text(subject: str, body: str, signature: str = SIGNATURE) -> str:
+    text = f"{signature}{subject}" + (f"。{body}" if body else "")
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
 
 
@@ -31,12 +36,18 @@ Open = Callable[[str], str | None]
 
 class SmsSender:
     def __init__(
-        self, url: str, token: str | None, timeout: float, open_phone: Open | None = None
+        self,
+        url: str,
+        token: str | None,
+        timeout: float,
+        open_phone: Open | None = None,
+        signature: str = SIGNATURE,
     ) -> None:
         self.url = url
         self.token = token
         self.timeout = timeout
         self.open_phone = open_phone
+        self.signature = signature
 
     def __call__(self, message: Outgoing) -> Outcome:
         sealed = (message.payload or {}).get(SEALED_PHONE)
@@ -58,7 +69,7 @@ class SmsSender:
                 self.url,
                 json={
                     "to": to,
-                    "text": sms_text(message.subject, message.body),
+                    "text": sms_text(message.subject, message.body, self.signature),
                     "kind": message.kind,
                     "reference": message.message_id,
                 },
