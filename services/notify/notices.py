@@ -142,13 +142,24 @@ def render_pdf(notice: Any, local_date: str, font_path: str | None = None) -> by
     return out.getvalue()
 
 
-def _next_number(session: Session, tenant: str, year: int) -> int:
-    return (
+def _numbered(session: Session, tenant: str, year: int, suffix: str, **fields: Any) -> Notice:
+    """A new notice or board, the next number of its tenant and year."""
+    seq = (
         session.scalar(
             select(func.max(Notice.seq)).where(Notice.tenant == tenant, Notice.year == year)
         )
         or 0
     ) + 1
+    notice = Notice(
+        id=str(uuid.uuid4()),
+        tenant=tenant,
+        year=year,
+        seq=seq,
+        number=f"{tenant}〔{year}〕{seq}号{suffix}",
+        **fields,
+    )
+    session.add(notice)
+    return notice
 
 
 def issue(
@@ -167,14 +178,12 @@ def issue(
     year: int,
 ) -> Notice:
     """Number the notice (the next of its tenant and year) and tell each recipient."""
-    seq = _next_number(session, tenant, year)
-    notice = Notice(
-        id=str(uuid.uuid4()),
-        tenant=tenant,
+    notice = _numbered(
+        session,
+        tenant,
+        year,
+        "",
         tenant_path=tenant_path,
-        year=year,
-        seq=seq,
-        number=f"{tenant}〔{year}〕{seq}号",
         title=title,
         body=body,
         figures=figures,
@@ -182,7 +191,6 @@ def issue(
         issuer=issuer,
         issued_at=now,
     )
-    session.add(notice)
     source = Source(notice.id, "notify.notice", now, tenant)
     words = f"{notice.number}《{title}》已印发，请登录平台查阅、打印。"
     tell(
@@ -211,14 +219,12 @@ def post_board(
     """A public list for the stations' notice boards (公示栏): a title, a table and a note
     (e.g. the period and where to object), numbered in the tenant's year like the notices
     and kept in their archive. Nobody is told: it is posted, and printed from the archive."""
-    seq = _next_number(session, tenant, year)
-    board = Notice(
-        id=str(uuid.uuid4()),
-        tenant=tenant,
+    return _numbered(
+        session,
+        tenant,
+        year,
+        "（公示）",
         tenant_path=tenant_path,
-        year=year,
-        seq=seq,
-        number=f"{tenant}〔{year}〕{seq}号（公示）",
         title=title,
         body=note,
         figures=[],
@@ -229,5 +235,3 @@ def post_board(
         columns=columns,
         rows=rows,
     )
-    session.add(board)
-    return board
