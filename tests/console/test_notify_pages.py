@@ -20,6 +20,7 @@ from werkzeug.test import Client
 
 from renda.demo import deputy_id, unit_id
 from services.notify.store import Delivery, InboxMessage, WebhookEndpoint
+from tests.api.helpers import bearer, idem, new_key, wait_for
 from tests.console.conftest import ARTEFACTS, Console, csrf
 from tests.support.browser import serving, start_chromium
 
@@ -27,6 +28,7 @@ EDU = f"unit:{unit_id('450102', 'EDU')}"
 HOUSING = f"unit:{unit_id('450102', 'HOUSING')}"
 D001 = f"deputy:{deputy_id('450102', 1)}"
 START = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+STATION = "450102001-S1"
 
 
 def messages(console: Console, recipient: str, subjects: list[str]) -> list[int]:
@@ -385,3 +387,48 @@ def test_in_chromium_a_deputy_sees_the_unread_count_and_marks_all_read(
         )
         assert not browser.find_elements(By.ID, "nav-unread")
         browser.save_screenshot(str(ARTEFACTS / "notify-inbox-read.png"))
+
+
+def test_the_committee_makes_notice_boards_of_public_lists(console: Console) -> None:
+    s = console.system
+    office = bearer(new_key(s, "450102100", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-004", "activity": "training", "occurred_on": "2026-01-09"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    committee = console.client("xn.committee")
+    points = "/console/points?place=450102100&period=2026-Q1"
+    published = committee.post(
+        "/console/points/publish",
+        data={"csrf_token": csrf(committee, points), "place": "450102100", "period": "2026-Q1"},
+    )
+    assert published.status_code == 302
+    (listed,) = s.client.get("/scoring/v1/public/points-lists?place=450102100").get_json()["items"]
+
+    status, _ = post(
+        committee, "/console/notices/boards", "/console/notices", source="points", ref=listed["id"]
+    )
+    assert status == 302
+    status, _ = post(
+        committee, "/console/notices/boards", "/console/notices", source="adopted", ref=STATION
+    )
+    assert status == 302
+    status, body = page(committee, "/console/notices?kind=board")
+    assert "2026-Q1 代表履职积分公示" in body and "群众意见采纳情况公示" in body
+    boards = s.client.get(
+        "/notify/v1/notices?kind=board&q=履职积分", headers=s.headers()
+    ).get_json()["items"]
+    name = s.runtime("scoring").directory.deputy("D450102-004").name
+    board = next(b for b in boards if b["title"].startswith("2026-Q1"))
+    assert board["columns"] == ["名次", "代表", "积分"] and board["rows"][0][1] == name
+    printed = committee.get(f"/console/notices/{board['id']}/print").get_data(as_text=True)
+    assert f"<td>{name}</td>" in printed
+
+    missing = post(
+        committee, "/console/notices/boards", "/console/notices", source="points", ref="x"
+    )
+    assert missing[0] == 404
+    assert console.client("xn.edu").post("/console/notices/boards").status_code in (400, 403)
