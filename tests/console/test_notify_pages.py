@@ -299,6 +299,7 @@ def test_dead_deliveries_are_listed_with_their_error_and_replayed(console: Conso
         ("xn.committee", "/console/webhooks/x/enable"),
         ("xn.committee", "/console/webhooks/x/delete"),
         ("xn.committee", "/console/deliveries/1/replay"),
+        ("xn.committee", "/console/notices/boards"),
     ],
 )
 def test_every_notify_form_needs_its_csrf_token(console: Console, account: str, path: str) -> None:
