@@ -47,6 +47,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "notify": (
         "suggestion.assigned",
+        "suggestion.assignment_withdrawn",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
@@ -65,6 +66,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "opinion.registered",
         "opinion.escalated",
         "opinion.forwarded",
+        "opinion.adopted",
+        "opinion.closed",
         "opinion.overdue",
         "vote.tallied",
         "submission.accepted",

@@ -3,7 +3,7 @@
 No event carries a phone or a name in clear. `consultation.opinion_submitted` carries
 them encrypted (contracts/contact.py) from intake to workflow with the masked phone;
 `consultation.opinion_answered` carries the encrypted phone to notify, which decrypts it
-only to send the SMS that tells the contributor (docs/adr/0014-consult-telling-contributors.md).
+only to send the SMS that tells the contributor (docs/adr/0014-telling-contributors.md).
 """
 
 from typing import Any
@@ -20,6 +20,7 @@ from contracts.consultation_actions import (
     load_consultation_args,
 )
 from contracts.events.base import EventData
+from contracts.events.opinion import ConstituentContact
 from contracts.events.suggestion import Actor
 from contracts.registry import EventType
 
@@ -101,18 +102,13 @@ class ConsultationReportSubmittedV1(ConsultationRef):
     opinions = fields.Integer(required=True, metadata={"description": "opinions it submits"})
 
 
-class ConsultationOpinionAnsweredV1(ConsultationRef):
+class ConsultationOpinionAnsweredV1(ConsultationRef, ConstituentContact):
     opinion_id = fields.String(required=True)
     public_code = fields.String(required=True)
     article = fields.Integer(load_default=None, allow_none=True)
     adoption = fields.String(required=True, validate=validate.OneOf(ADOPTIONS))
     reason = fields.String(required=True)
     has_contact = fields.Boolean(required=True)
-    phone_encrypted = fields.String(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "the contributor's phone, encrypted; notify decrypts to send"},
-    )
 
 
 EVENT_TYPES = [

@@ -9,17 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from contracts.contact import cipher
-from runtime.config import Settings
 from runtime.work import WorkContext
-from services.notify.channels import Outcome, Outgoing
+from services.notify.channels import SEALED_PHONE, Outcome, Outgoing
 from services.notify.config import NotifySettings
 from services.notify.domain.preferences import not_before
 from services.notify.planning import preferences_of
 from services.notify.store import Delivery, InboxMessage, Preference, WebhookEndpoint
-
-CONTRIBUTOR = "contributor:"
-"""A contributor to a consultation, whose delivery address is their encrypted phone."""
 
 
 def outgoing(session: Session, delivery: Delivery, now: datetime) -> Outgoing:
@@ -28,14 +23,10 @@ def outgoing(session: Session, delivery: Delivery, now: datetime) -> Outgoing:
         endpoint = session.get(WebhookEndpoint, delivery.recipient.removeprefix("endpoint:"))
         if endpoint is not None:
             secrets = current_secrets(endpoint, now)
-    address = delivery.address
-    if delivery.recipient.startswith(CONTRIBUTOR):
-        # The log keeps the ciphertext; only the message sent carries the number.
-        address = cipher(Settings.from_env().contact_keys).decrypt(address) or ""
     return Outgoing(
         message_id=delivery.message_id,
         channel=delivery.channel,
-        address=address,
+        address=delivery.address,
         kind=delivery.kind,
         subject=delivery.subject,
         body=delivery.body,
@@ -68,6 +59,8 @@ def finish(
     delivery.status = result
     delivery.finished_at = now
     delivery.last_error = None if result == "delivered" else outcome.detail[:500]
+    if result == "delivered" and delivery.payload and SEALED_PHONE in delivery.payload:
+        delivery.payload = None  # the constituent's phone is kept no longer than needed
     if result != "delivered" and delivery.fallback:
         (channel, address), *rest = delivery.fallback
         prefs = preferences_of(session.get(Preference, delivery.recipient))

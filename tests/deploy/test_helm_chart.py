@@ -326,9 +326,10 @@ def test_apis_run_in_production_mode_with_their_keys_from_the_secret(chart: helm
         env = env_of(container(rendered.get("Deployment", f"{RELEASE}-{service}-api")))
         for var in ("RENDA_SECRET_KEY", "RENDA_CONTACT_KEYS"):
             assert env[var]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-secrets", var
-    # Notify's worker texts a consultation's contributors: it decrypts their numbers.
-    notify = env_of(container(rendered.get("Deployment", f"{RELEASE}-notify-worker")))
-    assert notify["RENDA_CONTACT_KEYS"]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-secrets"
+    # The notify worker opens constituents' phones to send their SMS; no other worker.
+    for service in SERVICES:
+        env = env_of(container(rendered.get("Deployment", f"{RELEASE}-{service}-worker")))
+        assert ("RENDA_CONTACT_KEYS" in env) == (service == "notify"), service
     for missing in ("secretKey", "contactKeys"):
         without = merged(MINIMAL, {"secrets": {missing: ""}})
         with pytest.raises(helm.HelmRenderError, match=rf"secrets\.{missing}"):

@@ -4,7 +4,7 @@ each contributor who left a phone when the legislature answered their opinion.""
 
 from __future__ import annotations
 
-from services.notify.domain.messages import Message, committee, deputy
+from services.notify.domain.messages import Message, SealedPhone, committee, constituent, deputy
 
 ADOPTION_NAMES = {"fully": "已采纳", "partly": "部分采纳", "not": "未采纳"}
 
@@ -39,10 +39,10 @@ def answered(d: dict) -> list[Message]:
     where = f"第{d['article']}条" if d["article"] else "总体"
     return [
         Message(
-            f"contributor:{d['opinion_id']}",
+            constituent(d["opinion_id"]),
             "consultation.answered",
             f"您对《{d['title']}》的意见{ADOPTION_NAMES[d['adoption']]}",
             f"您对{where}的意见（{d['public_code']}）{ADOPTION_NAMES[d['adoption']]}：{d['reason']}",
-            sms_to=d["phone_encrypted"],
+            phone=SealedPhone(d["phone_encrypted"], d.get("phone_masked") or "***"),
         )
     ]

@@ -402,6 +402,7 @@ def answer(
                     "reason": outcome["reason"],
                     "has_contact": told.phone_encrypted is not None,
                     "phone_encrypted": told.phone_encrypted,
+                    "phone_masked": told.phone_masked,
                 },
                 tenant=consultation.tenant,
             )
