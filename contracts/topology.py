@@ -30,6 +30,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.accepted",
         "suggestion.marked_key",
         "vote.voted",
+        "opinion.adopted",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",

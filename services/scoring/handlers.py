@@ -64,6 +64,14 @@ EVENT_CREDITS: dict[str, EventCredit] = {
         "at",
         "suggestion {number} made a key suggestion",
     ),
+    # The deputy who took a constituent's opinion up as a suggestion (意见采纳转化).
+    "opinion.adopted": EventCredit(
+        "opinion_adopted",
+        "deputy_id",
+        "{opinion_id}",
+        "at",
+        "opinion {public_code} adopted as a suggestion",
+    ),
     # The fact of voting only: `vote.voted` carries no choice and comes when the vote
     # closes, in deputy order (docs/adr/0012-secret-ballot.md).
     "vote.voted": EventCredit(

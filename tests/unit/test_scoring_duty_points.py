@@ -474,3 +474,25 @@ def test_each_deputy_who_voted_earns_the_fact_of_voting_once(ctx: HandlerContext
         ("D450102-002", Decimal(1)),
     ]
     assert all(local_day(e.occurred_at) == local_day(ctx.clock.now()) for e in entries)
+
+
+def test_a_deputy_who_adopts_an_opinion_earns_it_once_on_its_day(ctx: HandlerContext) -> None:
+    adopted = {
+        "opinion_id": "op-1",
+        "public_code": "QX-0001",
+        "tenant": COUNTY,
+        "station_id": "4501020101",
+        "level": "station",
+        "holder_node_id": "4501020101",
+        "has_contact": False,
+        "at": datetime(2026, 3, 31, 17, 0, tzinfo=UTC),  # 1 April in China
+        "deputy_id": "D450102-002",
+        "suggestion_id": "s-9",
+    }
+    ctx.handle("opinion.adopted", adopted)
+    ctx.handle("opinion.adopted", adopted)  # replayed under a new event id: nothing more
+    entries = [e for e in _ledger(ctx) if e.activity == "opinion_adopted"]
+    assert [(e.deputy_id, e.points, local_day(e.occurred_at)) for e in entries] == [
+        ("D450102-002", DEFAULT_RULES["opinion_adopted"], date(2026, 4, 1))
+    ]
+    assert entries[0].reason == "opinion QX-0001 adopted as a suggestion"
