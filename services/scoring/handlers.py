@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from contracts import Event
+from runtime.directory.service import Person
 from runtime.work import WorkContext
 from services.scoring.domain.periods import PeriodError, parse_period, period_kind
 from services.scoring.domain.points import congress_chain
@@ -101,7 +102,17 @@ def on_credited_event(event: Event, ctx: WorkContext) -> None:
         source=source,
         reason=credit.reason.format(**d),
         occurred_at=d[credit.at_field] if credit.at_field else event.time,
+        office_path=_home_township(ctx, deputy),
     )
+
+
+def _home_township(ctx: WorkContext, deputy: Person | None) -> str | None:
+    """An event's credit counts on the list of the township that elected the deputy (统一计分),
+    when the directory knows one; a city deputy's electing unit is a county, no office."""
+    if deputy is None or deputy.electing_node_id is None:
+        return None
+    place = ctx.directory.node(deputy.electing_node_id)
+    return place.path if place is not None and place.kind == "township" else None
 
 
 def _reverse(ctx: WorkContext, credit: PointsEntry, reason: str, by: str | None, at: Any) -> None:

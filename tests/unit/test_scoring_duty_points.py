@@ -496,3 +496,41 @@ def test_a_deputy_who_adopts_an_opinion_earns_it_once_on_its_day(ctx: HandlerCon
         ("D450102-002", DEFAULT_RULES["opinion_adopted"], date(2026, 4, 1))
     ]
     assert entries[0].reason == "opinion QX-0001 adopted as a suggestion"
+
+
+def test_an_event_credit_counts_on_the_list_of_the_township_that_elected_the_deputy(
+    ctx: HandlerContext,
+) -> None:
+    from services.scoring.domain.periods import parse_period
+    from services.scoring.queries import ranking
+
+    ctx.directory.set_electing_unit("D450102-003", TOWNSHIP)
+    for n, deputy in enumerate(("D450102-003", "D450102-001"), start=1):
+        ctx.handle(
+            "suggestion.accepted",
+            {
+                "suggestion_id": f"s-{n}",
+                "number": f"450102-2026-000{n}",
+                "tenant": COUNTY,
+                "lead_deputy_id": deputy,
+                "title": "修路",
+                "category": "transport",
+                "urgent": False,
+                "accepted_at": datetime(2026, 4, 2, 2, tzinfo=UTC),
+            },
+        )
+    township = ctx.directory.node(TOWNSHIP)
+    # 001 has no electing unit on record: their credit is the county's only.
+    assert ranking(ctx.session, township, parse_period("2026-Q2")) == [
+        {"rank": 1, "deputy_id": "D450102-003", "total": DEFAULT_RULES["suggestion"]}
+    ]
+    assert len(ranking(ctx.session, ctx.directory.node(COUNTY), parse_period("2026-Q2"))) == 2
+
+
+def test_an_electing_unit_sits_right_below_the_congress(ctx: HandlerContext) -> None:
+    from runtime.directory.service import DirectoryError
+
+    with pytest.raises(DirectoryError, match="right below 450100"):
+        ctx.directory.set_electing_unit("D450100-001", TOWNSHIP)  # a city deputy: a county
+    ctx.directory.set_electing_unit("D450100-001", COUNTY)
+    assert ctx.directory.deputy("D450100-001").electing_node_id == COUNTY
