@@ -322,7 +322,10 @@ class Directory:
                 .where(Deputy.node_id == node_id)
                 .order_by(Deputy.id)
             ).all()
-        return [Person(d.id, d.name, d.node_id, path, d.phone, d.electing_node_id) for d, path in rows]
+        return [
+            Person(d.id, d.name, d.node_id, path, electing_node_id=d.electing_node_id)
+            for d, path in rows
+        ]
 
     def children(self, node_id: str | None) -> list[Place]:
         """The nodes right below one (a city's counties), or the cities; by id."""

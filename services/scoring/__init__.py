@@ -16,11 +16,13 @@ def _blueprints() -> list:
     from services.scoring.api.reviews import blp as reviews
     from services.scoring.api.statements import blp as statements
     from services.scoring.api.station_ratings import blp as station_ratings
+    from services.scoring.api.term_reports import blp as term_reports
 
     return [
         blp,
         filings,
         statements,
+        term_reports,
         flags,
         interviews,
         duty_stars,

@@ -475,3 +475,43 @@ def test_coverage_of_a_term_is_read_by_the_committee(
         (Decimal(100 * figures["took_part"]) / roll).quantize(Decimal("0.01"))
     )
     assert_problem(s.client.get(url, headers=bearer(new_key(s, "450103", "committee"))), 404)
+
+
+def test_the_end_of_term_report_lists_every_deputy_and_is_scoped(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    term = "from=2022-01-01&to=2026-12-31"
+    report = s.client.get(f"/scoring/v1/term-reports?place=450102&{term}", headers=keys["county"])
+    assert report.status_code == 200, report.get_json()
+    found = report.get_json()
+    roll = s.runtime("scoring").directory.congress_deputies("450102")
+    assert sorted(i["deputy_id"] for i in found["items"]) == sorted(d.id for d in roll)
+    assert [i["total"] for i in found["items"]] == sorted(
+        (i["total"] for i in found["items"]), reverse=True
+    )
+    assert found["coverage"]["deputies"] == len(roll)
+    assert found["coverage"]["took_part"] == sum(i["took_part"] for i in found["items"])
+
+    own = bearer(new_key(s, "450102", "deputy", subject="D450102-005"))
+    mine = s.client.get(f"/scoring/v1/deputies/D450102-005/term-report?{term}", headers=own)
+    assert mine.get_json() == next(i for i in found["items"] if i["deputy_id"] == "D450102-005")
+    other = s.client.get(f"/scoring/v1/deputies/D450102-006/term-report?{term}", headers=own)
+    assert_problem(other, 404)
+    assert_problem(s.client.get(f"/scoring/v1/term-reports?place=450102&{term}", headers=own), 404)
+
+    exported = s.client.get(
+        f"/scoring/v1/term-reports.csv?place=450102&{term}", headers=keys["county"]
+    )
+    text = exported.get_data().decode("utf-8")
+    assert exported.mimetype == "text/csv" and text.startswith("\ufeff名次,代表,选举单位,积分")
+    assert f"进站履职代表,{found['coverage']['station_duty']}/{len(roll)}" in text
+
+    neighbour = bearer(new_key(s, "450103", "committee"))
+    url = f"/scoring/v1/term-reports?place=450102&{term}"
+    assert_problem(s.client.get(url, headers=neighbour), 404)
+    bad = "/scoring/v1/term-reports?place=450102&from=2026-12-31&to=2022-01-01"
+    assert_problem(s.client.get(bad, headers=keys["county"]), 422, "period")
+    assert_problem(
+        s.client.get(f"/scoring/v1/term-reports?{term}", headers=keys["county"]), 422, "place"
+    )

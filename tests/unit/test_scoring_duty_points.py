@@ -534,3 +534,66 @@ def test_an_electing_unit_sits_right_below_the_congress(ctx: HandlerContext) -> 
         ctx.directory.set_electing_unit("D450100-001", TOWNSHIP)  # a city deputy: a county
     ctx.directory.set_electing_unit("D450100-001", COUNTY)
     assert ctx.directory.deputy("D450100-001").electing_node_id == COUNTY
+
+
+def test_the_end_of_term_report_ranks_every_deputy_with_what_they_did(
+    ctx: HandlerContext,
+) -> None:
+    from services.scoring.domain.periods import span
+    from services.scoring.queries import term_report
+    from services.scoring.store import DutyStar, Interview
+
+    ctx.directory.set_electing_unit("D450102-001", TOWNSHIP)
+    _filing(
+        ctx,
+        [
+            _row(2, "D450102-001", "station_duty", "2023-02-01"),
+            _row(3, "D450102-001", "session_attendance", "2024-01-10"),
+            _row(4, "D450102-002", "absence_without_leave", "2024-01-10"),
+        ],
+    )
+    ctx.session.add(
+        Interview(
+            id="i-1",
+            tenant=COUNTY,
+            tenant_path=f"/{CITY}/{COUNTY}/",
+            deputy_id="D450102-002",
+            period="2024",
+            reason="无故缺席",
+            decided_on=date(2025, 1, 20),
+            recorded_by="k",
+            recorded_at=ctx.clock.now(),
+        )
+    )
+    ctx.session.add(
+        DutyStar(
+            place_id=COUNTY,
+            year=2023,
+            deputy_id="D450102-001",
+            place_path=f"/{CITY}/{COUNTY}/",
+            confirmed_by="k",
+            confirmed_at=ctx.clock.now(),
+            submission_id="s",
+        )
+    )
+    ctx.session.flush()
+    county = ctx.directory.node(COUNTY)
+    deputies = ctx.directory.congress_deputies(COUNTY)
+    report = term_report(ctx.session, county, deputies, span(date(2022, 1, 1), date(2026, 12, 31)))
+    assert [(i["rank"], i["deputy_id"], i["total"]) for i in report["items"]] == [
+        (1, "D450102-001", Decimal(7)),
+        (2, "D450102-003", Decimal(0)),  # no entry at all, still on the report
+        (3, "D450102-002", Decimal(-5)),
+    ]
+    first, none, absent = report["items"]
+    assert first["electing_unit"] == TOWNSHIP and first["duty_star_years"] == [2023]
+    assert first["by_activity"] == [
+        {"activity": "session_attendance", "count": 1},
+        {"activity": "station_duty", "count": 1},
+    ]
+    assert (first["station_duty"], first["took_part"]) == (True, True)
+    assert (none["took_part"], absent["took_part"], absent["interviews"]) == (False, False, 1)
+    assert report["coverage"]["station_duty_share"] == Decimal("33.33")
+    # A term that ended before the star year and the interview shows neither.
+    earlier = term_report(ctx.session, county, deputies, span(date(2022, 1, 1), date(2022, 12, 31)))
+    assert all(i["duty_star_years"] == [] and i["interviews"] == 0 for i in earlier["items"])

@@ -9,8 +9,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from contracts.fields import Year
-from runtime.directory.service import Place
-from runtime.http import not_found, principal, service
+from runtime.http import not_found, service
+from services.scoring.api.flags import congress_of
 from services.scoring.api.points import Points
 from services.scoring.domain.periods import parse_period
 from services.scoring.queries import star_proposal
@@ -49,26 +49,13 @@ class StarsOut(Schema):
     items = fields.List(fields.Nested(StarOut))
 
 
-def _congress(place_id: str) -> Place:
-    who = principal()
-    place = service("scoring").directory.node(place_id)
-    if (
-        place is None
-        or place.kind not in ("city", "county")
-        or not who.can_see(place.path)
-        or who.role in ("unit", "deputy")
-    ):
-        raise not_found("congress")
-    return place
-
-
 @blp.route("/proposal")
 @blp.arguments(ProposalQuery, location="query")
 @blp.response(200, ProposalOut)
 def get_proposal(query: dict[str, Any]) -> dict[str, Any]:
     """The year's best by points, station duty weighted as the tenant set
     (`renda duty-stars`); a tie at the last place brings every tied deputy in."""
-    place = _congress(query["place"])
+    place = congress_of(query["place"])
     with service("scoring").db.session() as session:
         items = star_proposal(session, place, parse_period(str(query["year"])))
     return {"place": place.id, "year": query["year"], "items": items}
@@ -81,7 +68,7 @@ def get_stars(place_year: str) -> dict[str, Any]:
     place_id, _, year = place_year.rpartition("-")
     if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise not_found("duty stars")
-    place = _congress(place_id)
+    place = congress_of(place_id)
     with service("scoring").db.session() as session:
         rows = list(
             session.scalars(

@@ -20,9 +20,7 @@ def upgrade() -> None:
     # batch mode: SQLite adds a foreign key only by rebuilding the table.
     with op.batch_alter_table("deputies") as batch:
         batch.add_column(sa.Column("electing_node_id", sa.String(length=32), nullable=True))
-        batch.create_foreign_key(
-            "fk_deputies_electing_node", "nodes", ["electing_node_id"], ["id"]
-        )
+        batch.create_foreign_key("fk_deputies_electing_node", "nodes", ["electing_node_id"], ["id"])
 
 
 def downgrade() -> None:
