@@ -41,6 +41,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "duty_stars.confirm_requested",
         "station_rating.requested",
         "review.command_requested",
+        "duty_report.requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -67,6 +68,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "submission.accepted",
         "submission.rejected",
         "duty_interview.recorded",
+        "duty_report.issued",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -90,6 +92,8 @@ PRODUCERS: dict[str, str] = {
     "station_rating.requested": "intake",
     "review.command_requested": "intake",
     "duty_interview.recorded": "scoring",
+    "duty_report.requested": "intake",
+    "duty_report.issued": "scoring",
     **{
         name: "workflow"
         for name in (

@@ -8,10 +8,12 @@ from collections.abc import Callable
 
 from contracts import Event
 from runtime.work import WorkContext
+from services.notify.config import NotifySettings
 from services.notify.domain import messages as m
 from services.notify.domain import opinion_messages as om
 from services.notify.domain.messages import Message
-from services.notify.planning import record
+from services.notify.notices import issue
+from services.notify.planning import plan_webhooks, record
 
 
 def _proposers(d: dict) -> list[str]:
@@ -194,6 +196,40 @@ def _handler(compose: Callable[[dict], list[Message]]) -> Callable[[Event, WorkC
     return handle
 
 
+def on_duty_report_issued(event: Event, ctx: WorkContext) -> None:
+    """A deputy's performance and points go to their electing unit (选举单位) as a numbered
+    formal notice of their congress, told to that unit's inbox and printable."""
+    d = event.data
+    recipient = f"committee:{d['electing_node_id']}"
+    figures = [
+        {"label": f"{a['label']}（{a['count']}次）", "value": f"{a['points']}分"}
+        for a in d["by_activity"]
+    ]
+    figures.append({"label": "合计积分", "value": f"{d['total']}分"})
+    figures.append({"label": "在本级代表中排名", "value": f"{d['rank']}/{d['deputies']}"})
+    lines = [
+        f"现将{d['deputy_name']}代表{d['period']}履职情况及积分通报如下。",
+        *(f"提示: {flag}" for flag in d["flags"]),
+        d["note"],
+    ]
+    issue(
+        ctx.session,
+        ctx.directory,
+        tenant=d["tenant"],
+        tenant_path=d["tenant_path"],
+        issuer=d["congress_name"],
+        title=f"关于{d['deputy_name']}代表履职情况的通报（{d['period']}）",
+        body="\n".join(line for line in lines if line),
+        figures=figures,
+        recipients=[recipient],
+        recipient_names=[d["electing_unit_name"]],
+        now=ctx.clock.now(),
+        year=d["issued_at"].astimezone(NotifySettings.from_env().zone).year,
+    )
+    plan_webhooks(ctx, event, ctx.clock.now())
+
+
 HANDLERS: dict[str, Callable[[Event, WorkContext], None]] = {
-    name: _handler(compose) for name, compose in COMPOSERS.items()
+    **{name: _handler(compose) for name, compose in COMPOSERS.items()},
+    "duty_report.issued": on_duty_report_issued,
 }

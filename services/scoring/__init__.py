@@ -8,6 +8,7 @@ from services.scoring.store import Base
 
 
 def _blueprints() -> list:
+    from services.scoring.api.duty_reports import blp as duty_reports
     from services.scoring.api.duty_stars import blp as duty_stars
     from services.scoring.api.flags import blp as flags
     from services.scoring.api.interviews import blp as interviews
@@ -25,6 +26,7 @@ def _blueprints() -> list:
         term_reports,
         flags,
         interviews,
+        duty_reports,
         duty_stars,
         station_ratings,
         reviews,

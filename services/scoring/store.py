@@ -231,3 +231,27 @@ class ReviewBallot(Base):
     round_id: Mapped[str] = mapped_column(ForeignKey("review_rounds.id"))
     group: Mapped[str] = mapped_column(String(40))
     score: Mapped[Decimal] = mapped_column(POINTS)
+
+
+class DutyReport(Base):
+    """A deputy's performance and points reported to their electing unit (选举单位): the
+    figures as they stood when reported; notify issues them as a formal notice."""
+
+    __tablename__ = "duty_reports"
+    __table_args__ = (Index("ix_duty_reports_tenant_path", "tenant_path"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    deputy_id: Mapped[str] = mapped_column(String(32))
+    electing_node_id: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(24))
+    total: Mapped[Decimal] = mapped_column(POINTS)
+    rank: Mapped[int] = mapped_column(Integer)
+    deputies: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[list] = mapped_column(JSON)
+    """[{activity, label, count, points}] as reported."""
+    flags: Mapped[list] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -597,3 +597,40 @@ def test_the_end_of_term_report_ranks_every_deputy_with_what_they_did(
     # A term that ended before the star year and the interview shows neither.
     earlier = term_report(ctx.session, county, deputies, span(date(2022, 1, 1), date(2022, 12, 31)))
     assert all(i["duty_star_years"] == [] and i["interviews"] == 0 for i in earlier["items"])
+
+
+def _report_asked(ctx: HandlerContext, **changes: Any) -> tuple[dict[str, Any], list[Any]]:
+    data = {
+        "submission_id": str(uuid.uuid4()),
+        "tenant": COUNTY,
+        "deputy_id": "D450102-001",
+        "period": "2026-Q1",
+        "first_day": None,
+        "last_day": None,
+        "note": "",
+        "submitted_by": "key-county",
+        "submitted_at": ctx.clock.now(),
+        **changes,
+    }
+    return data, ctx.handle("duty_report.requested", data)
+
+
+def test_a_report_to_the_electing_unit_fixes_the_figures_once(ctx: HandlerContext) -> None:
+    from services.scoring.store import DutyReport
+
+    _, refused = _report_asked(ctx)
+    assert [(e.name, e.data["field"]) for e in refused] == [("submission.rejected", "deputy_id")]
+    ctx.directory.set_electing_unit("D450102-001", TOWNSHIP)
+    _filing(ctx, [_row(2, "D450102-001", "station_duty", "2026-02-01")])
+    _, wrong = _report_asked(ctx, period=None)
+    assert [(e.name, e.data["field"]) for e in wrong] == [("submission.rejected", "period")]
+    data, emitted = _report_asked(ctx)
+    assert [e.name for e in emitted] == ["duty_report.issued", "submission.accepted"]
+    issued = emitted[0].data
+    assert (issued["electing_node_id"], issued["electing_unit_name"]) == (TOWNSHIP, "朝阳街道")
+    assert (issued["total"], issued["rank"], issued["deputies"]) == ("2.00", 1, 3)
+    assert issued["by_activity"] == [
+        {"activity": "station_duty", "label": "进站履职", "count": 1, "points": "2.00"}
+    ]
+    assert ctx.handle("duty_report.requested", data) == []  # told again: nothing more
+    assert len(list(ctx.session.scalars(select(DutyReport)))) == 1
