@@ -69,6 +69,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "submission.rejected",
         "duty_interview.recorded",
         "duty_report.issued",
+        "review.result_announced",
+        "review.deadline",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -94,6 +96,8 @@ PRODUCERS: dict[str, str] = {
     "duty_interview.recorded": "scoring",
     "duty_report.requested": "intake",
     "duty_report.issued": "scoring",
+    "review.result_announced": "scoring",
+    "review.deadline": "scoring",
     **{
         name: "workflow"
         for name in (

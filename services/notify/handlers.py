@@ -155,6 +155,48 @@ def on_duty_interview_recorded(d: dict) -> list[Message]:
     ]
 
 
+REVIEW_NEXT = {
+    "rectify": "请按评议意见整改：收到意见后1个月内报送整改方案，3个月内报告整改情况。",
+    "repeat": "评议结果为不满意：请安排诫勉谈话，并责成再行报告。",
+    "refer": "再次评议仍不满意：请提请同级党委按有关规定处理。",
+}
+REVIEW_RESULTS = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+}
+
+
+def _reviewed(d: dict) -> list[str]:
+    """The committee's working body follows every round up; a unit hears its own."""
+    return [m.committee(d["tenant"]), *([m.unit(d["unit_id"])] if d["unit_id"] else [])]
+
+
+def on_review_result_announced(d: dict) -> list[Message]:
+    words = (
+        f"{d['official']}（{d['post']}）评议得分{d['score']}，"
+        f"结果: {REVIEW_RESULTS[d['result']]}。{REVIEW_NEXT[d['next_step']]}"
+    )
+    return m.to_all(
+        _reviewed(d), "review.result", "评议结果", words, urgent=d["next_step"] != "rectify"
+    )
+
+
+def on_review_deadline(d: dict) -> list[Message]:
+    item = {"plan": "整改方案", "report": "整改情况报告"}[d["item"]]
+    if d["overdue"]:
+        subject, words = (
+            f"{item}已逾期",
+            f"{d['official']}（{d['post']}）的{item}已于{d['due']}到期，尚未报送。",
+        )
+    else:
+        subject, words = (
+            f"{item}即将到期",
+            f"{d['official']}（{d['post']}）的{item}须于{d['due']}前报送。",
+        )
+    return m.to_all(_reviewed(d), "review.deadline", subject, words, urgent=d["overdue"])
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -185,6 +227,8 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
     "duty_interview.recorded": on_duty_interview_recorded,
+    "review.result_announced": on_review_result_announced,
+    "review.deadline": on_review_deadline,
 }
 """The routing table: each event type's recipients and words."""
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from runtime.service import ServiceSpec
 from services.scoring.handlers import HANDLERS
 from services.scoring.store import Base
+from services.scoring.ticks import TICKS
 
 
 def _blueprints() -> list:
@@ -41,4 +42,5 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=HANDLERS,
+    ticks=TICKS,
 )

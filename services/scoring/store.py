@@ -199,6 +199,9 @@ class ReviewRound(Base):
     tenant: Mapped[str] = mapped_column(String(32))
     tenant_path: Mapped[str] = mapped_column(String(255))
     model: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(16), server_default="official")
+    """official (述职评议), department (工作评议) or unit (督办会无记名打分)."""
+    unit_id: Mapped[str | None] = mapped_column(String(32))
     official: Mapped[str] = mapped_column(String(60))
     post: Mapped[str] = mapped_column(String(120))
     attempt: Mapped[int] = mapped_column(Integer)
@@ -216,6 +219,12 @@ class ReviewRound(Base):
     opinion_received_on: Mapped[date | None] = mapped_column(Date)
     plan_due: Mapped[date | None] = mapped_column(Date)
     report_due: Mapped[date | None] = mapped_column(Date)
+    remind_working_days: Mapped[int] = mapped_column(Integer, server_default="5")
+    plan_received_on: Mapped[date | None] = mapped_column(Date)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    plan_told: Mapped[str | None] = mapped_column(String(8))
+    """What notify was last told of the plan's deadline: `soon`, then `overdue`."""
+    report_told: Mapped[str | None] = mapped_column(String(8))
     opened_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

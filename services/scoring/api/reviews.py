@@ -16,7 +16,9 @@ blp = Blueprint("reviews", __name__, url_prefix="/reviews", description="Review 
 
 class RoundOut(Schema):
     id = fields.String()
-    model = fields.String()
+    model = fields.String(metadata={"description": "staged, two_votes, written or onsite"})
+    subject = fields.String(metadata={"description": "official, department or unit"})
+    unit_id = fields.String(allow_none=True)
     official = fields.String()
     post = fields.String()
     attempt = fields.Integer()
@@ -36,6 +38,9 @@ class RoundOut(Schema):
     opinion_received_on = fields.Date(allow_none=True)
     plan_due = fields.Date(allow_none=True)
     report_due = fields.Date(allow_none=True)
+    remind_working_days = fields.Integer()
+    plan_received_on = fields.Date(allow_none=True)
+    report_received_on = fields.Date(allow_none=True)
 
 
 @blp.route("/<round_id>")
