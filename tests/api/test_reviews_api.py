@@ -99,6 +99,11 @@ def test_a_unit_scored_at_a_supervision_meeting_hears_its_result_and_deadlines(
     ballots = {"group": "deputies", "scores": ["55", "60", "65"]}
     assert _settled(s, post(f"/{round_id}/ballots", ballots), committee)["status"] == "accepted"
     assert_problem(post(f"/{round_id}/plan_received", {"received_on": "soon"}), 422, "received_on")
+    rounds = s.client.get("/scoring/v1/reviews?place=450102", headers=committee).get_json()
+    listed = next(r for r in rounds["items"] if r["id"] == round_id)
+    assert (listed["ballots_entered"], listed["score"]) == ({"deputies": 3}, None)
+    neighbour = bearer(new_key(s, "450103", "committee"))
+    assert_problem(s.client.get("/scoring/v1/reviews?place=450102", headers=neighbour), 404)
     announced = _settled(
         s, post(f"/{round_id}/announce", {"opinion_received_on": "2026-06-01"}), committee
     )

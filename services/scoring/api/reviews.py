@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from runtime.http import not_found, principal, service
 from services.scoring.api.points import Points
-from services.scoring.store import ReviewRound
+from services.scoring.domain.reviews import grade
+from services.scoring.store import ReviewBallot, ReviewRound
 
 blp = Blueprint("reviews", __name__, url_prefix="/reviews", description="Review rounds")
 
 
 class RoundOut(Schema):
     id = fields.String()
+    tenant = fields.String()
+    created_at = fields.AwareDateTime()
     model = fields.String(metadata={"description": "staged, two_votes, written or onsite"})
     subject = fields.String(metadata={"description": "official, department or unit"})
     unit_id = fields.String(allow_none=True)
@@ -41,19 +46,64 @@ class RoundOut(Schema):
     remind_working_days = fields.Integer()
     plan_received_on = fields.Date(allow_none=True)
     report_received_on = fields.Date(allow_none=True)
+    ballots_entered = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "rater group → how many ballots are in (never who cast them)"},
+    )
+
+
+class RoundsQuery(Schema):
+    place = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "a congress: its rounds"},
+    )
+
+
+class RoundsOut(Schema):
+    items = fields.List(fields.Nested(RoundOut))
+
+
+def _view(session: Session, found: ReviewRound) -> dict[str, Any]:
+    view = {c.name: getattr(found, c.name) for c in ReviewRound.__table__.columns}
+    view["interim_grade"] = grade(found.interim) if found.interim is not None else None
+    view["ballots_entered"] = dict(
+        session.execute(
+            select(ReviewBallot.group, func.count())
+            .where(ReviewBallot.round_id == found.id)
+            .group_by(ReviewBallot.group)
+        ).all()
+    )
+    return view
+
+
+@blp.route("")
+@blp.arguments(RoundsQuery, location="query")
+@blp.response(200, RoundsOut)
+def list_rounds(query: dict[str, Any]) -> dict[str, Any]:
+    """A congress's review rounds, newest first (the committee's and readers' keys)."""
+    who = principal()
+    rt = service("scoring")
+    place = rt.directory.node(query["place"])
+    if place is None or not who.can_see(place.path) or who.role in ("unit", "deputy"):
+        raise not_found("place")
+    with rt.db.session() as session:
+        rows = session.scalars(
+            select(ReviewRound)
+            .where(ReviewRound.tenant_path == place.path)
+            .order_by(ReviewRound.created_at.desc(), ReviewRound.id)
+        )
+        return {"items": [_view(session, row) for row in rows]}
 
 
 @blp.route("/<round_id>")
 @blp.response(200, RoundOut)
 def get_round(round_id: str) -> dict[str, Any]:
     """The round as it stands; the on-site score is announced with the result."""
-    from services.scoring.domain.reviews import grade
-
     who = principal()
     with service("scoring").db.session() as session:
         found = session.get(ReviewRound, round_id) if len(round_id) <= 36 else None
-    if found is None or not who.can_see(found.tenant_path) or who.role in ("unit", "deputy"):
-        raise not_found("review round")
-    view = {c.name: getattr(found, c.name) for c in ReviewRound.__table__.columns}
-    view["interim_grade"] = grade(found.interim) if found.interim is not None else None
-    return view
+        if found is None or not who.can_see(found.tenant_path) or who.role in ("unit", "deputy"):
+            raise not_found("review round")
+        return _view(session, found)
