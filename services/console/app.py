@@ -90,10 +90,11 @@ def create_console(
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    from services.console.views import notices, notify
+    from services.console.views import notices, notify, reviews
 
     app.register_blueprint(notify.bp)
     app.register_blueprint(notices.bp)
+    app.register_blueprint(reviews.bp)
 
     @app.before_request
     def _who() -> Any:
