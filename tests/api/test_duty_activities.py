@@ -404,6 +404,12 @@ def test_the_committee_confirms_the_proposed_duty_stars(
     stars = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()
     assert [i["deputy_id"] for i in stars["items"]] == sorted(named[:2])
     assert_problem(s.client.get("/scoring/v1/duty-stars/450102-2025", headers=keys["county"]), 404)
+    exported = s.client.get(
+        "/scoring/v1/duty-stars/proposal.csv?place=450102&year=2026", headers=keys["county"]
+    )
+    assert exported.get_data().decode("utf-8").startswith("\ufeff名次,代表,加权得分,积分")
+    bad_year = "/scoring/v1/duty-stars/proposal.csv?place=450102&year=20x6"
+    assert_problem(s.client.get(bad_year, headers=keys["county"]), 422, "year")
     assert_problem(
         s.client.post(
             "/intake/v1/duty-stars",
@@ -460,6 +466,12 @@ def test_the_committee_rates_its_centres_and_stations(
         ("450102002-S1", 4, False),
         ("450102001-S1", 0, False),
     ]
+    exported = s.client.get(receipt["resource"]["href"] + ".csv", headers=keys["county"])
+    lines = exported.get_data().decode("utf-8").splitlines()
+    assert lines[0] == "\ufeff站点,类别,处理意见,值班,活动,得分,星级,示范站点"
+    assert lines[1].split(",")[1:] == ["中心联络站", "2", "5", "1", "13.00", "5", "是"]
+    neighbour = bearer(new_key(s, "450103", "committee"))
+    assert_problem(s.client.get(receipt["resource"]["href"] + ".csv", headers=neighbour), 404)
 
 
 def test_coverage_of_a_term_is_read_by_the_committee(
