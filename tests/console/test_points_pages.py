@@ -204,3 +204,18 @@ def test_the_stars_page_proposes_duty_stars_and_the_committee_confirms(
     assert committee.post("/console/stars", data=form).status_code == 302
     html = page(committee, "/console/stars?year=2025")[1]
     assert "履职之星已确认" in html and f'id="confirmed">{name}<' in html
+
+    units = [
+        {"node_id": "450102001", "kind": "centre", "opinions_handled": 3, "duty_shifts": 9},
+        {"node_id": "450102001-S1", "kind": "station", "opinions_handled": 1, "duty_shifts": 2},
+    ]
+    answer = s.client.post(
+        "/intake/v1/station-ratings",
+        json={"year": 2025, "units": [{**u, "activities": 1} for u in units]},
+        headers={**bearer(new_key(s, "450102", "committee")), "Idempotency-Key": idem()},
+    )
+    assert answer.status_code == 202, answer.get_json()
+    wait_for(lambda: 'id="station-stars"' in page(committee, "/console/stars?year=2025")[1])
+    html = page(committee, "/console/stars?year=2025")[1]
+    # One unit in each group: no five-star place (round(0.2) = 0), four stars by round(0.5).
+    assert html.count("<td>★★★★</td>") == 2 and "中心联络站" in html

@@ -205,7 +205,9 @@ def stars() -> Any:
         rating = rated.body if rated.ok else None
     ids = [i["deputy_id"] for i in (proposal or {"items": []})["items"]]
     ids += [i["deputy_id"] for i in (confirmed or {"items": []})["items"]]
-    units = [i["node_id"] for i in (rating or {"items": []})["items"]]
+    units = {
+        i["node_id"]: directory().node(i["node_id"]) for i in (rating or {"items": []})["items"]
+    }
     return render_template(
         "stars.html",
         place=place,
@@ -214,7 +216,7 @@ def stars() -> Any:
         confirmed=confirmed,
         rating=rating,
         names={d: p.name for d, p in directory().deputies(ids).items()},
-        nodes={n: (directory().node(n).name if directory().node(n) else n) for n in units},
+        nodes={n: node.name if node else n for n, node in units.items()},
         new_key=lambda: str(uuid.uuid4()),
     )
 
