@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from runtime.work import WorkContext
+from services.scoring.domain.reviews import plan_required
 from services.scoring.ledger import local_day
 from services.scoring.review_actions import ref
 from services.scoring.store import ReviewRound
@@ -16,8 +17,8 @@ ITEMS = ("plan", "report")
 
 
 def review_deadlines(ctx: WorkContext) -> None:
-    """A plan or report not in yet: `soon` once within the round's reminder lead (in working
-    days), `overdue` once the day after its deadline."""
+    """A plan or report the round requires, not in yet: `soon` once within the round's
+    reminder lead (in working days), `overdue` once the day after its deadline."""
     today = local_day(ctx.clock.now())
     rounds = ctx.session.scalars(
         select(ReviewRound)
@@ -29,6 +30,8 @@ def review_deadlines(ctx: WorkContext) -> None:
         .with_for_update(skip_locked=True)
     ).all()
     for round_ in rounds:
+        if not plan_required(round_.model, round_.interim):
+            continue
         horizon = add_working_days(today, round_.remind_working_days, is_working_day)
         for item in ITEMS:
             due = getattr(round_, f"{item}_due")

@@ -283,3 +283,18 @@ def test_the_plan_and_the_report_are_reminded_then_reported_late_each_once(
     _do(ctx, round_id, "report_received", received_on="2026-11-30")
     assert at("2026-12-02") == []
     assert ctx.session.get(ReviewRound, round_id).report_received_on == date(2026, 11, 30)
+
+
+def test_a_staged_round_satisfied_at_the_sitting_is_not_reminded_of_a_plan(
+    ctx: HandlerContext,
+) -> None:
+    from datetime import datetime
+
+    round_id = _staged(ctx, _onsite("90"))
+    _do(ctx, round_id, "stage", stage="preliminary", score="90")
+    _do(ctx, round_id, "stage", stage="investigation", score="90")
+    _do(ctx, round_id, "announce", opinion_received_on="2026-06-01")
+    assert r.grade(ctx.session.get(ReviewRound, round_id).interim) == "satisfied"
+    ctx.clock.advance(datetime.fromisoformat("2026-07-02T02:00:00+00:00") - ctx.clock.now())
+    assert ctx.tick("scoring.review_deadlines") == []
+    assert r.plan_required("staged", Decimal("79.99")) and r.plan_required("written", Decimal(95))
