@@ -136,6 +136,22 @@ class AnnounceArgs(_Args):
     )
 
 
+OPINION_RECIPIENTS = ("government", "organisation", "discipline", "unit")
+"""Where the written opinion goes (政府、组织部门、纪检监察机关、被评议对象所在单位)."""
+
+
+class OpinionArgs(_Args):
+    approved_on = fields.Date(
+        required=True, metadata={"description": "the director's meeting (主任会议) approved it"}
+    )
+    sent_to = fields.List(
+        fields.String(validate=validate.OneOf(OPINION_RECIPIENTS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(OPINION_RECIPIENTS)),
+        metadata={"description": "government, organisation, discipline, unit"},
+    )
+
+
 class ReceivedArgs(_Args):
     received_on = fields.Date(required=True, metadata={"description": "the day it came in"})
 
@@ -147,6 +163,7 @@ REVIEW_COMMANDS: dict[str, tuple[type[Schema], str]] = {
     "ballots": (BallotsArgs, "One rater group's anonymous on-site ballots."),
     "votes": (VotesArgs, "A satisfaction vote's tally (two-vote model)."),
     "written": (WrittenArgs, "The written review's score."),
+    "opinion": (OpinionArgs, "The written opinion, approved by the director's meeting, sent."),
     "announce": (AnnounceArgs, "Announce the result; the opinion's receipt starts deadlines."),
     "plan_received": (ReceivedArgs, "The rectification plan came in (due within 1 month)."),
     "report_received": (ReceivedArgs, "The report on every item came in (due within 3 months)."),

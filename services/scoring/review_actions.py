@@ -130,6 +130,15 @@ def _apply(ctx: WorkContext, round_: ReviewRound, command: str, args: dict[str, 
     if command in ("plan_received", "report_received"):
         _received(round_, command.split("_")[0], args["received_on"])
         return
+    if command == "opinion":
+        if round_.opinion_approved_on is not None:
+            raise r.ReviewError("the written opinion is recorded already")
+        received = round_.opinion_received_on
+        if received is not None and args["approved_on"] > received:
+            raise r.ReviewError("approved after its receipt was recorded")
+        round_.opinion_approved_on = args["approved_on"]
+        round_.opinion_sent_to = list(dict.fromkeys(args["sent_to"]))
+        return
     if round_.result is not None:
         raise r.ReviewError("the round has its result")
     if command == "report":

@@ -219,6 +219,9 @@ class ReviewRound(Base):
     opinion_received_on: Mapped[date | None] = mapped_column(Date)
     plan_due: Mapped[date | None] = mapped_column(Date)
     report_due: Mapped[date | None] = mapped_column(Date)
+    opinion_approved_on: Mapped[date | None] = mapped_column(Date)
+    opinion_sent_to: Mapped[list | None] = mapped_column(JSON)
+    """Where the written opinion went (government, organisation, discipline, unit)."""
     remind_working_days: Mapped[int] = mapped_column(Integer, server_default="5")
     plan_received_on: Mapped[date | None] = mapped_column(Date)
     report_received_on: Mapped[date | None] = mapped_column(Date)

@@ -99,6 +99,9 @@ def test_a_unit_scored_at_a_supervision_meeting_hears_its_result_and_deadlines(
     ballots = {"group": "deputies", "scores": ["55", "60", "65"]}
     assert _settled(s, post(f"/{round_id}/ballots", ballots), committee)["status"] == "accepted"
     assert_problem(post(f"/{round_id}/plan_received", {"received_on": "soon"}), 422, "received_on")
+    opinion = {"approved_on": "2026-05-28", "sent_to": ["government", "mayor"]}
+    assert_problem(post(f"/{round_id}/opinion", opinion), 422, "sent_to.1")
+    assert_problem(post(f"/{round_id}/opinion", {**opinion, "sent_to": []}), 422, "sent_to")
     rounds = s.client.get("/scoring/v1/reviews?place=450102", headers=committee).get_json()
     listed = next(r for r in rounds["items"] if r["id"] == round_id)
     assert (listed["ballots_entered"], listed["score"]) == ({"deputies": 3}, None)

@@ -169,6 +169,12 @@ def test_a_review_round_is_scored_by_rater_group_and_announced_on_screen(
     assert send("ballots", group="代表", scores="90，80 70").status_code == 302
     assert "已录 3 张" in page(committee, round_page)[1]
     assert send("ballots", group="常委会组成人员", scores="60").status_code == 302
+    opinion = committee.post(
+        f"/console/reviews/{round_id}/opinion",
+        data={"csrf_token": token, "approved_on": "2026-05-28", "sent_to": ["government", "unit"]},
+    )
+    assert opinion.status_code == 302
+    assert "2026-05-28 主任会议通过，送政府、被评议对象所在单位" in page(committee, round_page)[1]
     assert send("announce", opinion_received_on="2026-06-01").status_code == 302
     html = page(committee, screen)[1]
     assert "72 分 · 基本满意" in html and 'id="wait"' not in html  # 80×60% + 60×40%

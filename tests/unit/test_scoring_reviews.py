@@ -298,3 +298,24 @@ def test_a_staged_round_satisfied_at_the_sitting_is_not_reminded_of_a_plan(
     ctx.clock.advance(datetime.fromisoformat("2026-07-02T02:00:00+00:00") - ctx.clock.now())
     assert ctx.tick("scoring.review_deadlines") == []
     assert r.plan_required("staged", Decimal("79.99")) and r.plan_required("written", Decimal(95))
+
+
+def test_the_written_opinion_is_approved_and_sent_once(ctx: HandlerContext) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任")
+    sent = ["government", "organisation", "discipline", "unit"]
+    _do(ctx, round_id, "written", score="75")
+    assert _do(ctx, round_id, "opinion", approved_on="2026-06-10", sent_to=sent).name == (
+        "submission.accepted"
+    )
+    again = _do(ctx, round_id, "opinion", approved_on="2026-06-11", sent_to=["unit"])
+    assert again.data["reason"] == "the written opinion is recorded already"
+    round_ = ctx.session.get(ReviewRound, round_id)
+    assert (round_.opinion_approved_on, round_.opinion_sent_to) == (date(2026, 6, 10), sent)
+    _do(ctx, round_id, "announce", opinion_received_on="2026-06-12")
+    late = str(uuid.uuid4())
+    _do(ctx, late, "open", model="written", official="王某", post="局长")
+    _do(ctx, late, "written", score="75")
+    _do(ctx, late, "announce", opinion_received_on="2026-06-12")
+    after = _do(ctx, late, "opinion", approved_on="2026-06-13", sent_to=["unit"])
+    assert after.data["reason"] == "approved after its receipt was recorded"

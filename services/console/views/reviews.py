@@ -34,12 +34,19 @@ COMMANDS = {
     "ballots": ("group", "scores"),
     "votes": ("question", "satisfied", "basically", "dissatisfied"),
     "written": ("score",),
+    "opinion": ("approved_on", "sent_to"),
     "announce": ("opinion_received_on",),
     "plan_received": ("received_on",),
     "report_received": ("received_on",),
 }
 """What each form of the round's page sends: the intake command and its fields."""
 NUMBERS = ("satisfied", "basically", "dissatisfied")
+SENT_TO = {
+    "government": "政府",
+    "organisation": "组织部门",
+    "discipline": "纪检监察机关",
+    "unit": "被评议对象所在单位",
+}
 SPLIT = re.compile(r"[\s,，、;；]+")
 
 
@@ -50,6 +57,7 @@ def _labels() -> dict[str, Any]:
         "grades": GRADES,
         "next_steps": NEXT,
         "stages": STAGES,
+        "sent_to": SENT_TO,
     }
 
 
@@ -158,6 +166,9 @@ def command(round_id: str, command: str) -> Any:
     body: dict[str, Any] = {}
     for name in COMMANDS[command]:
         value = request.form.get(name, "").strip()
+        if name == "sent_to":
+            body[name] = request.form.getlist(name)
+            continue
         if name == "scores":
             body[name] = [s for s in SPLIT.split(value) if s]
         elif name in NUMBERS:

@@ -43,6 +43,8 @@ class RoundOut(Schema):
     opinion_received_on = fields.Date(allow_none=True)
     plan_due = fields.Date(allow_none=True)
     report_due = fields.Date(allow_none=True)
+    opinion_approved_on = fields.Date(allow_none=True)
+    opinion_sent_to = fields.List(fields.String(), allow_none=True)
     remind_working_days = fields.Integer()
     plan_received_on = fields.Date(allow_none=True)
     report_received_on = fields.Date(allow_none=True)

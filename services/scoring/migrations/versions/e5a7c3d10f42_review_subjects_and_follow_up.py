@@ -18,6 +18,8 @@ depends_on: str | Sequence[str] | None = None
 COLUMNS = (
     sa.Column("subject", sa.String(length=16), server_default="official", nullable=False),
     sa.Column("unit_id", sa.String(length=32), nullable=True),
+    sa.Column("opinion_approved_on", sa.Date(), nullable=True),
+    sa.Column("opinion_sent_to", sa.JSON(), nullable=True),
     sa.Column("remind_working_days", sa.Integer(), server_default="5", nullable=False),
     sa.Column("plan_received_on", sa.Date(), nullable=True),
     sa.Column("report_received_on", sa.Date(), nullable=True),
