@@ -16,6 +16,7 @@ def _blueprints() -> list:
     from services.scoring.api.points import blp, filings
     from services.scoring.api.public_lists import blp as public_lists
     from services.scoring.api.reviews import blp as reviews
+    from services.scoring.api.reviews import export as reviews_csv
     from services.scoring.api.statements import blp as statements
     from services.scoring.api.station_ratings import blp as station_ratings
     from services.scoring.api.term_reports import blp as term_reports
@@ -31,6 +32,7 @@ def _blueprints() -> list:
         duty_stars,
         station_ratings,
         reviews,
+        reviews_csv,
         public_lists,
     ]
 

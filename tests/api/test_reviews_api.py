@@ -107,6 +107,10 @@ def test_a_unit_scored_at_a_supervision_meeting_hears_its_result_and_deadlines(
     assert (listed["ballots_entered"], listed["score"]) == ({"deputies": 3}, None)
     neighbour = bearer(new_key(s, "450103", "committee"))
     assert_problem(s.client.get("/scoring/v1/reviews?place=450102", headers=neighbour), 404)
+    exported = s.client.get("/scoring/v1/reviews.csv?place=450102", headers=committee)
+    text = exported.get_data().decode("utf-8")
+    assert text.startswith("\ufeff类型,对象,职务,次数,得分,结果,后续")
+    assert "督办会测评,区交通运输局,建议督办会,1,,," in text
     announced = _settled(
         s, post(f"/{round_id}/announce", {"opinion_received_on": "2026-06-01"}), committee
     )

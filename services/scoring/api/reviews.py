@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
@@ -11,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from runtime.http import not_found, principal, service
 from services.scoring.api.points import Points
+from services.scoring.api.statements import csv_response
 from services.scoring.domain.reviews import grade
 from services.scoring.store import ReviewBallot, ReviewRound
 
 blp = Blueprint("reviews", __name__, url_prefix="/reviews", description="Review rounds")
+export = Blueprint("reviews_csv", __name__, url_prefix="/", description="Review rounds as CSV")
 
 
 class RoundOut(Schema):
@@ -85,6 +88,35 @@ def _view(session: Session, found: ReviewRound) -> dict[str, Any]:
 @blp.response(200, RoundsOut)
 def list_rounds(query: dict[str, Any]) -> dict[str, Any]:
     """A congress's review rounds, newest first (the committee's and readers' keys)."""
+    return _rounds(query)
+
+
+RESULTS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+SUBJECTS = {"official": "述职评议", "department": "工作评议", "unit": "督办会测评"}
+
+
+@export.route("/reviews.csv")
+@export.arguments(RoundsQuery, location="query")
+@export.response(200, content_type="text/csv")
+def list_rounds_csv(query: dict[str, Any]) -> Response:
+    """The rounds as CSV (UTF-8 with BOM): 类型, 对象, 职务, 次数, 得分, 结果, 后续."""
+    rows = [
+        [
+            SUBJECTS[r["subject"]],
+            r["official"],
+            r["post"],
+            r["attempt"],
+            r["score"] if r["score"] is not None else "",
+            RESULTS.get(r["result"] or "", ""),
+            r["next_step"] or "",
+        ]
+        for r in _rounds(query)["items"]
+    ]
+    header = ["类型", "对象", "职务", "次数", "得分", "结果", "后续"]
+    return csv_response(f"reviews-{query['place']}", header, rows)
+
+
+def _rounds(query: dict[str, Any]) -> dict[str, Any]:
     who = principal()
     rt = service("scoring")
     place = rt.directory.node(query["place"])
