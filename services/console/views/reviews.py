@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from services.console.labels import RATINGS
 from services.console.views.common import api, directory, expect, person, signed_in
 
 bp = Blueprint("reviews", __name__)
@@ -21,7 +22,6 @@ MODELS = {
     "onsite": "现场无记名打分（督办会）",
 }
 SUBJECTS = {"official": "述职评议", "department": "工作评议", "unit": "督办会承办单位测评"}
-GRADES = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 NEXT = {"rectify": "整改", "repeat": "诫勉谈话、再行报告", "refer": "提请党委处理"}
 STAGES = {
     "preliminary": "初查",
@@ -54,7 +54,7 @@ def _labels() -> dict[str, Any]:
     return {
         "models": MODELS,
         "subjects": SUBJECTS,
-        "grades": GRADES,
+        "grades": RATINGS,
         "next_steps": NEXT,
         "stages": STAGES,
         "sent_to": SENT_TO,
