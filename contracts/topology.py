@@ -34,6 +34,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.accepted",
         "suggestion.marked_key",
         "vote.voted",
+        "opinion.adopted",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
@@ -44,6 +45,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "duty_stars.confirm_requested",
         "station_rating.requested",
         "review.command_requested",
+        "duty_report.requested",
     ),
     "notify": (
         "suggestion.assigned",
@@ -76,6 +78,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "consultation.published",
         "consultation.report_submitted",
         "consultation.opinion_answered",
+        "duty_report.issued",
+        "review.result_announced",
+        "review.deadline",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -102,6 +107,10 @@ PRODUCERS: dict[str, str] = {
     "consultation.submitted": "intake",
     "consultation.opinion_submitted": "intake",
     "consultation.action_requested": "intake",
+    "duty_report.requested": "intake",
+    "duty_report.issued": "scoring",
+    "review.result_announced": "scoring",
+    "review.deadline": "scoring",
     **{
         name: "workflow"
         for name in (

@@ -239,15 +239,42 @@ def people() -> None:
     required=True,
 )
 @click.option("--phone", default=None)
-def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str | None) -> None:
+@click.option(
+    "--electing-unit",
+    "electing_node_id",
+    default=None,
+    help="the node right below the congress that elected them (a county deputy's township)",
+)
+def add_deputy(
+    deputy_id: str,
+    node_id: str,
+    name: str,
+    level: str,
+    phone: str | None,
+    electing_node_id: str | None,
+) -> None:
     """Add a deputy to the congress (node) they sit in."""
     from runtime.directory.service import DirectoryError
 
     try:
-        _directory().add_deputy(deputy_id, node_id, name, level, phone)
+        _directory().add_deputy(deputy_id, node_id, name, level, phone, electing_node_id)
     except DirectoryError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added deputy {deputy_id}")
+
+
+@people.command("set-electing-unit")
+@click.argument("deputy_id")
+@click.argument("node_id")
+def set_electing_unit(deputy_id: str, node_id: str) -> None:
+    """Record a deputy's electing unit (选举单位): a node right below their congress."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().set_electing_unit(deputy_id, node_id)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"deputy {deputy_id} elected in {node_id}")
 
 
 @people.command("add-unit")

@@ -117,6 +117,50 @@ class StationRatingRequestedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class DutyReportRequestedV1(EventData):
+    submission_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata={"description": "the deputy's congress"})
+    deputy_id = fields.String(required=True)
+    period = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "2026, 2026-Q3 or 2026-03; else first_day and last_day"},
+    )
+    first_day = fields.Date(load_default=None, allow_none=True, metadata={"description": "a term"})
+    last_day = fields.Date(load_default=None, allow_none=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+
+
+class ReportedActivity(EventData):
+    activity = fields.String(required=True)
+    label = fields.String(required=True, metadata={"example": "进站履职"})
+    count = fields.Integer(required=True)
+    points = fields.Decimal(required=True, as_string=True)
+
+
+class DutyReportIssuedV1(EventData):
+    report_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata={"description": "the deputy's congress"})
+    tenant_path = fields.String(required=True)
+    congress_name = fields.String(required=True, metadata={"description": "the issuer"})
+    deputy_id = fields.String(required=True)
+    deputy_name = fields.String(required=True)
+    electing_node_id = fields.String(
+        required=True, metadata={"description": "the electing unit (选举单位) told"}
+    )
+    electing_unit_name = fields.String(required=True)
+    period = fields.String(required=True)
+    total = fields.Decimal(required=True, as_string=True)
+    rank = fields.Integer(required=True, metadata={"description": "among the congress's deputies"})
+    deputies = fields.Integer(required=True, metadata={"description": "how many were ranked"})
+    by_activity = fields.List(fields.Nested(ReportedActivity), required=True)
+    flags = fields.List(fields.String(), required=True)
+    note = fields.String(required=True)
+    issued_at = fields.AwareDateTime(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "duty_activity.submitted",
@@ -162,5 +206,19 @@ EVENT_TYPES = [
         StationRatingRequestedV1,
         "The committee gave a year's inputs of its centres and stations: scoring rates them "
         "(星级评定) once for that year.",
+    ),
+    EventType(
+        "duty_report.requested",
+        1,
+        DutyReportRequestedV1,
+        "The committee asked to report a deputy's performance and points for a period to the "
+        "unit that elected them (选举单位).",
+    ),
+    EventType(
+        "duty_report.issued",
+        1,
+        DutyReportIssuedV1,
+        "Scoring fixed a deputy's figures for the report; notify issues them to the electing "
+        "unit as a formal notice (通报).",
     ),
 ]

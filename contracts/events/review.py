@@ -36,12 +36,40 @@ class _Args(Schema):
         unknown = RAISE
 
 
+SUBJECTS = ("official", "department", "unit")
+"""Who is reviewed: an appointed official (述职评议), a department's work (工作评议), or a
+handling unit scored at a suggestion-supervision meeting (督办会无记名打分)."""
+
+
 class OpenArgs(_Args):
     model = fields.String(
-        required=True, validate=validate.OneOf(("staged", "two_votes", "written"))
+        required=True,
+        validate=validate.OneOf(("staged", "two_votes", "written", "onsite")),
+        metadata={"description": "onsite: the rater groups' anonymous ballots alone"},
     )
-    official = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    subject = fields.String(
+        load_default="official",
+        validate=validate.OneOf(SUBJECTS),
+        metadata={"description": "official (述职评议), department (工作评议) or unit (督办会)"},
+    )
+    unit_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "the handling unit reviewed or answering (told of deadlines)"},
+    )
+    official = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "the official, or the department's or unit's name"},
+    )
     post = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    remind_working_days = fields.Integer(
+        load_default=5,
+        strict=True,
+        validate=validate.Range(min=0, max=30),
+        metadata={"description": "how many working days before a deadline notify reminds"},
+    )
     stage_weights = fields.List(
         fields.Decimal(as_string=True, validate=SCORE),
         load_default=None,
@@ -59,8 +87,10 @@ class OpenArgs(_Args):
 
     @validates_schema
     def staged_has_groups(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["model"] == "staged" and not data.get("groups"):
-            raise ValidationError("a staged round names its rater groups", "groups")
+        if data["model"] in ("staged", "onsite") and not data.get("groups"):
+            raise ValidationError(f"a {data['model']} round names its rater groups", "groups")
+        if data.get("subject") == "unit" and not data.get("unit_id"):
+            raise ValidationError("a unit's round names the unit", "unit_id")
 
 
 class ReportArgs(_Args):
@@ -106,6 +136,26 @@ class AnnounceArgs(_Args):
     )
 
 
+OPINION_RECIPIENTS = ("government", "organisation", "discipline", "unit")
+"""Where the written opinion goes (政府、组织部门、纪检监察机关、被评议对象所在单位)."""
+
+
+class OpinionArgs(_Args):
+    approved_on = fields.Date(
+        required=True, metadata={"description": "the director's meeting (主任会议) approved it"}
+    )
+    sent_to = fields.List(
+        fields.String(validate=validate.OneOf(OPINION_RECIPIENTS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(OPINION_RECIPIENTS)),
+        metadata={"description": "government, organisation, discipline, unit"},
+    )
+
+
+class ReceivedArgs(_Args):
+    received_on = fields.Date(required=True, metadata={"description": "the day it came in"})
+
+
 REVIEW_COMMANDS: dict[str, tuple[type[Schema], str]] = {
     "open": (OpenArgs, "Open a round (staged, two votes or written) for one official."),
     "report": (ReportArgs, "The report's three parts by length: the 六三一 check."),
@@ -113,7 +163,10 @@ REVIEW_COMMANDS: dict[str, tuple[type[Schema], str]] = {
     "ballots": (BallotsArgs, "One rater group's anonymous on-site ballots."),
     "votes": (VotesArgs, "A satisfaction vote's tally (two-vote model)."),
     "written": (WrittenArgs, "The written review's score."),
+    "opinion": (OpinionArgs, "The written opinion, approved by the director's meeting, sent."),
     "announce": (AnnounceArgs, "Announce the result; the opinion's receipt starts deadlines."),
+    "plan_received": (ReceivedArgs, "The rectification plan came in (due within 1 month)."),
+    "report_received": (ReceivedArgs, "The report on every item came in (due within 3 months)."),
 }
 
 
@@ -129,11 +182,55 @@ class ReviewCommandRequestedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
+class ReviewRef(EventData):
+    round_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
+    official = fields.String(required=True)
+    post = fields.String(required=True)
+    unit_id = fields.String(required=True, allow_none=True)
+
+
+class ReviewResultAnnouncedV1(ReviewRef):
+    attempt = fields.Integer(required=True)
+    score = fields.Decimal(required=True, as_string=True)
+    result = fields.String(
+        required=True, validate=validate.OneOf(("satisfied", "basically_satisfied", "dissatisfied"))
+    )
+    next_step = fields.String(
+        required=True,
+        validate=validate.OneOf(("rectify", "repeat", "refer")),
+        metadata={
+            "description": "repeat: an admonishing talk and a new report; refer: to the "
+            "party committee"
+        },
+    )
+
+
+class ReviewDeadlineV1(ReviewRef):
+    item = fields.String(required=True, validate=validate.OneOf(("plan", "report")))
+    due = fields.Date(required=True)
+    overdue = fields.Boolean(required=True, metadata={"description": "false: a reminder"})
+
+
 EVENT_TYPES = [
     EventType(
         "review.command_requested",
         1,
         ReviewCommandRequestedV1,
         "The committee acted on a review round (opened, scored, announced); scoring applies it.",
-    )
+    ),
+    EventType(
+        "review.result_announced",
+        1,
+        ReviewResultAnnouncedV1,
+        "A review round has its final result and what follows (rectify, repeat, refer).",
+    ),
+    EventType(
+        "review.deadline",
+        1,
+        ReviewDeadlineV1,
+        "A rectification plan or report is due soon (the round's reminder lead in working "
+        "days) or overdue; each told once.",
+    ),
 ]

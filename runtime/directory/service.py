@@ -50,6 +50,8 @@ class Person:
     node_id: str
     node_path: str
     phone: str | None = None
+    electing_node_id: str | None = None
+    """A deputy's electing unit (选举单位), if the directory knows it."""
 
 
 def _hash(secret: str) -> str:
@@ -138,7 +140,13 @@ class Directory:
         self._forget(("key", key_id))
 
     def add_deputy(
-        self, deputy_id: str, node_id: str, name: str, level: str, phone: str | None = None
+        self,
+        deputy_id: str,
+        node_id: str,
+        name: str,
+        level: str,
+        phone: str | None = None,
+        electing_node_id: str | None = None,
     ) -> None:
         if level not in DEPUTY_LEVELS:
             raise DirectoryError(f"level must be one of {', '.join(DEPUTY_LEVELS)}")
@@ -147,6 +155,8 @@ class Directory:
                 raise DirectoryError(f"no node {node_id}")
             if session.get(Deputy, deputy_id) is not None:
                 raise DirectoryError(f"deputy {deputy_id} exists")
+            if electing_node_id is not None:
+                self._check_electing(session, node_id, electing_node_id)
             session.add(
                 Deputy(
                     id=deputy_id,
@@ -154,10 +164,28 @@ class Directory:
                     name=name,
                     level=level,
                     phone=phone,
+                    electing_node_id=electing_node_id,
                     created_at=self.clock.now(),
                 )
             )
         self._forget(("deputy", deputy_id))
+
+    def set_electing_unit(self, deputy_id: str, electing_node_id: str) -> None:
+        """Record a deputy's electing unit (选举单位), e.g. for deputies added before."""
+        with self.db.transaction() as session:
+            deputy = session.get(Deputy, deputy_id)
+            if deputy is None:
+                raise DirectoryError(f"no deputy {deputy_id}")
+            self._check_electing(session, deputy.node_id, electing_node_id)
+            deputy.electing_node_id = electing_node_id
+        self._forget(("deputy", deputy_id))
+
+    @staticmethod
+    def _check_electing(session, congress_id: str, electing_node_id: str) -> None:  # type: ignore[no-untyped-def]
+        """An electing unit sits right below the congress (a township under its county)."""
+        node = session.get(Node, electing_node_id)
+        if node is None or node.parent_id != congress_id:
+            raise DirectoryError(f"no node {electing_node_id} right below {congress_id}")
 
     def add_unit(self, unit_id: str, node_id: str, name: str) -> None:
         with self.db.transaction() as session:
@@ -294,7 +322,10 @@ class Directory:
                 .where(Deputy.node_id == node_id)
                 .order_by(Deputy.id)
             ).all()
-        return [Person(d.id, d.name, d.node_id, path) for d, path in rows]
+        return [
+            Person(d.id, d.name, d.node_id, path, electing_node_id=d.electing_node_id)
+            for d, path in rows
+        ]
 
     def children(self, node_id: str | None) -> list[Place]:
         """The nodes right below one (a city's counties), or the cities; by id."""
@@ -320,4 +351,11 @@ class Directory:
         if row is None:
             return None
         person, path = row
-        return Person(person.id, person.name, person.node_id, path, getattr(person, "phone", None))
+        return Person(
+            person.id,
+            person.name,
+            person.node_id,
+            path,
+            getattr(person, "phone", None),
+            getattr(person, "electing_node_id", None),
+        )

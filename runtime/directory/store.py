@@ -45,6 +45,10 @@ class Deputy(Base):
     name: Mapped[str] = mapped_column(String(60))
     level: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(20))
+    electing_node_id: Mapped[str | None] = mapped_column(ForeignKey("nodes.id"))
+    """The electing unit (选举单位), a node right below the congress: a county deputy's
+    township (选区), a city deputy's county. Scoring books the deputy's event credits to
+    that township's list and sends it the deputy's formal points report."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -91,11 +91,12 @@ def create_console(
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    from services.console.views import consultations, notices, notify
+    from services.console.views import consultations, notices, notify, reviews
 
     app.register_blueprint(notify.bp)
     app.register_blueprint(notices.bp)
     app.register_blueprint(consultations.bp)
+    app.register_blueprint(reviews.bp)
 
     @app.before_request
     def _who() -> Any:

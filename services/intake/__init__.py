@@ -12,6 +12,7 @@ def _blueprints() -> list:
     from services.intake.api.activities import blp as activities
     from services.intake.api.consultations import blp as consultations
     from services.intake.api.consultations import public_blp as public_consultations
+    from services.intake.api.duty_reports import blp as duty_reports
     from services.intake.api.duty_stars import blp as duty_stars
     from services.intake.api.interviews import blp as interviews
     from services.intake.api.opinion_codes import blp as opinion_codes
@@ -35,6 +36,7 @@ def _blueprints() -> list:
         points_lists,
         interviews,
         duty_stars,
+        duty_reports,
         station_ratings,
         reviews,
         votes,

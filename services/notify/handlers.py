@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 from contracts import Event
 from runtime.work import WorkContext
+from services.notify.config import NotifySettings
 from services.notify.domain import consultation_messages as cm
 from services.notify.domain import messages as m
 from services.notify.domain import opinion_messages as om
 from services.notify.domain.messages import Message
-from services.notify.planning import record
+from services.notify.notices import issue
+from services.notify.planning import plan_webhooks, record
 
 
 def _proposers(d: dict) -> list[str]:
@@ -168,6 +170,48 @@ def on_duty_interview_recorded(d: dict) -> list[Message]:
     ]
 
 
+REVIEW_NEXT = {
+    "rectify": "请按评议意见整改：收到意见后1个月内报送整改方案，3个月内报告整改情况。",
+    "repeat": "评议结果为不满意：请安排诫勉谈话，并责成再行报告。",
+    "refer": "再次评议仍不满意：请提请同级党委按有关规定处理。",
+}
+REVIEW_RESULTS = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+}
+
+
+def _reviewed(d: dict) -> list[str]:
+    """The committee's working body follows every round up; a unit hears its own."""
+    return [m.committee(d["tenant"]), *([m.unit(d["unit_id"])] if d["unit_id"] else [])]
+
+
+def on_review_result_announced(d: dict) -> list[Message]:
+    words = (
+        f"{d['official']}（{d['post']}）评议得分{d['score']}，"
+        f"结果: {REVIEW_RESULTS[d['result']]}。{REVIEW_NEXT[d['next_step']]}"
+    )
+    return m.to_all(
+        _reviewed(d), "review.result", "评议结果", words, urgent=d["next_step"] != "rectify"
+    )
+
+
+def on_review_deadline(d: dict) -> list[Message]:
+    item = {"plan": "整改方案", "report": "整改情况报告"}[d["item"]]
+    if d["overdue"]:
+        subject, words = (
+            f"{item}已逾期",
+            f"{d['official']}（{d['post']}）的{item}已于{d['due']}到期，尚未报送。",
+        )
+    else:
+        subject, words = (
+            f"{item}即将到期",
+            f"{d['official']}（{d['post']}）的{item}须于{d['due']}前报送。",
+        )
+    return m.to_all(_reviewed(d), "review.deadline", subject, words, urgent=d["overdue"])
+
+
 def on_submission_settled(d: dict) -> list[Message]:
     """A receipt's outcome concerns the county system that filed it: webhooks only."""
     return []
@@ -204,6 +248,8 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "consultation.published": cm.published,
     "consultation.report_submitted": cm.report_submitted,
     "consultation.opinion_answered": cm.answered,
+    "review.result_announced": on_review_result_announced,
+    "review.deadline": on_review_deadline,
 }
 """The routing table: each event type's recipients and words. A new event adds a row here
 (and its type to notify's subscriptions in contracts/topology.py)."""
@@ -216,6 +262,40 @@ def _handler(compose: Callable[[dict], list[Message]]) -> Callable[[Event, WorkC
     return handle
 
 
+def on_duty_report_issued(event: Event, ctx: WorkContext) -> None:
+    """A deputy's performance and points go to their electing unit (选举单位) as a numbered
+    formal notice of their congress, told to that unit's inbox and printable."""
+    d = event.data
+    recipient = f"committee:{d['electing_node_id']}"
+    figures = [
+        {"label": f"{a['label']}（{a['count']}次）", "value": f"{a['points']}分"}
+        for a in d["by_activity"]
+    ]
+    figures.append({"label": "合计积分", "value": f"{d['total']}分"})
+    figures.append({"label": "在本级代表中排名", "value": f"{d['rank']}/{d['deputies']}"})
+    lines = [
+        f"现将{d['deputy_name']}代表{d['period']}履职情况及积分通报如下。",
+        *(f"提示: {flag}" for flag in d["flags"]),
+        d["note"],
+    ]
+    issue(
+        ctx.session,
+        ctx.directory,
+        tenant=d["tenant"],
+        tenant_path=d["tenant_path"],
+        issuer=d["congress_name"],
+        title=f"关于{d['deputy_name']}代表履职情况的通报（{d['period']}）",
+        body="\n".join(line for line in lines if line),
+        figures=figures,
+        recipients=[recipient],
+        recipient_names=[d["electing_unit_name"]],
+        now=ctx.clock.now(),
+        year=d["issued_at"].astimezone(NotifySettings.from_env().zone).year,
+    )
+    plan_webhooks(ctx, event, ctx.clock.now())
+
+
 HANDLERS: dict[str, Callable[[Event, WorkContext], None]] = {
-    name: _handler(compose) for name, compose in COMPOSERS.items()
+    **{name: _handler(compose) for name, compose in COMPOSERS.items()},
+    "duty_report.issued": on_duty_report_issued,
 }

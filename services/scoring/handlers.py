@@ -14,15 +14,17 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from contracts import Event
+from runtime.directory.service import Person
 from runtime.work import WorkContext
-from services.scoring.domain.periods import PeriodError, parse_period, period_kind
-from services.scoring.domain.points import congress_chain
+from services.scoring.domain.periods import Period, PeriodError, parse_period, period_kind, span
+from services.scoring.domain.points import ACTIVITY_LABELS, congress_chain
 from services.scoring.domain.reviews import ReviewError
 from services.scoring.domain.station_stars import UnitInputs, rate
 from services.scoring.ledger import already_booked, book, local_day, noon_of
-from services.scoring.queries import ranking, station_star_rule
+from services.scoring.queries import ranking, statement, station_star_rule, term_report
 from services.scoring.review_actions import apply_review_command
 from services.scoring.store import (
+    DutyReport,
     DutyStar,
     Interview,
     PointsEntry,
@@ -64,6 +66,14 @@ EVENT_CREDITS: dict[str, EventCredit] = {
         "at",
         "suggestion {number} made a key suggestion",
     ),
+    # The deputy who took a constituent's opinion up as a suggestion (意见采纳转化).
+    "opinion.adopted": EventCredit(
+        "opinion_adopted",
+        "deputy_id",
+        "{opinion_id}",
+        "at",
+        "opinion {public_code} adopted as a suggestion",
+    ),
     # The fact of voting only: `vote.voted` carries no choice and comes when the vote
     # closes, in deputy order (docs/adr/0012-secret-ballot.md).
     "vote.voted": EventCredit(
@@ -93,7 +103,17 @@ def on_credited_event(event: Event, ctx: WorkContext) -> None:
         source=source,
         reason=credit.reason.format(**d),
         occurred_at=d[credit.at_field] if credit.at_field else event.time,
+        office_path=_home_township(ctx, deputy),
     )
+
+
+def _home_township(ctx: WorkContext, deputy: Person | None) -> str | None:
+    """An event's credit counts on the list of the township that elected the deputy (统一计分),
+    when the directory knows one; a city deputy's electing unit is a county, no office."""
+    if deputy is None or deputy.electing_node_id is None:
+        return None
+    place = ctx.directory.node(deputy.electing_node_id)
+    return place.path if place is not None and place.kind == "township" else None
 
 
 def _reverse(ctx: WorkContext, credit: PointsEntry, reason: str, by: str | None, at: Any) -> None:
@@ -432,6 +452,84 @@ def on_review_command_requested(event: Event, ctx: WorkContext) -> None:
     _accept(ctx, d["submission_id"], "review_round", round_.id)
 
 
+def _reported_period(d: dict[str, Any]) -> Period:
+    if d["period"]:
+        return parse_period(d["period"])
+    if d["first_day"] is None or d["last_day"] is None:
+        raise PeriodError("give period, or first_day and last_day")
+    return span(d["first_day"], d["last_day"])
+
+
+def on_duty_report_requested(event: Event, ctx: WorkContext) -> None:
+    """Fix a deputy's figures for a period and have them reported to their electing unit."""
+    d = event.data
+    if ctx.session.get(DutyReport, d["submission_id"]) is not None:
+        return
+    deputy = ctx.directory.deputy(d["deputy_id"])
+    if deputy is None or d["tenant"] not in congress_chain(deputy.node_path):
+        _reject(ctx, d["submission_id"], f"no deputy {d['deputy_id']} in this county", "deputy_id")
+        return
+    unit = ctx.directory.node(deputy.electing_node_id) if deputy.electing_node_id else None
+    congress = ctx.directory.node(deputy.node_id)
+    if unit is None or congress is None:
+        reason = f"the directory knows no electing unit of {deputy.id} (people set-electing-unit)"
+        _reject(ctx, d["submission_id"], reason, "deputy_id")
+        return
+    try:
+        period = _reported_period(d)
+    except PeriodError as error:
+        _reject(ctx, d["submission_id"], str(error), "period")
+        return
+    figures = statement(ctx.session, deputy.id, period)
+    report = term_report(
+        ctx.session, congress, ctx.directory.congress_deputies(congress.id), period
+    )
+    line = next((i for i in report["items"] if i["deputy_id"] == deputy.id), None)
+    rank, deputies = (line["rank"], len(report["items"])) if line else (0, 0)
+    by_activity = [{**a, "label": ACTIVITY_LABELS[a["activity"]]} for a in figures["by_activity"]]
+    now = ctx.clock.now()
+    ctx.session.add(
+        DutyReport(
+            id=d["submission_id"],
+            tenant=deputy.node_id,
+            tenant_path=deputy.node_path,
+            deputy_id=deputy.id,
+            electing_node_id=unit.id,
+            period=period.label,
+            total=figures["total"],
+            rank=rank,
+            deputies=deputies,
+            figures=[{**a, "points": str(a["points"])} for a in by_activity],
+            flags=line["flags"] if line else [],
+            note=d["note"],
+            reported_by=d["submitted_by"],
+            reported_at=now,
+        )
+    )
+    ctx.emit(
+        "duty_report.issued",
+        {
+            "report_id": d["submission_id"],
+            "tenant": deputy.node_id,
+            "tenant_path": deputy.node_path,
+            "congress_name": congress.name,
+            "deputy_id": deputy.id,
+            "deputy_name": deputy.name,
+            "electing_node_id": unit.id,
+            "electing_unit_name": unit.name,
+            "period": period.label,
+            "total": figures["total"],
+            "rank": rank,
+            "deputies": deputies,
+            "by_activity": by_activity,
+            "flags": line["flags"] if line else [],
+            "note": d["note"],
+            "issued_at": now,
+        },
+    )
+    _accept(ctx, d["submission_id"], "duty_report", d["submission_id"])
+
+
 HANDLERS = {
     **{name: on_credited_event for name in EVENT_CREDITS},
     "suggestion.returned": on_suggestion_screened_out,
@@ -444,4 +542,5 @@ HANDLERS = {
     "duty_stars.confirm_requested": on_duty_stars_confirm_requested,
     "station_rating.requested": on_station_rating_requested,
     "review.command_requested": on_review_command_requested,
+    "duty_report.requested": on_duty_report_requested,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,7 +18,14 @@ from services.scoring.domain.ranking import ranked
 from services.scoring.domain.stars import DEFAULT_STAR_RULE, StarRule, proposed, weighted
 from services.scoring.domain.station_stars import DEFAULT_STATION_STAR_RULE, StationStarRule
 from services.scoring.ledger import CHINA
-from services.scoring.store import FlagRuleRow, PointsEntry, StarRuleRow, StationStarRuleRow
+from services.scoring.store import (
+    DutyStar,
+    FlagRuleRow,
+    Interview,
+    PointsEntry,
+    StarRuleRow,
+    StationStarRuleRow,
+)
 
 
 def _within(period: Period) -> Any:
@@ -203,3 +210,62 @@ def coverage(
         "took_part": len(active),
         "took_part_share": share(active),
     }
+
+
+def term_report(
+    session: Session, place: Place, deputies: list[Person], period: Period
+) -> dict[str, Any]:
+    """The end-of-term report for re-nomination (连选连任推荐): every deputy of the congress,
+    with no entry too, ranked by points, with what they did, the flags the tenant's rule
+    raises, the interviews decided and the duty stars confirmed in the term; and coverage."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for deputy_id, activity, points, reverses_id in session.execute(
+        select(
+            PointsEntry.deputy_id, PointsEntry.activity, PointsEntry.points, PointsEntry.reverses_id
+        ).where(PointsEntry.tenant_path == place.path, *_within(period))
+    ):
+        totals[deputy_id] += points
+        counts[deputy_id][activity] += -1 if reverses_id else 1
+    ids = [d.id for d in deputies]
+    interviews: dict[str, int] = defaultdict(int)
+    for (deputy_id,) in session.execute(
+        select(Interview.deputy_id).where(
+            Interview.tenant == place.id,
+            Interview.decided_on >= period.start,
+            Interview.decided_on < period.end,
+        )
+    ):
+        interviews[deputy_id] += 1
+    stars: dict[str, list[int]] = defaultdict(list)
+    for deputy_id, year in session.execute(
+        select(DutyStar.deputy_id, DutyStar.year)
+        .where(
+            DutyStar.place_id == place.id,
+            DutyStar.year >= period.start.year,
+            DutyStar.year <= (period.end - timedelta(days=1)).year,
+        )
+        .order_by(DutyStar.year)
+    ):
+        stars[deputy_id].append(year)
+    flags = {f["deputy_id"]: f["reasons"] for f in flagged(session, place, deputies, period)}
+    people = {d.id: d for d in deputies}
+    items = []
+    for rank, deputy_id, total in ranked({i: totals[i] for i in ids}):
+        done = {a: n for a, n in counts[deputy_id].items() if n > 0}
+        items.append(
+            {
+                "rank": rank,
+                "deputy_id": deputy_id,
+                "name": people[deputy_id].name,
+                "electing_unit": people[deputy_id].electing_node_id,
+                "total": total,
+                "by_activity": [{"activity": a, "count": done[a]} for a in sorted(done)],
+                "station_duty": "station_duty" in done,
+                "took_part": any(a != "absence_without_leave" for a in done),
+                "flags": flags.get(deputy_id, []),
+                "interviews": interviews[deputy_id],
+                "duty_star_years": stars[deputy_id],
+            }
+        )
+    return {"coverage": coverage(session, place, deputies, period), "items": items}

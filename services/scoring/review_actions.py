@@ -36,6 +36,10 @@ def _open(ctx: WorkContext, d: dict[str, Any], args: dict[str, Any]) -> ReviewRo
         if first is None or first.tenant != d["tenant"] or first.next_step != "repeat":
             raise r.ReviewError("repeat_of names no dissatisfied round awaiting its repeat")
         attempt = first.attempt + 1
+    if args["unit_id"] is not None:
+        unit = ctx.directory.unit(args["unit_id"])
+        if unit is None or place.id not in congress_chain(unit.node_path):
+            raise r.ReviewError(f"no unit {args['unit_id']} in this congress")
     weights = args["stage_weights"] or list(r.DEFAULT_STAGE_WEIGHTS)
     if args["model"] == "staged" and sum(weights) == 0:
         raise r.ReviewError("the stage weights add up to 0")
@@ -45,6 +49,9 @@ def _open(ctx: WorkContext, d: dict[str, Any], args: dict[str, Any]) -> ReviewRo
         tenant=place.id,
         tenant_path=place.path,
         model=args["model"],
+        subject=args["subject"],
+        unit_id=args["unit_id"],
+        remind_working_days=args["remind_working_days"],
         official=args["official"],
         post=args["post"],
         attempt=attempt,
@@ -61,8 +68,8 @@ def _open(ctx: WorkContext, d: dict[str, Any], args: dict[str, Any]) -> ReviewRo
     return round_
 
 
-def _require(round_: ReviewRound, model: str) -> None:
-    if round_.model != model:
+def _require(round_: ReviewRound, *models: str) -> None:
+    if round_.model not in models:
         raise r.ReviewError(f"a {round_.model} round takes no such score")
 
 
@@ -75,15 +82,63 @@ def _onsite(ctx: WorkContext, round_: ReviewRound) -> Decimal:
     return r.group_score(ballots, {g: Decimal(w) for g, w in round_.groups.items()})
 
 
-def _conclude(round_: ReviewRound, score: Decimal) -> None:
+def ref(round_: ReviewRound) -> dict[str, Any]:
+    """What every review event says of its round."""
+    return {
+        "round_id": round_.id,
+        "tenant": round_.tenant,
+        "subject": round_.subject,
+        "official": round_.official,
+        "post": round_.post,
+        "unit_id": round_.unit_id,
+    }
+
+
+def _conclude(ctx: WorkContext, round_: ReviewRound, score: Decimal) -> None:
     round_.score = score
     round_.result = r.grade(score)
     round_.next_step = r.after(round_.result, round_.attempt)
+    ctx.emit(
+        "review.result_announced",
+        {
+            **ref(round_),
+            "attempt": round_.attempt,
+            "score": score,
+            "result": round_.result,
+            "next_step": round_.next_step,
+        },
+        tenant=round_.tenant,
+    )
+
+
+def _received(round_: ReviewRound, item: str, on: date) -> None:
+    """The plan or the report came in: its deadline is met (or late), reminders stop."""
+    if round_.opinion_received_on is None:
+        raise r.ReviewError("the result is not announced yet")
+    if on < round_.opinion_received_on:
+        raise r.ReviewError("it came in before the opinion was received")
+    if getattr(round_, f"{item}_received_on") is not None:
+        raise r.ReviewError(f"the {item} is recorded already")
+    if item == "report" and round_.plan_received_on is None:
+        raise r.ReviewError("the plan comes before the report")
+    setattr(round_, f"{item}_received_on", on)
 
 
 def _apply(ctx: WorkContext, round_: ReviewRound, command: str, args: dict[str, Any]) -> None:
     scores = dict(round_.stage_scores)
     weights = [Decimal(w) for w in round_.stage_weights]
+    if command in ("plan_received", "report_received"):
+        _received(round_, command.split("_")[0], args["received_on"])
+        return
+    if command == "opinion":
+        if round_.opinion_approved_on is not None:
+            raise r.ReviewError("the written opinion is recorded already")
+        received = round_.opinion_received_on
+        if received is not None and args["approved_on"] > received:
+            raise r.ReviewError("approved after its receipt was recorded")
+        round_.opinion_approved_on = args["approved_on"]
+        round_.opinion_sent_to = list(dict.fromkeys(args["sent_to"]))
+        return
     if round_.result is not None:
         raise r.ReviewError("the round has its result")
     if command == "report":
@@ -97,14 +152,16 @@ def _apply(ctx: WorkContext, round_: ReviewRound, command: str, args: dict[str, 
                 raise r.ReviewError("rectification is scored after the result is announced")
             scores["rectification"] = str(args["score"])
             round_.stage_scores = scores
-            _conclude(round_, r.final_score({k: Decimal(v) for k, v in scores.items()}, weights))
+            _conclude(
+                ctx, round_, r.final_score({k: Decimal(v) for k, v in scores.items()}, weights)
+            )
         elif round_.interim is not None:
             raise r.ReviewError("the sitting's scores are announced already")
         else:
             scores[args["stage"]] = str(args["score"])
             round_.stage_scores = scores
     elif command == "ballots":
-        _require(round_, "staged")
+        _require(round_, "staged", "onsite")
         if args["group"] not in round_.groups:
             raise r.ReviewError(f"no rater group {args['group']} in this round")
         if round_.interim is not None:
@@ -141,14 +198,19 @@ def _announce(
         scores["onsite"] = str(_onsite(ctx, round_))
         round_.stage_scores = scores
         round_.interim = r.interim_score({k: Decimal(v) for k, v in scores.items()}, weights)
+    elif round_.model == "onsite":
+        ctx.session.flush()
+        onsite = _onsite(ctx, round_)
+        round_.stage_scores = {**scores, "onsite": str(onsite)}
+        _conclude(ctx, round_, onsite)
     elif round_.model == "two_votes":
         if set(round_.votes) != {"performance", "answers"}:
             raise r.ReviewError("both votes are needed: performance and answers")
-        _conclude(round_, min(r.satisfaction(*tally) for tally in round_.votes.values()))
+        _conclude(ctx, round_, min(r.satisfaction(*tally) for tally in round_.votes.values()))
     else:
         if "written" not in scores:
             raise r.ReviewError("no written score yet")
-        _conclude(round_, Decimal(scores["written"]))
+        _conclude(ctx, round_, Decimal(scores["written"]))
     round_.opinion_received_on = received
     round_.plan_due = _due(received, PLAN_MONTHS)
     round_.report_due = _due(received, REPORT_MONTHS)

@@ -199,6 +199,9 @@ class ReviewRound(Base):
     tenant: Mapped[str] = mapped_column(String(32))
     tenant_path: Mapped[str] = mapped_column(String(255))
     model: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(16), server_default="official")
+    """official (述职评议), department (工作评议) or unit (督办会无记名打分)."""
+    unit_id: Mapped[str | None] = mapped_column(String(32))
     official: Mapped[str] = mapped_column(String(60))
     post: Mapped[str] = mapped_column(String(120))
     attempt: Mapped[int] = mapped_column(Integer)
@@ -216,6 +219,15 @@ class ReviewRound(Base):
     opinion_received_on: Mapped[date | None] = mapped_column(Date)
     plan_due: Mapped[date | None] = mapped_column(Date)
     report_due: Mapped[date | None] = mapped_column(Date)
+    opinion_approved_on: Mapped[date | None] = mapped_column(Date)
+    opinion_sent_to: Mapped[list | None] = mapped_column(JSON)
+    """Where the written opinion went (government, organisation, discipline, unit)."""
+    remind_working_days: Mapped[int] = mapped_column(Integer, server_default="5")
+    plan_received_on: Mapped[date | None] = mapped_column(Date)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    plan_told: Mapped[str | None] = mapped_column(String(8))
+    """What notify was last told of the plan's deadline: `soon`, then `overdue`."""
+    report_told: Mapped[str | None] = mapped_column(String(8))
     opened_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -231,3 +243,27 @@ class ReviewBallot(Base):
     round_id: Mapped[str] = mapped_column(ForeignKey("review_rounds.id"))
     group: Mapped[str] = mapped_column(String(40))
     score: Mapped[Decimal] = mapped_column(POINTS)
+
+
+class DutyReport(Base):
+    """A deputy's performance and points reported to their electing unit (选举单位): the
+    figures as they stood when reported; notify issues them as a formal notice."""
+
+    __tablename__ = "duty_reports"
+    __table_args__ = (Index("ix_duty_reports_tenant_path", "tenant_path"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    deputy_id: Mapped[str] = mapped_column(String(32))
+    electing_node_id: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(24))
+    total: Mapped[Decimal] = mapped_column(POINTS)
+    rank: Mapped[int] = mapped_column(Integer)
+    deputies: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[list] = mapped_column(JSON)
+    """[{activity, label, count, points}] as reported."""
+    flags: Mapped[list] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())

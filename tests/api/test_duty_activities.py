@@ -404,6 +404,12 @@ def test_the_committee_confirms_the_proposed_duty_stars(
     stars = s.client.get(receipt["resource"]["href"], headers=keys["county"]).get_json()
     assert [i["deputy_id"] for i in stars["items"]] == sorted(named[:2])
     assert_problem(s.client.get("/scoring/v1/duty-stars/450102-2025", headers=keys["county"]), 404)
+    exported = s.client.get(
+        "/scoring/v1/duty-stars/proposal.csv?place=450102&year=2026", headers=keys["county"]
+    )
+    assert exported.get_data().decode("utf-8").startswith("\ufeff名次,代表,加权得分,积分")
+    bad_year = "/scoring/v1/duty-stars/proposal.csv?place=450102&year=20x6"
+    assert_problem(s.client.get(bad_year, headers=keys["county"]), 422, "year")
     assert_problem(
         s.client.post(
             "/intake/v1/duty-stars",
@@ -460,6 +466,12 @@ def test_the_committee_rates_its_centres_and_stations(
         ("450102002-S1", 4, False),
         ("450102001-S1", 0, False),
     ]
+    exported = s.client.get(receipt["resource"]["href"] + ".csv", headers=keys["county"])
+    lines = exported.get_data().decode("utf-8").splitlines()
+    assert lines[0] == "\ufeff站点,类别,处理意见,值班,活动,得分,星级,示范站点"
+    assert lines[1].split(",")[1:] == ["中心联络站", "2", "5", "1", "13.00", "5", "是"]
+    neighbour = bearer(new_key(s, "450103", "committee"))
+    assert_problem(s.client.get(receipt["resource"]["href"] + ".csv", headers=neighbour), 404)
 
 
 def test_coverage_of_a_term_is_read_by_the_committee(
@@ -475,3 +487,101 @@ def test_coverage_of_a_term_is_read_by_the_committee(
         (Decimal(100 * figures["took_part"]) / roll).quantize(Decimal("0.01"))
     )
     assert_problem(s.client.get(url, headers=bearer(new_key(s, "450103", "committee"))), 404)
+
+
+def test_the_end_of_term_report_lists_every_deputy_and_is_scoped(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    term = "from=2022-01-01&to=2026-12-31"
+    report = s.client.get(f"/scoring/v1/term-reports?place=450102&{term}", headers=keys["county"])
+    assert report.status_code == 200, report.get_json()
+    found = report.get_json()
+    roll = s.runtime("scoring").directory.congress_deputies("450102")
+    assert sorted(i["deputy_id"] for i in found["items"]) == sorted(d.id for d in roll)
+    assert [i["total"] for i in found["items"]] == sorted(
+        (i["total"] for i in found["items"]), reverse=True
+    )
+    assert found["coverage"]["deputies"] == len(roll)
+    assert found["coverage"]["took_part"] == sum(i["took_part"] for i in found["items"])
+
+    own = bearer(new_key(s, "450102", "deputy", subject="D450102-005"))
+    mine = s.client.get(f"/scoring/v1/deputies/D450102-005/term-report?{term}", headers=own)
+    assert mine.get_json() == next(i for i in found["items"] if i["deputy_id"] == "D450102-005")
+    other = s.client.get(f"/scoring/v1/deputies/D450102-006/term-report?{term}", headers=own)
+    assert_problem(other, 404)
+    assert_problem(s.client.get(f"/scoring/v1/term-reports?place=450102&{term}", headers=own), 404)
+
+    exported = s.client.get(
+        f"/scoring/v1/term-reports.csv?place=450102&{term}", headers=keys["county"]
+    )
+    text = exported.get_data().decode("utf-8")
+    assert exported.mimetype == "text/csv" and text.startswith("\ufeff名次,代表,选举单位,积分")
+    assert f"进站履职代表,{found['coverage']['station_duty']}/{len(roll)}" in text
+
+    neighbour = bearer(new_key(s, "450103", "committee"))
+    url = f"/scoring/v1/term-reports?place=450102&{term}"
+    assert_problem(s.client.get(url, headers=neighbour), 404)
+    bad = "/scoring/v1/term-reports?place=450102&from=2026-12-31&to=2022-01-01"
+    assert_problem(s.client.get(bad, headers=keys["county"]), 422, "period")
+    assert_problem(
+        s.client.get(f"/scoring/v1/term-reports?{term}", headers=keys["county"]), 422, "place"
+    )
+
+
+def test_a_deputys_points_are_reported_to_the_electing_unit_as_a_formal_notice(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    from tests.api.helpers import inbox
+
+    s = shared_system
+    county = keys["county"]
+
+    def ask(body: dict[str, Any]) -> Any:
+        return s.client.post(
+            "/intake/v1/duty-reports", json=body, headers={**county, "Idempotency-Key": idem()}
+        )
+
+    body = {"deputy_id": "D450102-031", "period": "2025", "note": "请选举单位督促。"}
+    # The directory knows no electing unit yet: refused at the door, nothing stored.
+    before = stored(s)
+    assert "electing unit" in assert_problem(ask(body), 422, "deputy_id")["detail"]
+    assert_problem(ask({**body, "deputy_id": "D450103-001"}), 422, "deputy_id")
+    assert_problem(ask({**body, "first_day": "2025-01-01"}), 422, "period")
+    assert_problem(ask({"deputy_id": "D450102-031", "first_day": "2025-01-01"}), 422, "first_day")
+    bad_span = {"deputy_id": "D450102-031", "first_day": "2025-02-01", "last_day": "2025-01-01"}
+    assert_problem(ask(bad_span), 422, "last_day")
+    assert_problem(ask({**body, "period": "2025-Q5"}), 422, "period")
+    assert_problem(ask({**body, "colour": "red"}), 422, "colour")
+    assert stored(s) == before
+
+    s.runtime("scoring").directory.set_electing_unit("D450102-031", TOWNSHIP)
+    filed = {"deputy_id": "D450102-031", "activity": "station_duty", "occurred_on": "2025-06-02"}
+    assert _settled(s, _post(s, keys["township"], filed), keys["township"])["status"] == "accepted"
+    receipt = _settled(s, ask(body), county)
+    assert receipt["status"] == "accepted", receipt
+    report = s.client.get(receipt["resource"]["href"], headers=county).get_json()
+    assert (report["electing_node_id"], report["period"], report["total"]) == (TOWNSHIP, "2025", 2)
+    assert report["figures"] == [
+        {"activity": "station_duty", "label": "进站履职", "count": 1, "points": 2}
+    ]
+    listed = s.client.get("/scoring/v1/duty-reports?place=450102", headers=county).get_json()
+    assert report["id"] in [r["id"] for r in listed["items"]]
+    exported = s.client.get("/scoring/v1/duty-reports.csv?place=450102", headers=county)
+    assert exported.get_data().decode("utf-8").startswith("\ufeff代表,选举单位,期间,积分")
+
+    # notify numbers it as the county's notice and tells the township.
+    search = "/notify/v1/notices?q=履职情况的通报"
+    notices = wait_for(lambda: s.client.get(search, headers=county).get_json()["items"])
+    notice = next(n for n in notices if "2025" in n["title"])
+    assert notice["number"].startswith("450102〔") and "合计积分" in [
+        f["label"] for f in notice["figures"]
+    ]
+    assert "请选举单位督促。" in notice["body"]
+    told = wait_for(lambda: inbox(s, f"committee:{TOWNSHIP}").get_json()["items"])
+    assert any(notice["number"] in m["subject"] for m in told)
+
+    other = bearer(new_key(s, "450102", "deputy", subject="D450102-001"))
+    assert_problem(s.client.get(receipt["resource"]["href"], headers=other), 404)
+    own = bearer(new_key(s, "450102", "deputy", subject="D450102-031"))
+    assert s.client.get(receipt["resource"]["href"], headers=own).status_code == 200

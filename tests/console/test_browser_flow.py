@@ -173,3 +173,34 @@ def test_a_phone_sized_screen_shows_the_public_page(browser: WebDriver, base: st
         browser.save_screenshot(str(ARTEFACTS / "11-public-phone.png"))
     finally:
         browser.set_window_size(1366, 768)
+
+
+def test_a_written_review_scored_in_the_browser_shows_on_the_screen(
+    browser: WebDriver, base: str, console: Console
+) -> None:
+    from tests.api.helpers import bearer, idem, new_key, wait_for
+
+    s = console.system
+    committee = bearer(new_key(s, "450102", "committee"))
+
+    def settle(path: str, body: dict[str, object]) -> dict[str, object]:
+        answer = s.client.post(
+            f"/intake/v1/reviews{path}", json=body, headers={**committee, "Idempotency-Key": idem()}
+        )
+        href = answer.get_json()["href"]
+        return wait_for(
+            lambda: (
+                (r := s.client.get(href, headers=committee).get_json())["status"] != "pending" and r
+            )
+        )
+
+    opened = settle("", {"model": "written", "official": "梁某", "post": "区卫健局局长"})
+    round_id = opened["resource"]["id"]
+    sign_in(browser, base, console, "xn.committee")
+    browser.get(f"{base}/reviews/{round_id}")
+    browser.find_element(By.CSS_SELECTOR, "#form-written input[name=score]").send_keys("85")
+    assert submit(browser, "written") == "已记录。"
+    settle(f"/{round_id}/announce", {"opinion_received_on": "2026-06-01"})
+    browser.get(f"{base}/reviews/{round_id}/screen")
+    shot(browser, "review-screen")
+    assert text(browser, "grade") == "85 分 · 满意"

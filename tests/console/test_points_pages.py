@@ -130,3 +130,98 @@ def test_the_committee_records_an_interview_and_the_deputy_is_told(console: Cons
         ).get_json()["items"]
     )
     assert told[0]["subject"] == "履职约谈通知"
+
+
+def test_a_review_round_is_scored_by_rater_group_and_announced_on_screen(
+    console: Console,
+) -> None:
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    token = csrf(committee, "/console/reviews")
+    opening = {
+        "csrf_token": token,
+        "model": "onsite",
+        "subject": "unit",
+        "official": "兴宁区教育局",
+        "post": "建议督办会",
+        "unit_id": "U450102-EDU",
+        "groups": "代表 60\n常委会组成人员 40",
+    }
+    refused = committee.post("/console/reviews", data={**opening, "unit_id": ""})
+    assert refused.status_code == 422 and "unit_id" in refused.get_data(as_text=True)
+    opened = committee.post("/console/reviews", data=opening)
+    assert opened.status_code == 302, opened.get_data(as_text=True)
+    round_page = opened.headers["Location"]
+    round_id = round_page.rstrip("/").split("/")[-1]
+    status, html = page(committee, round_page)
+    assert status == 200 and "现场评分录入（按评分组，无记名）" in html
+    screen = f"/console/reviews/{round_id}/screen"
+    assert 'id="wait"' in page(committee, screen)[1]
+
+    def send(command: str, **fields: str) -> object:
+        return committee.post(
+            f"/console/reviews/{round_id}/{command}", data={"csrf_token": token, **fields}
+        )
+
+    too_high = send("ballots", group="代表", scores="90 101")
+    assert too_high.status_code == 422 and "scores" in too_high.get_data(as_text=True)
+    assert send("ballots", group="代表", scores="90，80 70").status_code == 302
+    assert "已录 3 张" in page(committee, round_page)[1]
+    assert send("ballots", group="常委会组成人员", scores="60").status_code == 302
+    opinion = committee.post(
+        f"/console/reviews/{round_id}/opinion",
+        data={"csrf_token": token, "approved_on": "2026-05-28", "sent_to": ["government", "unit"]},
+    )
+    assert opinion.status_code == 302
+    assert "2026-05-28 主任会议通过，送政府、被评议对象所在单位" in page(committee, round_page)[1]
+    assert send("announce", opinion_received_on="2026-06-01").status_code == 302
+    html = page(committee, screen)[1]
+    assert "72 分 · 基本满意" in html and 'id="wait"' not in html  # 80×60% + 60×40%
+    assert send("plan_received", received_on="2026-06-20").status_code == 302
+    assert "2026-06-20 已报送" in page(committee, round_page)[1]
+    assert "兴宁区教育局" in page(committee, "/console/reviews")[1]
+    assert page(console.client("xn.d001"), screen)[0] == 403
+
+
+def test_the_stars_page_proposes_duty_stars_and_the_committee_confirms(
+    console: Console,
+) -> None:
+    from tests.console.conftest import csrf
+
+    s = console.system
+    office = bearer(new_key(s, "450102001", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-006", "activity": "station_duty", "occurred_on": "2025-05-06"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    committee = console.client("xn.committee")
+    status, html = page(committee, "/console/stars?year=2025")
+    name = s.runtime("scoring").directory.deputy("D450102-006").name
+    assert status == 200 and name in html and 'id="no-rating"' in html
+    form = {
+        "csrf_token": csrf(committee, "/console/stars?year=2025"),
+        "year": "2025",
+        "deputy_ids": ["D450102-006"],
+    }
+    assert committee.post("/console/stars", data=form).status_code == 302
+    html = page(committee, "/console/stars?year=2025")[1]
+    assert "履职之星已确认" in html and f'id="confirmed">{name}<' in html
+
+    units = [
+        {"node_id": "450102001", "kind": "centre", "opinions_handled": 3, "duty_shifts": 9},
+        {"node_id": "450102001-S1", "kind": "station", "opinions_handled": 1, "duty_shifts": 2},
+    ]
+    answer = s.client.post(
+        "/intake/v1/station-ratings",
+        json={"year": 2025, "units": [{**u, "activities": 1} for u in units]},
+        headers={**bearer(new_key(s, "450102", "committee")), "Idempotency-Key": idem()},
+    )
+    assert answer.status_code == 202, answer.get_json()
+    wait_for(lambda: 'id="station-stars"' in page(committee, "/console/stars?year=2025")[1])
+    html = page(committee, "/console/stars?year=2025")[1]
+    # One unit in each group: no five-star place (round(0.2) = 0), four stars by round(0.5).
+    assert html.count("<td>★★★★</td>") == 2 and "中心联络站" in html

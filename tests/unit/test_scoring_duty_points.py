@@ -474,3 +474,163 @@ def test_each_deputy_who_voted_earns_the_fact_of_voting_once(ctx: HandlerContext
         ("D450102-002", Decimal(1)),
     ]
     assert all(local_day(e.occurred_at) == local_day(ctx.clock.now()) for e in entries)
+
+
+def test_a_deputy_who_adopts_an_opinion_earns_it_once_on_its_day(ctx: HandlerContext) -> None:
+    adopted = {
+        "opinion_id": "op-1",
+        "public_code": "QX-0001",
+        "tenant": COUNTY,
+        "station_id": "4501020101",
+        "level": "station",
+        "holder_node_id": "4501020101",
+        "has_contact": False,
+        "at": datetime(2026, 3, 31, 17, 0, tzinfo=UTC),  # 1 April in China
+        "deputy_id": "D450102-002",
+        "suggestion_id": "s-9",
+    }
+    ctx.handle("opinion.adopted", adopted)
+    ctx.handle("opinion.adopted", adopted)  # replayed under a new event id: nothing more
+    entries = [e for e in _ledger(ctx) if e.activity == "opinion_adopted"]
+    assert [(e.deputy_id, e.points, local_day(e.occurred_at)) for e in entries] == [
+        ("D450102-002", DEFAULT_RULES["opinion_adopted"], date(2026, 4, 1))
+    ]
+    assert entries[0].reason == "opinion QX-0001 adopted as a suggestion"
+
+
+def test_an_event_credit_counts_on_the_list_of_the_township_that_elected_the_deputy(
+    ctx: HandlerContext,
+) -> None:
+    from services.scoring.domain.periods import parse_period
+    from services.scoring.queries import ranking
+
+    ctx.directory.set_electing_unit("D450102-003", TOWNSHIP)
+    for n, deputy in enumerate(("D450102-003", "D450102-001"), start=1):
+        ctx.handle(
+            "suggestion.accepted",
+            {
+                "suggestion_id": f"s-{n}",
+                "number": f"450102-2026-000{n}",
+                "tenant": COUNTY,
+                "lead_deputy_id": deputy,
+                "title": "修路",
+                "category": "transport",
+                "urgent": False,
+                "accepted_at": datetime(2026, 4, 2, 2, tzinfo=UTC),
+            },
+        )
+    township = ctx.directory.node(TOWNSHIP)
+    # 001 has no electing unit on record: their credit is the county's only.
+    assert ranking(ctx.session, township, parse_period("2026-Q2")) == [
+        {"rank": 1, "deputy_id": "D450102-003", "total": DEFAULT_RULES["suggestion"]}
+    ]
+    assert len(ranking(ctx.session, ctx.directory.node(COUNTY), parse_period("2026-Q2"))) == 2
+
+
+def test_an_electing_unit_sits_right_below_the_congress(ctx: HandlerContext) -> None:
+    from runtime.directory.service import DirectoryError
+
+    with pytest.raises(DirectoryError, match="right below 450100"):
+        ctx.directory.set_electing_unit("D450100-001", TOWNSHIP)  # a city deputy: a county
+    ctx.directory.set_electing_unit("D450100-001", COUNTY)
+    assert ctx.directory.deputy("D450100-001").electing_node_id == COUNTY
+
+
+def test_the_end_of_term_report_ranks_every_deputy_with_what_they_did(
+    ctx: HandlerContext,
+) -> None:
+    from services.scoring.domain.periods import span
+    from services.scoring.queries import term_report
+    from services.scoring.store import DutyStar, Interview
+
+    ctx.directory.set_electing_unit("D450102-001", TOWNSHIP)
+    _filing(
+        ctx,
+        [
+            _row(2, "D450102-001", "station_duty", "2023-02-01"),
+            _row(3, "D450102-001", "session_attendance", "2024-01-10"),
+            _row(4, "D450102-002", "absence_without_leave", "2024-01-10"),
+        ],
+    )
+    ctx.session.add(
+        Interview(
+            id="i-1",
+            tenant=COUNTY,
+            tenant_path=f"/{CITY}/{COUNTY}/",
+            deputy_id="D450102-002",
+            period="2024",
+            reason="无故缺席",
+            decided_on=date(2025, 1, 20),
+            recorded_by="k",
+            recorded_at=ctx.clock.now(),
+        )
+    )
+    ctx.session.add(
+        DutyStar(
+            place_id=COUNTY,
+            year=2023,
+            deputy_id="D450102-001",
+            place_path=f"/{CITY}/{COUNTY}/",
+            confirmed_by="k",
+            confirmed_at=ctx.clock.now(),
+            submission_id="s",
+        )
+    )
+    ctx.session.flush()
+    county = ctx.directory.node(COUNTY)
+    deputies = ctx.directory.congress_deputies(COUNTY)
+    report = term_report(ctx.session, county, deputies, span(date(2022, 1, 1), date(2026, 12, 31)))
+    assert [(i["rank"], i["deputy_id"], i["total"]) for i in report["items"]] == [
+        (1, "D450102-001", Decimal(7)),
+        (2, "D450102-003", Decimal(0)),  # no entry at all, still on the report
+        (3, "D450102-002", Decimal(-5)),
+    ]
+    first, none, absent = report["items"]
+    assert first["electing_unit"] == TOWNSHIP and first["duty_star_years"] == [2023]
+    assert first["by_activity"] == [
+        {"activity": "session_attendance", "count": 1},
+        {"activity": "station_duty", "count": 1},
+    ]
+    assert (first["station_duty"], first["took_part"]) == (True, True)
+    assert (none["took_part"], absent["took_part"], absent["interviews"]) == (False, False, 1)
+    assert report["coverage"]["station_duty_share"] == Decimal("33.33")
+    # A term that ended before the star year and the interview shows neither.
+    earlier = term_report(ctx.session, county, deputies, span(date(2022, 1, 1), date(2022, 12, 31)))
+    assert all(i["duty_star_years"] == [] and i["interviews"] == 0 for i in earlier["items"])
+
+
+def _report_asked(ctx: HandlerContext, **changes: Any) -> tuple[dict[str, Any], list[Any]]:
+    data = {
+        "submission_id": str(uuid.uuid4()),
+        "tenant": COUNTY,
+        "deputy_id": "D450102-001",
+        "period": "2026-Q1",
+        "first_day": None,
+        "last_day": None,
+        "note": "",
+        "submitted_by": "key-county",
+        "submitted_at": ctx.clock.now(),
+        **changes,
+    }
+    return data, ctx.handle("duty_report.requested", data)
+
+
+def test_a_report_to_the_electing_unit_fixes_the_figures_once(ctx: HandlerContext) -> None:
+    from services.scoring.store import DutyReport
+
+    _, refused = _report_asked(ctx)
+    assert [(e.name, e.data["field"]) for e in refused] == [("submission.rejected", "deputy_id")]
+    ctx.directory.set_electing_unit("D450102-001", TOWNSHIP)
+    _filing(ctx, [_row(2, "D450102-001", "station_duty", "2026-02-01")])
+    _, wrong = _report_asked(ctx, period=None)
+    assert [(e.name, e.data["field"]) for e in wrong] == [("submission.rejected", "period")]
+    data, emitted = _report_asked(ctx)
+    assert [e.name for e in emitted] == ["duty_report.issued", "submission.accepted"]
+    issued = emitted[0].data
+    assert (issued["electing_node_id"], issued["electing_unit_name"]) == (TOWNSHIP, "朝阳街道")
+    assert (issued["total"], issued["rank"], issued["deputies"]) == ("2.00", 1, 3)
+    assert issued["by_activity"] == [
+        {"activity": "station_duty", "label": "进站履职", "count": 1, "points": "2.00"}
+    ]
+    assert ctx.handle("duty_report.requested", data) == []  # told again: nothing more
+    assert len(list(ctx.session.scalars(select(DutyReport)))) == 1

@@ -57,7 +57,7 @@ def ctx():
 
 
 def _do(ctx: HandlerContext, round_id: str, command: str, **args: Any) -> Any:
-    (outcome,) = ctx.handle(
+    *_, outcome = ctx.handle(
         "review.command_requested",
         {
             "submission_id": str(uuid.uuid4()),
@@ -194,3 +194,128 @@ def test_arguments_no_schema_allows_are_refused_whole(ctx: HandlerContext) -> No
     refused = _do(ctx, round_id, "written", score="101")
     assert (refused.name, refused.data["field"]) == ("submission.rejected", "args")
     assert ctx.session.get(ReviewRound, round_id).stage_scores == {}
+
+
+def _emitted(ctx: HandlerContext, name: str) -> list[dict[str, Any]]:
+    return [e.data for e in ctx.emitted if e.name == name]
+
+
+def test_a_unit_scored_anonymously_at_a_supervision_meeting_uses_the_same_machinery(
+    ctx: HandlerContext,
+) -> None:
+    meeting = str(uuid.uuid4())
+    groups = {"deputies": "60", "committee": "40"}
+    common = {"model": "onsite", "subject": "unit", "official": "区教育局", "post": "督办会"}
+    stranger = _do(ctx, meeting, "open", **common, unit_id="U450103-EDU", groups=groups)
+    assert stranger.data["reason"] == "no unit U450103-EDU in this congress"
+    _do(ctx, meeting, "open", **common, unit_id="U450102-EDU", groups=groups)
+    _do(ctx, meeting, "ballots", group="deputies", scores=["90", "70"])
+    _do(ctx, meeting, "ballots", group="committee", scores=["60"])
+    assert _do(ctx, meeting, "announce", opinion_received_on="2026-06-01").name == (
+        "submission.accepted"
+    )
+    round_ = ctx.session.get(ReviewRound, meeting)
+    assert (round_.score, round_.result) == (Decimal(72), "basically_satisfied")  # 48 + 24
+    (told,) = _emitted(ctx, "review.result_announced")
+    assert (told["unit_id"], told["subject"], told["next_step"]) == (
+        "U450102-EDU",
+        "unit",
+        "rectify",
+    )
+
+
+def test_a_department_work_review_by_two_votes(ctx: HandlerContext) -> None:
+    work = str(uuid.uuid4())
+    _do(
+        ctx,
+        work,
+        "open",
+        model="two_votes",
+        subject="department",
+        official="区住建局",
+        post="工作评议",
+    )
+    _do(ctx, work, "votes", question="performance", satisfied=5, basically=0, dissatisfied=15)
+    _do(ctx, work, "votes", question="answers", satisfied=5, basically=0, dissatisfied=15)
+    _do(ctx, work, "announce", opinion_received_on="2026-06-01")
+    (told,) = _emitted(ctx, "review.result_announced")
+    assert (told["subject"], told["result"], told["next_step"]) == (
+        "department",
+        "dissatisfied",
+        "repeat",  # an admonishing talk and a new report
+    )
+
+
+def test_the_plan_and_the_report_are_reminded_then_reported_late_each_once(
+    ctx: HandlerContext,
+) -> None:
+    from datetime import datetime
+
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任", remind_working_days=3)
+    early = _do(ctx, round_id, "plan_received", received_on="2026-09-02")
+    assert early.data["reason"] == "the result is not announced yet"
+    _do(ctx, round_id, "written", score="70")
+    _do(ctx, round_id, "announce", opinion_received_on="2026-09-01")
+    round_ = ctx.session.get(ReviewRound, round_id)
+    assert (round_.plan_due, round_.report_due) == (date(2026, 10, 8), date(2026, 12, 1))
+
+    def at(day: str) -> list[tuple[str, bool]]:
+        ctx.clock.advance(datetime.fromisoformat(f"{day}T02:00:00+00:00") - ctx.clock.now())
+        return [(e.data["item"], e.data["overdue"]) for e in ctx.tick("scoring.review_deadlines")]
+
+    assert at("2026-09-25") == []
+    # 30 September + 3 working days (National Day holidays skipped) reaches 8 October.
+    assert at("2026-09-30") == [("plan", False)]
+    assert at("2026-10-01") == []
+    assert at("2026-10-08") == []
+    assert at("2026-10-09") == [("plan", True)]
+    assert at("2026-10-12") == []
+    assert _do(ctx, round_id, "report_received", received_on="2026-10-12").data["reason"] == (
+        "the plan comes before the report"
+    )
+    assert _do(ctx, round_id, "plan_received", received_on="2026-10-12").name == (
+        "submission.accepted"
+    )
+    twice = _do(ctx, round_id, "plan_received", received_on="2026-10-13")
+    assert twice.data["reason"] == "the plan is recorded already"
+    assert at("2026-11-26") == [("report", False)]
+    _do(ctx, round_id, "report_received", received_on="2026-11-30")
+    assert at("2026-12-02") == []
+    assert ctx.session.get(ReviewRound, round_id).report_received_on == date(2026, 11, 30)
+
+
+def test_a_staged_round_satisfied_at_the_sitting_is_not_reminded_of_a_plan(
+    ctx: HandlerContext,
+) -> None:
+    from datetime import datetime
+
+    round_id = _staged(ctx, _onsite("90"))
+    _do(ctx, round_id, "stage", stage="preliminary", score="90")
+    _do(ctx, round_id, "stage", stage="investigation", score="90")
+    _do(ctx, round_id, "announce", opinion_received_on="2026-06-01")
+    assert r.grade(ctx.session.get(ReviewRound, round_id).interim) == "satisfied"
+    ctx.clock.advance(datetime.fromisoformat("2026-07-02T02:00:00+00:00") - ctx.clock.now())
+    assert ctx.tick("scoring.review_deadlines") == []
+    assert r.plan_required("staged", Decimal("79.99")) and r.plan_required("written", Decimal(95))
+
+
+def test_the_written_opinion_is_approved_and_sent_once(ctx: HandlerContext) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任")
+    sent = ["government", "organisation", "discipline", "unit"]
+    _do(ctx, round_id, "written", score="75")
+    assert _do(ctx, round_id, "opinion", approved_on="2026-06-10", sent_to=sent).name == (
+        "submission.accepted"
+    )
+    again = _do(ctx, round_id, "opinion", approved_on="2026-06-11", sent_to=["unit"])
+    assert again.data["reason"] == "the written opinion is recorded already"
+    round_ = ctx.session.get(ReviewRound, round_id)
+    assert (round_.opinion_approved_on, round_.opinion_sent_to) == (date(2026, 6, 10), sent)
+    _do(ctx, round_id, "announce", opinion_received_on="2026-06-12")
+    late = str(uuid.uuid4())
+    _do(ctx, late, "open", model="written", official="王某", post="局长")
+    _do(ctx, late, "written", score="75")
+    _do(ctx, late, "announce", opinion_received_on="2026-06-12")
+    after = _do(ctx, late, "opinion", approved_on="2026-06-13", sent_to=["unit"])
+    assert after.data["reason"] == "approved after its receipt was recorded"

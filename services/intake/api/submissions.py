@@ -27,6 +27,7 @@ RESOURCE_PATHS = {
     "points_entry": "/scoring/v1/entries/{id}",
     "points_list": "/scoring/v1/public/points-lists/{id}",
     "interview": "/scoring/v1/interviews/{id}",
+    "duty_report": "/scoring/v1/duty-reports/{id}",
     "duty_stars": "/scoring/v1/duty-stars/{id}",
     "station_ratings": "/scoring/v1/station-ratings/{id}",
     "review_round": "/scoring/v1/reviews/{id}",

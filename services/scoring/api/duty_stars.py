@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from contracts.fields import Year
-from runtime.directory.service import Place
-from runtime.http import not_found, principal, service
+from runtime.http import not_found, service
+from services.scoring.api.flags import congress_of
 from services.scoring.api.points import Points
+from services.scoring.api.statements import csv_response
 from services.scoring.domain.periods import parse_period
 from services.scoring.queries import star_proposal
 from services.scoring.store import DutyStar
@@ -49,17 +51,11 @@ class StarsOut(Schema):
     items = fields.List(fields.Nested(StarOut))
 
 
-def _congress(place_id: str) -> Place:
-    who = principal()
-    place = service("scoring").directory.node(place_id)
-    if (
-        place is None
-        or place.kind not in ("city", "county")
-        or not who.can_see(place.path)
-        or who.role in ("unit", "deputy")
-    ):
-        raise not_found("congress")
-    return place
+def _proposal(query: dict[str, Any]) -> dict[str, Any]:
+    place = congress_of(query["place"])
+    with service("scoring").db.session() as session:
+        items = star_proposal(session, place, parse_period(str(query["year"])))
+    return {"place": place.id, "year": query["year"], "items": items}
 
 
 @blp.route("/proposal")
@@ -68,10 +64,22 @@ def _congress(place_id: str) -> Place:
 def get_proposal(query: dict[str, Any]) -> dict[str, Any]:
     """The year's best by points, station duty weighted as the tenant set
     (`renda duty-stars`); a tie at the last place brings every tied deputy in."""
-    place = _congress(query["place"])
-    with service("scoring").db.session() as session:
-        items = star_proposal(session, place, parse_period(str(query["year"])))
-    return {"place": place.id, "year": query["year"], "items": items}
+    return _proposal(query)
+
+
+@blp.route("/proposal.csv")
+@blp.arguments(ProposalQuery, location="query")
+@blp.response(200, content_type="text/csv")
+def get_proposal_csv(query: dict[str, Any]) -> Response:
+    """The proposal as CSV (UTF-8 with BOM): 名次, 代表, 加权得分, 积分."""
+    found = _proposal(query)
+    names = service("scoring").directory.deputies([i["deputy_id"] for i in found["items"]])
+    rows = []
+    for i in found["items"]:
+        person = names.get(i["deputy_id"])
+        rows.append([i["rank"], person.name if person else i["deputy_id"], i["score"], i["total"]])
+    header = ["名次", "代表", "加权得分", "积分"]
+    return csv_response(f"duty-stars-{found['place']}-{found['year']}", header, rows)
 
 
 @blp.route("/<place_year>")
@@ -81,7 +89,7 @@ def get_stars(place_year: str) -> dict[str, Any]:
     place_id, _, year = place_year.rpartition("-")
     if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise not_found("duty stars")
-    place = _congress(place_id)
+    place = congress_of(place_id)
     with service("scoring").db.session() as session:
         rows = list(
             session.scalars(

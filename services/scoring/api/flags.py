@@ -39,7 +39,8 @@ class FlagsOut(Schema):
     items = fields.List(fields.Nested(FlagOut))
 
 
-def _congress(place_id: str) -> Place:
+def congress_of(place_id: str) -> Place:
+    """A county or city congress the caller's key sees (not a unit's or deputy's), or 404."""
     who = principal()
     place = service("scoring").directory.node(place_id)
     if (
@@ -54,7 +55,7 @@ def _congress(place_id: str) -> Place:
 
 def _flags(args: dict[str, Any]) -> dict[str, Any]:
     rt = service("scoring")
-    place = _congress(args["place"])
+    place = congress_of(args["place"])
     period = period_of(args)
     deputies = rt.directory.congress_deputies(place.id)
     with rt.db.session() as session:
@@ -78,7 +79,7 @@ class CoverageOut(Schema):
 def get_coverage(args: dict[str, Any]) -> dict[str, Any]:
     """Coverage for a period or a term (from/to): who did station duty, who took part."""
     rt = service("scoring")
-    place = _congress(args["place"])
+    place = congress_of(args["place"])
     period = period_of(args)
     deputies = rt.directory.congress_deputies(place.id)
     with rt.db.session() as session:

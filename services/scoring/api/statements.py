@@ -14,25 +14,10 @@ from runtime.http import not_found, principal, service
 from runtime.problems import DomainProblem
 from services.scoring.api.points import EntryOut, Points
 from services.scoring.domain.periods import Period, PeriodError, parse_period, span
+from services.scoring.domain.points import ACTIVITY_LABELS
 from services.scoring.queries import ranking, statement
 
 blp = Blueprint("statements", __name__, url_prefix="/", description="Statements and rankings")
-
-LABELS = {
-    "session_attendance": "出席会议",
-    "absence_with_leave": "请假缺席",
-    "absence_without_leave": "无故缺席",
-    "station_duty": "进站履职",
-    "inspection": "视察",
-    "survey": "调研",
-    "report_to_constituents": "述职报告",
-    "training": "学习培训",
-    "opinion_collected": "收集意见",
-    "suggestion": "代表建议",
-    "key_suggestion": "重点建议",
-    "opinion_adopted": "意见采纳",
-    "ballot_cast": "参加票决",
-}
 
 
 class PeriodArgs(Schema):
@@ -143,7 +128,7 @@ def get_statement_csv(args: dict[str, Any], deputy_id: str) -> Response:
     """The statement's entries as CSV (UTF-8 with BOM): 日期, 活动, 积分, 说明."""
     found = _deputys_statement(deputy_id, args)
     rows = [
-        [e.occurred_at.date().isoformat(), LABELS[e.activity], e.points, _cell(e.reason)]
+        [e.occurred_at.date().isoformat(), ACTIVITY_LABELS[e.activity], e.points, _cell(e.reason)]
         for e in found["entries"]
     ]
     rows.append(["合计", "", found["total"], ""])

@@ -56,6 +56,24 @@ def parse_rule_table(text: str) -> dict[str, Decimal]:
 DEFAULT_RULES: dict[str, Decimal] = parse_rule_table(DEFAULT_RULES_FILE.read_text("utf-8"))
 
 
+ACTIVITY_LABELS = {
+    "session_attendance": "出席会议",
+    "absence_with_leave": "请假缺席",
+    "absence_without_leave": "无故缺席",
+    "station_duty": "进站履职",
+    "inspection": "视察",
+    "survey": "调研",
+    "report_to_constituents": "述职报告",
+    "training": "学习培训",
+    "opinion_collected": "收集意见",
+    "suggestion": "代表建议",
+    "key_suggestion": "重点建议",
+    "opinion_adopted": "意见采纳",
+    "ballot_cast": "参加票决",
+}
+"""How statements, exports and reports name an activity."""
+
+
 @dataclass(frozen=True)
 class RuleVersion:
     tenant: str

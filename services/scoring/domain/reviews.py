@@ -103,3 +103,13 @@ def after(result: str, attempt: int) -> str:
     if result != "dissatisfied":
         return "rectify"
     return "repeat" if attempt == 1 else "refer"
+
+
+def plan_required(
+    model: str, interim: Decimal | None, thresholds: Thresholds = Thresholds()
+) -> bool:
+    """Whether the round calls for a rectification plan (and its report): a staged round
+    whose interim grade is satisfied does not; every other announced round does."""
+    return not (
+        model == "staged" and interim is not None and grade(interim, thresholds) == "satisfied"
+    )
