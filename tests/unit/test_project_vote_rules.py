@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
+from services.intake.domain.ballots import into_the_pool
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
 from services.workflow.projects.domain.figures import ProjectFacts
@@ -169,3 +171,26 @@ def test_figures_count_voted_completed_on_time_and_verdicts() -> None:
         "basically": 0,
         "dissatisfied": 1,
     }
+
+
+def test_the_pool_keeps_every_ballot_until_twice_its_size_then_lets_a_random_batch_go() -> None:
+    rng = random.Random(3)
+    pool: list[dict] = []
+    boxed: list[dict] = []
+    batches = []
+    for n in range(250):
+        pool, leaving = into_the_pool(
+            pool, {"ballot_id": f"{n * 7919 % 1000:03d}", "choices": []}, rng, size=50
+        )
+        if leaving:
+            batches.append(n)
+            assert len(leaving) == 50 and len(pool) == 50
+        boxed += leaving
+        assert [b["ballot_id"] for b in pool] == sorted(b["ballot_id"] for b in pool)
+        assert [b["ballot_id"] for b in leaving] == sorted(b["ballot_id"] for b in leaving)
+        assert 0 < len(pool) < 100  # a transaction id never points at fewer than 50 ballots
+    assert batches == [99, 149, 199, 249]  # no batch before 100 ballots are in
+    ids = [b["ballot_id"] for b in [*boxed, *pool]]
+    assert len(ids) == len(set(ids)) == 250  # each ballot once, in the box or the pool
+    first_batch = {int(b) for b in [b["ballot_id"] for b in boxed[:50]]}
+    assert first_batch != {n * 7919 % 1000 for n in range(50)}  # not simply the oldest
