@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from services.workflow.policy import vote_rules_for
 from services.workflow.projects.domain.figures import ProjectCounts, ProjectFacts, count
 from services.workflow.projects.domain.proposal import behind_schedule
-from services.workflow.projects.store import BoardBallot, Proposal, ProposalNote, Vote
+from services.workflow.projects.store import (
+    BoardBallot,
+    ProjectProblem,
+    Proposal,
+    ProposalNote,
+    Vote,
+)
 
 
 def board_of(session: Session, vote_id: str) -> list[dict]:
@@ -95,3 +101,38 @@ def figures_under(session: Session, path: str, year: int | None) -> dict[str, Pr
             ProjectFacts(p.stage, p.deadline, p.completed_on, verdicts.get(p.id))
         )
     return {tenant: count(facts) for tenant, facts in sorted(by_congress.items())}
+
+
+def problem_view(problem: ProjectProblem, title: str, today: date) -> dict[str, Any]:
+    """A problem report with whether the township's answer is overdue today."""
+    return {
+        **{c.key: getattr(problem, c.key) for c in ProjectProblem.__table__.columns},
+        "project_title": title,
+        "overdue": problem.answer is None and today > problem.due,
+    }
+
+
+def problems_under(
+    session: Session, path: str, today: date, *, unanswered: bool = False
+) -> list[dict[str, Any]]:
+    """Problem reports on the projects of the congresses under a node, oldest first."""
+    statement = (
+        select(ProjectProblem, Proposal.title)
+        .join(Proposal, Proposal.id == ProjectProblem.proposal_id)
+        .where(Proposal.tenant_path.startswith(path))
+    )
+    if unanswered:
+        statement = statement.where(ProjectProblem.answer.is_(None))
+    rows = session.execute(
+        statement.order_by(ProjectProblem.reported_at, ProjectProblem.id).limit(LIST_LIMIT)
+    )
+    return [problem_view(problem, title, today) for problem, title in rows]
+
+
+def problems_of(session: Session, proposal: Proposal, today: date) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ProjectProblem)
+        .where(ProjectProblem.proposal_id == proposal.id)
+        .order_by(ProjectProblem.reported_at, ProjectProblem.id)
+    )
+    return [problem_view(p, proposal.title, today) for p in rows]

@@ -129,3 +129,20 @@ class CandidateListApproval(Base):
     approved_by: Mapped[list[str]] = mapped_column(JSON)
     proposal_ids: Mapped[list[str]] = mapped_column(JSON)
     approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProjectProblem(Base):
+    """A problem a constituents' representative reported on a project's works, and the
+    township's answer, due by a working day (docs/domain.md §3, Supervise)."""
+
+    __tablename__ = "project_problems"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), index=True)
+    reporter: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -76,7 +76,7 @@ class TrailStepOut(Schema):
     kind = fields.String(
         metadata={
             "description": "proposed, screen, consult, feasibility, shortlist, drop, "
-            "candidate, comment or amend"
+            "candidate, comment, amend, elected, plan, supervise, progress, problem or answer"
         }
     )
     by = fields.String()
@@ -108,12 +108,38 @@ class ProposalOut(Schema):
     )
 
 
+class ProblemOut(Schema):
+    id = fields.String()
+    proposal_id = fields.String()
+    project_title = fields.String()
+    reporter = fields.String(metadata={"description": "the constituents' representative"})
+    text = fields.String()
+    reported_at = fields.AwareDateTime()
+    due = fields.Date(metadata={"description": "the township answers by this working day"})
+    answer = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "unanswered after its due day"})
+
+
+class ProblemList(Schema):
+    items = fields.List(fields.Nested(ProblemOut))
+
+
+class ProblemQuery(Schema):
+    tenant = fields.String(validate=validate.Length(min=1, max=32))
+    unanswered = fields.Boolean(
+        load_default=False, metadata={"description": "only those still to answer"}
+    )
+
+
 class ProposalDetailOut(ProposalOut):
     proposer = fields.Nested(ProposerOut)
     targets = fields.String(allow_none=True)
     milestones = fields.List(fields.Dict())
     supervision = fields.Dict(metadata={"description": "deputy id → task"})
     trail = fields.List(fields.Nested(TrailStepOut))
+    problems = fields.List(fields.Nested(ProblemOut))
 
 
 class ProposalQuery(Schema):

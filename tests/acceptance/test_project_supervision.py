@@ -1,0 +1,147 @@
+"""Supervising an elected project (docs/domain.md §3): constituents' representatives report
+problems on the works to the township, which answers within the congress's working days."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from services.workflow import working_days
+from services.workflow.domain.calendar import add_working_days, local_date
+from services.workflow.projects.store import Proposal, VoteRuleSet
+from tests.support.cycle import Cycle
+
+
+def an_implementing_project(cycle: Cycle, county: str = "450102") -> str:
+    """A project past its vote and plan, as the earlier steps (tested in
+    test_project_vote.py) leave it."""
+    project_id = str(uuid.uuid4())
+    now = cycle.clock.now()
+    node = cycle.system.runtime("workflow").directory.node(county)
+    assert node is not None
+    with cycle.system.runtime("workflow").db.transaction() as session:
+        session.add(
+            Proposal(
+                id=project_id,
+                submission_id=str(uuid.uuid4()),
+                tenant=county,
+                tenant_path=node.path,
+                year=2027,
+                title="老旧小区加装电梯",
+                description="加装电梯",
+                place="兴东街道",
+                estimated_cost=1_000_000,
+                funding_source="区级财政",
+                channel="station",
+                proposer={"kind": "constituent", "name": "居民"},
+                stage="implementing",
+                consulted_unit_ids=[],
+                proposed_at=now,
+                unit_id=f"U{county}-HOUSING",
+                targets="完成12部电梯",
+                milestones=[],
+                budget=1_000_000,
+                plan_funding_source="区级财政",
+                planned_on=local_date(now),
+                deadline=local_date(now) + timedelta(days=300),
+                supervision={},
+                progress_percent=0,
+            )
+        )
+    return project_id
+
+
+def post(cycle: Cycle, path: str, body: Any, as_: str) -> Any:
+    return cycle.system.client.post(
+        path, json=body, headers=cycle.system.headers(as_, **{"Idempotency-Key": uuid.uuid4().hex})
+    )
+
+
+def act(cycle: Cycle, project_id: str, action: str, body: dict, as_: str) -> dict:
+    answer = post(cycle, f"/intake/v1/projects/{project_id}/{action}", body, as_)
+    assert answer.status_code == 202, answer.get_json()
+    return cycle.system.settled_receipt(answer.get_json()["id"], key_name=as_)
+
+
+def get(cycle: Cycle, path: str, as_: str) -> Any:
+    answer = cycle.system.client.get(path, headers=cycle.system.headers(as_))
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def test_a_problem_report_is_answered_by_the_township_within_its_working_days(
+    cycle: Cycle,
+) -> None:
+    with cycle.system.runtime("workflow").db.transaction() as session:
+        session.add(VoteRuleSet(tenant="450102", settings={"problem_answer_working_days": 3}))
+    project_id = an_implementing_project(cycle)
+    committee = cycle.key("committee", node="450102")
+    report = {"reporter": "居民代表王某", "text": "施工围挡占用消防通道"}
+    assert act(cycle, project_id, "report_problem", report, committee)["status"] == "accepted"
+
+    (problem,) = get(cycle, "/workflow/v1/projects/problems?unanswered=true", committee)["items"]
+    today = local_date(cycle.clock.now())
+    assert problem["due"] == add_working_days(today, 3, working_days.is_working_day).isoformat()
+    assert (problem["reporter"], problem["text"]) == (report["reporter"], report["text"])
+    assert problem["project_title"] == "老旧小区加装电梯" and not problem["overdue"]
+    neighbour = cycle.key("committee", node="450103")
+    assert get(cycle, "/workflow/v1/projects/problems", neighbour)["items"] == []
+
+    cycle.advance(10)  # ten calendar days hold more than three working days
+    (late,) = get(cycle, "/workflow/v1/projects/problems", committee)["items"]
+    assert late["overdue"]
+
+    stranger = {"problem_id": str(uuid.uuid4()), "answer": "已处理"}
+    refused = act(cycle, project_id, "answer_problem", stranger, committee)
+    assert refused["status"] == "rejected" and refused["field"] == "problem_id"
+    answer = {"problem_id": problem["id"], "answer": "已督促施工单位当日移除围挡"}
+    assert act(cycle, project_id, "answer_problem", answer, committee)["status"] == "accepted"
+    twice = act(cycle, project_id, "answer_problem", answer, committee)
+    assert twice["status"] == "rejected" and "answered already" in twice["reason"]
+
+    assert get(cycle, "/workflow/v1/projects/problems?unanswered=true", committee)["items"] == []
+    detail = get(cycle, f"/workflow/v1/projects/{project_id}", committee)
+    (answered,) = detail["problems"]
+    assert answered["answer"] == answer["answer"] and not answered["overdue"]
+    assert [t["kind"] for t in detail["trail"]][-2:] == ["problem", "answer"]
+
+
+def test_problem_reports_and_answers_refuse_hostile_input_naming_the_field(cycle: Cycle) -> None:
+    project_id = an_implementing_project(cycle)
+    committee = cycle.key("committee", node="450102")
+    path = f"/intake/v1/projects/{project_id}"
+    cases: list[tuple[str, Any, set[str]]] = [
+        ("report_problem", {}, {"reporter", "text"}),
+        ("report_problem", {"reporter": "", "text": "x"}, {"reporter"}),
+        ("report_problem", {"reporter": "王", "text": "x" * 5001}, {"text"}),
+        ("report_problem", {"reporter": "王", "text": "x", "deputy_id": "D1"}, {"deputy_id"}),
+        ("report_problem", {"reporter": ["王"], "text": 7}, {"reporter", "text"}),
+        ("report_problem", ["not", "an", "object"], {"body"}),
+        ("answer_problem", {"answer": "done"}, {"problem_id"}),
+        ("answer_problem", {"problem_id": "p" * 37, "answer": "done"}, {"problem_id"}),
+        ("answer_problem", {"problem_id": "p", "answer": None}, {"answer"}),
+    ]
+    for action, body, named in cases:
+        answer = post(cycle, f"{path}/{action}", body, committee)
+        assert answer.status_code == 422, (action, body, answer.get_json())
+        assert answer.headers["Content-Type"].startswith("application/problem+json")
+        fields = {e["field"] for e in answer.get_json()["errors"]}
+        assert named <= fields, (action, body, fields)
+    deputy = cycle.key("deputy", "D450102-001")
+    not_theirs = post(cycle, f"{path}/report_problem", {"reporter": "王", "text": "x"}, deputy)
+    assert not_theirs.status_code == 403
+    bad_query = cycle.system.client.get(
+        "/workflow/v1/projects/problems?unanswered=maybe", headers=cycle.system.headers(committee)
+    )
+    assert bad_query.status_code == 422
+    assert [e["field"] for e in bad_query.get_json()["errors"]] == ["unanswered"]
+
+
+def test_a_problem_is_reported_only_on_a_project_under_way(cycle: Cycle) -> None:
+    project_id = an_implementing_project(cycle)
+    with cycle.system.runtime("workflow").db.transaction() as session:
+        session.get(Proposal, project_id).stage = "elected"  # type: ignore[union-attr]
+    committee = cycle.key("committee", node="450102")
+    early = act(cycle, project_id, "report_problem", {"reporter": "王", "text": "x"}, committee)
+    assert early["status"] == "rejected" and "implementing or completed" in early["reason"]
