@@ -13,7 +13,9 @@ from services.workflow.projects.store import Proposal, VoteRuleSet
 from tests.support.cycle import Cycle
 
 
-def an_implementing_project(cycle: Cycle, county: str = "450102") -> str:
+def an_implementing_project(
+    cycle: Cycle, county: str = "450102", unit: str = "HOUSING", **changes: Any
+) -> str:
     """A project past its vote and plan, as the earlier steps (tested in
     test_project_vote.py) leave it."""
     project_id = str(uuid.uuid4())
@@ -35,10 +37,10 @@ def an_implementing_project(cycle: Cycle, county: str = "450102") -> str:
                 funding_source="区级财政",
                 channel="station",
                 proposer={"kind": "constituent", "name": "居民"},
-                stage="implementing",
+                stage=changes.pop("stage", "implementing"),
                 consulted_unit_ids=[],
                 proposed_at=now,
-                unit_id=f"U{county}-HOUSING",
+                unit_id=f"U{county}-{unit}",
                 targets="完成12部电梯",
                 milestones=[],
                 budget=1_000_000,
@@ -46,7 +48,8 @@ def an_implementing_project(cycle: Cycle, county: str = "450102") -> str:
                 planned_on=local_date(now),
                 deadline=local_date(now) + timedelta(days=300),
                 supervision={},
-                progress_percent=0,
+                progress_percent=changes.pop("progress_percent", 0),
+                **changes,
             )
         )
     return project_id
@@ -145,3 +148,55 @@ def test_a_problem_is_reported_only_on_a_project_under_way(cycle: Cycle) -> None
     committee = cycle.key("committee", node="450102")
     early = act(cycle, project_id, "report_problem", {"reporter": "王", "text": "x"}, committee)
     assert early["status"] == "rejected" and "implementing or completed" in early["reason"]
+
+
+def test_the_quarterly_notice_names_the_units_behind_and_the_best_units_are_ranked(
+    cycle: Cycle,
+) -> None:
+    late = an_implementing_project(cycle)
+    today = local_date(cycle.clock.now())
+    an_implementing_project(
+        cycle, unit="EDU", stage="completed", progress_percent=100, completed_on=today
+    )
+    committee = cycle.key("committee", node="450102")
+    report_problem = {"reporter": "居民代表", "text": "进度缓慢"}
+    assert act(cycle, late, "report_problem", report_problem, committee)["status"] == "accepted"
+    cycle.advance(120)  # a third of the plan's time gone, nothing done
+
+    for node in ("450102", "450100"):  # the county, and the city above it
+        answer = cycle.system.client.get(
+            f"/workflow/v1/public/projects/report?tenant={node}&year=2027&period=2027-Q2"
+        )
+        assert answer.status_code == 200, answer.get_json()
+        report = answer.get_json()
+        assert report["kind"] == "quarterly notice" and report["period"] == "2027-Q2"
+        assert [(b["id"], b["unit_id"]) for b in report["behind"]] == [(late, "U450102-HOUSING")]
+        assert report["behind"][0]["unit_name"].endswith("住房和城乡建设局")
+        assert report["counts"]["voted"] == 2 and report["counts"]["on_time"] == 1
+        assert report["problems"] == {"reported": 1, "answered": 0, "overdue": 1}
+    half = cycle.system.client.get(
+        "/workflow/v1/public/projects/report?tenant=450102&year=2027&period=2027-H1"
+    )
+    assert half.get_json()["kind"] == "half-year report"
+
+    best = cycle.system.client.get(
+        "/workflow/v1/public/projects/best-units?tenant=450102&year=2027"
+    )
+    assert [u["unit_id"] for u in best.get_json()["items"]] == ["U450102-EDU"]
+
+    hostile = {
+        "/workflow/v1/public/projects/report?tenant=450102&year=2027&period=2027-Q5": "period",
+        "/workflow/v1/public/projects/report?tenant=450102&period=2027-Q1": "year",
+        "/workflow/v1/public/projects/report?tenant=450102&year=1066&period=2027-Q1": "year",
+        "/workflow/v1/public/projects/best-units?tenant=450102&year=x": "year",
+        "/workflow/v1/public/projects/best-units?year=2027": "tenant",
+    }
+    for path, field in hostile.items():
+        answer = cycle.system.client.get(path)
+        assert answer.status_code == 422, (path, answer.get_json())
+        assert answer.headers["Content-Type"].startswith("application/problem+json")
+        assert [e["field"] for e in answer.get_json()["errors"]] == [field], path
+    unknown = cycle.system.client.get(
+        "/workflow/v1/public/projects/report?tenant=999999&year=2027&period=2027-Q1"
+    )
+    assert unknown.status_code == 404

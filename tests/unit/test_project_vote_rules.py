@@ -10,7 +10,7 @@ import pytest
 from services.intake.domain.ballots import into_the_pool
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
-from services.workflow.projects.domain.figures import ProjectFacts
+from services.workflow.projects.domain.figures import ProjectFacts, best_units
 from services.workflow.projects.domain.figures import count as count_projects
 from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.domain.rules import VoteRules
@@ -194,3 +194,36 @@ def test_the_pool_keeps_every_ballot_until_twice_its_size_then_lets_a_random_bat
     assert len(ids) == len(set(ids)) == 250  # each ballot once, in the box or the pool
     first_batch = {int(b) for b in [b["ballot_id"] for b in boxed[:50]]}
     assert first_batch != {n * 7919 % 1000 for n in range(50)}  # not simply the oldest
+
+
+def test_the_best_units_finished_every_project_on_time_none_judged_dissatisfied() -> None:
+    due = date(2027, 12, 31)
+
+    def done(verdict: str | None, on: date = date(2027, 11, 1)) -> ProjectFacts:
+        return ProjectFacts("completed", due, on, verdict)
+
+    projects = [
+        ("A", done("satisfied")),
+        ("A", done("basically")),
+        ("B", done("satisfied")),
+        ("B", done("satisfied")),
+        ("C", done("satisfied")),
+        ("C", done("dissatisfied")),  # one project judged dissatisfied: out
+        ("D", done("satisfied", on=date(2028, 1, 5))),  # late: out
+        ("E", ProjectFacts("implementing", due, None, None)),  # not finished: out
+        ("F", done(None)),
+        ("G", done("basically")),
+        ("H", done("basically")),
+        ("Z", ProjectFacts("dropped", None, None, None)),  # not voted: not counted at all
+    ]
+    ranked = best_units(projects, how_many=10)
+    assert [r.unit_id for r in ranked] == ["B", "A", "G", "H", "F"]
+    assert ranked[0].counts.satisfied == 2 and ranked[0].counts.on_time == 2
+    assert [r.unit_id for r in best_units(projects, how_many=2)] == ["B", "A"]
+
+
+@pytest.mark.parametrize("rule", ["best_units", "problem_answer_working_days"])
+def test_a_congress_cannot_set_none_of_its_best_units_or_no_days_to_answer(rule: str) -> None:
+    with pytest.raises(ValueError, match=rule):
+        VoteRules.with_overrides({rule: 0})
+    assert getattr(VoteRules.with_overrides({rule: 3}), rule) == 3

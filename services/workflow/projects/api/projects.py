@@ -12,8 +12,8 @@ from runtime.http import not_found, principal, service
 from services.workflow.domain.calendar import local_date
 from services.workflow.projects.api.schemas import (
     CandidateListOut,
-    ProblemList,
-    ProblemQuery,
+    ProjectProblemList,
+    ProjectProblemQuery,
     ProposalDetailOut,
     ProposalList,
     ProposalQuery,
@@ -64,8 +64,8 @@ def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/problems")
-@blp.arguments(ProblemQuery, location="query")
-@blp.response(200, ProblemList)
+@blp.arguments(ProjectProblemQuery, location="query")
+@blp.response(200, ProjectProblemList)
 def list_problems(query: dict[str, Any]) -> dict[str, Any]:
     """Constituents' representatives' problem reports on projects within the key's reach
     (or under `tenant`), oldest first, each with its answer or whether it is overdue."""

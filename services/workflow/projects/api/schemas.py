@@ -108,7 +108,7 @@ class ProposalOut(Schema):
     )
 
 
-class ProblemOut(Schema):
+class ProjectProblemOut(Schema):
     id = fields.String()
     proposal_id = fields.String()
     project_title = fields.String()
@@ -122,11 +122,11 @@ class ProblemOut(Schema):
     overdue = fields.Boolean(metadata={"description": "unanswered after its due day"})
 
 
-class ProblemList(Schema):
-    items = fields.List(fields.Nested(ProblemOut))
+class ProjectProblemList(Schema):
+    items = fields.List(fields.Nested(ProjectProblemOut))
 
 
-class ProblemQuery(Schema):
+class ProjectProblemQuery(Schema):
     tenant = fields.String(validate=validate.Length(min=1, max=32))
     unanswered = fields.Boolean(
         load_default=False, metadata={"description": "only those still to answer"}
@@ -139,7 +139,7 @@ class ProposalDetailOut(ProposalOut):
     milestones = fields.List(fields.Dict())
     supervision = fields.Dict(metadata={"description": "deputy id → task"})
     trail = fields.List(fields.Nested(TrailStepOut))
-    problems = fields.List(fields.Nested(ProblemOut))
+    problems = fields.List(fields.Nested(ProjectProblemOut))
 
 
 class ProposalQuery(Schema):
@@ -219,3 +219,67 @@ class CongressFiguresOut(ProjectCountsOut):
 class ProjectFiguresOut(Schema):
     total = fields.Nested(ProjectCountsOut)
     congresses = fields.List(fields.Nested(CongressFiguresOut))
+
+
+class ProjectReportQuery(Schema):
+    tenant = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "any node: a township, a county (with its townships), a city"},
+    )
+    year = Year(required=True, metadata={"description": "the projects' year"})
+    period = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^20\d\d-(Q[1-4]|H[12])$", error="a quarter 2027-Q2 or a half 2027-H1"
+        ),
+        metadata={
+            "description": "a quarter (the quarterly notice, 一季一通报) or a half year (the "
+            "half-year report, 半年一报告)",
+            "example": "2027-Q2",
+        },
+    )
+
+
+class BehindProjectOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    tenant = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    progress_percent = fields.Integer()
+    deadline = fields.Date()
+
+
+class ProjectProblemCountsOut(Schema):
+    reported = fields.Integer()
+    answered = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "unanswered after the due day"})
+
+
+class ProjectReportOut(Schema):
+    tenant = fields.String()
+    year = fields.Integer()
+    period = fields.String()
+    kind = fields.String(metadata={"description": "quarterly notice or half-year report"})
+    as_of = fields.Date(metadata={"description": "the day the figures stand on"})
+    counts = fields.Nested(ProjectCountsOut)
+    behind = fields.List(
+        fields.Nested(BehindProjectOut),
+        metadata={"description": "projects behind schedule: their units are named (通报批评)"},
+    )
+    problems = fields.Nested(ProjectProblemCountsOut)
+
+
+class BestProjectUnitsQuery(Schema):
+    tenant = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    year = Year(required=True)
+
+
+class BestProjectUnitOut(ProjectCountsOut):
+    unit_id = fields.String()
+    unit_name = fields.String()
+
+
+class BestProjectUnitsOut(Schema):
+    items = fields.List(fields.Nested(BestProjectUnitOut))
