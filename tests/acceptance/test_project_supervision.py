@@ -4,55 +4,17 @@ problems on the works to the township, which answers within the congress's worki
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.projects.store import Proposal, VoteRuleSet
 from tests.support.cycle import Cycle
+from tests.support.projects import an_implementing_project as implementing
 
 
-def an_implementing_project(
-    cycle: Cycle, county: str = "450102", unit: str = "HOUSING", **changes: Any
-) -> str:
-    """A project past its vote and plan, as the earlier steps (tested in
-    test_project_vote.py) leave it."""
-    project_id = str(uuid.uuid4())
-    now = cycle.clock.now()
-    node = cycle.system.runtime("workflow").directory.node(county)
-    assert node is not None
-    with cycle.system.runtime("workflow").db.transaction() as session:
-        session.add(
-            Proposal(
-                id=project_id,
-                submission_id=str(uuid.uuid4()),
-                tenant=county,
-                tenant_path=node.path,
-                year=2027,
-                title="老旧小区加装电梯",
-                description="加装电梯",
-                place="兴东街道",
-                estimated_cost=1_000_000,
-                funding_source="区级财政",
-                channel="station",
-                proposer={"kind": "constituent", "name": "居民"},
-                stage=changes.pop("stage", "implementing"),
-                consulted_unit_ids=[],
-                proposed_at=now,
-                unit_id=f"U{county}-{unit}",
-                targets="完成12部电梯",
-                milestones=[],
-                budget=1_000_000,
-                plan_funding_source="区级财政",
-                planned_on=local_date(now),
-                deadline=local_date(now) + timedelta(days=300),
-                supervision={},
-                progress_percent=changes.pop("progress_percent", 0),
-                **changes,
-            )
-        )
-    return project_id
+def an_implementing_project(cycle: Cycle, **changes: Any) -> str:
+    return implementing(cycle.system, **changes)
 
 
 def post(cycle: Cycle, path: str, body: Any, as_: str) -> Any:

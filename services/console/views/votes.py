@@ -38,7 +38,8 @@ def _outcome(answer: Answer) -> tuple[dict | None, str | None]:
     return receipt, None
 
 
-def _write(path: str, body: dict[str, Any]) -> tuple[dict | None, str | None]:
+def write(path: str, body: dict[str, Any]) -> tuple[dict | None, str | None]:
+    """A write through intake with the form's Idempotency-Key, waited for until settled."""
     key = request.form.get("idempotency_key") or str(uuid.uuid4())
     answer = api().post(path, body, key)
     if answer.status == 202:
@@ -61,7 +62,7 @@ def new_vote() -> Any:
             "roll": _ids(request.form.get("roll", "")),
             "present": _ids(request.form.get("present", "")),
         }
-        receipt, error = _write("/intake/v1/votes", body)
+        receipt, error = write("/intake/v1/votes", body)
         if receipt:
             flash("投票已开始。", "ok")
             return redirect(url_for("votes.vote", vote_id=receipt["resource"]["id"]))
@@ -80,7 +81,7 @@ def vote(vote_id: str) -> Any:
 @bp.post("/votes/<vote_id>/close")
 @signed_in("committee")
 def close(vote_id: str) -> Any:
-    receipt, error = _write(f"/intake/v1/votes/{vote_id}/close", {})
+    receipt, error = write(f"/intake/v1/votes/{vote_id}/close", {})
     flash(
         "已结束投票并计票。" if receipt else f"未能结束投票：{error}", "ok" if receipt else "error"
     )
@@ -94,7 +95,7 @@ def runoff(vote_id: str) -> Any:
         "roll": _ids(request.form.get("roll", "")),
         "present": _ids(request.form.get("present", "")),
     }
-    receipt, error = _write(f"/intake/v1/votes/{vote_id}/runoff", body)
+    receipt, error = write(f"/intake/v1/votes/{vote_id}/runoff", body)
     if receipt:
         flash("决选投票已开始。", "ok")
         return redirect(url_for("votes.vote", vote_id=receipt["resource"]["id"]))
@@ -120,7 +121,7 @@ def terminal(vote_id: str) -> Any:
     error = None
     if request.method == "POST" and step == "cast":
         body = {"deputy_id": deputy, "choices": choices}
-        receipt, error = _write(f"/intake/v1/votes/{vote_id}/ballots", body)
+        receipt, error = write(f"/intake/v1/votes/{vote_id}/ballots", body)
         if receipt:
             flash("投票成功。请下一位代表投票。", "ok")
             return redirect(url_for("votes.terminal", vote_id=vote_id))

@@ -54,12 +54,15 @@ def _today() -> date:
 @blp.arguments(ProposalQuery, location="query")
 @blp.response(200, ProposalList)
 def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
-    """Proposals within the key's reach (or under `tenant`), oldest first, at most 1000."""
+    """Proposals within the key's reach (or under `tenant`), oldest first, at most 1000;
+    `supervisor`: those a deputy supervises (their task list)."""
     path = _reach(query.get("tenant"))
     if path is None:
         return {"items": []}
     with service("workflow").db.session() as session:
         rows = proposals_under(session, path, year=query.get("year"), stage=query.get("stage"))
+        if "supervisor" in query:  # a JSON key: few implementing projects, filtered here
+            rows = [p for p in rows if query["supervisor"] in (p.supervision or {})]
         return {"items": project_views(session, rows, _today())}
 
 

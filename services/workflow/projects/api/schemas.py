@@ -144,6 +144,10 @@ class ProposalDetailOut(ProposalOut):
 
 class ProposalQuery(Schema):
     tenant = fields.String(validate=validate.Length(min=1, max=32))
+    supervisor = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "only projects this deputy has a supervision task on"},
+    )
     year = Year()
     stage = fields.String(
         validate=validate.OneOf(
