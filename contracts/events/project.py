@@ -96,12 +96,19 @@ class VoteOpenRequestedV1(EventData):
         metadata={"description": "a tallied vote whose tie at the last seat this settles"},
     )
     kind = fields.String(
-        load_default="election", validate=validate.OneOf(("election", "satisfaction"))
+        load_default="election",
+        validate=validate.OneOf(("election", "satisfaction", "score")),
+        metadata={"description": "score: the monthly anonymous score of a project (月度评议)"},
     )
     project_id = fields.String(
         load_default=None,
         allow_none=True,
-        metadata={"description": "the project a satisfaction vote is about"},
+        metadata={"description": "the project a satisfaction vote or monthly score is about"},
+    )
+    month = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "YYYY-MM: the month a monthly score is for"},
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from renda.demo import deputy_id
 from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.projects.store import Proposal, VoteRuleSet
@@ -162,3 +163,67 @@ def test_the_quarterly_notice_names_the_units_behind_and_the_best_units_are_rank
         "/workflow/v1/public/projects/report?tenant=999999&year=2027&period=2027-Q1"
     )
     assert unknown.status_code == 404
+
+
+def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle: Cycle) -> None:
+    """Committee, working-committee members and deputies on the roll score a project under
+    way each month, secretly (the door, pool and register of every vote); the month's
+    figure is the mean of the scores given."""
+    project_id = an_implementing_project(cycle)
+    committee = cycle.key("committee", node="450102")
+    roll = [deputy_id("450102", n) for n in range(1, 13)]
+    opening = {"month": "2027-05", "roll": roll, "present": roll[:10]}
+    answer = post(cycle, f"/intake/v1/votes/score/{project_id}", opening, committee)
+    opened = cycle.system.settled_receipt(answer.get_json()["id"], key_name=committee)
+    assert opened["status"] == "accepted", opened
+    vote_id = opened["resource"]["id"]
+    terminal = cycle.key("system", node="450102")
+    for _ in range(300):  # the door opens when intake has taken `vote.opened` in
+        if (
+            cycle.system.client.get(
+                f"/intake/v1/votes/{vote_id}", headers=cycle.system.headers(terminal)
+            ).status_code
+            == 200
+        ):
+            break
+        cycle.system.settled_receipt(opened["id"], key_name=committee, timeout=0.05)
+    scores = [["9"], ["8"], ["8"], ["10"], ["7"], ["9"], ["6"], ["9"], [], ["8"]]
+    for deputy, choices in zip(roll, scores, strict=False):
+        ballot = {"deputy_id": deputy, "choices": choices}
+        cast = post(cycle, f"/intake/v1/votes/{vote_id}/ballots", ballot, terminal)
+        assert cast.status_code == 202, cast.get_json()
+    refused = post(
+        cycle,
+        f"/intake/v1/votes/{vote_id}/ballots",
+        {"deputy_id": roll[0], "choices": ["11"]},
+        terminal,
+    )
+    assert refused.status_code == 409  # the first deputy has scored already
+    closing = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
+    closed = cycle.system.settled_receipt(closing.get_json()["id"], key_name=committee)
+    assert closed["status"] == "accepted", closed
+
+    vote = cycle.system.client.get(f"/workflow/v1/public/votes/{vote_id}").get_json()
+    assert vote["kind"] == "score" and vote["month"] == "2027-05"
+    assert vote["result"]["score"] == 8.2 and vote["result"]["elected"] == []
+    figure = cycle.system.client.get(f"/workflow/v1/public/projects/{project_id}/scores")
+    assert figure.get_json()["items"] == [
+        {"month": "2027-05", "score": 8.2, "ballots": 10, "blank": 1, "vote_id": vote_id}
+    ]
+    board = cycle.system.client.get(f"/workflow/v1/public/votes/{vote_id}/board").get_json()
+    assert sorted(b["choices"] for b in board["ballots"]) == sorted(scores)
+
+    hostile = [
+        ({**opening, "month": "2027-13"}, "month"),
+        ({"roll": roll, "present": roll}, "month"),
+        ({**opening, "month": 202705}, "month"),
+    ]
+    for body, field in hostile:
+        answer = post(cycle, f"/intake/v1/votes/score/{project_id}", body, committee)
+        assert answer.status_code == 422, answer.get_json()
+        assert [e["field"] for e in answer.get_json()["errors"]] == [field]
+    elsewhere = post(cycle, f"/intake/v1/votes/score/{uuid.uuid4()}", opening, committee)
+    not_a_project = cycle.system.settled_receipt(elsewhere.get_json()["id"], key_name=committee)
+    assert not_a_project["status"] == "rejected" and not_a_project["field"] == "project_id"
+    missing = cycle.system.client.get(f"/workflow/v1/public/projects/{uuid.uuid4()}/scores")
+    assert missing.status_code == 404

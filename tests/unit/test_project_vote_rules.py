@@ -15,6 +15,7 @@ from services.workflow.projects.domain.figures import count as count_projects
 from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.satisfaction import verdict
+from services.workflow.projects.domain.score import OPTIONS, mean_score
 from services.workflow.projects.domain.vote import check_ballot, check_opening, tally
 
 ROLL = [f"D{n:03d}" for n in range(120)]
@@ -227,3 +228,9 @@ def test_a_congress_cannot_set_none_of_its_best_units_or_no_days_to_answer(rule:
     with pytest.raises(ValueError, match=rule):
         VoteRules.with_overrides({rule: 0})
     assert getattr(VoteRules.with_overrides({rule: 3}), rule) == 3
+
+
+def test_a_monthly_score_is_the_mean_of_the_scores_given_blank_ballots_left_out() -> None:
+    assert [o["id"] for o in OPTIONS] == [str(n) for n in range(10, 0, -1)]
+    assert mean_score({"10": 1, "9": 2}) == 9.3
+    assert mean_score({"10": 0, "1": 0}) is None  # every ballot blank: no figure

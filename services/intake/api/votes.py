@@ -28,6 +28,7 @@ from services.intake.api.vote_schemas import (
     BallotIn,
     BallotReceiptOut,
     DoorOut,
+    ScoreVoteIn,
     VoteIn,
 )
 from services.intake.domain.ballots import into_the_pool
@@ -115,6 +116,18 @@ def open_satisfaction_vote(headers: dict[str, str], body: dict[str, Any], projec
     """Open the deputies' satisfaction vote on a project (满意度测评): one choice of
     satisfied, basically satisfied, dissatisfied; secret like every vote."""
     return _ask_to_open(headers, body, "satisfaction", kind="satisfaction", project_id=project_id)
+
+
+@blp.route("/score/<project_id>", methods=["POST"])
+@requires_role("committee")
+@blp.arguments(IdempotencyHeader, location="headers")
+@blp.arguments(ScoreVoteIn)
+@blp.response(202, ReceiptOut)
+def open_score_vote(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
+    """Open the month's anonymous score of a project under way (月度评议): one score of 1 to
+    10 each (or blank) from the members on the roll; secret like every vote, and reported
+    as the month's mean."""
+    return _ask_to_open(headers, body, "score", kind="score", project_id=project_id)
 
 
 def _door(session: Session, who: Principal, vote_id: str, *, lock: bool) -> BallotDoor:

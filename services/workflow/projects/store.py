@@ -43,9 +43,12 @@ class Vote(Base):
     """The tenant's VoteRules as they were when the vote opened: later changes never apply."""
     runoff_of: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(12))
-    """election (the candidate projects) or satisfaction (on one project, at a later session)."""
+    """election (the candidate projects), satisfaction (on one project, at a later session)
+    or score (a project's monthly anonymous score)."""
     project_id: Mapped[str | None] = mapped_column(String(36))
-    """The project a satisfaction vote is about."""
+    """The project a satisfaction vote or monthly score is about."""
+    month: Mapped[str | None] = mapped_column(String(7))
+    """YYYY-MM of a monthly score."""
     state: Mapped[str] = mapped_column(String(12))
     """open → tallied, or open → unbalanced (ballots ≠ register: nothing published)."""
     result: Mapped[dict | None] = mapped_column(JSON)

@@ -1,4 +1,5 @@
-"""project problems: constituents' representatives' reports and the township's answers
+"""project problems (constituents' representatives' reports, the township's answers) and
+the month of a project's monthly anonymous score
 
 Revision ID: 6d2f9a1c4e83
 Revises: 8e4f1a2b3c5d
@@ -18,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("votes", sa.Column("month", sa.String(length=7), nullable=True))
     op.create_table(
         "project_problems",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -40,3 +42,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_project_problems_proposal_id"), table_name="project_problems")
     op.drop_table("project_problems")
+    op.drop_column("votes", "month")

@@ -13,7 +13,7 @@ from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.policy import vote_rules_for
 from services.workflow.projects.actions.proposals import mark_elected
-from services.workflow.projects.domain import board, satisfaction
+from services.workflow.projects.domain import board, satisfaction, score
 from services.workflow.projects.domain.proposal import Stage
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.vote import check_opening, tally
@@ -26,6 +26,8 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
         title, seats, candidates = _runoff_terms(ctx, data)
     elif data["kind"] == "satisfaction":
         title, seats, candidates = _satisfaction_terms(ctx, data)
+    elif data["kind"] == "score":
+        title, seats, candidates = _score_terms(ctx, data)
     else:
         require(data["title"] is not None, "a vote needs a title", "title")
         require(data["seats"] is not None, "a vote needs its number of seats", "seats")
@@ -52,6 +54,7 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
         runoff_of=data["runoff_of"],
         kind=data["kind"],
         project_id=data["project_id"],
+        month=data.get("month"),
         state="open",
         opened_at=ctx.clock.now(),
     )
@@ -105,6 +108,23 @@ def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, in
     return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
 
 
+def _score_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = ctx.session.get(Proposal, data["project_id"] or "")
+    require(
+        project is not None and project.tenant_path.startswith(data["tenant_path"]),
+        "no project with that id",
+        "project_id",
+    )
+    assert project is not None
+    require(
+        project.stage in (Stage.IMPLEMENTING, Stage.COMPLETED),
+        "a monthly score is on a project under way",
+        "project_id",
+    )
+    require(data.get("month") is not None, "a monthly score needs its month", "month")
+    return f"{project.title}（{data['month']} 月度评议）", 1, list(score.OPTIONS)
+
+
 def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: int) -> None:
     """Publish the result and the sealed board, or refuse when ballots ≠ register."""
     require(vote.state == "open", "this vote was tallied already", "vote_id")
@@ -129,6 +149,9 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
     if vote.kind == "satisfaction":
         verdict = satisfaction.verdict(rules, result.votes, result.ballots)
         vote.result = {**vote.result, "elected": [], "runoff": None, "verdict": verdict}
+    if vote.kind == "score":
+        mean = score.mean_score(result.votes)
+        vote.result = {**vote.result, "elected": [], "runoff": None, "score": mean}
     vote.seal = board.seal(vote.id, ballots)
     if vote.kind == "election":
         mark_elected(ctx, vote.tenant, vote.result["elected"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from runtime.http import not_found, service
 from runtime.openapi import ProblemSchema
@@ -20,6 +21,7 @@ from services.workflow.projects.api.schemas import (
     BestProjectUnitsOut,
     BestProjectUnitsQuery,
     BoardOut,
+    MonthlyScoresOut,
     NoticeOut,
     ProjectFiguresOut,
     ProjectFiguresQuery,
@@ -70,6 +72,7 @@ def public_vote(vote_id: str) -> dict[str, Any]:
             "runoff_of": vote.runoff_of,
             "kind": vote.kind,
             "project_id": vote.project_id,
+            "month": vote.month,
             "rules": vote.rules,
             "candidates": [{**c, "votes": votes.get(c["id"])} for c in vote.candidates],
             "result": vote.result,
@@ -222,3 +225,32 @@ def public_best_units(query: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {"items": items}
+
+
+@blp.route("/projects/<project_id>/scores")
+@blp.response(200, MonthlyScoresOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_monthly_scores(project_id: str) -> dict[str, Any]:
+    """A project's monthly anonymous scores (月度评议), month by month: the mean of the
+    scores given, how many ballots and how many blank — never who gave which."""
+    with service("workflow").db.session() as session:
+        if session.get(Proposal, project_id) is None:
+            raise not_found("project")
+        votes = session.scalars(
+            select(Vote)
+            .where(Vote.project_id == project_id, Vote.kind == "score", Vote.state == "tallied")
+            .order_by(Vote.month, Vote.closed_at)
+        )
+        return {
+            "items": [
+                {
+                    "month": v.month,
+                    "score": (v.result or {}).get("score"),
+                    "ballots": (v.result or {}).get("ballots", 0),
+                    "blank": (v.result or {}).get("blank", 0),
+                    "vote_id": v.id,
+                }
+                for v in votes
+            ]
+        }

@@ -31,6 +31,10 @@ class ResultOut(Schema):
     verdict = fields.String(
         metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"}
     )
+    score = fields.Float(
+        allow_none=True,
+        metadata={"description": "a monthly score's mean of the scores given (1 to 10)"},
+    )
 
 
 class VoteOut(Schema):
@@ -40,8 +44,9 @@ class VoteOut(Schema):
     seats = fields.Integer()
     state = fields.String(metadata={"description": "open, tallied or unbalanced"})
     runoff_of = fields.String(allow_none=True)
-    kind = fields.String(metadata={"description": "election or satisfaction"})
+    kind = fields.String(metadata={"description": "election, satisfaction or score"})
     project_id = fields.String(allow_none=True)
+    month = fields.String(allow_none=True, metadata={"description": "a monthly score's"})
     rules = fields.Dict(metadata={"description": "the vote rules fixed when it opened"})
     candidates = fields.List(fields.Nested(CandidateOut))
     result = fields.Nested(ResultOut, allow_none=True)
@@ -287,3 +292,15 @@ class BestProjectUnitOut(ProjectCountsOut):
 
 class BestProjectUnitsOut(Schema):
     items = fields.List(fields.Nested(BestProjectUnitOut))
+
+
+class MonthlyScoreOut(Schema):
+    month = fields.String()
+    score = fields.Float(allow_none=True, metadata={"description": "mean of the scores given"})
+    ballots = fields.Integer()
+    blank = fields.Integer()
+    vote_id = fields.String()
+
+
+class MonthlyScoresOut(Schema):
+    items = fields.List(fields.Nested(MonthlyScoreOut))
