@@ -164,7 +164,15 @@ class VoteTalliedV1(EventData):
     verdict = fields.String(
         load_default=None,
         allow_none=True,
-        metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"},
+        metadata={
+            "description": "a satisfaction vote's: satisfied, basically or dissatisfied; a "
+            "monthly score's mean as words, e.g. 平均 8.2 分"
+        },
+    )
+    score = fields.Float(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a monthly score's mean of the scores given (1 to 10)"},
     )
 
 

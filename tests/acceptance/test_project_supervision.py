@@ -3,6 +3,7 @@ problems on the works to the township, which answers within the congress's worki
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -102,6 +103,11 @@ def test_problem_reports_and_answers_refuse_hostile_input_naming_the_field(cycle
     )
     assert bad_query.status_code == 422
     assert [e["field"] for e in bad_query.get_json()["errors"]] == ["unanswered"]
+    too_long = cycle.system.client.get(
+        f"/workflow/v1/projects?supervisor={'D' * 33}", headers=cycle.system.headers(committee)
+    )
+    assert too_long.status_code == 422
+    assert [e["field"] for e in too_long.get_json()["errors"]] == ["supervisor"]
 
 
 def test_a_problem_is_reported_only_on_a_project_under_way(cycle: Cycle) -> None:
@@ -203,6 +209,13 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
     closed = cycle.system.settled_receipt(closing.get_json()["id"], key_name=committee)
     assert closed["status"] == "accepted", closed
 
+    told: list[dict] = []
+    for _ in range(100):  # notify hears of the tally on its own queue
+        told = [m for m in cycle.inbox("committee:450102") if m["kind"] == "vote.tallied"]
+        if told:
+            break
+        time.sleep(0.05)
+    assert told and "测评结果：平均 8.2 分" in told[0]["body"]
     vote = cycle.system.client.get(f"/workflow/v1/public/votes/{vote_id}").get_json()
     assert vote["kind"] == "score" and vote["month"] == "2027-05"
     assert vote["result"]["score"] == 8.2 and vote["result"]["elected"] == []

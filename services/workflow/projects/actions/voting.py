@@ -169,10 +169,19 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
             "elected": vote.result["elected"],
             "runoff_candidates": result.runoff_candidates if vote.result["runoff"] else [],
             "runoff_seats": result.runoff_seats if vote.result["runoff"] else 0,
-            "verdict": vote.result.get("verdict"),
+            "verdict": vote.result.get("verdict") or _score_words(vote),
+            "score": vote.result.get("score"),
             "ballots": result.ballots,
             "blank": result.blank,
             "invalid": result.invalid,
             "seal": vote.seal,
         },
     )
+
+
+def _score_words(vote: Vote) -> str | None:
+    """A monthly score's outcome as the committee reads it (the event's `verdict`)."""
+    if vote.kind != "score":
+        return None
+    mean = (vote.result or {}).get("score")
+    return "无人评分" if mean is None else f"平均 {mean} 分"
