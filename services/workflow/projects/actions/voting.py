@@ -92,34 +92,34 @@ def _runoff_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, lis
     )
 
 
-def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+def _project_of(
+    ctx: WorkContext, data: dict[str, Any], stages: tuple[Stage, ...], why: str
+) -> Proposal:
+    """The congress's project a satisfaction vote or monthly score is about, in a stage
+    where it may be."""
     project = ctx.session.get(Proposal, data["project_id"] or "")
-    require(
-        project is not None and project.tenant_path.startswith(data["tenant_path"]),
-        "no project with that id",
-        "project_id",
-    )
-    assert project is not None
-    require(
-        project.stage in (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
+    if project is None or not project.tenant_path.startswith(data["tenant_path"]):
+        raise RuleBroken("no project with that id", "project_id")
+    require(project.stage in stages, why, "project_id")
+    return project
+
+
+def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = _project_of(
+        ctx,
+        data,
+        (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
         "a satisfaction vote is on a project the deputies elected",
-        "project_id",
     )
     return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
 
 
 def _score_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
-    project = ctx.session.get(Proposal, data["project_id"] or "")
-    require(
-        project is not None and project.tenant_path.startswith(data["tenant_path"]),
-        "no project with that id",
-        "project_id",
-    )
-    assert project is not None
-    require(
-        project.stage in (Stage.IMPLEMENTING, Stage.COMPLETED),
+    project = _project_of(
+        ctx,
+        data,
+        (Stage.IMPLEMENTING, Stage.COMPLETED),
         "a monthly score is on a project under way",
-        "project_id",
     )
     require(data.get("month") is not None, "a monthly score needs its month", "month")
     return f"{project.title}（{data['month']} 月度评议）", 1, list(score.OPTIONS)
