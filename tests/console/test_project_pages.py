@@ -125,6 +125,23 @@ def test_a_projects_trail_group_progress_and_problems_from_the_pages(console: Co
     assert "进度已报送" in page and "2027-Q2：30%" in page
     assert _form(unit, f"{path}/report_problem", {"reporter": "x", "text": "y"})[0] == 404
 
+    raters = [deputy_id("450102", n) for n in range(1, 4)]
+    status, location, _ = _form(
+        committee,
+        f"{path}/score",
+        {"month": "2027-05", "roll": "\n".join(raters), "present": "\n".join(raters)},
+    )
+    assert status == 302 and "/console/votes/" in location, location
+    score_vote = location.rsplit("/", 1)[1]
+    for _ in range(200):  # the door opens when intake has taken `vote.opened` in
+        door = committee.get(f"/console/votes/{score_vote}/terminal")
+        if door.status_code == 200:
+            break
+        time.sleep(0.05)
+    assert "10 分" in door.get_data(as_text=True) and "1 分" in door.get_data(as_text=True)
+    refused = _form(committee, f"{path}/score", {"month": "2027-5", "roll": raters[0]})[1]
+    assert "未能开始评议" in committee.get(refused).get_data(as_text=True)
+
     tasks = console.client("xn.d001").get("/console/projects/tasks").get_data(as_text=True)
     assert "老旧小区加装电梯" in tasks and "跟踪招标与施工" in tasks and "进度 30%" in tasks
     none = console.client("xn.d002").get("/console/projects/tasks").get_data(as_text=True)

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from services.console.views.common import api, expect, person, signed_in
 from services.console.views.public import counties
-from services.console.views.votes import write
+from services.console.views.votes import ids, write
 
 bp = Blueprint("projects", __name__)
 
@@ -121,7 +121,27 @@ def tasks() -> Any:
 @signed_in("committee", "reader", "unit")
 def project(project_id: str) -> Any:
     found = expect(api().get(f"/workflow/v1/projects/{project_id}"))
-    return render_template("project.html", project=found, new_key=lambda: str(uuid.uuid4()))
+    scores = expect(api().get(f"/workflow/v1/public/projects/{project_id}/scores"))["items"]
+    return render_template(
+        "project.html", project=found, scores=scores, new_key=lambda: str(uuid.uuid4())
+    )
+
+
+@bp.post("/projects/<project_id>/score")
+@signed_in("committee")
+def open_score(project_id: str) -> Any:
+    """Open the month's anonymous score (月度评议); the ballots go through the terminal."""
+    body = {
+        "month": request.form.get("month", "").strip(),
+        "roll": ids(request.form.get("roll", "")),
+        "present": ids(request.form.get("present", "")),
+    }
+    receipt, error = write(f"/intake/v1/votes/score/{project_id}", body)
+    if receipt:
+        flash("月度评议已开始。", "ok")
+        return redirect(url_for("votes.vote", vote_id=receipt["resource"]["id"]))
+    flash(f"未能开始评议：{error}", "error")
+    return redirect(url_for("projects.project", project_id=project_id))
 
 
 ACTION_FORMS: dict[str, tuple[tuple[str, ...], str]] = {
