@@ -118,6 +118,24 @@ class ProgressIn(ProjectActionIn):
     note = fields.String(validate=validate.Length(max=5000))
 
 
+class ProblemReportIn(ProjectActionIn):
+    reporter = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "the constituents' representative who saw the problem"},
+    )
+    text = Note
+
+
+class ProblemAnswerIn(ProjectActionIn):
+    problem_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "the problem report answered"},
+    )
+    answer = Note
+
+
 class ProjectAction(NamedTuple):
     schema: type[ProjectActionIn]
     roles: tuple[str, ...]
@@ -166,6 +184,17 @@ PROJECT_ACTIONS: dict[str, ProjectAction] = {
         ProgressIn,
         ("unit", "system", "committee"),
         "Progress in percent for a month or a quarter; 100 completes the project.",
+    ),
+    "report_problem": ProjectAction(
+        ProblemReportIn,
+        ("system", "committee"),
+        "A constituents' representative's problem with the works, reported to the township, "
+        "which must answer within the congress's working days.",
+    ),
+    "answer_problem": ProjectAction(
+        ProblemAnswerIn,
+        ("system", "committee"),
+        "The township's answer to a problem report (what was done about it).",
     ),
 }
 

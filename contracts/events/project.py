@@ -96,12 +96,19 @@ class VoteOpenRequestedV1(EventData):
         metadata={"description": "a tallied vote whose tie at the last seat this settles"},
     )
     kind = fields.String(
-        load_default="election", validate=validate.OneOf(("election", "satisfaction"))
+        load_default="election",
+        validate=validate.OneOf(("election", "satisfaction", "score")),
+        metadata={"description": "score: the monthly anonymous score of a project (月度评议)"},
     )
     project_id = fields.String(
         load_default=None,
         allow_none=True,
-        metadata={"description": "the project a satisfaction vote is about"},
+        metadata={"description": "the project a satisfaction vote or monthly score is about"},
+    )
+    month = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "YYYY-MM: the month a monthly score is for"},
     )
 
 
@@ -157,7 +164,15 @@ class VoteTalliedV1(EventData):
     verdict = fields.String(
         load_default=None,
         allow_none=True,
-        metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"},
+        metadata={
+            "description": "a satisfaction vote's: satisfied, basically or dissatisfied; a "
+            "monthly score's mean as words, e.g. 平均 8.2 分"
+        },
+    )
+    score = fields.Float(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a monthly score's mean of the scores given (1 to 10)"},
     )
 
 

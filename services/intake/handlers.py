@@ -6,7 +6,7 @@ from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle, failure_reason
-from services.intake.store import BallotDoor, ConsultationDoor, Submission
+from services.intake.store import BallotDoor, BallotPool, ConsultationDoor, Submission
 
 
 def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
@@ -62,6 +62,7 @@ def on_vote_opened(event: Event, ctx: WorkContext) -> None:
             open=True,
         )
     )
+    ctx.session.add(BallotPool(vote_id=data["vote_id"], ballots=[]))
 
 
 def on_consultation_published(event: Event, ctx: WorkContext) -> None:

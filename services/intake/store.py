@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -101,8 +102,20 @@ class VoteRegister(Base):
     deputy_id: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class BallotPool(Base):
+    """An open vote's newest ballots, all in one row that every cast rewrites, so that no
+    transaction id marks one ballot; they leave for the box in random batches
+    (services/intake/domain/ballots.py). Emptied at closing."""
+
+    __tablename__ = "ballot_pool"
+
+    vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ballots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
 class BallotBox(Base):
-    """The choices of an open vote: no voter, no time, a random key; emptied at closing."""
+    """The choices of an open vote: no voter, no time, a random key, written by batches of
+    the pool; emptied at closing."""
 
     __tablename__ = "ballot_box"
     __table_args__ = ({"sqlite_with_rowid": False},)

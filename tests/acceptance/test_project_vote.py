@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections import Counter
@@ -378,7 +379,7 @@ def _assert_nothing_links_a_deputy_to_a_choice(
         line = record.getMessage()
         if any(d in line for d in deputies):
             assert not any(c in line for c in choice_lists), line
-    emptied = "ballot_box" not in {table for table, _ in rows_of(cycle, "intake")}
+    emptied = not {"ballot_pool", "ballot_box"} & {table for table, _ in rows_of(cycle, "intake")}
     assert emptied, "the box is emptied when the vote closes"
 
 
@@ -438,7 +439,111 @@ def test_a_tracker_only_where_the_congress_turned_it_on_and_never_stored(cycle: 
     )
     assert "tracker" not in plain.get_json()
     for table, row in rows_of(cycle, "intake"):
-        assert tracker not in row or table == "ballot_box", (table, row)
+        assert tracker not in row or table in ("ballot_pool", "ballot_box"), (table, row)
     close(cycle, "450103", tracked)
     board = public(cycle, f"{tracked}/board")["ballots"]
     assert {"ballot_id": tracker, "choices": ["P03"]} in board
+
+
+def _intake_count(cycle: Cycle, sql: str, *params: str) -> int:
+    url = cycle.system.runtime("intake").db.engine.url
+    with sqlite3.connect(url.database) as db:
+        return int(db.execute(sql, params).fetchone()[0])
+
+
+def test_a_cast_that_dies_before_it_commits_leaves_nothing_and_its_retry_counts_once(
+    cycle: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register, the pool and the submission are one transaction: a process that dies
+    after writing the register and the pool has written neither, so the terminal's retry
+    with the same key is the deputy's one ballot."""
+    import services.intake.api.votes as door
+
+    vote_id = open_vote(cycle, "450102", vote_body("450102"))["resource"]["id"]
+    terminal = cycle.key("system", node="450102")
+    deputy = deputy_id("450102", 7)
+    body = {"deputy_id": deputy, "choices": ["P04", "P05"]}
+    headers = cycle.system.headers(terminal, **{"Idempotency-Key": "terminal-3-ballot-7"})
+    path = f"/intake/v1/votes/{vote_id}/ballots"
+    pooled = door.into_the_pool
+
+    def dies(*args: Any, **kwargs: Any) -> Any:
+        pooled(*args, **kwargs)
+        raise SystemExit("the intake process is killed mid-cast")
+
+    monkeypatch.setattr(door, "into_the_pool", dies)
+    with pytest.raises(SystemExit):
+        cycle.system.client.post(path, json=body, headers=headers)
+    monkeypatch.undo()
+    register = "SELECT count(*) FROM vote_register WHERE vote_id = ?"
+    assert _intake_count(cycle, register, vote_id) == 0
+    assert _intake_count(cycle, "SELECT count(*) FROM submissions WHERE kind = 'ballot'") == 0
+
+    retried = cycle.system.client.post(path, json=body, headers=headers)
+    assert retried.status_code == 202 and retried.get_json()["status"] == "accepted"
+    again = cycle.system.client.post(path, json=body, headers=headers)  # the answer lost again
+    assert again.get_json()["id"] == retried.get_json()["id"]
+    assert close(cycle, "450102", vote_id)["status"] == "accepted"
+    result = public(cycle, vote_id)
+    assert result["result"]["ballots"] == 1
+    assert {c["id"]: c["votes"] for c in result["candidates"] if c["votes"]} == {
+        "P04": 1,
+        "P05": 1,
+    }
+
+
+def test_a_vote_closed_during_a_ballot_burst_counts_or_refuses_each_ballot(cycle: Cycle) -> None:
+    """Ballots in flight when the committee closes: each is counted (202) or refused as
+    closed (409, a problem naming the vote), none lost, and the register = the ballots."""
+    vote_id = open_vote(cycle, "450102", vote_body("450102"))["resource"]["id"]
+    terminal = cycle.key("system", node="450102")
+    voters = roll("450102")[:100]
+    choices = {
+        d: [CANDIDATES[i % 12]["id"], CANDIDATES[(i + 5) % 12]["id"]] for i, d in enumerate(voters)
+    }
+    closing = threading.Event()
+    closed = threading.Event()
+
+    returned = Counter[str]()
+    lock = threading.Lock()
+
+    def one(i: int) -> Any:
+        if i >= 90:
+            closed.wait(30)  # the last ten arrive after the door has shut
+        answer = cast(cycle, vote_id, voters[i], choices[voters[i]], terminal)
+        with lock:
+            returned["answers"] += 1
+            if returned["answers"] == 30:
+                closing.set()  # the committee presses "close" while 70 ballots are coming
+        return answer
+
+    with ThreadPoolExecutor(6) as terminals:
+        answers = terminals.map(one, range(100))
+        assert closing.wait(30)
+        committee = cycle.key("committee", node="450102")
+        closing_answer = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
+        closed.set()
+        answers = list(answers)
+    assert settled(cycle, closing_answer, committee)["status"] == "accepted"
+
+    counted = [d for d, a in zip(voters, answers, strict=True) if a.status_code == 202]
+    refused = [a for a in answers if a.status_code != 202]
+    assert len(counted) >= 30 and len(refused) >= 10
+    for answer in refused:
+        problem = answer.get_json()
+        assert answer.status_code == 409, problem
+        assert answer.headers["Content-Type"].startswith("application/problem+json")
+        assert problem["detail"] == "This vote is closed."
+        assert [e["field"] for e in problem["errors"]] == ["vote_id"]
+    assert all(a.get_json()["status"] == "accepted" for a in answers if a.status_code == 202)
+
+    vote = public(cycle, vote_id)
+    hand_count = Counter(c for d in counted for c in choices[d])
+    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {
+        c["id"]: hand_count[c["id"]] for c in CANDIDATES
+    }
+    assert vote["result"]["ballots"] == len(counted)
+    register = "SELECT count(*) FROM vote_register WHERE vote_id = ?"
+    assert _intake_count(cycle, register, vote_id) == len(counted)
+    ballot_log = "SELECT count(*) FROM submissions WHERE kind = 'ballot'"
+    assert _intake_count(cycle, ballot_log) == len(counted)  # a refused ballot left no trace

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from datetime import timedelta
 
 from renda.demo import deputy_id
-from tests.console.conftest import Console
+from services.workflow.domain.calendar import local_date
+from tests.console.conftest import Console, csrf
+from tests.support.projects import an_implementing_project
 
 CANDIDATES = [{"id": f"P{n:02d}", "title": f"民生实事项目{n}"} for n in range(1, 4)]
 
@@ -24,6 +28,11 @@ def _post(console: Console, path: str, body: dict, key: str) -> dict:
         if (receipt["status"] == "pending")
         else receipt
     )
+
+
+def _form(client, path: str, data: dict) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    answer = client.post(path, data={"csrf_token": csrf(client, "/console/projects"), **data})
+    return answer.status_code, answer.headers.get("Location", ""), answer.get_data(as_text=True)
 
 
 def test_the_public_reads_a_votes_result_and_seal_without_signing_in(console: Console) -> None:
@@ -73,3 +82,78 @@ def test_the_public_reads_a_votes_result_and_seal_without_signing_in(console: Co
     listing = console.client().get("/console/public/projects?tenant=450102")
     assert listing.status_code == 200 and "民生实事项目进度公开" in listing.get_data(as_text=True)
     assert console.client().get("/console/public/votes/no-such-vote").status_code == 404
+
+
+def test_a_projects_trail_group_progress_and_problems_from_the_pages(console: Console) -> None:
+    today = local_date(console.system.runtime("workflow").clock.now())
+    project_id = an_implementing_project(
+        console.system,
+        supervision={deputy_id("450102", 1): "跟踪招标与施工"},
+        planned_on=today - timedelta(days=200),  # two thirds of the time gone, nothing done
+        deadline=today + timedelta(days=100),
+    )
+    committee = console.client("xn.committee")
+    listing = committee.get("/console/projects?year=2027").get_data(as_text=True)
+    assert f"/console/projects/{project_id}" in listing and "进度滞后" in listing
+    page = committee.get(f"/console/projects/{project_id}").get_data(as_text=True)
+    assert "代表监督小组" in page and "跟踪招标与施工" in page
+
+    path = f"/console/projects/{project_id}"
+    status, location, _ = _form(
+        committee, f"{path}/report_problem", {"reporter": "居民代表李某", "text": "夜间施工扰民"}
+    )
+    assert status == 302 and location.endswith(path)
+    page = committee.get(path).get_data(as_text=True)
+    assert "问题已登记" in page and "夜间施工扰民" in page and "应于" in page
+    problem_id = re.search(r'name="problem_id" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    waiting = committee.get("/console/projects/problems?unanswered=true").get_data(as_text=True)
+    assert "夜间施工扰民" in waiting
+    _form(
+        committee, f"{path}/answer_problem", {"problem_id": problem_id, "answer": "已调整施工时间"}
+    )
+    page = committee.get(path).get_data(as_text=True)
+    assert "答复：已调整施工时间" in page
+    waiting = committee.get("/console/projects/problems?unanswered=true").get_data(as_text=True)
+    assert "夜间施工扰民" not in waiting
+
+    _form(committee, f"{path}/progress", {"period": "2027-13", "percent": "30"})
+    assert "未能提交" in committee.get(path).get_data(as_text=True)  # intake named the period
+    unit = console.client("xn.housing")
+    assert f"/console/projects/{project_id}" in unit.get("/console/projects").get_data(as_text=True)
+    _form(unit, f"{path}/progress", {"period": "2027-Q2", "percent": "30", "note": "主体完工"})
+    page = unit.get(path).get_data(as_text=True)
+    assert "进度已报送" in page and "2027-Q2：30%" in page
+    assert _form(unit, f"{path}/report_problem", {"reporter": "x", "text": "y"})[0] == 404
+
+    raters = [deputy_id("450102", n) for n in range(1, 4)]
+    status, location, _ = _form(
+        committee,
+        f"{path}/score",
+        {"month": "2027-05", "roll": "\n".join(raters), "present": "\n".join(raters)},
+    )
+    assert status == 302 and "/console/votes/" in location, location
+    score_vote = location.rsplit("/", 1)[1]
+    for _ in range(200):  # the door opens when intake has taken `vote.opened` in
+        door = committee.get(f"/console/votes/{score_vote}/terminal")
+        if door.status_code == 200:
+            break
+        time.sleep(0.05)
+    assert "10 分" in door.get_data(as_text=True) and "1 分" in door.get_data(as_text=True)
+    refused = _form(committee, f"{path}/score", {"month": "2027-5", "roll": raters[0]})[1]
+    assert "未能开始评议" in committee.get(refused).get_data(as_text=True)
+
+    tasks = console.client("xn.d001").get("/console/projects/tasks").get_data(as_text=True)
+    assert "老旧小区加装电梯" in tasks and "跟踪招标与施工" in tasks and "进度 30%" in tasks
+    none = console.client("xn.d002").get("/console/projects/tasks").get_data(as_text=True)
+    assert "您目前没有监督任务" in none
+
+    public = console.client()
+    report = public.get("/console/public/projects/report?tenant=450102&year=2027&period=2027-Q2")
+    text = report.get_data(as_text=True)
+    assert report.status_code == 200 and "季度通报" in text and "通报批评" in text
+    assert re.search(r"<td>老旧小区加装电梯</td><td>[^<]*住房和城乡建设局</td><td>30%</td>", text)
+    assert "共反映 1 件，已答复 1 件" in text
+    best = public.get("/console/public/projects/best-units?tenant=450102&year=2027")
+    assert best.status_code == 200 and "没有符合条件的单位" in best.get_data(as_text=True)
+    css = public.get("/console/static/console.css").get_data(as_text=True)
+    assert "@media print" in css  # the boards' copies print without the navigation

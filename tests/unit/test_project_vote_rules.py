@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
+from services.intake.domain.ballots import into_the_pool
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
-from services.workflow.projects.domain.figures import ProjectFacts
+from services.workflow.projects.domain.figures import ProjectFacts, best_units
 from services.workflow.projects.domain.figures import count as count_projects
 from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.satisfaction import verdict
+from services.workflow.projects.domain.score import OPTIONS, mean_score
 from services.workflow.projects.domain.vote import check_ballot, check_opening, tally
 
 ROLL = [f"D{n:03d}" for n in range(120)]
@@ -169,3 +172,65 @@ def test_figures_count_voted_completed_on_time_and_verdicts() -> None:
         "basically": 0,
         "dissatisfied": 1,
     }
+
+
+def test_the_pool_keeps_every_ballot_until_twice_its_size_then_lets_a_random_batch_go() -> None:
+    rng = random.Random(3)
+    pool: list[dict] = []
+    boxed: list[dict] = []
+    batches = []
+    for n in range(250):
+        pool, leaving = into_the_pool(
+            pool, {"ballot_id": f"{n * 7919 % 1000:03d}", "choices": []}, rng, size=50
+        )
+        if leaving:
+            batches.append(n)
+            assert len(leaving) == 50 and len(pool) == 50
+        boxed += leaving
+        assert [b["ballot_id"] for b in pool] == sorted(b["ballot_id"] for b in pool)
+        assert [b["ballot_id"] for b in leaving] == sorted(b["ballot_id"] for b in leaving)
+        assert 0 < len(pool) < 100  # a transaction id never points at fewer than 50 ballots
+    assert batches == [99, 149, 199, 249]  # no batch before 100 ballots are in
+    ids = [b["ballot_id"] for b in [*boxed, *pool]]
+    assert len(ids) == len(set(ids)) == 250  # each ballot once, in the box or the pool
+    first_batch = {int(b) for b in [b["ballot_id"] for b in boxed[:50]]}
+    assert first_batch != {n * 7919 % 1000 for n in range(50)}  # not simply the oldest
+
+
+def test_the_best_units_finished_every_project_on_time_none_judged_dissatisfied() -> None:
+    due = date(2027, 12, 31)
+
+    def done(verdict: str | None, on: date = date(2027, 11, 1)) -> ProjectFacts:
+        return ProjectFacts("completed", due, on, verdict)
+
+    projects = [
+        ("A", done("satisfied")),
+        ("A", done("basically")),
+        ("B", done("satisfied")),
+        ("B", done("satisfied")),
+        ("C", done("satisfied")),
+        ("C", done("dissatisfied")),  # one project judged dissatisfied: out
+        ("D", done("satisfied", on=date(2028, 1, 5))),  # late: out
+        ("E", ProjectFacts("implementing", due, None, None)),  # not finished: out
+        ("F", done(None)),
+        ("G", done("basically")),
+        ("H", done("basically")),
+        ("Z", ProjectFacts("dropped", None, None, None)),  # not voted: not counted at all
+    ]
+    ranked = best_units(projects, how_many=10)
+    assert [r.unit_id for r in ranked] == ["B", "A", "G", "H", "F"]
+    assert ranked[0].counts.satisfied == 2 and ranked[0].counts.on_time == 2
+    assert [r.unit_id for r in best_units(projects, how_many=2)] == ["B", "A"]
+
+
+@pytest.mark.parametrize("rule", ["best_units", "problem_answer_working_days"])
+def test_a_congress_cannot_set_none_of_its_best_units_or_no_days_to_answer(rule: str) -> None:
+    with pytest.raises(ValueError, match=rule):
+        VoteRules.with_overrides({rule: 0})
+    assert getattr(VoteRules.with_overrides({rule: 3}), rule) == 3
+
+
+def test_a_monthly_score_is_the_mean_of_the_scores_given_blank_ballots_left_out() -> None:
+    assert [o["id"] for o in OPTIONS] == [str(n) for n in range(10, 0, -1)]
+    assert mean_score({"10": 1, "9": 2}) == 9.3
+    assert mean_score({"10": 0, "1": 0}) is None  # every ballot blank: no figure

@@ -18,7 +18,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 """A ballot page is never kept by the browser: the back button shows no one's choices."""
 
 
-def _ids(text: str) -> list[str]:
+def ids(text: str) -> list[str]:
+    """One id a line, as a textarea of deputy ids gives them."""
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -38,7 +39,8 @@ def _outcome(answer: Answer) -> tuple[dict | None, str | None]:
     return receipt, None
 
 
-def _write(path: str, body: dict[str, Any]) -> tuple[dict | None, str | None]:
+def write(path: str, body: dict[str, Any]) -> tuple[dict | None, str | None]:
+    """A write through intake with the form's Idempotency-Key, waited for until settled."""
     key = request.form.get("idempotency_key") or str(uuid.uuid4())
     answer = api().post(path, body, key)
     if answer.status == 202:
@@ -58,10 +60,10 @@ def new_vote() -> Any:
             "title": request.form.get("title", "").strip(),
             "seats": request.form.get("seats", type=int) or 0,
             "candidates": [{"id": c["id"], "title": c["title"]} for c in chosen],
-            "roll": _ids(request.form.get("roll", "")),
-            "present": _ids(request.form.get("present", "")),
+            "roll": ids(request.form.get("roll", "")),
+            "present": ids(request.form.get("present", "")),
         }
-        receipt, error = _write("/intake/v1/votes", body)
+        receipt, error = write("/intake/v1/votes", body)
         if receipt:
             flash("投票已开始。", "ok")
             return redirect(url_for("votes.vote", vote_id=receipt["resource"]["id"]))
@@ -80,7 +82,7 @@ def vote(vote_id: str) -> Any:
 @bp.post("/votes/<vote_id>/close")
 @signed_in("committee")
 def close(vote_id: str) -> Any:
-    receipt, error = _write(f"/intake/v1/votes/{vote_id}/close", {})
+    receipt, error = write(f"/intake/v1/votes/{vote_id}/close", {})
     flash(
         "已结束投票并计票。" if receipt else f"未能结束投票：{error}", "ok" if receipt else "error"
     )
@@ -91,10 +93,10 @@ def close(vote_id: str) -> Any:
 @signed_in("committee")
 def runoff(vote_id: str) -> Any:
     body = {
-        "roll": _ids(request.form.get("roll", "")),
-        "present": _ids(request.form.get("present", "")),
+        "roll": ids(request.form.get("roll", "")),
+        "present": ids(request.form.get("present", "")),
     }
-    receipt, error = _write(f"/intake/v1/votes/{vote_id}/runoff", body)
+    receipt, error = write(f"/intake/v1/votes/{vote_id}/runoff", body)
     if receipt:
         flash("决选投票已开始。", "ok")
         return redirect(url_for("votes.vote", vote_id=receipt["resource"]["id"]))
@@ -120,7 +122,7 @@ def terminal(vote_id: str) -> Any:
     error = None
     if request.method == "POST" and step == "cast":
         body = {"deputy_id": deputy, "choices": choices}
-        receipt, error = _write(f"/intake/v1/votes/{vote_id}/ballots", body)
+        receipt, error = write(f"/intake/v1/votes/{vote_id}/ballots", body)
         if receipt:
             flash("投票成功。请下一位代表投票。", "ok")
             return redirect(url_for("votes.terminal", vote_id=vote_id))

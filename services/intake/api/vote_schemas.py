@@ -32,6 +32,14 @@ class AttendanceIn(Schema):
     )
 
 
+class ScoreVoteIn(AttendanceIn):
+    month = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="a month like 2027-05"),
+        metadata={"description": "the month scored (月度评议)", "example": "2027-05"},
+    )
+
+
 class VoteIn(AttendanceIn):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     seats = BoundedInteger(minimum=1, maximum=500, required=True)

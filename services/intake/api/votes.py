@@ -1,13 +1,15 @@
 """/intake/v1/votes: the committee opens and closes a vote; voting terminals cast ballots.
 
 A ballot is decided here, at the door, in one transaction: the register gets the deputy,
-the anonymous box gets the choices, the submission log keeps only who cast it. Nothing
+the anonymous pool gets the choices (and passes them on to the box in random batches, so
+no transaction id marks one ballot), the submission log keeps only who cast it. Nothing
 goes on the bus until the vote closes; then the box goes out whole, in random-id order,
 and the register as one `vote.voted` per deputy in id order (docs/adr/0012-secret-ballot.md).
 """
 
 from __future__ import annotations
 
+import random
 import secrets
 from typing import Any
 
@@ -26,10 +28,12 @@ from services.intake.api.vote_schemas import (
     BallotIn,
     BallotReceiptOut,
     DoorOut,
+    ScoreVoteIn,
     VoteIn,
 )
+from services.intake.domain.ballots import into_the_pool
 from services.intake.domain.receipts import Status
-from services.intake.store import BallotBox, BallotDoor, VoteRegister
+from services.intake.store import BallotBox, BallotDoor, BallotPool, VoteRegister
 
 blp = Blueprint("votes", __name__, url_prefix="/votes", description="Project votes (票决)")
 
@@ -114,6 +118,18 @@ def open_satisfaction_vote(headers: dict[str, str], body: dict[str, Any], projec
     return _ask_to_open(headers, body, "satisfaction", kind="satisfaction", project_id=project_id)
 
 
+@blp.route("/score/<project_id>", methods=["POST"])
+@requires_role("committee")
+@blp.arguments(IdempotencyHeader, location="headers")
+@blp.arguments(ScoreVoteIn)
+@blp.response(202, ReceiptOut)
+def open_score_vote(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
+    """Open the month's anonymous score of a project under way (月度评议): one score of 1 to
+    10 each (or blank) from the members on the roll; secret like every vote, and reported
+    as the month's mean."""
+    return _ask_to_open(headers, body, "score", kind="score", project_id=project_id)
+
+
 def _door(session: Session, who: Principal, vote_id: str, *, lock: bool) -> BallotDoor:
     door = session.get(BallotDoor, vote_id, with_for_update=lock)
     if door is None or not who.can_see(door.tenant_path):
@@ -141,6 +157,10 @@ def get_door(vote_id: str) -> dict[str, Any]:
             "candidates": door.candidates,
             "choices_allowed": door.choices_allowed,
         }
+
+
+_RANDOM = random.SystemRandom()
+"""Which ballots leave the pool: unpredictable, or the batches would say when each came."""
 
 
 def _refused(detail: str, field: str, status: int = 422) -> DomainProblem:
@@ -182,7 +202,13 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
             )
         session.add(VoteRegister(vote_id=vote_id, deputy_id=deputy_id))
         ballot_id = secrets.token_hex(16)
-        session.add(BallotBox(vote_id=vote_id, ballot_id=ballot_id, choices=choices))
+        # The door's lock above serialises the casts of a vote, so the pool is ours to rewrite.
+        pool = session.get(BallotPool, vote_id)
+        assert pool is not None, "a door opens with its pool"
+        pool.ballots, leaving = into_the_pool(
+            pool.ballots, {"ballot_id": ballot_id, "choices": choices}, _RANDOM
+        )
+        session.add_all(BallotBox(vote_id=vote_id, **b) for b in leaving)
         if door.tracker:
             tracker.append(ballot_id)
         return []
@@ -220,15 +246,18 @@ def close_vote(headers: dict[str, str], vote_id: str) -> Any:
             raise DomainProblem(409, "Vote closed", "This vote is closed already.", "vote_id")
         door.open = False
         box = session.scalars(select(BallotBox).where(BallotBox.vote_id == vote_id))
+        pool = session.get(BallotPool, vote_id)
+        assert pool is not None, "a door opens with its pool"
         # By random id: the order of nothing, least of all the order the ballots came in.
-        ballots = [
-            {"ballot_id": b.ballot_id, "choices": b.choices}
-            for b in sorted(box, key=lambda b: b.ballot_id)
-        ]
+        ballots = sorted(
+            [{"ballot_id": b.ballot_id, "choices": b.choices} for b in box] + pool.ballots,
+            key=lambda b: b["ballot_id"],
+        )
         voters = sorted(
             session.scalars(select(VoteRegister.deputy_id).where(VoteRegister.vote_id == vote_id))
         )
         session.execute(delete(BallotBox).where(BallotBox.vote_id == vote_id))
+        session.delete(pool)
         released = {
             "submission_id": submission_id,
             "vote_id": vote_id,

@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.workflow.policy import vote_rules_for
-from services.workflow.projects.domain.figures import ProjectCounts, ProjectFacts, count
+from services.workflow.projects.domain.figures import (
+    ProjectCounts,
+    ProjectFacts,
+    UnitRecord,
+    best_units,
+    count,
+)
 from services.workflow.projects.domain.proposal import behind_schedule
-from services.workflow.projects.store import BoardBallot, Proposal, ProposalNote, Vote
+from services.workflow.projects.store import (
+    BoardBallot,
+    ProjectProblem,
+    Proposal,
+    ProposalNote,
+    Vote,
+)
 
 
 def board_of(session: Session, vote_id: str) -> list[dict]:
@@ -81,17 +93,86 @@ def project_views(session: Session, proposals: list[Proposal], today: date) -> l
     return views
 
 
-def figures_under(session: Session, path: str, year: int | None) -> dict[str, ProjectCounts]:
-    """Each congress's counts under a node (its key is the congress's node id)."""
+def _verdicts_under(session: Session, path: str) -> dict[str, str]:
+    """Each project's latest satisfaction verdict."""
     verdicts: dict[str, str] = {}
     satisfaction_votes = select(Vote).where(
         Vote.kind == "satisfaction", Vote.state == "tallied", Vote.tenant_path.startswith(path)
     )
     for vote in session.scalars(satisfaction_votes.order_by(Vote.closed_at, Vote.id)):
         verdicts[vote.project_id or ""] = (vote.result or {}).get("verdict", "")
+    return verdicts
+
+
+def figures_under(session: Session, path: str, year: int | None) -> dict[str, ProjectCounts]:
+    """Each congress's counts under a node (its key is the congress's node id)."""
+    verdicts = _verdicts_under(session, path)
     by_congress: dict[str, list[ProjectFacts]] = {}
     for p in proposals_under(session, path, year=year, limit=None):
         by_congress.setdefault(p.tenant, []).append(
             ProjectFacts(p.stage, p.deadline, p.completed_on, verdicts.get(p.id))
         )
     return {tenant: count(facts) for tenant, facts in sorted(by_congress.items())}
+
+
+def problem_view(problem: ProjectProblem, title: str, today: date) -> dict[str, Any]:
+    """A problem report with whether the township's answer is overdue today."""
+    return {
+        **{c.key: getattr(problem, c.key) for c in ProjectProblem.__table__.columns},
+        "project_title": title,
+        "overdue": problem.answer is None and today > problem.due,
+    }
+
+
+def problems_under(
+    session: Session, path: str, today: date, *, unanswered: bool = False
+) -> list[dict[str, Any]]:
+    """Problem reports on the projects of the congresses under a node, oldest first."""
+    statement = (
+        select(ProjectProblem, Proposal.title)
+        .join(Proposal, Proposal.id == ProjectProblem.proposal_id)
+        .where(Proposal.tenant_path.startswith(path))
+    )
+    if unanswered:
+        statement = statement.where(ProjectProblem.answer.is_(None))
+    rows = session.execute(
+        statement.order_by(ProjectProblem.reported_at, ProjectProblem.id).limit(LIST_LIMIT)
+    )
+    return [problem_view(problem, title, today) for problem, title in rows]
+
+
+def problems_of(session: Session, proposal: Proposal, today: date) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ProjectProblem)
+        .where(ProjectProblem.proposal_id == proposal.id)
+        .order_by(ProjectProblem.reported_at, ProjectProblem.id)
+    )
+    return [problem_view(p, proposal.title, today) for p in rows]
+
+
+def best_units_under(session: Session, path: str, year: int, how_many: int) -> list[UnitRecord]:
+    verdicts = _verdicts_under(session, path)
+    return best_units(
+        (
+            (p.unit_id, ProjectFacts(p.stage, p.deadline, p.completed_on, verdicts.get(p.id)))
+            for p in proposals_under(session, path, year=year, limit=None)
+            if p.unit_id is not None
+        ),
+        how_many,
+    )
+
+
+def problem_counts_under(session: Session, path: str, year: int, today: date) -> dict[str, int]:
+    """Problem reports on a year's projects under a node: reported, answered, overdue."""
+    of_year = (
+        select(func.count())
+        .select_from(ProjectProblem)
+        .join(Proposal, Proposal.id == ProjectProblem.proposal_id)
+        .where(Proposal.tenant_path.startswith(path), Proposal.year == year)
+    )
+    unanswered = of_year.where(ProjectProblem.answer.is_(None))
+    return {
+        "reported": session.scalar(of_year) or 0,
+        "answered": session.scalar(of_year.where(ProjectProblem.answer.is_not(None))) or 0,
+        "overdue": session.scalar(unanswered.where(ProjectProblem.due < today)) or 0,
+    }

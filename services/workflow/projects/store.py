@@ -43,9 +43,12 @@ class Vote(Base):
     """The tenant's VoteRules as they were when the vote opened: later changes never apply."""
     runoff_of: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(12))
-    """election (the candidate projects) or satisfaction (on one project, at a later session)."""
+    """election (the candidate projects), satisfaction (on one project, at a later session)
+    or score (a project's monthly anonymous score)."""
     project_id: Mapped[str | None] = mapped_column(String(36))
-    """The project a satisfaction vote is about."""
+    """The project a satisfaction vote or monthly score is about."""
+    month: Mapped[str | None] = mapped_column(String(7))
+    """YYYY-MM of a monthly score."""
     state: Mapped[str] = mapped_column(String(12))
     """open → tallied, or open → unbalanced (ballots ≠ register: nothing published)."""
     result: Mapped[dict | None] = mapped_column(JSON)
@@ -129,3 +132,20 @@ class CandidateListApproval(Base):
     approved_by: Mapped[list[str]] = mapped_column(JSON)
     proposal_ids: Mapped[list[str]] = mapped_column(JSON)
     approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProjectProblem(Base):
+    """A problem a constituents' representative reported on a project's works, and the
+    township's answer, due by a working day (docs/domain.md §3, Supervise)."""
+
+    __tablename__ = "project_problems"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), index=True)
+    reporter: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from runtime.work import WorkContext
-from services.workflow.domain.calendar import local_date
+from services.workflow import working_days
+from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.domain.rules import RuleBroken, require
+from services.workflow.policy import vote_rules_for
 from services.workflow.projects.domain.proposal import (
     AFTER,
     Stage,
@@ -25,7 +27,12 @@ from services.workflow.projects.domain.proposal import (
     check_shortlist,
     check_step,
 )
-from services.workflow.projects.store import CandidateListApproval, Proposal, ProposalNote
+from services.workflow.projects.store import (
+    CandidateListApproval,
+    ProjectProblem,
+    Proposal,
+    ProposalNote,
+)
 
 
 def _note(
@@ -197,6 +204,33 @@ def _progress(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any
     )
 
 
+def _report_problem(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    now = ctx.clock.now()
+    days = vote_rules_for(ctx.session, proposal.tenant).problem_answer_working_days
+    problem = ProjectProblem(
+        id=str(uuid.uuid4()),
+        proposal_id=proposal.id,
+        reporter=args["reporter"],
+        text=args["text"],
+        reported_at=now,
+        due=add_working_days(local_date(now), days, working_days.is_working_day),
+    )
+    ctx.session.add(problem)
+    details = {"problem_id": problem.id, "due": problem.due.isoformat(), "reported_by": by}
+    _note(ctx, proposal, "problem", args["reporter"], args["text"], details)
+
+
+def _answer_problem(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    problem = ctx.session.get(ProjectProblem, args["problem_id"], with_for_update=True)
+    if problem is None or problem.proposal_id != proposal.id:
+        raise RuleBroken("no such problem report on this project", "problem_id")
+    require(problem.answer is None, "this problem report is answered already", "problem_id")
+    problem.answer = args["answer"]
+    problem.answered_by = by
+    problem.answered_at = ctx.clock.now()
+    _note(ctx, proposal, "answer", by, args["answer"], {"problem_id": problem.id})
+
+
 def mark_elected(ctx: WorkContext, tenant: str, project_ids: list[str]) -> None:
     """The projects a vote elected, where they are this congress's candidates."""
     for project_id in project_ids:
@@ -217,6 +251,8 @@ STEPS: dict[str, Step] = {
     "plan": _plan,
     "supervise": _supervise,
     "progress": _progress,
+    "report_problem": _report_problem,
+    "answer_problem": _answer_problem,
 }
 """The step of each name in contracts/project_actions.PROJECT_ACTIONS."""
 

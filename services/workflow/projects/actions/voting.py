@@ -13,7 +13,7 @@ from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.policy import vote_rules_for
 from services.workflow.projects.actions.proposals import mark_elected
-from services.workflow.projects.domain import board, satisfaction
+from services.workflow.projects.domain import board, satisfaction, score
 from services.workflow.projects.domain.proposal import Stage
 from services.workflow.projects.domain.rules import VoteRules
 from services.workflow.projects.domain.vote import check_opening, tally
@@ -26,6 +26,8 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
         title, seats, candidates = _runoff_terms(ctx, data)
     elif data["kind"] == "satisfaction":
         title, seats, candidates = _satisfaction_terms(ctx, data)
+    elif data["kind"] == "score":
+        title, seats, candidates = _score_terms(ctx, data)
     else:
         require(data["title"] is not None, "a vote needs a title", "title")
         require(data["seats"] is not None, "a vote needs its number of seats", "seats")
@@ -52,6 +54,7 @@ def open_vote(ctx: WorkContext, data: dict[str, Any]) -> Vote:
         runoff_of=data["runoff_of"],
         kind=data["kind"],
         project_id=data["project_id"],
+        month=data.get("month"),
         state="open",
         opened_at=ctx.clock.now(),
     )
@@ -89,20 +92,37 @@ def _runoff_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, lis
     )
 
 
-def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+def _project_of(
+    ctx: WorkContext, data: dict[str, Any], stages: tuple[Stage, ...], why: str
+) -> Proposal:
+    """The congress's project a satisfaction vote or monthly score is about, in a stage
+    where it may be."""
     project = ctx.session.get(Proposal, data["project_id"] or "")
-    require(
-        project is not None and project.tenant_path.startswith(data["tenant_path"]),
-        "no project with that id",
-        "project_id",
-    )
-    assert project is not None
-    require(
-        project.stage in (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
+    if project is None or not project.tenant_path.startswith(data["tenant_path"]):
+        raise RuleBroken("no project with that id", "project_id")
+    require(project.stage in stages, why, "project_id")
+    return project
+
+
+def _satisfaction_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = _project_of(
+        ctx,
+        data,
+        (Stage.ELECTED, Stage.IMPLEMENTING, Stage.COMPLETED),
         "a satisfaction vote is on a project the deputies elected",
-        "project_id",
     )
     return f"{project.title}（满意度测评）", 1, list(satisfaction.OPTIONS)
+
+
+def _score_terms(ctx: WorkContext, data: dict[str, Any]) -> tuple[str, int, list[dict]]:
+    project = _project_of(
+        ctx,
+        data,
+        (Stage.IMPLEMENTING, Stage.COMPLETED),
+        "a monthly score is on a project under way",
+    )
+    require(data.get("month") is not None, "a monthly score needs its month", "month")
+    return f"{project.title}（{data['month']} 月度评议）", 1, list(score.OPTIONS)
 
 
 def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: int) -> None:
@@ -129,6 +149,9 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
     if vote.kind == "satisfaction":
         verdict = satisfaction.verdict(rules, result.votes, result.ballots)
         vote.result = {**vote.result, "elected": [], "runoff": None, "verdict": verdict}
+    if vote.kind == "score":
+        mean = score.mean_score(result.votes)
+        vote.result = {**vote.result, "elected": [], "runoff": None, "score": mean}
     vote.seal = board.seal(vote.id, ballots)
     if vote.kind == "election":
         mark_elected(ctx, vote.tenant, vote.result["elected"])
@@ -146,10 +169,19 @@ def tally_vote(ctx: WorkContext, vote: Vote, ballots: list[dict], registered: in
             "elected": vote.result["elected"],
             "runoff_candidates": result.runoff_candidates if vote.result["runoff"] else [],
             "runoff_seats": result.runoff_seats if vote.result["runoff"] else 0,
-            "verdict": vote.result.get("verdict"),
+            "verdict": vote.result.get("verdict") or _score_words(vote),
+            "score": vote.result.get("score"),
             "ballots": result.ballots,
             "blank": result.blank,
             "invalid": result.invalid,
             "seal": vote.seal,
         },
     )
+
+
+def _score_words(vote: Vote) -> str | None:
+    """A monthly score's outcome as the committee reads it (the event's `verdict`)."""
+    if vote.kind != "score":
+        return None
+    mean = (vote.result or {}).get("score")
+    return "无人评分" if mean is None else f"平均 {mean} 分"

@@ -12,11 +12,19 @@ from runtime.http import not_found, principal, service
 from services.workflow.domain.calendar import local_date
 from services.workflow.projects.api.schemas import (
     CandidateListOut,
+    ProjectProblemList,
+    ProjectProblemQuery,
     ProposalDetailOut,
     ProposalList,
     ProposalQuery,
 )
-from services.workflow.projects.queries import project_views, proposals_under, trail_of
+from services.workflow.projects.queries import (
+    problems_of,
+    problems_under,
+    project_views,
+    proposals_under,
+    trail_of,
+)
 from services.workflow.projects.store import CandidateListApproval, Proposal
 
 blp = Blueprint(
@@ -46,26 +54,47 @@ def _today() -> date:
 @blp.arguments(ProposalQuery, location="query")
 @blp.response(200, ProposalList)
 def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
-    """Proposals within the key's reach (or under `tenant`), oldest first, at most 1000."""
+    """Proposals within the key's reach (or under `tenant`), oldest first, at most 1000;
+    `supervisor`: those a deputy supervises (their task list)."""
     path = _reach(query.get("tenant"))
     if path is None:
         return {"items": []}
     with service("workflow").db.session() as session:
         rows = proposals_under(session, path, year=query.get("year"), stage=query.get("stage"))
+        if "supervisor" in query:  # a JSON key: few implementing projects, filtered here
+            rows = [p for p in rows if query["supervisor"] in (p.supervision or {})]
         return {"items": project_views(session, rows, _today())}
+
+
+@blp.route("/problems")
+@blp.arguments(ProjectProblemQuery, location="query")
+@blp.response(200, ProjectProblemList)
+def list_problems(query: dict[str, Any]) -> dict[str, Any]:
+    """Constituents' representatives' problem reports on projects within the key's reach
+    (or under `tenant`), oldest first, each with its answer or whether it is overdue."""
+    path = _reach(query.get("tenant"))
+    if path is None:
+        return {"items": []}
+    with service("workflow").db.session() as session:
+        items = problems_under(session, path, _today(), unanswered=query["unanswered"])
+        return {"items": items}
 
 
 @blp.route("/<project_id>")
 @blp.response(200, ProposalDetailOut)
 def get_proposal(project_id: str) -> dict[str, Any]:
-    """One proposal: who proposed it and its whole trail (steps, feasibility notes,
-    deputies' comments, amended plans)."""
+    """One proposal: who proposed it, its whole trail (steps, feasibility notes,
+    deputies' comments, amended plans, progress) and its problem reports with answers."""
     with service("workflow").db.session() as session:
         proposal = session.get(Proposal, project_id)
         if proposal is None or not proposal.tenant_path.startswith(principal().node_path):
             raise not_found("project")
         (view,) = project_views(session, [proposal], _today())
-        return {**view, "trail": trail_of(session, proposal.id)}
+        return {
+            **view,
+            "trail": trail_of(session, proposal.id),
+            "problems": problems_of(session, proposal, _today()),
+        }
 
 
 @blp.route("/candidate-lists/<list_id>")

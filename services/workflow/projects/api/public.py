@@ -10,24 +10,33 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from runtime.http import not_found, service
 from runtime.openapi import ProblemSchema
 from runtime.problems import PROBLEM_TYPE
 from services.workflow.domain.calendar import local_date
+from services.workflow.policy import vote_rules_for
 from services.workflow.projects.api.schemas import (
+    BestProjectUnitsOut,
+    BestProjectUnitsQuery,
     BoardOut,
+    MonthlyScoresOut,
     NoticeOut,
     ProjectFiguresOut,
     ProjectFiguresQuery,
+    ProjectReportOut,
+    ProjectReportQuery,
     ProposalList,
     PublicProposalQuery,
     VoteOut,
 )
 from services.workflow.projects.domain.figures import ProjectCounts
 from services.workflow.projects.queries import (
+    best_units_under,
     board_of,
     figures_under,
+    problem_counts_under,
     project_views,
     proposals_under,
 )
@@ -63,6 +72,7 @@ def public_vote(vote_id: str) -> dict[str, Any]:
             "runoff_of": vote.runoff_of,
             "kind": vote.kind,
             "project_id": vote.project_id,
+            "month": vote.month,
             "rules": vote.rules,
             "candidates": [{**c, "votes": votes.get(c["id"])} for c in vote.candidates],
             "result": vote.result,
@@ -147,3 +157,100 @@ def public_project_figures(query: dict[str, Any]) -> dict[str, Any]:
         "total": total,
         "congresses": [{"tenant": t, **c.as_dict()} for t, c in per_congress.items()],
     }
+
+
+@blp.route("/projects/report")
+@blp.arguments(ProjectReportQuery, location="query")
+@blp.response(200, ProjectReportOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_report(query: dict[str, Any]) -> dict[str, Any]:
+    """The quarterly notice (一季一通报) or half-year report (半年一报告) on a year's voted
+    projects under a node, as they stand today: the figures, the projects behind schedule
+    with their responsible units named (通报批评), the problem reports and their answers."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    if node is None:
+        raise not_found("congress")
+    today = local_date(rt.clock.now())
+    with rt.db.session() as session:
+        proposals = proposals_under(session, node.path, year=query["year"], limit=None)
+        views = project_views(session, proposals, today)
+        counts = figures_under(session, node.path, query["year"]).values()
+        problems = problem_counts_under(session, node.path, query["year"], today)
+    behind = []
+    for view in views:
+        if view["behind_schedule"]:
+            unit = rt.directory.unit(view["unit_id"])
+            behind.append({**view, "unit_name": unit.name if unit else view["unit_id"]})
+    return {
+        "tenant": node.id,
+        "year": query["year"],
+        "period": query["period"],
+        "kind": "half-year report" if "-H" in query["period"] else "quarterly notice",
+        "as_of": today,
+        "counts": {
+            name: sum(getattr(c, name) for c in counts) for name in ProjectCounts().as_dict()
+        },
+        "behind": behind,
+        "problems": problems,
+    }
+
+
+@blp.route("/projects/best-units")
+@blp.arguments(BestProjectUnitsQuery, location="query")
+@blp.response(200, BestProjectUnitsOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_best_units(query: dict[str, Any]) -> dict[str, Any]:
+    """The year's best project units (十佳民生实事项目单位) under a node: units whose every
+    voted project was completed on time and none judged dissatisfied, ranked by projects
+    judged satisfied, then basically satisfied, then projects; as many as the congress's
+    `best_units` rule says (default 10)."""
+    rt = service("workflow")
+    node = rt.directory.node(query["tenant"])
+    if node is None:
+        raise not_found("congress")
+    with rt.db.session() as session:
+        how_many = vote_rules_for(session, node.id).best_units
+        records = best_units_under(session, node.path, query["year"], how_many)
+    items = []
+    for record in records:
+        unit = rt.directory.unit(record.unit_id)
+        items.append(
+            {
+                "unit_id": record.unit_id,
+                "unit_name": unit.name if unit else record.unit_id,
+                **record.counts.as_dict(),
+            }
+        )
+    return {"items": items}
+
+
+@blp.route("/projects/<project_id>/scores")
+@blp.response(200, MonthlyScoresOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_monthly_scores(project_id: str) -> dict[str, Any]:
+    """A project's monthly anonymous scores (月度评议), month by month: the mean of the
+    scores given, how many ballots and how many blank — never who gave which."""
+    with service("workflow").db.session() as session:
+        if session.get(Proposal, project_id) is None:
+            raise not_found("project")
+        votes = session.scalars(
+            select(Vote)
+            .where(Vote.project_id == project_id, Vote.kind == "score", Vote.state == "tallied")
+            .order_by(Vote.month, Vote.closed_at)
+        )
+        return {
+            "items": [
+                {
+                    "month": v.month,
+                    "score": (v.result or {}).get("score"),
+                    "ballots": (v.result or {}).get("ballots", 0),
+                    "blank": (v.result or {}).get("blank", 0),
+                    "vote_id": v.id,
+                }
+                for v in votes
+            ]
+        }

@@ -31,6 +31,10 @@ class ResultOut(Schema):
     verdict = fields.String(
         metadata={"description": "a satisfaction vote's: satisfied, basically or dissatisfied"}
     )
+    score = fields.Float(
+        allow_none=True,
+        metadata={"description": "a monthly score's mean of the scores given (1 to 10)"},
+    )
 
 
 class VoteOut(Schema):
@@ -40,8 +44,9 @@ class VoteOut(Schema):
     seats = fields.Integer()
     state = fields.String(metadata={"description": "open, tallied or unbalanced"})
     runoff_of = fields.String(allow_none=True)
-    kind = fields.String(metadata={"description": "election or satisfaction"})
+    kind = fields.String(metadata={"description": "election, satisfaction or score"})
     project_id = fields.String(allow_none=True)
+    month = fields.String(allow_none=True, metadata={"description": "a monthly score's"})
     rules = fields.Dict(metadata={"description": "the vote rules fixed when it opened"})
     candidates = fields.List(fields.Nested(CandidateOut))
     result = fields.Nested(ResultOut, allow_none=True)
@@ -76,7 +81,7 @@ class TrailStepOut(Schema):
     kind = fields.String(
         metadata={
             "description": "proposed, screen, consult, feasibility, shortlist, drop, "
-            "candidate, comment or amend"
+            "candidate, comment, amend, elected, plan, supervise, progress, problem or answer"
         }
     )
     by = fields.String()
@@ -108,16 +113,46 @@ class ProposalOut(Schema):
     )
 
 
+class ProjectProblemOut(Schema):
+    id = fields.String()
+    proposal_id = fields.String()
+    project_title = fields.String()
+    reporter = fields.String(metadata={"description": "the constituents' representative"})
+    text = fields.String()
+    reported_at = fields.AwareDateTime()
+    due = fields.Date(metadata={"description": "the township answers by this working day"})
+    answer = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "unanswered after its due day"})
+
+
+class ProjectProblemList(Schema):
+    items = fields.List(fields.Nested(ProjectProblemOut))
+
+
+class ProjectProblemQuery(Schema):
+    tenant = fields.String(validate=validate.Length(min=1, max=32))
+    unanswered = fields.Boolean(
+        load_default=False, metadata={"description": "only those still to answer"}
+    )
+
+
 class ProposalDetailOut(ProposalOut):
     proposer = fields.Nested(ProposerOut)
     targets = fields.String(allow_none=True)
     milestones = fields.List(fields.Dict())
     supervision = fields.Dict(metadata={"description": "deputy id → task"})
     trail = fields.List(fields.Nested(TrailStepOut))
+    problems = fields.List(fields.Nested(ProjectProblemOut))
 
 
 class ProposalQuery(Schema):
     tenant = fields.String(validate=validate.Length(min=1, max=32))
+    supervisor = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "only projects this deputy has a supervision task on"},
+    )
     year = Year()
     stage = fields.String(
         validate=validate.OneOf(
@@ -193,3 +228,79 @@ class CongressFiguresOut(ProjectCountsOut):
 class ProjectFiguresOut(Schema):
     total = fields.Nested(ProjectCountsOut)
     congresses = fields.List(fields.Nested(CongressFiguresOut))
+
+
+class ProjectReportQuery(Schema):
+    tenant = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "any node: a township, a county (with its townships), a city"},
+    )
+    year = Year(required=True, metadata={"description": "the projects' year"})
+    period = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^20\d\d-(Q[1-4]|H[12])$", error="a quarter 2027-Q2 or a half 2027-H1"
+        ),
+        metadata={
+            "description": "a quarter (the quarterly notice, 一季一通报) or a half year (the "
+            "half-year report, 半年一报告)",
+            "example": "2027-Q2",
+        },
+    )
+
+
+class BehindProjectOut(Schema):
+    id = fields.String()
+    title = fields.String()
+    tenant = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    progress_percent = fields.Integer()
+    deadline = fields.Date()
+
+
+class ProjectProblemCountsOut(Schema):
+    reported = fields.Integer()
+    answered = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "unanswered after the due day"})
+
+
+class ProjectReportOut(Schema):
+    tenant = fields.String()
+    year = fields.Integer()
+    period = fields.String()
+    kind = fields.String(metadata={"description": "quarterly notice or half-year report"})
+    as_of = fields.Date(metadata={"description": "the day the figures stand on"})
+    counts = fields.Nested(ProjectCountsOut)
+    behind = fields.List(
+        fields.Nested(BehindProjectOut),
+        metadata={"description": "projects behind schedule: their units are named (通报批评)"},
+    )
+    problems = fields.Nested(ProjectProblemCountsOut)
+
+
+class BestProjectUnitsQuery(Schema):
+    tenant = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    year = Year(required=True)
+
+
+class BestProjectUnitOut(ProjectCountsOut):
+    unit_id = fields.String()
+    unit_name = fields.String()
+
+
+class BestProjectUnitsOut(Schema):
+    items = fields.List(fields.Nested(BestProjectUnitOut))
+
+
+class MonthlyScoreOut(Schema):
+    month = fields.String()
+    score = fields.Float(allow_none=True, metadata={"description": "mean of the scores given"})
+    ballots = fields.Integer()
+    blank = fields.Integer()
+    vote_id = fields.String()
+
+
+class MonthlyScoresOut(Schema):
+    items = fields.List(fields.Nested(MonthlyScoreOut))

@@ -5,7 +5,8 @@ shortlisted (on the township's list, after a feasibility note) → candidate (th
 approved by the party committee and the congress) → elected (by the deputies' vote) →
 implementing (the government's plan) → completed (progress 100%). Dropped, with a reason,
 at any step before it is a candidate. Deputies comment and plans are amended only on
-candidates; the supervision group and progress come with implementation.
+candidates; the supervision group, progress and problem reports (the township answers
+each within the congress's working days) come with implementation.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ NEEDS = {
     "plan": (Stage.ELECTED,),
     "supervise": (Stage.IMPLEMENTING,),
     "progress": (Stage.IMPLEMENTING,),
+    "report_problem": (Stage.IMPLEMENTING, Stage.COMPLETED),
+    "answer_problem": (Stage.IMPLEMENTING, Stage.COMPLETED),
 }
 """The stages an action may be taken at."""
 

@@ -30,6 +30,12 @@ class VoteRules:
     behind_schedule_margin: int = 10
     """A project is flagged behind schedule when its progress trails the share of its
     plan's time gone by more than this many percentage points."""
+    problem_answer_working_days: int = 10
+    """Working days the township has to answer a constituents' representative's problem
+    report on a project (seeds/000 say it must answer, not how soon: a congress's choice)."""
+    best_units: int = 10
+    """How many responsible units are commended as the year's best (Tongxu's ten,
+    seeds/003)."""
     tracker: bool = False
     """Show the voter their ballot's random id, to find it on the board. Off: it lets a
     voter prove a choice to whoever presses them (docs/adr/0012-secret-ballot.md)."""
@@ -39,6 +45,10 @@ class VoteRules:
             raise ValueError("quorum must be a fraction between 0 and 1")
         if not 0 < self.satisfaction_numerator < self.satisfaction_denominator:
             raise ValueError("the satisfaction share must be a fraction between 0 and 1")
+        if self.best_units < 1:
+            raise ValueError("best_units must be at least 1")
+        if self.problem_answer_working_days < 1:
+            raise ValueError("problem_answer_working_days must be at least 1")
         if self.max_choices is not None and self.max_choices < 1:
             raise ValueError("max_choices must be at least 1")
         if self.threshold_base not in THRESHOLD_BASES:
