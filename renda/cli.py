@@ -56,7 +56,7 @@ def run() -> None:
 @click.argument("service", type=click.Choice([*SERVICES, "console"]))
 def api(service: str) -> None:
     """Serve one service's HTTP API (or the console) with gunicorn on $PORT."""
-    from renda.processes import require_broker
+    from renda.processes import require_broker, require_contact_keys
 
     # Checked here, before gunicorn: a worker that refuses to boot would be respawned forever.
     if service == "console":
@@ -68,6 +68,7 @@ def api(service: str) -> None:
         target = "renda.processes:console_wsgi()"
     else:
         require_broker(_settings())
+        require_contact_keys(_settings(), [service])
         target = f'renda.processes:wsgi("{service}")'
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, [gunicorn, "--config", "python:renda.gunicorn_conf", target])

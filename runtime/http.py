@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from runtime.config import Settings
 from runtime.context import ServiceRuntime
@@ -277,6 +279,40 @@ def _check_upload(upload: Upload) -> None:
         raise too_large from None
     refuse_unstorable(form.items(multi=True), "form field")
     refuse_unstorable(((name, f.filename or "") for name, f in files.items(multi=True)), "file")
+
+
+class TrustedProxies:
+    """The client's address from X-Forwarded-For, believed only when the connection comes
+    from a configured proxy network (RENDA_TRUSTED_PROXIES): werkzeug's ProxyFix with
+    RENDA_TRUSTED_PROXY_HOPS. From anywhere else the header is ignored, so a client cannot
+    choose its own address to slip past the per-address limits (ADR 0011)."""
+
+    def __init__(self, app: Any, networks: tuple[str, ...], hops: int) -> None:
+        try:
+            self.networks = [ipaddress.ip_network(n, strict=False) for n in networks]
+        except ValueError as exc:
+            raise ValueError(f"RENDA_TRUSTED_PROXIES: {exc}") from None
+        if hops < 1:
+            raise ValueError("RENDA_TRUSTED_PROXY_HOPS is at least 1")
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            peer = None
+        if peer is not None and any(peer in network for network in self.networks):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def behind_proxies(app: Flask, settings: Settings) -> None:
+    """Believe X-Forwarded-For from the configured proxies only (none: never)."""
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, settings.trusted_proxies, settings.trusted_proxy_hops
+        )
 
 
 def _takes_body() -> bool:

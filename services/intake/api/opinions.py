@@ -44,6 +44,7 @@ from services.intake.domain.photos import (
     PhotoTooLarge,
     clean_photo,
     megabytes,
+    upload_limit,
 )
 from services.intake.domain.receipts import request_fingerprint
 from services.intake.limits import take
@@ -121,9 +122,8 @@ PHOTOS = "photos"
 """The file field of the multipart doors (up to MAX_PHOTOS files)."""
 
 
-def upload_limit(settings: Settings) -> int:
-    """A multipart opinion's size: its photos and room for the text fields around them."""
-    return MAX_PHOTOS * settings.opinion_photo_max_bytes + settings.max_request_bytes
+def request_limit(settings: Settings) -> int:
+    return upload_limit(settings.opinion_photo_max_bytes, settings.max_request_bytes)
 
 
 def upload_explained(settings: Settings) -> str:
@@ -207,7 +207,7 @@ def file_public_opinion(body: dict[str, Any]) -> Any:
 
 
 @public_blp.route("/with-photos", methods=["POST"])
-@takes_upload(upload_limit, PHOTOS, upload_explained)
+@takes_upload(request_limit, PHOTOS, upload_explained)
 @public_blp.arguments(PublicOpinionFormIn, location="form", content_type="multipart/form-data")
 @public_blp.response(202, OpinionReceiptOut)
 @public_blp.doc(security=[])
@@ -321,7 +321,7 @@ def record_opinion(headers: dict[str, str], body: dict[str, Any]) -> Any:
 
 
 @blp.route("/with-photos", methods=["POST"])
-@takes_upload(upload_limit, PHOTOS, upload_explained)
+@takes_upload(request_limit, PHOTOS, upload_explained)
 @requires_role(*RECORDERS)
 @blp.arguments(IdempotencyHeader, location="headers")
 @blp.arguments(RecordedOpinionFormIn, location="form", content_type="multipart/form-data")

@@ -33,6 +33,11 @@ NAME_PATTERN = r"[0-9a-f]{32}\.(?:jpg|png|webp)"
 """A stored photo's name: a random id and the extension of the type it decoded as."""
 
 
+def upload_limit(photo_max_bytes: int, request_bytes: int) -> int:
+    """A multipart request's size: its photos and room for the text fields around them."""
+    return MAX_PHOTOS * photo_max_bytes + request_bytes
+
+
 class PhotoRefused(ValueError):
     """Why a file is not taken as a photo, phrased to follow its field name."""
 
