@@ -58,7 +58,7 @@ def refuse_other_subject(who: Principal, body: dict[str, Any]) -> None:
     may name a unit or deputy (suggestion, opinion and project actions, recorded
     opinions) asks this."""
     field = SUBJECT_FIELDS.get(who.role)
-    if field and field in body and body[field] != who.subject:
+    if field and body.get(field) is not None and body[field] != who.subject:
         raise DomainProblem(
             403,
             "Forbidden",
