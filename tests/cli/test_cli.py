@@ -280,3 +280,31 @@ def test_a_schedule_can_come_on_stdin_as_from_kubectl_exec(env: dict[str, str]) 
     )
     assert loaded.exit_code == 0, loaded.output
     assert "loaded 2026: 33 holidays" in loaded.output
+
+
+@pytest.mark.parametrize("command", [["api", "intake"], ["worker", "workflow"], ["run"]])
+def test_production_without_contact_keys_refuses_to_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Not a 500 at the first constituent who leaves a phone: the process does not start."""
+    monkeypatch.setenv("RENDA_ENV", "production")
+    monkeypatch.setenv("RENDA_BROKER_URL", "amqp://guest:guest@127.0.0.1:1/")
+    monkeypatch.delenv("RENDA_CONTACT_KEYS", raising=False)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code != 0
+    assert "RENDA_CONTACT_KEYS is not set" in str(result.exception) + result.output
+    monkeypatch.setenv("RENDA_CONTACT_KEYS", "not-a-fernet-key")
+    result = CliRunner().invoke(main, command)
+    assert "RENDA_CONTACT_KEYS: key 1 is not a Fernet key" in str(result.exception)
+
+
+def test_contact_keys_are_needed_only_where_contacts_are() -> None:
+    from renda.processes import require_contact_keys
+    from runtime.config import Settings
+
+    production = Settings.from_env({"RENDA_ENV": "production", "RENDA_SECRET_KEY": "s"})
+    require_contact_keys(production, ["scoring"])
+    require_contact_keys(production, ["notify"])
+    with pytest.raises(SystemExit, match="RENDA_CONTACT_KEYS is not set"):
+        require_contact_keys(production, ["intake"])
+    require_contact_keys(Settings.from_env({}), ["intake", "workflow"])  # derived outside
