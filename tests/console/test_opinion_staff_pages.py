@@ -3,8 +3,11 @@ clear only for the holder, a decision through intake, and the QR codes to print.
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
+
+from PIL import Image
 
 from tests.console.conftest import Console, csrf
 
@@ -77,3 +80,28 @@ def test_qr_codes_are_made_and_printed(console: Console) -> None:
     assert made.status_code == 303
     page = client.get(path).get_data(as_text=True)
     assert "data:image/svg+xml" in page and "二楼" in page
+
+
+def test_a_photo_report_shows_its_place_and_photos_on_the_record(console: Console) -> None:
+    system = console.system
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 40), (90, 90, 200)).save(picture, "PNG")
+    key = system.runtime("intake").directory.create_key(COUNTY, "deputy", subject="D450102-001")
+    system.keys["tmp-deputy"] = key
+    answer = system.client.post(
+        "/intake/v1/opinions/with-photos",
+        data={
+            "station_id": STATION,
+            "channel": "photo_report",
+            "text": "护栏倒伏",
+            "place": "民生路小学门口",
+            "photos": [(io.BytesIO(picture.getvalue()), "rail.png")],
+        },
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex},
+    )
+    receipt = system.settled_receipt(answer.get_json()["id"], key_name="tmp-deputy")
+    page = console.client("xn.committee").get(f"/console/opinions/{receipt['resource']['id']}")
+    text = page.get_data(as_text=True)
+    assert "民生路小学门口" in text
+    assert '<img src="/intake/v1/public/opinions/photos/' in text
