@@ -250,6 +250,25 @@ def add_deputy(deputy_id: str, node_id: str, name: str, level: str, phone: str |
     click.echo(f"added deputy {deputy_id}")
 
 
+@people.command("station-deputy")
+@click.argument("station_id")
+@click.argument("deputy_id")
+@click.option("--remove", is_flag=True, help="the deputy no longer serves at the station")
+def station_deputy(station_id: str, deputy_id: str, remove: bool) -> None:
+    """Name a deputy who receives constituents at a station (the public form shows them)."""
+    from runtime.directory.service import DirectoryError
+
+    directory = _directory()
+    try:
+        if remove:
+            directory.unlink_station_deputy(station_id, deputy_id)
+        else:
+            directory.link_station_deputy(station_id, deputy_id)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'removed' if remove else 'linked'} deputy {deputy_id} at station {station_id}")
+
+
 @people.command("add-unit")
 @click.argument("unit_id")
 @click.option("--node", "node_id", required=True)

@@ -308,3 +308,23 @@ def test_contact_keys_are_needed_only_where_contacts_are() -> None:
     with pytest.raises(SystemExit, match="RENDA_CONTACT_KEYS is not set"):
         require_contact_keys(production, ["intake"])
     require_contact_keys(Settings.from_env({}), ["intake", "workflow"])  # derived outside
+
+
+def test_a_stations_deputies(env: dict[str, str]) -> None:
+    run("node", "create", "450100", "--kind", "city", "--name", "南宁市")
+    run("node", "create", "450102", "--kind", "county", "--name", "兴宁区", "--parent", "450100")
+    run("node", "create", "T1", "--kind", "township", "--name", "民生街道", "--parent", "450102")
+    run("node", "create", "S1", "--kind", "station", "--name", "联络站", "--parent", "T1")
+    run("people", "add-deputy", "D1", "--node", "450102", "--name", "王伟", "--level", "county")
+    assert "linked deputy D1 at station S1" in run("people", "station-deputy", "S1", "D1")
+    run("people", "station-deputy", "S1", "D1")  # again: no change
+    assert "no station T1" in fails("people", "station-deputy", "T1", "D1")
+    assert "no deputy D9" in fails("people", "station-deputy", "S1", "D9")
+    from runtime.clock import SystemClock
+    from runtime.context import build_directory
+
+    directory = build_directory(Settings.from_env(), SystemClock())
+    assert [d.name for d in directory.station_deputies("S1")] == ["王伟"]
+    run("people", "station-deputy", "S1", "D1", "--remove")
+    assert directory.station_deputies("S1") == []
+    assert "is not at station" in fails("people", "station-deputy", "S1", "D1", "--remove")

@@ -40,6 +40,7 @@ def test_the_form_names_the_station_and_refuses_bad_input_clearly(console: Conso
     client = console.client()
     page = client.get(path).get_data(as_text=True)
     assert "民生街道代表联络站" in page and 'name="phone"' in page
+    assert "本站代表：刘秀英、民生街道代表" in page
     for fields, message in (
         ({"text": "   "}, "must not be blank"),
         ({"text": "路灯", "phone": "12345"}, "11 digits"),

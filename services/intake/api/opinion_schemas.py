@@ -137,7 +137,16 @@ class CodeList(Schema):
     items = fields.List(fields.Nested(CodeOut))
 
 
+class StationDeputyOut(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
 class PublicCodeOut(Schema):
     station_id = fields.String()
     station_name = fields.String()
     contact_point_kind = fields.String()
+    deputies = fields.List(
+        fields.Nested(StationDeputyOut),
+        metadata={"description": "the deputies who receive constituents at the station"},
+    )

@@ -108,13 +108,17 @@ def live_code(token: str) -> OpinionCode:
 @public_blp.response(200, PublicCodeOut)
 @public_blp.doc(security=[])
 def describe_code(token: str) -> dict[str, Any]:
-    """The station a QR code belongs to, for the public form."""
+    """The station a QR code belongs to and its deputies, for the public form."""
     code = live_code(token)
-    station = service("intake").directory.node(code.station_id)
+    directory = service("intake").directory
+    station = directory.node(code.station_id)
     return {
         "station_id": code.station_id,
         "station_name": station.name if station else code.station_id,
         "contact_point_kind": code.contact_point_kind,
+        "deputies": [
+            {"id": d.id, "name": d.name} for d in directory.station_deputies(code.station_id)
+        ],
     }
 
 
