@@ -10,6 +10,7 @@ import uuid
 from PIL import Image
 
 from tests.console.conftest import Console, csrf
+from tests.support.system import GOOD_SUGGESTION
 
 STATION, TOWNSHIP, COUNTY = "450102001-S1", "450102001", "450102"
 PHONE = "13912345678"
@@ -105,3 +106,30 @@ def test_a_photo_report_shows_its_place_and_photos_on_the_record(console: Consol
     text = page.get_data(as_text=True)
     assert "民生路小学门口" in text
     assert '<img src="/intake/v1/public/opinions/photos/' in text
+
+
+def test_a_deputy_adopts_an_opinion_as_the_suggestion_filed_from_it(console: Console) -> None:
+    opinion_id = _opinion_at(console, "station")
+    client = console.client("xn.d001")
+    page = client.get(f"/console/opinions/{opinion_id}").get_data(as_text=True)
+    assert 'id="decide-adopt"' in page and "source_opinion_id" in page  # nothing to adopt yet
+    filed = console.system.file({**GOOD_SUGGESTION, "source_opinion_id": opinion_id})
+    suggestion_id = console.system.settled_receipt(filed.get_json()["id"])["resource"]["id"]
+    path = f"/console/opinions/{opinion_id}"
+    page = client.get(path).get_data(as_text=True)
+    assert f'<option value="{suggestion_id}">' in page
+    answer = client.post(
+        f"{path}/act/adopt",
+        data={"csrf_token": csrf(client, path), "suggestion_id": suggestion_id},
+    )
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    assert "已受理" in client.get(path).get_data(as_text=True)
+    record = client.get(path).get_data(as_text=True)
+    assert 'id="state">adopted' in record and 'id="decide-adopt"' not in record
+    # A committee adopts in nobody's name: the decision is the deputy's.
+    committee = console.client("xn.committee")
+    refused = committee.post(
+        f"{path}/act/adopt",
+        data={"csrf_token": csrf(committee, path), "suggestion_id": suggestion_id},
+    )
+    assert refused.status_code == 404 and "没有这项操作" in refused.get_data(as_text=True)
