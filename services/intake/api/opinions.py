@@ -281,6 +281,7 @@ throttling(file_public_opinion_with_photos)
 
 
 @public_blp.route("/photos/<name>")
+@public_blp.alt_response(404, response="NOT_FOUND")
 @public_blp.doc(
     security=[],
     responses={
