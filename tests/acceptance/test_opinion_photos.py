@@ -173,6 +173,15 @@ def test_the_photo_door_takes_multipart_only_and_checks_its_fields(cycle: Cycle)
     assert opinion_rows(cycle) == rows
 
 
+def test_the_photo_doors_are_documented_with_their_limits(cycle: Cycle) -> None:
+    spec = cycle.system.client.get("/intake/v1/openapi.json").get_json()
+    public = spec["paths"][PUBLIC_DOOR]["post"]
+    assert list(public["requestBody"]["content"]) == ["multipart/form-data"]
+    assert {"413", "415", "422", "429"} <= set(public["responses"])
+    record = spec["paths"][RECORD_DOOR]["post"]
+    assert list(record["requestBody"]["content"]) == ["multipart/form-data"]
+
+
 def test_photo_names_reach_no_other_file(cycle: Cycle) -> None:
     for name in ("..%2F..%2Fintake.db", "x.jpg", "0" * 32 + ".gif", "0" * 32 + ".jpg"):
         answer = cycle.system.client.get(f"/intake/v1/public/opinions/photos/{name}")
@@ -239,12 +248,18 @@ def test_a_deputys_photo_report_with_place_and_a_township_reception_day(cycle: C
         assert opinion_rows(cycle) == rows
 
     township = cycle.key("system", node="450102001")
-    reception = cycle.system.client.post(
-        "/intake/v1/opinions",
-        json={"station_id": STATION, "channel": "reception_day", "text": "希望增设公交站"},
-        headers=cycle.system.headers(township, **{"Idempotency-Key": uuid.uuid4().hex}),
-    )
+    reception_day = {
+        "station_id": STATION,
+        "channel": "reception_day",
+        "text": "希望增设公交站",
+        "phone": "13812341234",
+    }
+    once = cycle.system.headers(township, **{"Idempotency-Key": uuid.uuid4().hex})
+    reception = cycle.system.client.post("/intake/v1/opinions", json=reception_day, headers=once)
     assert reception.status_code == 202
+    retried = cycle.system.client.post("/intake/v1/opinions", json=reception_day, headers=once)
+    assert retried.status_code == 202 and retried.get_json()["id"] == reception.get_json()["id"]
+    assert retried.get_json()["public_code"] == reception.get_json()["public_code"]
     assert cycle.system.settled_receipt(reception.get_json()["id"], key_name=township)[
         "status"
     ] == ("accepted")
