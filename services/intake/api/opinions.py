@@ -179,7 +179,8 @@ def _photos_of_request() -> list[Photo]:
 @contextmanager
 def _kept(photos: list[Photo]) -> Iterator[list[dict[str, Any]]]:
     """Store the photos for the block, which files the opinion naming them; if it fails,
-    or answers an earlier submission (a retry, a folded repeat), they are removed again."""
+    they are removed again (and by `_drop_if_replayed` when an earlier submission
+    answered: a retry, a folded repeat)."""
     storage = photo_storage(service("intake").settings)
     stored: list[Photo] = []
     try:
@@ -194,6 +195,7 @@ def _kept(photos: list[Photo]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _drop_if_replayed(answer: Any, photos: list[Photo]) -> Any:
+    """The first submission's photos stand; this request's copies go."""
     if "Idempotent-Replayed" in answer[2]:
         storage = photo_storage(service("intake").settings)
         for photo in photos:
