@@ -14,6 +14,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "submission.rejected",
         "submission.failed",
         "vote.opened",
+        "consultation.published",
     ),
     "workflow": (
         "suggestion.submitted",
@@ -25,6 +26,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "project.proposed",
         "project.action_requested",
         "project.list_approval_requested",
+        "consultation.submitted",
+        "consultation.opinion_submitted",
+        "consultation.action_requested",
     ),
     "scoring": (
         "suggestion.accepted",
@@ -43,6 +47,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "notify": (
         "suggestion.assigned",
+        "suggestion.assignment_withdrawn",
         "suggestion.returned",
         "suggestion.converted",
         "suggestion.merged",
@@ -61,11 +66,16 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "opinion.registered",
         "opinion.escalated",
         "opinion.forwarded",
+        "opinion.adopted",
+        "opinion.closed",
         "opinion.overdue",
         "vote.tallied",
         "submission.accepted",
         "submission.rejected",
         "duty_interview.recorded",
+        "consultation.published",
+        "consultation.report_submitted",
+        "consultation.opinion_answered",
     ),
 }
 """Which events (routing keys) each service consumes."""
@@ -89,6 +99,9 @@ PRODUCERS: dict[str, str] = {
     "station_rating.requested": "intake",
     "review.command_requested": "intake",
     "duty_interview.recorded": "scoring",
+    "consultation.submitted": "intake",
+    "consultation.opinion_submitted": "intake",
+    "consultation.action_requested": "intake",
     **{
         name: "workflow"
         for name in (
@@ -122,6 +135,9 @@ PRODUCERS: dict[str, str] = {
             "opinion.overdue",
             "vote.opened",
             "vote.tallied",
+            "consultation.published",
+            "consultation.report_submitted",
+            "consultation.opinion_answered",
         )
     },
 }

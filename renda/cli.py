@@ -7,6 +7,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -68,7 +69,7 @@ def api(service: str) -> None:
         target = "renda.processes:console_wsgi()"
     else:
         require_broker(_settings())
-        require_contact_keys(_settings(), [service])
+        require_contact_keys(_settings(), "api", [service])
         target = f'renda.processes:wsgi("{service}")'
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, [gunicorn, "--config", "python:renda.gunicorn_conf", target])
@@ -332,9 +333,14 @@ def policy(tenant: str, pairs: tuple[str, ...]) -> None:
 @click.option("--set", "pairs", multiple=True, help="name=value, e.g. station_working_days=5")
 def opinion_policy(tenant: str, pairs: tuple[str, ...]) -> None:
     """Show or change a tenant's opinion deadlines and contact retention."""
-    from dataclasses import asdict
-
     from services.workflow.policy import set_opinion_policy
+
+    _whole_number_policy(tenant, pairs, set_opinion_policy)
+
+
+def _whole_number_policy(tenant: str, pairs: tuple[str, ...], setter: Any) -> None:
+    """Merge `name=whole number` pairs into a tenant's settings with `setter`, and show them."""
+    from dataclasses import asdict
 
     malformed = [p for p in pairs if "=" not in p or not p.split("=", 1)[1].isdigit()]
     if malformed:
@@ -343,11 +349,21 @@ def opinion_policy(tenant: str, pairs: tuple[str, ...]) -> None:
     changes = {name: int(value) for name, value in (p.split("=", 1) for p in pairs)}
     try:
         with _workflow_db().transaction() as session:
-            current = set_opinion_policy(session, tenant, changes)
+            current = setter(session, tenant, changes)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     for name, value in asdict(current).items():
         click.echo(f"{name} = {value}")
+
+
+@main.command("consultation-policy")
+@click.option("--tenant", required=True)
+@click.option("--set", "pairs", multiple=True, help="name=value, e.g. min_comment_days=14")
+def consultation_policy(tenant: str, pairs: tuple[str, ...]) -> None:
+    """Show or change a tenant's settings for consultations on draft laws."""
+    from services.workflow.policy import set_consultation_policy
+
+    _whole_number_policy(tenant, pairs, set_consultation_policy)
 
 
 @main.command("vote-rules")

@@ -88,7 +88,7 @@ def console_wsgi() -> Any:
 
     from runtime.clock import SystemClock
     from runtime.logs import configure_logging
-    from services.console.app import mounted
+    from services.console.app import mounted, plumbing
     from services.console.client import http_transport
 
     settings = Settings.from_env()
@@ -104,7 +104,7 @@ def console_wsgi() -> Any:
     # Served behind exactly one proxy (the ingress): the client's address, for the
     # per-address sign-in limit, is the one that proxy saw.
     console.wsgi_app = ProxyFix(console.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
-    return mounted(console)
+    return mounted(console, plumbing())
 
 
 def wsgi(service_name: str) -> Flask:
@@ -114,21 +114,27 @@ def wsgi(service_name: str) -> Flask:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     require_broker(settings)
-    require_contact_keys(settings, [service_name])
+    require_contact_keys(settings, "api", [service_name])
     app = api_app(runtimes_for([service_name], settings))
     behind_proxies(app, settings)
     return app
 
 
-CONTACT_KEY_SERVICES = ("intake", "workflow")
-"""Intake encrypts constituents' contacts, workflow decrypts them for the holder."""
+CONTACT_KEYS_NEEDED = {
+    "api": ("intake", "workflow"),
+    "worker": ("notify",),
+    "run": ("intake", "workflow", "notify"),
+}
+"""Who opens constituents' contacts: intake's API encrypts them, workflow's decrypts them
+for the office that holds an opinion, notify's worker decrypts the phone to send the SMS."""
 
 
-def require_contact_keys(settings: Settings, services: list[str]) -> None:
-    """In production, intake and workflow refuse to start without usable RENDA_CONTACT_KEYS
-    (rather than answer 500 to the first constituent who leaves a phone). Elsewhere a key
-    is derived from RENDA_SECRET_KEY, and scoring, notify and the CLI need none."""
-    if not settings.is_production or not set(services) & set(CONTACT_KEY_SERVICES):
+def require_contact_keys(settings: Settings, process: str, services: list[str]) -> None:
+    """In production, a process that handles constituents' contacts refuses to start
+    without usable RENDA_CONTACT_KEYS (rather than answer 500 to the first constituent
+    who leaves a phone, or never text them). Elsewhere a key is derived from
+    RENDA_SECRET_KEY; the other processes and the CLI need none."""
+    if not settings.is_production or not set(services) & set(CONTACT_KEYS_NEEDED[process]):
         return
     if not settings.contact_keys:
         raise SystemExit(

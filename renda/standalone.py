@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
-    require_contact_keys(settings, list(SERVICES))
+    require_contact_keys(settings, "run", list(SERVICES))
     require_free_port(host, settings.port)
     try:
         clock = standalone_clock(settings)

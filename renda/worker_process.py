@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 def run(service_name: str, settings: Settings) -> None:
     configure_logging(settings.log_level)
     require_broker(settings)
-    require_contact_keys(settings, [service_name])
+    require_contact_keys(settings, "worker", [service_name])
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
     worker = Worker(runtimes, settings)

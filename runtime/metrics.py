@@ -30,6 +30,11 @@ HTTP_LATENCY = Histogram(
     ["service", "method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+CONSOLE_SIGN_INS = Counter(
+    "renda_console_sign_ins_total",
+    "Sign-in attempts at the console, by outcome (ok, refused, throttled)",
+    ["outcome"],
+)
 EVENTS_PUBLISHED = Counter(
     "renda_events_published_total", "Events published with a broker confirm", ["type"]
 )

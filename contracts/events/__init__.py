@@ -1,4 +1,4 @@
-from contracts.events import duty, opinion, project, review, submission, suggestion
+from contracts.events import consultation, duty, opinion, project, review, submission, suggestion
 
 ALL_EVENT_TYPES = [
     *submission.EVENT_TYPES,
@@ -7,4 +7,5 @@ ALL_EVENT_TYPES = [
     *project.EVENT_TYPES,
     *duty.EVENT_TYPES,
     *review.EVENT_TYPES,
+    *consultation.EVENT_TYPES,
 ]

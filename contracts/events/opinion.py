@@ -1,7 +1,9 @@
 """Events of a constituent's opinion (群众意见), docs/domain.md §2.
 
 No event carries a phone or a name in clear: `opinion.submitted` carries them encrypted
-(contracts/contact.py) from intake to workflow, and the masked phone for display.
+(contracts/contact.py) from intake to workflow, and the masked phone for display; the
+events that tell the constituent (escalated, adopted, closed) carry the encrypted phone
+for notify, which opens it only to send the SMS.
 """
 
 from typing import Any
@@ -144,7 +146,21 @@ class OpinionClassifiedV1(OpinionRef):
     urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
 
 
-class OpinionEscalatedV1(OpinionRef):
+class ConstituentContact(EventData):
+    """The phone the constituent left, for notify to tell them by SMS on the three events
+    that concern them (ADR 0011): the ciphertext, opened only by notify at send time."""
+
+    phone_encrypted = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Fernet ciphertext (contracts/contact.py); null: no phone"},
+    )
+    phone_masked = fields.String(
+        load_default=None, allow_none=True, metadata={"example": "138****1234"}
+    )
+
+
+class OpinionEscalatedV1(OpinionRef, ConstituentContact):
     from_level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     from_node_id = fields.String(required=True)
     automatic = fields.Boolean(
@@ -159,14 +175,14 @@ class OpinionForwardedV1(OpinionRef):
     deadline = fields.Date(required=True)
 
 
-class OpinionAdoptedV1(OpinionRef):
+class OpinionAdoptedV1(OpinionRef, ConstituentContact):
     deputy_id = fields.String(
         required=True, metadata={"description": "the deputy who adopted it (scoring books it)"}
     )
     suggestion_id = fields.String(required=True)
 
 
-class OpinionClosedV1(OpinionRef):
+class OpinionClosedV1(OpinionRef, ConstituentContact):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     reply = fields.String(required=True)
     resolved_level = fields.String(required=True, validate=validate.OneOf(LEVELS))

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from runtime.directory import Directory
+from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from services.console import labels
 from services.console.client import Api, Send
 from services.console.throttle import SignInThrottle
@@ -96,13 +97,15 @@ def create_console(
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    from services.console.views import notices, notify
+    from services.console.views import consultations, notices, notify
 
     app.register_blueprint(notify.bp)
     app.register_blueprint(notices.bp)
+    app.register_blueprint(consultations.bp)
 
     @app.before_request
     def _who() -> Any:
+        g.started = time.perf_counter()
         g.person = None
         who = session.get("who")
         if who is None:
@@ -117,6 +120,16 @@ def create_console(
         g.person = who
         g.api = Api(send, session.get("token"))
         return None
+
+    @app.after_request
+    def _measure(response: Response) -> Response:
+        # The route's rule, not the path: ids in paths would make the label set unbounded.
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        HTTP_REQUESTS.labels("console", request.method, route, str(response.status_code)).inc()
+        HTTP_LATENCY.labels("console", request.method, route).observe(
+            time.perf_counter() - g.get("started", time.perf_counter())
+        )
+        return response
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -157,3 +170,20 @@ def _csrf_text(exc: CSRFError) -> str:
 def mounted(console: Flask, rest: Any = None) -> DispatcherMiddleware:
     """The console under /console, the rest (the APIs in one process) everywhere else."""
     return DispatcherMiddleware(rest or NotFound(), {MOUNT: console})
+
+
+def plumbing() -> Flask:
+    """The console on its own answers Prometheus at /metrics and the kubelet at /healthz,
+    outside /console, like every other renda process."""
+    app = Flask("renda.console.plumbing")
+
+    @app.get("/metrics")
+    def _metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)
+
+    @app.get("/healthz")
+    def _healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

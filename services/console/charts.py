@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,3 @@ def bars(
         )
         for label, value in rows
     ]
-
-
-def by_month(items: list[dict[str, Any]], field: str, months: int = 12) -> list[tuple[str, float]]:
-    """How many items have `field` (an ISO time) in each of the last months that have any."""
-    counts = Counter(str(item[field])[:7] for item in items if item.get(field))
-    return [(month, float(counts[month])) for month in sorted(counts)[-months:]]

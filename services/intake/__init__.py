@@ -10,6 +10,8 @@ from services.intake.store import Base
 def _blueprints() -> list:
     from services.intake.api.actions import blp as actions
     from services.intake.api.activities import blp as activities
+    from services.intake.api.consultations import blp as consultations
+    from services.intake.api.consultations import public_blp as public_consultations
     from services.intake.api.duty_stars import blp as duty_stars
     from services.intake.api.interviews import blp as interviews
     from services.intake.api.opinion_codes import blp as opinion_codes
@@ -37,6 +39,8 @@ def _blueprints() -> list:
         reviews,
         votes,
         projects,
+        consultations,
+        public_consultations,
         receipts,
     ]
 

@@ -6,7 +6,7 @@ from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle, failure_reason
-from services.intake.store import BallotDoor, Submission
+from services.intake.store import BallotDoor, ConsultationDoor, Submission
 
 
 def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
@@ -64,9 +64,27 @@ def on_vote_opened(event: Event, ctx: WorkContext) -> None:
     )
 
 
+def on_consultation_published(event: Event, ctx: WorkContext) -> None:
+    """The public page takes opinions on this draft, for its contact points, until the
+    deadline."""
+    data = event.data
+    if ctx.session.get(ConsultationDoor, data["consultation_id"]) is not None:
+        return
+    ctx.session.add(
+        ConsultationDoor(
+            consultation_id=data["consultation_id"],
+            tenant=data["tenant"],
+            tenant_path=data["tenant_path"],
+            station_ids=list(data["station_ids"]),
+            deadline=data["deadline"],
+        )
+    )
+
+
 HANDLERS = {
     "submission.accepted": on_submission_accepted,
     "submission.rejected": on_submission_rejected,
     "submission.failed": on_submission_failed,
     "vote.opened": on_vote_opened,
+    "consultation.published": on_consultation_published,
 }

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.service import service_base
@@ -101,3 +110,17 @@ class BallotBox(Base):
     vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     ballot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     choices: Mapped[list[str]] = mapped_column(JSON)
+
+
+class ConsultationDoor(Base):
+    """A published consultation as the public page's door sees it (from
+    `consultation.published`): an opinion after its deadline, or for a contact point not
+    taking part, is refused at the door."""
+
+    __tablename__ = "consultation_doors"
+
+    consultation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    station_ids: Mapped[list[str]] = mapped_column(JSON)
+    deadline: Mapped[date] = mapped_column(Date)

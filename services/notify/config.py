@@ -20,6 +20,7 @@ class NotifySettings:
     mail_from: str = "renda@localhost"
     sms_url: str | None = None
     sms_token: str | None = None
+    sms_signature: str = "【人大代表建议】"
     wechat_api: str | None = None
     wechat_appid: str | None = None
     wechat_secret: str | None = None
@@ -34,6 +35,8 @@ class NotifySettings:
     retry_cap: float = 3600.0
     allow_private_webhooks: bool = False
     log_retention_days: float = 90.0
+    notice_font: str | None = None
+    """A TrueType/.ttc file embedded in notices' PDFs; unset: the standard Chinese CID font."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -48,6 +51,7 @@ class NotifySettings:
             mail_from=g("RENDA_MAIL_FROM", "renda@localhost"),
             sms_url=g("RENDA_SMS_URL") or None,
             sms_token=g("RENDA_SMS_TOKEN") or None,
+            sms_signature=g("RENDA_SMS_SIGNATURE") or "【人大代表建议】",
             wechat_api=g("RENDA_WECHAT_API") or None,
             wechat_appid=g("RENDA_WECHAT_APPID") or None,
             wechat_secret=g("RENDA_WECHAT_SECRET") or None,
@@ -62,6 +66,7 @@ class NotifySettings:
             retry_cap=float(g("RENDA_NOTIFY_RETRY_CAP", "3600")),
             allow_private_webhooks=g("RENDA_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
             log_retention_days=float(g("RENDA_NOTIFY_LOG_RETENTION_DAYS", "90")),
+            notice_font=g("RENDA_NOTICE_FONT") or None,
         )
         if settings.lease_seconds <= REQUESTS_PER_SEND * settings.send_timeout:
             # A lease that ran out mid-send would let another sender send it again.

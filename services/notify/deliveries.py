@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from runtime.work import WorkContext
-from services.notify.channels import Outcome, Outgoing
+from services.notify.channels import SEALED_PHONE, Outcome, Outgoing
 from services.notify.config import NotifySettings
 from services.notify.domain.preferences import not_before
 from services.notify.planning import preferences_of
@@ -59,6 +59,8 @@ def finish(
     delivery.status = result
     delivery.finished_at = now
     delivery.last_error = None if result == "delivered" else outcome.detail[:500]
+    if result == "delivered" and delivery.payload and SEALED_PHONE in delivery.payload:
+        delivery.payload = None  # the constituent's phone is kept no longer than needed
     if result != "delivered" and delivery.fallback:
         (channel, address), *rest = delivery.fallback
         prefs = preferences_of(session.get(Preference, delivery.recipient))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from contracts import Event
 from runtime.work import WorkContext
+from services.notify.domain import consultation_messages as cm
 from services.notify.domain import messages as m
 from services.notify.domain import opinion_messages as om
 from services.notify.domain.messages import Message
@@ -28,6 +29,12 @@ def on_suggestion_assigned(d: dict) -> list[Message]:
         d["round"],
         _proposers(d) if d["lead_deputy_id"] else [],
         d["co_input_deadline"],
+    )
+
+
+def on_suggestion_assignment_withdrawn(d: dict) -> list[Message]:
+    return m.assignment_withdrawn(
+        dict.fromkeys(u["unit_id"] for u in d["units"]), d["number"], d["title"], d["cause"]
     )
 
 
@@ -114,7 +121,15 @@ def on_opinion_registered(d: dict) -> list[Message]:
 
 
 def on_opinion_escalated(d: dict) -> list[Message]:
-    return [om.escalated(d)]
+    return [om.escalated(d), *om.to_constituent(d, "escalated")]
+
+
+def on_opinion_adopted(d: dict) -> list[Message]:
+    return om.to_constituent(d, "adopted")
+
+
+def on_opinion_closed(d: dict) -> list[Message]:
+    return om.to_constituent(d, "closed")
 
 
 def on_opinion_forwarded(d: dict) -> list[Message]:
@@ -160,6 +175,7 @@ def on_submission_settled(d: dict) -> list[Message]:
 
 COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "suggestion.assigned": on_suggestion_assigned,
+    "suggestion.assignment_withdrawn": on_suggestion_assignment_withdrawn,
     "suggestion.returned": on_suggestion_returned,
     "suggestion.converted": on_suggestion_converted,
     "suggestion.merged": on_suggestion_merged,
@@ -178,13 +194,19 @@ COMPOSERS: dict[str, Callable[[dict], list[Message]]] = {
     "opinion.registered": on_opinion_registered,
     "opinion.escalated": on_opinion_escalated,
     "opinion.forwarded": on_opinion_forwarded,
+    "opinion.adopted": on_opinion_adopted,
+    "opinion.closed": on_opinion_closed,
     "opinion.overdue": on_opinion_overdue,
     "vote.tallied": on_vote_tallied,
     "submission.accepted": on_submission_settled,
     "submission.rejected": on_submission_settled,
     "duty_interview.recorded": on_duty_interview_recorded,
+    "consultation.published": cm.published,
+    "consultation.report_submitted": cm.report_submitted,
+    "consultation.opinion_answered": cm.answered,
 }
-"""The routing table: each event type's recipients and words."""
+"""The routing table: each event type's recipients and words. A new event adds a row here
+(and its type to notify's subscriptions in contracts/topology.py)."""
 
 
 def _handler(compose: Callable[[dict], list[Message]]) -> Callable[[Event, WorkContext], None]:

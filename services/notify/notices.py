@@ -1,12 +1,27 @@
 """Formal notices (通报): numbered per tenant and year, told to the bodies they are sent
-to (inbox and their channels), and rendered as a printable page (A4, print from a browser)."""
+to (inbox and their channels), and rendered as a printable page (A4, print from a browser)
+and as a PDF. Notice-board lists (公示栏) — a title and a table — are numbered, kept and
+printed the same way (ADR 0015, notices as PDF)."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,11 +46,14 @@ td, th { border: 1px solid #000; padding: .2em .8em; }
 <div class="issuer">{{ n.issuer }}</div>
 <div class="number">{{ n.number }}</div>
 <h1>{{ n.title }}</h1>
-<p>{{ n.recipients | join("、") }}：</p>
+{% if n.recipients %}<p>{{ n.recipients | join("、") }}：</p>{% endif %}
 {% for paragraph in n.body.split("\\n") if paragraph.strip() %}<p>{{ paragraph }}</p>
 {% endfor %}
 {% if n.figures %}<table><tr><th>项目</th><th>数值</th></tr>
 {% for f in n.figures %}<tr><td>{{ f.label }}</td><td>{{ f.value }}</td></tr>
+{% endfor %}</table>{% endif %}
+{% if n.columns %}<table><tr>{% for c in n.columns %}<th>{{ c }}</th>{% endfor %}</tr>
+{% for row in n.rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>{% endif %}
 <div class="date">{{ n.issuer }}<br>{{ date }}</div>
 </body></html>
@@ -44,7 +62,104 @@ td, th { border: 1px solid #000; padding: .2em .8em; }
 
 
 def render(notice: Notice, local_date: str) -> str:
+    """The printable HTML page of a notice or a board (`notice` may be any object with a
+    notice's attributes, e.g. the API's answer)."""
     return PAGE.render(n=notice, date=local_date)
+
+
+CID_FONT = "STSong-Light"
+"""Adobe's standard Chinese font: named in the PDF, not embedded, so no font file is needed
+where the PDF is made; every PDF reader with Chinese support supplies it."""
+
+
+@lru_cache(maxsize=4)
+def _font(path: str | None) -> str:
+    """The registered font's name: the TrueType (or .ttc) file at `path`, embedded (exactly
+    the same print everywhere), or the standard CID font."""
+    if path:
+        name = "notice-embedded"
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+        return name
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
+
+
+def render_pdf(notice: Any, local_date: str, font_path: str | None = None) -> bytes:
+    """The notice or board as an A4 PDF, laid out like the printable page."""
+    font = _font(font_path)
+
+    def style(size: float, **more: Any) -> ParagraphStyle:
+        return ParagraphStyle("s", fontName=font, fontSize=size, leading=size * 1.8, **more)
+
+    def para(text: str, size: float = 14, **more: Any) -> Paragraph:
+        return Paragraph(escape(text), style(size, **more))
+
+    red = colors.HexColor("#cc0000")
+    story: list[Any] = [
+        para(notice.issuer, 24, alignment=TA_CENTER, textColor=red),
+        para(notice.number, 14, alignment=TA_CENTER),
+        HRFlowable(width="100%", thickness=1.5, color=red, spaceAfter=6 * mm),
+        para(notice.title, 18, alignment=TA_CENTER),
+        Spacer(1, 4 * mm),
+    ]
+    if notice.recipients:
+        story.append(para("、".join(notice.recipients) + "："))
+    story += [para(line, firstLineIndent=28) for line in notice.body.split("\n") if line.strip()]
+    tables = []
+    if notice.figures:
+        tables.append([["项目", "数值"], *[[f["label"], f["value"]] for f in notice.figures]])
+    if getattr(notice, "columns", None):
+        tables.append([list(notice.columns), *[list(row) for row in notice.rows or []]])
+    for rows in tables:
+        cells = [[Paragraph(escape(str(cell)), style(11)) for cell in row] for row in rows]
+        table = Table(cells, repeatRows=1, hAlign="CENTER")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [Spacer(1, 4 * mm), table]
+    story += [
+        Spacer(1, 10 * mm),
+        para(notice.issuer, alignment=TA_RIGHT),
+        para(local_date, alignment=TA_RIGHT),
+    ]
+    out = io.BytesIO()
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=26 * mm,
+        rightMargin=26 * mm,
+        topMargin=28 * mm,
+        bottomMargin=28 * mm,
+        title=f"{notice.number} {notice.title}",
+        author=notice.issuer,
+    ).build(story)
+    return out.getvalue()
+
+
+def _numbered(session: Session, tenant: str, year: int, suffix: str, **fields: Any) -> Notice:
+    """A new notice or board, the next number of its tenant and year."""
+    seq = (
+        session.scalar(
+            select(func.max(Notice.seq)).where(Notice.tenant == tenant, Notice.year == year)
+        )
+        or 0
+    ) + 1
+    notice = Notice(
+        id=str(uuid.uuid4()),
+        tenant=tenant,
+        year=year,
+        seq=seq,
+        number=f"{tenant}〔{year}〕{seq}号{suffix}",
+        **fields,
+    )
+    session.add(notice)
+    return notice
 
 
 def issue(
@@ -63,19 +178,12 @@ def issue(
     year: int,
 ) -> Notice:
     """Number the notice (the next of its tenant and year) and tell each recipient."""
-    seq = (
-        session.scalar(
-            select(func.max(Notice.seq)).where(Notice.tenant == tenant, Notice.year == year)
-        )
-        or 0
-    ) + 1
-    notice = Notice(
-        id=str(uuid.uuid4()),
-        tenant=tenant,
+    notice = _numbered(
+        session,
+        tenant,
+        year,
+        "",
         tenant_path=tenant_path,
-        year=year,
-        seq=seq,
-        number=f"{tenant}〔{year}〕{seq}号",
         title=title,
         body=body,
         figures=figures,
@@ -83,7 +191,6 @@ def issue(
         issuer=issuer,
         issued_at=now,
     )
-    session.add(notice)
     source = Source(notice.id, "notify.notice", now, tenant)
     words = f"{notice.number}《{title}》已印发，请登录平台查阅、打印。"
     tell(
@@ -94,3 +201,37 @@ def issue(
         now,
     )
     return notice
+
+
+def post_board(
+    session: Session,
+    *,
+    tenant: str,
+    tenant_path: str,
+    issuer: str,
+    title: str,
+    columns: list[str],
+    rows: list[list[str]],
+    note: str,
+    now: datetime,
+    year: int,
+) -> Notice:
+    """A public list for the stations' notice boards (公示栏): a title, a table and a note
+    (e.g. the period and where to object), numbered in the tenant's year like the notices
+    and kept in their archive. Nobody is told: it is posted, and printed from the archive."""
+    return _numbered(
+        session,
+        tenant,
+        year,
+        "（公示）",
+        tenant_path=tenant_path,
+        title=title,
+        body=note,
+        figures=[],
+        recipients=[],
+        issuer=issuer,
+        issued_at=now,
+        kind="board",
+        columns=columns,
+        rows=rows,
+    )

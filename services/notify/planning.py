@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from contracts import REGISTRY, Event
 from runtime.directory import Directory
 from runtime.work import WorkContext
+from services.notify.channels import SEALED_PHONE
 from services.notify.channels.configured import configured_names
 from services.notify.config import NotifySettings
-from services.notify.domain.messages import Message
-from services.notify.domain.preferences import Preferences, not_before, routes
+from services.notify.domain.messages import Message, constituents
+from services.notify.domain.preferences import CONSTITUENTS, Preferences, not_before, routes
 from services.notify.recipients import recipient_path
 from services.notify.store import (
     Contact,
@@ -36,8 +37,9 @@ def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
         t.kind: t
         for t in ctx.session.scalars(select(Template).where(Template.tenant == event.tenant))
     }
+    data = without_contact(event.data)
     told = [
-        apply(m, overrides[m.kind].subject, overrides[m.kind].body, event.name, event.data)
+        apply(m, overrides[m.kind].subject, overrides[m.kind].body, event.name, data)
         if m.kind in overrides
         else m
         for m in messages
@@ -53,6 +55,9 @@ def tell(
     settings = NotifySettings.from_env()
     channels = configured_names(settings)
     for message in messages:
+        if message.phone is not None:
+            tell_constituent(session, source, message, now, settings, channels)
+            continue
         session.add(
             InboxMessage(
                 tenant=source.tenant,
@@ -88,6 +93,41 @@ def tell(
             session.add(delivery)
 
 
+def tell_constituent(
+    session: Session,
+    source: Source,
+    message: Message,
+    now: datetime,
+    settings: NotifySettings,
+    channels: frozenset[str],
+) -> None:
+    """One SMS, in the tenant's quiet hours for constituents. The delivery log shows the
+    masked phone; the ciphertext rides in the payload, opened by the SMS channel at send
+    time and dropped once delivered (ADR 0011)."""
+    assert message.phone is not None
+    prefs = constituent_preferences(session.get(Preference, constituents(source.tenant)))
+    if "sms" not in channels or "sms" not in prefs.channels:
+        return
+    session.add(
+        new_delivery(
+            source,
+            message.recipient,
+            "sms",
+            message.phone.masked,
+            message,
+            not_before("sms", message.urgent, now, prefs, settings.zone),
+            payload={SEALED_PHONE: message.phone.encrypted},
+            created_at=now,
+        )
+    )
+
+
+def without_contact(data: dict) -> dict:
+    """An event's data as templates and county systems' webhooks see it: no phone, even
+    encrypted or masked."""
+    return {k: v for k, v in data.items() if k not in (SEALED_PHONE, "phone_masked")}
+
+
 def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
     """Every enabled endpoint that asked for this event type, in or above its tenant."""
     node = ctx.directory.node(event.tenant)
@@ -95,7 +135,7 @@ def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
     endpoints = ctx.session.scalars(
         select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
     )
-    payload = REGISTRY.get(event.type).to_json(event.data)
+    payload = REGISTRY.get(event.type).to_json(without_contact(event.data))
     for endpoint in endpoints:
         if event.name not in endpoint.event_types or not path.startswith(endpoint.tenant_path):
             continue
@@ -179,3 +219,7 @@ def preferences_of(row: Preference | None) -> Preferences:
         quiet_end=time.fromisoformat(row.quiet_end) if row.quiet_end else None,
         digest_at=time.fromisoformat(row.digest_at) if row.digest_at else None,
     )
+
+
+def constituent_preferences(row: Preference | None) -> Preferences:
+    return CONSTITUENTS if row is None else preferences_of(row)

@@ -122,4 +122,5 @@ class DeliveryRunner:
 def run_deliveries(rt: ServiceRuntime, stop: threading.Event) -> None:
     """The notify worker's loop (ServiceSpec.loops)."""
     settings = NotifySettings.from_env()
-    DeliveryRunner(rt.db, rt.clock, settings, configured_channels(settings)).run(stop)
+    channels = configured_channels(settings, rt.settings.contact_keys)
+    DeliveryRunner(rt.db, rt.clock, settings, channels).run(stop)

@@ -136,7 +136,9 @@ class Delivery(Base):
 
 
 class Notice(Base):
-    """A formal notice (通报): dated, numbered per tenant and year, kept in the archive."""
+    """A formal notice (通报), or a notice-board list (公示, `kind` "board": a title and a
+    table, `columns` and `rows`, posted at the stations): dated, numbered per tenant and
+    year, kept in one archive."""
 
     __tablename__ = "notices"
     __table_args__ = (
@@ -156,3 +158,6 @@ class Notice(Base):
     recipients: Mapped[list[str]] = mapped_column(JSON)
     issuer: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(12), default="notice", server_default="notice")
+    columns: Mapped[list[str] | None] = mapped_column(JSON)
+    rows: Mapped[list[list[str]] | None] = mapped_column(JSON)

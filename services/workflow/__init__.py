@@ -10,7 +10,8 @@ and rules (`domain/`), the tenant's policy (`policy.py`, `store.py`), operator w
 from pathlib import Path
 
 from runtime.service import ServiceSpec
-from services.workflow import opinions, projects, suggestions
+from services.workflow import consultations, opinions, projects, suggestions
+from services.workflow.consultations.handlers import HANDLERS as CONSULTATION_HANDLERS
 from services.workflow.projects.handlers import HANDLERS as PROJECT_HANDLERS
 from services.workflow.store import Base
 
@@ -26,7 +27,13 @@ SPEC = ServiceSpec(
         *suggestions.blueprints(),
         *opinions.blueprints(),
         *projects.blueprints(),
+        *consultations.blueprints(),
     ],
-    handlers={**suggestions.HANDLERS, **opinions.HANDLERS, **PROJECT_HANDLERS},
+    handlers={
+        **suggestions.HANDLERS,
+        **opinions.HANDLERS,
+        **PROJECT_HANDLERS,
+        **CONSULTATION_HANDLERS,
+    },
     ticks={**suggestions.TICKS, **opinions.TICKS},
 )

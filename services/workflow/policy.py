@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.workflow.consultations.domain.policy import ConsultationPolicy
+from services.workflow.consultations.store import ConsultationPolicyRow
 from services.workflow.domain.deadlines import DeadlinePolicy
 from services.workflow.opinions.domain.policy import OpinionPolicy
 from services.workflow.opinions.store import OpinionPolicyRow
@@ -36,3 +38,21 @@ def vote_rules_for(session: Session, tenant: str) -> VoteRules:
     """The tenant's vote rules now; a vote keeps the copy it took when it opened."""
     row = session.get(VoteRuleSet, tenant)
     return VoteRules.with_overrides(row.settings if row else {})
+
+
+def consultation_policy_for(session: Session, tenant: str) -> ConsultationPolicy:
+    row = session.get(ConsultationPolicyRow, tenant)
+    return ConsultationPolicy.with_overrides(row.settings if row else {})
+
+
+def set_consultation_policy(
+    session: Session, tenant: str, changes: dict[str, int]
+) -> ConsultationPolicy:
+    """Merge the changes into the tenant's consultation settings; a bad one changes nothing."""
+    row = session.get(ConsultationPolicyRow, tenant) or ConsultationPolicyRow(
+        tenant=tenant, settings={}
+    )
+    policy = ConsultationPolicy.with_overrides({**row.settings, **changes})
+    row.settings = {**row.settings, **changes}
+    session.add(row)
+    return policy

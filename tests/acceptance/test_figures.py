@@ -3,6 +3,8 @@ satisfaction), per tenant, per unit, city-wide, and the year's best units."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.support.cycle import Cycle
 
 LEAD = "D450102-001"
@@ -130,3 +132,38 @@ def test_the_public_feed_of_a_city_shows_its_counties(cycle: Cycle) -> None:
     assert neighbour == {"total": 0, "items": []}
     nowhere = client.get("/workflow/v1/public/suggestions?tenant=999999").get_json()
     assert nowhere == {"total": 0, "items": []}
+
+
+def test_the_monthly_trend_counts_every_suggestion_of_the_scope(cycle: Cycle) -> None:
+    _fixture(cycle)  # all filed in March 2026; three closed in March; the clock is now in June
+    months = _get(cycle, "/workflow/v1/figures/by-month?tenant=450102&year=2026")["items"]
+    assert (months[0]["month"], months[-1]["month"], len(months)) == ("2025-07", "2026-06", 12)
+    assert {m["month"]: (m["filed"], m["closed"]) for m in months if m["filed"] or m["closed"]} == {
+        "2026-03": (6, 3)
+    }
+    three = _get(cycle, "/workflow/v1/figures/by-month?months=3")["items"]
+    assert [m["month"] for m in three] == ["2026-04", "2026-05", "2026-06"]
+
+
+def test_a_month_is_a_month_in_china_not_in_utc(cycle: Cycle) -> None:
+    cycle.clock.advance(timedelta(days=29, hours=16, minutes=30))  # 31 March 2026, 18:30 UTC
+    cycle.file(cosigner_ids=[])  # 1 April 02:30 in Nanning
+    months = _get(cycle, "/workflow/v1/figures/by-month?months=2")["items"]
+    assert months == [
+        {"month": "2026-03", "filed": 0, "closed": 0},
+        {"month": "2026-04", "filed": 1, "closed": 0},
+    ]
+
+
+def test_the_red_list_is_asked_for_by_colour(cycle: Cycle) -> None:
+    late = cycle.file(cosigner_ids=[])
+    cycle.file(cosigner_ids=[])
+    cycle.advance(100)  # both past their deadline, unanswered
+    cycle.tick()
+    red = _get(cycle, "/workflow/v1/suggestions?state=assigned&colour=red")
+    assert red["total"] == 2 and late in {s["id"] for s in red["items"]}
+    assert _get(cycle, "/workflow/v1/suggestions?colour=white")["total"] == 0
+    answer = cycle.system.client.get(
+        "/workflow/v1/suggestions?colour=purple", headers=cycle.system.headers(SYSTEM)
+    )
+    assert answer.status_code == 422 and "colour" in str(answer.get_json())

@@ -66,7 +66,11 @@ def test_converted_after_an_automatic_assignment(cycle: Cycle) -> None:
     cycle.tick()
     assert cycle.get(sid)["colour"] is None
     cycle.settle()
-    assert not [m for m in cycle.inbox(f"unit:{EDU}") if m["kind"].startswith("deadline.")]
+    told = cycle.inbox(f"unit:{EDU}")
+    assert not [m for m in told if m["kind"].startswith("deadline.")]
+    # The unit was told it no longer handles it.
+    (withdrawn,) = [m for m in told if m["kind"] == "assignment.withdrawn"]
+    assert "交办已撤回" in withdrawn["subject"] and "来信" in withdrawn["body"]
 
 
 def test_merged_after_an_automatic_assignment(cycle: Cycle) -> None:

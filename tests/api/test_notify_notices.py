@@ -1,6 +1,12 @@
-"""Formal notices (通报): numbered, told to their recipients, printable, searchable."""
+"""Formal notices (通报) and notice-board lists (公示栏): numbered, told to their
+recipients, printable as HTML and PDF, searchable."""
 
 from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
 
 from tests.support.system import InProcessSystem
 
@@ -57,3 +63,91 @@ def test_a_notice_to_no_such_recipient_names_the_field(shared_api: InProcessSyst
         "/notify/v1/notices", json=NOTICE, headers=system.headers("unit_450102_EDU")
     )
     assert by_unit.status_code == 403
+
+
+def _pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_notice_prints_as_a_pdf_in_chinese(shared_api: InProcessSystem) -> None:
+    system = shared_api
+    committee = _committee(system)
+    notice = system.client.post("/notify/v1/notices", json=NOTICE, headers=committee).get_json()
+    pdf = system.client.get(notice["pdf"], headers=committee)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = _pdf_text(pdf.data)
+    for words in (notice["number"], "关于2026年代表建议办理情况的通报", "兴宁区教育局", "96.1%"):
+        assert words in text
+    elsewhere = system.runtime("notify").directory.create_key("450103", "committee", label="t")
+    other = {"Authorization": f"Bearer {elsewhere}"}
+    assert system.client.get(notice["pdf"], headers=other).status_code == 404
+
+
+BOARD = {
+    "title": "2026年第一季度代表履职积分公示",
+    "columns": ["代表", "所在单位", "积分"],
+    "rows": [["张三", "民生街道", "12"], ["李四", "新竹街道", "9"]],
+    "note": "公示期5个工作日，如有异议请向区人大常委会选联工委反映。",
+}
+
+
+def test_a_notice_board_list_is_numbered_archived_and_printed(
+    shared_api: InProcessSystem,
+) -> None:
+    system = shared_api
+    committee = _committee(system)
+    answer = system.client.post("/notify/v1/notices/boards", json=BOARD, headers=committee)
+    assert answer.status_code == 201, answer.get_json()
+    board = answer.get_json()
+    assert board["kind"] == "board" and board["number"].endswith("号（公示）")
+    assert board["recipients"] == [] and board["rows"] == BOARD["rows"]
+
+    html = system.client.get(board["href"], headers=committee).get_data(as_text=True)
+    for words in ("积分公示", "所在单位", "李四", "公示期5个工作日"):
+        assert words in html
+    text = _pdf_text(system.client.get(board["pdf"], headers=committee).data)
+    for words in ("积分公示", "所在单位", "李四", "新竹街道"):
+        assert words in text
+
+    boards = system.client.get("/notify/v1/notices?kind=board", headers=committee).get_json()
+    assert [b["id"] for b in boards["items"]] == [board["id"]]
+    by_number = system.client.get(
+        "/notify/v1/notices", query_string={"q": board["number"]}, headers=committee
+    ).get_json()
+    assert [b["id"] for b in by_number["items"]] == [board["id"]]
+    today = board["issued_at"][:10]
+    dated = system.client.get(
+        f"/notify/v1/notices?kind=board&issued_from={today}&issued_to={today}", headers=committee
+    ).get_json()
+    assert [b["id"] for b in dated["items"]] == [board["id"]]
+    later = system.client.get(
+        "/notify/v1/notices?issued_from=2099-01-01", headers=committee
+    ).get_json()
+    assert later["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"rows": [["张三", "12"]]}, "rows.0"),
+        ({"columns": []}, "columns"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_a_bad_board_gets_a_problem_naming_the_field(
+    shared_api: InProcessSystem, change: dict, field: str
+) -> None:
+    answer = shared_api.client.post(
+        "/notify/v1/notices/boards", json={**BOARD, **change}, headers=_committee(shared_api)
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"][0]["field"] == field
+
+
+def test_a_backwards_date_range_names_the_field(shared_api: InProcessSystem) -> None:
+    answer = shared_api.client.get(
+        "/notify/v1/notices?issued_from=2026-03-02&issued_to=2026-03-01",
+        headers=_committee(shared_api),
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"][0]["field"] == "issued_from"

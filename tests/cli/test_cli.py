@@ -282,7 +282,9 @@ def test_a_schedule_can_come_on_stdin_as_from_kubectl_exec(env: dict[str, str]) 
     assert "loaded 2026: 33 holidays" in loaded.output
 
 
-@pytest.mark.parametrize("command", [["api", "intake"], ["worker", "workflow"], ["run"]])
+@pytest.mark.parametrize(
+    "command", [["api", "intake"], ["api", "workflow"], ["worker", "notify"], ["run"]]
+)
 def test_production_without_contact_keys_refuses_to_start(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
@@ -303,11 +305,12 @@ def test_contact_keys_are_needed_only_where_contacts_are() -> None:
     from runtime.config import Settings
 
     production = Settings.from_env({"RENDA_ENV": "production", "RENDA_SECRET_KEY": "s"})
-    require_contact_keys(production, ["scoring"])
-    require_contact_keys(production, ["notify"])
+    # The chart gives the key to the APIs and to notify's worker only.
+    for process, service in (("api", "scoring"), ("api", "notify"), ("worker", "intake")):
+        require_contact_keys(production, process, [service])
     with pytest.raises(SystemExit, match="RENDA_CONTACT_KEYS is not set"):
-        require_contact_keys(production, ["intake"])
-    require_contact_keys(Settings.from_env({}), ["intake", "workflow"])  # derived outside
+        require_contact_keys(production, "worker", ["notify"])
+    require_contact_keys(Settings.from_env({}), "run", ["intake"])  # derived outside
 
 
 def test_a_stations_deputies(env: dict[str, str]) -> None:

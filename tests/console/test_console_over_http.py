@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from werkzeug.test import Client
 
-from renda.processes import console_app, local_secret_key
+from renda.processes import console_app, console_wsgi, local_secret_key
 from services.console.app import mounted
 from services.console.client import http_transport
 from tests.console.conftest import Console, csrf
@@ -46,3 +47,35 @@ def test_signed_in_pages_and_actions_over_http(console: Console) -> None:
         assert acted.status_code == 302
         page = client.get(f"/console/suggestions/{sid}").get_data(as_text=True)
         assert "办理记录：已受理" in page and "经网关记录的联系" in page
+
+
+def test_the_console_on_its_own_answers_prometheus_and_counts_sign_ins(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = console.system.settings
+    with serving(console.app) as apis:
+        for name, value in {
+            "RENDA_DATABASE_URL": settings.database_url,
+            "RENDA_API_BASE_URL": apis,
+            "RENDA_SECRET_KEY": "a-signing-key-for-this-test-only-0123456789",
+        }.items():
+            monkeypatch.setenv(name, value)
+        # The process's JSON log set-up would replace pytest's log capture for later tests.
+        monkeypatch.setattr("runtime.logs.configure_logging", lambda level: None)
+        client = Client(console_wsgi())
+        assert client.get("/healthz").get_json() == {"status": "ok"}
+        refused = client.post(
+            "/console/sign-in",
+            data={
+                "csrf_token": csrf(client, "/console/sign-in"),
+                "account": "xn.edu",
+                "password": "not-the-password",
+            },
+        )
+        assert refused.status_code == 422
+        metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'renda_console_sign_ins_total{outcome="refused"}' in metrics
+    assert (
+        'renda_http_requests_total{method="POST",route="/sign-in",service="console",status="422"}'
+        in metrics
+    )

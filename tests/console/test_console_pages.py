@@ -52,3 +52,12 @@ def test_a_deputy_sees_own_suggestions_and_points(console: Console) -> None:
     assert "代表本人的建议" in body
     assert 'id="points-total"' in body
     assert page(console.client("xn.d001"), "/console/dashboard")[0] == 403
+
+
+def test_the_dashboard_charts_twelve_months_and_lists_the_red_items(console: Console) -> None:
+    filed(console, title="图表里数到的建议")
+    status, body = page(console.client("xn.committee"), "/console/dashboard")
+    assert status == 200
+    assert "每月提交（近 12 个月）" in body and "每月办结（近 12 个月）" in body
+    assert body.count('class="label">20') >= 24  # a bar per month in each chart
+    assert "没有超期的建议" in body

@@ -3,12 +3,14 @@ deliveries, and who may open which."""
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -18,6 +20,7 @@ from werkzeug.test import Client
 
 from renda.demo import deputy_id, unit_id
 from services.notify.store import Delivery, InboxMessage, WebhookEndpoint
+from tests.api.helpers import bearer, idem, new_key, wait_for
 from tests.console.conftest import ARTEFACTS, Console, csrf
 from tests.support.browser import serving, start_chromium
 
@@ -25,6 +28,7 @@ EDU = f"unit:{unit_id('450102', 'EDU')}"
 HOUSING = f"unit:{unit_id('450102', 'HOUSING')}"
 D001 = f"deputy:{deputy_id('450102', 1)}"
 START = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+STATION = "450102001-S1"
 
 
 def messages(console: Console, recipient: str, subjects: list[str]) -> list[int]:
@@ -164,6 +168,32 @@ def test_preferences_save_in_order_and_show_the_apis_reason_beside_the_field(
     assert re.search(r'name="order-email">.*?<option value="1" selected', body, re.S)
 
 
+def test_the_committee_sets_its_constituents_quiet_hours(console: Console) -> None:
+    committee = console.client("xn.committee")
+    status, body = page(committee, "/console/preferences?recipient=constituents:450102")
+    assert status == 200 and "群众（意见办理短信）" in body
+    assert 'name="order-sms"' in body and 'name="order-email"' not in body
+    assert 'value="21:00"' in body and "f-digest_at" not in body
+    status, _ = post(
+        committee,
+        "/console/preferences?recipient=constituents:450102",
+        "/console/preferences",
+        recipient="constituents:450102",
+        **{"order-sms": "1"},
+        quiet_start="22:30",
+        quiet_end="07:30",
+    )
+    assert status == 302
+    answer = console.system.client.get(
+        "/notify/v1/preferences/constituents:450102", headers=console.system.headers()
+    ).get_json()
+    assert (answer["channels"], answer["quiet_start"]) == (["sms"], "22:30")
+    deputy = console.client("xn.d001")
+    assert page(deputy, "/console/preferences?recipient=constituents:450102")[0] == 404
+    other = "/console/preferences?recipient=constituents:450103"
+    assert page(committee, other)[0] == 404
+
+
 @pytest.fixture
 def private_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RENDA_WEBHOOK_ALLOW_PRIVATE", "1")
@@ -269,6 +299,7 @@ def test_dead_deliveries_are_listed_with_their_error_and_replayed(console: Conso
         ("xn.committee", "/console/webhooks/x/enable"),
         ("xn.committee", "/console/webhooks/x/delete"),
         ("xn.committee", "/console/deliveries/1/replay"),
+        ("xn.committee", "/console/notices/boards"),
     ],
 )
 def test_every_notify_form_needs_its_csrf_token(console: Console, account: str, path: str) -> None:
@@ -276,7 +307,7 @@ def test_every_notify_form_needs_its_csrf_token(console: Console, account: str, 
     assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
 
 
-def test_the_committee_searches_its_notices_and_opens_the_printable_one(console: Console) -> None:
+def test_the_committee_searches_its_notices_and_boards_and_prints_them(console: Console) -> None:
     signed = console.system.runtimes[0].directory.accounts.sign_in(
         "xn.committee", console.passwords["xn.committee"]
     )
@@ -299,10 +330,29 @@ def test_the_committee_searches_its_notices_and_opens_the_printable_one(console:
     assert answer.status_code == 200 and "兴宁区教育局：" in printed and "逾期件数" in printed
     assert "style-src 'unsafe-inline'" in answer.headers["Content-Security-Policy"]
 
+    pdf = committee.get(f"/console/notices/{issued['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "关于红色预警建议的通报" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
     qingxiu = console.client("qx.committee")
     assert issued["number"] not in page(qingxiu, "/console/notices")[1]
     assert page(qingxiu, f"/console/notices/{issued['id']}/print")[0] == 404
+    assert page(qingxiu, f"/console/notices/{issued['id']}/pdf")[0] == 404
     assert page(console.client("xn.edu"), "/console/notices")[0] == 403
+
+    board = console.system.client.post(
+        "/notify/v1/notices/boards",
+        json={
+            "title": "第一季度履职积分公示",
+            "columns": ["代表", "积分"],
+            "rows": [["张三", "12"]],
+        },
+        headers={"Authorization": f"Bearer {signed.token}"},
+    ).get_json()
+    status, body = page(committee, "/console/notices?kind=board")
+    assert status == 200 and board["number"] in body and issued["number"] not in body
+    printed = committee.get(f"/console/notices/{board['id']}/print").get_data(as_text=True)
+    assert "<th>积分</th>" in printed and "<td>张三</td>" in printed
 
 
 @pytest.fixture(scope="module")
@@ -338,3 +388,48 @@ def test_in_chromium_a_deputy_sees_the_unread_count_and_marks_all_read(
         )
         assert not browser.find_elements(By.ID, "nav-unread")
         browser.save_screenshot(str(ARTEFACTS / "notify-inbox-read.png"))
+
+
+def test_the_committee_makes_notice_boards_of_public_lists(console: Console) -> None:
+    s = console.system
+    office = bearer(new_key(s, "450102100", "system"))
+    answer = s.client.post(
+        "/intake/v1/duty-activities",
+        json={"deputy_id": "D450102-004", "activity": "training", "occurred_on": "2026-01-09"},
+        headers={**office, "Idempotency-Key": idem()},
+    )
+    receipt = answer.get_json()["href"]
+    wait_for(lambda: s.client.get(receipt, headers=office).get_json()["status"] == "accepted")
+    committee = console.client("xn.committee")
+    points = "/console/points?place=450102100&period=2026-Q1"
+    published = committee.post(
+        "/console/points/publish",
+        data={"csrf_token": csrf(committee, points), "place": "450102100", "period": "2026-Q1"},
+    )
+    assert published.status_code == 302
+    (listed,) = s.client.get("/scoring/v1/public/points-lists?place=450102100").get_json()["items"]
+
+    status, _ = post(
+        committee, "/console/notices/boards", "/console/notices", source="points", ref=listed["id"]
+    )
+    assert status == 302
+    status, _ = post(
+        committee, "/console/notices/boards", "/console/notices", source="adopted", ref=STATION
+    )
+    assert status == 302
+    status, body = page(committee, "/console/notices?kind=board")
+    assert "2026-Q1 代表履职积分公示" in body and "群众意见采纳情况公示" in body
+    boards = s.client.get(
+        "/notify/v1/notices?kind=board&q=履职积分", headers=s.headers()
+    ).get_json()["items"]
+    name = s.runtime("scoring").directory.deputy("D450102-004").name
+    board = next(b for b in boards if b["title"].startswith("2026-Q1"))
+    assert board["columns"] == ["名次", "代表", "积分"] and board["rows"][0][1] == name
+    printed = committee.get(f"/console/notices/{board['id']}/print").get_data(as_text=True)
+    assert f"<td>{name}</td>" in printed
+
+    missing = post(
+        committee, "/console/notices/boards", "/console/notices", source="points", ref="x"
+    )
+    assert missing[0] == 404
+    assert console.client("xn.edu").post("/console/notices/boards").status_code in (400, 403)

@@ -13,7 +13,7 @@ from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.console.conftest import ARTEFACTS, Console, csrf, start_console
 from tests.support.browser import serving, start_chromium
@@ -170,3 +170,43 @@ def test_a_constituent_leaves_an_opinion_on_a_phone(console: Console, phone: Web
         text = phone.find_element(By.TAG_NAME, "body").text
         assert "13812341234" not in text and "138****1234" not in text
         assert "办理中" in phone.find_element(By.ID, "state").text
+
+
+def test_a_constituent_comments_on_a_draft_on_a_phone(console: Console, phone: WebDriver) -> None:
+    """The draft's public page, in the same phone session: article by article, the form,
+    the status by code; then the committee's page with the contact points' reports."""
+    from tests.console.test_consultation_pages import plan_in_console
+
+    _, cid = plan_in_console(console)
+    with serving(console.app) as base:
+        phone.get(f"{base}/console/c/{cid}")
+        assert "养犬管理条例" in phone.find_element(By.ID, "title").text
+        assert phone.find_element(By.ID, "article-2").is_displayed()
+        _fits(phone)
+        _shot(phone, "consultation-public-360")
+        Select(phone.find_element(By.ID, "article")).select_by_visible_text("第2条")
+        phone.find_element(By.ID, "text").send_keys("建议登记免费，方便群众。")
+        phone.find_element(By.ID, "phone").send_keys("13812341234")
+        page = phone.find_element(By.TAG_NAME, "html")
+        phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+        WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
+        assert "/console/c/status/" in phone.current_url
+        for _ in range(50):
+            if phone.find_elements(By.ID, "state"):
+                break
+            time.sleep(0.2)
+            phone.refresh()
+        assert "已收到" in phone.find_element(By.ID, "state").text
+        _fits(phone)
+        assert "138" not in phone.find_element(By.TAG_NAME, "body").text
+
+        phone.get(f"{base}/console/sign-in")
+        phone.find_element(By.ID, "account").send_keys("xn.committee")
+        phone.find_element(By.ID, "password").send_keys(console.passwords["xn.committee"])
+        phone.find_element(By.ID, "password").submit()
+        phone.get(f"{base}/console/consultations/{cid}")
+        table = phone.find_element(By.ID, "opinions").text
+        assert "建议登记免费" in table and "138****1234" in table and "13812341234" not in table
+        phone.get(f"{base}/console/consultations")
+        assert "养犬管理条例" in phone.find_element(By.TAG_NAME, "table").text
+        _shot(phone, "consultation-committee-360")

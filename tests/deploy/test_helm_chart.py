@@ -326,6 +326,10 @@ def test_apis_run_in_production_mode_with_their_keys_from_the_secret(chart: helm
         env = env_of(container(rendered.get("Deployment", f"{RELEASE}-{service}-api")))
         for var in ("RENDA_SECRET_KEY", "RENDA_CONTACT_KEYS"):
             assert env[var]["valueFrom"]["secretKeyRef"]["name"] == f"{RELEASE}-secrets", var
+    # The notify worker opens constituents' phones to send their SMS; no other worker.
+    for service in SERVICES:
+        env = env_of(container(rendered.get("Deployment", f"{RELEASE}-{service}-worker")))
+        assert ("RENDA_CONTACT_KEYS" in env) == (service == "notify"), service
     for missing in ("secretKey", "contactKeys"):
         without = merged(MINIMAL, {"secrets": {missing: ""}})
         with pytest.raises(helm.HelmRenderError, match=rf"secrets\.{missing}"):
@@ -1135,7 +1139,7 @@ def test_console_lists_each_api_when_their_ports_differ(chart: helm.Chart) -> No
     assert settings.api_url_for("intake") == f"http://{RELEASE}-intake-api:80"
 
 
-def test_console_pods_are_locked_down_and_not_scraped(console: Rendered) -> None:
+def test_console_pods_are_locked_down_and_scraped(console: Rendered) -> None:
     d = console.get("Deployment", CONSOLE)
     spec = d["spec"]["template"]["spec"]
     assert spec["securityContext"]["runAsNonRoot"] is True
@@ -1149,14 +1153,20 @@ def test_console_pods_are_locked_down_and_not_scraped(console: Rendered) -> None
     for bound in ("requests", "limits"):
         assert set(c["resources"][bound]) >= {"cpu", "memory"}
     annotations = d["spec"]["template"]["metadata"]["annotations"]
-    # It has no /metrics: neither scrape annotations nor a ServiceMonitor selecting it.
-    assert not any(key.startswith("prometheus.io/") for key in annotations)
-    assert set(annotations) == {"checksum/config", "checksum/secret"}
+    # Its /metrics sits beside /console on the http port: annotated, and one ServiceMonitor
+    # (of three) selects its Service.
+    assert annotations["prometheus.io/port"] == "8000"
+    assert annotations["prometheus.io/path"] == "/metrics"
     svc = console.get("Service", CONSOLE)
     monitors = console.kind("ServiceMonitor")
-    assert len(monitors) == 2
-    for monitor in monitors:
-        assert not selects(monitor["spec"]["selector"]["matchLabels"], svc["metadata"]["labels"])
+    assert len(monitors) == 3
+    (scraping,) = [
+        m
+        for m in monitors
+        if selects(m["spec"]["selector"]["matchLabels"], svc["metadata"]["labels"])
+    ]
+    assert scraping["metadata"]["name"] == f"{RELEASE}-console"
+    assert scraping["spec"]["endpoints"][0]["port"] == "http"
 
 
 def test_console_selectors_are_its_own(console: Rendered) -> None:
@@ -1215,8 +1225,9 @@ def test_console_network_policy_and_the_apis_admit_it(console: Rendered) -> None
     pods = console.get("Deployment", CONSOLE)["spec"]["template"]["metadata"]["labels"]
     assert selects(spec["podSelector"]["matchLabels"], pods)
     assert spec["policyTypes"] == ["Ingress", "Egress"]
-    (rule,) = spec["ingress"]
-    assert rule["ports"] == [{"port": "http"}]
+    rule, scrape = spec["ingress"]
+    assert rule["ports"] == scrape["ports"] == [{"port": "http"}]
+    assert scrape["from"] == [{"namespaceSelector": {"matchLabels": {NS_LABEL: "monitoring"}}}]
     test_pod = console.get("Pod", f"{RELEASE}-test-readyz")["metadata"]["labels"]
     assert {"namespaceSelector": {"matchLabels": {NS_LABEL: "ingress-nginx"}}} in rule["from"]
     assert any(selects(p["podSelector"]["matchLabels"], test_pod) for p in rule["from"][1:])

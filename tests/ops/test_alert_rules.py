@@ -78,6 +78,7 @@ def test_the_issue_asks_for_these_alerts() -> None:
         "RendaTickLate",
         "RendaRedAssignmentsRising",
         "RendaNotifyDeliveriesDying",
+        "RendaConsoleSignInsRefused",
     }
 
 

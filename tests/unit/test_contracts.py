@@ -93,6 +93,10 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "action": "escalate",
         "args": {"reason": "需街道协调"},
     },
+    "renda.consultation.action_requested.v1": {
+        "action": "merge",
+        "args": {"opinion_id": "o-2", "into_id": "o-1"},
+    },
     "renda.project.action_requested.v1": {
         "action": "screen",
         "args": {"station": "兴东街道代表联络站", "note": "已核实并补全"},

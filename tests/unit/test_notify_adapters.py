@@ -4,10 +4,13 @@ answer maps to delivered, refused or retry."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.fernet import Fernet
 
+from contracts.contact import ContactCipher
 from services.notify.channels import Outgoing
 from services.notify.channels.email import EmailSender
 from services.notify.channels.sms import SmsSender
@@ -75,6 +78,25 @@ def test_sms_gateway_answers(status: int, result: str) -> None:
         (text,) = texts(gateway)
         assert text["reference"] == "5f0c7c5e-0000-4000-8000-000000000001"
         assert gateway.requests[0].headers["authorization"] == "Bearer t0ken"
+    finally:
+        gateway.stop()
+
+
+def test_a_constituents_phone_is_opened_only_to_send_and_masked_in_the_outcome() -> None:
+    keys = ContactCipher([Fernet.generate_key().decode()])
+    sealed = replace(
+        message("sms", "139****5678"), payload={"phone_encrypted": keys.encrypt("13912345678")}
+    )
+    gateway = sms_gateway(400)
+    try:
+        refused = SmsSender(gateway.url + "/send", None, 5, keys.decrypt)(sealed)
+        (text,) = texts(gateway)
+        assert text["to"] == "13912345678"
+        assert refused.result == "refused" and "13912345678" not in refused.detail
+        # A key that no longer opens it (retired): refused, nothing sent.
+        other = ContactCipher([Fernet.generate_key().decode()])
+        unopened = SmsSender(gateway.url + "/send", None, 5, other.decrypt)(sealed)
+        assert unopened.result == "refused" and len(texts(gateway)) == 1
     finally:
         gateway.stop()
 

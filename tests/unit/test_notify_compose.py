@@ -17,7 +17,9 @@ def test_every_subscribed_event_composes_messages(name: str) -> None:
     event = Event(name, event_type.version, data, "450102", "/renda/workflow", "c")
     messages = COMPOSERS[name](event.data)
     for message in messages:
-        assert message.recipient.split(":")[0] in ("unit", "deputy", "committee", "directors")
+        kind = message.recipient.split(":")[0]
+        assert kind in ("unit", "deputy", "committee", "directors", "constituent")
+        assert (kind == "constituent") == (message.phone is not None)
         assert message.subject
 
 

@@ -59,6 +59,7 @@ def test_back_off_grows_and_stays_under_its_cap() -> None:
 
 def test_sms_text_fits_two_parts() -> None:
     assert len(sms_text("建议" * 100, "正文" * 100)) == MAX_CHARS
+    assert sms_text("意见已办结", "", "【兴宁区人大】") == "【兴宁区人大】意见已办结"
 
 
 def test_webhook_urls_and_secrets_are_checked() -> None:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from runtime.metrics import CONSOLE_SIGN_INS
 from services.console.views.common import directory, signed_in
 
 bp = Blueprint("auth", __name__)
@@ -44,6 +45,7 @@ def sign_in() -> Any:
         address = request.remote_addr or "-"
         keys = (f"account:{account_id}", f"address:{address}")
         if limits["by_account"].blocked(keys[0]) or limits["by_address"].blocked(keys[1]):
+            CONSOLE_SIGN_INS.labels("throttled").inc()
             abort(429, "登录尝试次数过多，请 5 分钟后再试。")
         if not account_id:
             errors["account"] = "请输入账号。"
@@ -54,8 +56,10 @@ def sign_in() -> Any:
             if signed is None:
                 limits["by_account"].failed(keys[0])
                 limits["by_address"].failed(keys[1])
+                CONSOLE_SIGN_INS.labels("refused").inc()
                 errors["password"] = "账号或密码不正确，或账号已停用。"
             else:
+                CONSOLE_SIGN_INS.labels("ok").inc()
                 session.clear()
                 session.permanent = True
                 session.update(

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from services.console import labels
-from services.console.charts import bars, by_month
+from services.console.charts import bars
 from services.console.views.common import api, directory, expect, person, signed_in
 
 bp = Blueprint("committee", __name__)
 
-RECENT = 500
+RED_SHOWN = 100
+"""The red list shows this many, the newest first; its total is always shown."""
 
 
 @bp.get("/dashboard")
@@ -23,13 +24,17 @@ def dashboard() -> Any:
     scope = {"tenant": tenant, "year": year}
     figures = expect(api().get("/workflow/v1/figures", **scope))
     best = expect(api().get("/workflow/v1/figures/best-units", n=5, **scope))
-    recent = expect(api().get("/workflow/v1/suggestions", limit=RECENT, **scope))["items"]
-    red = [s for s in recent if s["state"] == "assigned" and s.get("colour") == "red"]
+    months = expect(api().get("/workflow/v1/figures/by-month", **scope))["items"]
+    red = expect(
+        api().get(
+            "/workflow/v1/suggestions", state="assigned", colour="red", limit=RED_SHOWN, **scope
+        )
+    )
     units: dict[str, str] = {}
     for item in best["items"]:
         unit = directory().unit(item["unit_id"])
         units[item["unit_id"]] = unit.name if unit else item["unit_id"]
-    for s in red:
+    for s in red["items"]:
         unit = directory().unit(s.get("lead_unit_id") or "")
         units[s.get("lead_unit_id") or ""] = unit.name if unit else ""
     by_colour = figures["by_colour"]
@@ -57,9 +62,8 @@ def dashboard() -> Any:
             ],
             text="{:.1f}%",
         ),
-        filed_bars=bars(by_month(recent, "submitted_at")),
-        closed_bars=bars(by_month(recent, "closed_at")),
-        recent_count=len(recent),
+        filed_bars=bars([(m["month"], float(m["filed"])) for m in months]),
+        closed_bars=bars([(m["month"], float(m["closed"])) for m in months]),
         best=best,
         red=red,
         units=units,

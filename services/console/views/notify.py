@@ -22,6 +22,7 @@ UNREAD_FRESH_SECONDS = 20
 at once after the person marks messages read), so pages do not each wait on notify."""
 CHANNELS = ("wechat", "sms", "email")
 BOXES = {"committee": "常委会", "directors": "主任会议", "unit": "本单位", "deputy": "本人"}
+CONSTITUENTS = "群众（意见办理短信）"
 
 
 def inboxes() -> list[str]:
@@ -133,14 +134,26 @@ def read_all() -> Any:
     return redirect(url_for("notify.inbox", recipient=recipient))
 
 
+def preference_holders() -> list[tuple[str, str]]:
+    """Whose preferences the person sets: their inboxes' and, for the committee, those of
+    the county's constituents told of their opinions by SMS."""
+    holders = [(r, BOXES[r.partition(":")[0]]) for r in inboxes()]
+    if g.person and g.person["role"] == "committee":
+        holders.append((f"constituents:{g.person['node']}", CONSTITUENTS))
+    return holders
+
+
 @bp.route("/preferences", methods=["GET", "POST"])
 @signed_in("committee", "unit", "deputy")
 def preferences() -> Any:
-    recipient = own_inbox(request.values.get("recipient"))
+    asked = request.values.get("recipient")
+    holders = preference_holders()
+    recipient = asked if asked and asked in dict(holders) else own_inbox(asked)
+    channels = ("sms",) if recipient.startswith("constituents:") else CHANNELS
     path = f"{NOTIFY}/preferences/{urllib.parse.quote(recipient)}"
     errors: dict[str, str] = {}
     if request.method == "POST":
-        form = _preferences_form()
+        form = _preferences_form(channels)
         answer = api().write("PUT", path, form)
         if answer.ok:
             flash("通知设置已保存。")
@@ -156,21 +169,21 @@ def preferences() -> Any:
         render_template(
             "preferences.html",
             recipient=recipient,
-            boxes=[(r, BOXES[r.partition(":")[0]]) for r in inboxes()],
+            boxes=holders,
             prefs=current,
             order=order,
-            channels=CHANNELS,
+            channels=channels,
             errors=errors,
         ),
         422 if errors else 200,
     )
 
 
-def _preferences_form() -> dict[str, Any]:
+def _preferences_form(channels: tuple[str, ...]) -> dict[str, Any]:
     """Channels in the order the person numbered them (unnumbered ones are off); times as
     typed, empty ones left unset so notify's rules say what is missing."""
     numbered = []
-    for index, channel in enumerate(CHANNELS):
+    for index, channel in enumerate(channels):
         value = request.form.get(f"order-{channel}", "").strip()
         if value.isdigit():
             numbered.append((int(value), index, channel))

@@ -30,6 +30,7 @@ RESOURCE_PATHS = {
     "duty_stars": "/scoring/v1/duty-stars/{id}",
     "station_ratings": "/scoring/v1/station-ratings/{id}",
     "review_round": "/scoring/v1/reviews/{id}",
+    "consultation": "/workflow/v1/consultations/{id}",
 }
 
 Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Any
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from runtime.http import not_found, requires_role, service
+from runtime.http import not_found, principal, requires_role, service
+from runtime.problems import DomainProblem
 from services.notify.api.access import RECIPIENT, require_own_or_supervised
 from services.notify.deliveries import release_held
-from services.notify.domain.preferences import PERSONAL_CHANNELS
+from services.notify.domain.preferences import CONSTITUENTS, PERSONAL_CHANNELS
 from services.notify.store import Contact, Preference
 
 blp = Blueprint("contacts", __name__, url_prefix="", description="Contacts and preferences")
@@ -73,11 +75,37 @@ class PreferenceOut(PreferenceIn):
     updated_at = fields.AwareDateTime(allow_none=True)
 
 
-def _recipient(recipient: str) -> str:
-    if not re.fullmatch(RECIPIENT, recipient):
+CONSTITUENTS_OF = r"^constituents:[\w-]{1,32}$"
+"""The preferences every constituent of a tenant gets: SMS and its quiet hours."""
+
+
+def _recipient(recipient: str, pattern: str = RECIPIENT) -> str:
+    if not re.fullmatch(pattern, recipient):
         raise not_found("recipient")
     require_own_or_supervised(recipient)
     return recipient
+
+
+def _preference_recipient(recipient: str) -> str:
+    if re.fullmatch(CONSTITUENTS_OF, recipient):
+        return _recipient(recipient, CONSTITUENTS_OF)
+    return _recipient(recipient)
+
+
+def _hhmm(moment: time | None) -> str | None:
+    return moment.strftime("%H:%M") if moment else None
+
+
+def _constituents_default(recipient: str) -> dict[str, Any]:
+    return {
+        "recipient": recipient,
+        "channels": list(CONSTITUENTS.channels),
+        "fallback": False,
+        "quiet_start": _hhmm(CONSTITUENTS.quiet_start),
+        "quiet_end": _hhmm(CONSTITUENTS.quiet_end),
+        "digest_at": None,
+        "updated_at": None,
+    }
 
 
 @blp.route("/contacts/<recipient>", methods=["GET"])
@@ -108,9 +136,13 @@ def put_contact(body: dict[str, Any], recipient: str) -> Any:
 @blp.route("/preferences/<recipient>", methods=["GET"])
 @blp.response(200, PreferenceOut)
 def get_preferences(recipient: str) -> Any:
-    """A recipient's channels and quiet hours (every channel, no quiet hours by default)."""
+    """A recipient's channels and quiet hours (every channel, no quiet hours by default).
+    `constituents:<tenant>`: how the tenant's constituents are told of their opinions
+    (SMS only; quiet hours 21:00 to 08:00 by default)."""
     with service("notify").db.session() as session:
-        prefs = session.get(Preference, _recipient(recipient))
+        prefs = session.get(Preference, _preference_recipient(recipient))
+    if prefs is None and recipient.startswith("constituents:"):
+        return _constituents_default(recipient)
     return prefs or {
         "recipient": recipient,
         "channels": list(PERSONAL_CHANNELS),
@@ -127,12 +159,27 @@ def get_preferences(recipient: str) -> Any:
 @blp.arguments(PreferenceIn)
 @blp.response(200, PreferenceOut)
 def put_preferences(body: dict[str, Any], recipient: str) -> Any:
-    """The recipient's own key, or the committee's, sets them."""
+    """The recipient's own key, or the committee's, sets them; the committee's key sets
+    its constituents' (`constituents:<tenant>`: SMS only, no digest)."""
     rt = service("notify")
+    recipient = _preference_recipient(recipient)
+    if recipient.startswith("constituents:"):
+        _check_constituents(body)
     with rt.db.transaction() as session:
-        prefs = session.merge(
-            Preference(recipient=_recipient(recipient), updated_at=rt.clock.now(), **body)
-        )
+        prefs = session.merge(Preference(recipient=recipient, updated_at=rt.clock.now(), **body))
         if body["digest_at"] is None:
             release_held(session, recipient, rt.clock.now())
     return prefs
+
+
+def _check_constituents(body: dict[str, Any]) -> None:
+    if principal().role != "committee":
+        raise DomainProblem(403, "Forbidden", "Only the committee sets its constituents' hours.")
+    refused = {
+        "channels": set(body["channels"]) - set(CONSTITUENTS.channels)
+        and "a constituent is reached by SMS only",
+        "digest_at": body["digest_at"] is not None and "constituents get no digest",
+    }
+    for field, reason in refused.items():
+        if reason:
+            raise DomainProblem(422, "Unprocessable Content", f"{field}: {reason}", field=field)

@@ -1,13 +1,16 @@
-"""Formal notices (通报): issued by the committee, numbered, told to their recipients,
-printable, and kept in an archive that can be searched."""
+"""Formal notices (通报) and notice-board lists (公示): issued by the committee, numbered,
+notices told to their recipients, both printable (HTML and PDF) and kept in one archive
+that can be searched by number, title, text, kind and date."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +18,7 @@ from runtime.http import not_found, principal, requires_role, service
 from runtime.problems import DomainProblem
 from services.notify.api.access import recipient_field
 from services.notify.config import NotifySettings
-from services.notify.notices import issue, render
+from services.notify.notices import issue, post_board, render, render_pdf
 from services.notify.recipients import recipient_name, recipient_path
 from services.notify.store import Notice
 
@@ -38,8 +41,43 @@ class NoticeIn(Schema):
     )
 
 
+class BoardIn(Schema):
+    title = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"example": "2026年第一季度代表履职积分公示"},
+    )
+    columns = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        required=True,
+        validate=validate.Length(min=1, max=12),
+        metadata={"example": ["代表", "积分"]},
+    )
+    rows = fields.List(
+        fields.List(fields.String(validate=validate.Length(max=200))),
+        required=True,
+        validate=validate.Length(max=2000),
+        metadata={"example": [["张三", "12"]]},
+    )
+    note = fields.String(
+        load_default="",
+        validate=validate.Length(max=5000),
+        metadata={"description": "Printed under the title: the period, where to object…"},
+    )
+
+    @validates_schema
+    def _rows_fit(self, data: dict[str, Any], **_: Any) -> None:
+        width = len(data["columns"])
+        for n, row in enumerate(data["rows"]):
+            if len(row) != width:
+                raise ValidationError(
+                    f"{len(row)} cells; the table has {width} columns", f"rows.{n}"
+                )
+
+
 class NoticeOut(Schema):
     id = fields.String()
+    kind = fields.String(metadata={"description": "notice (通报) or board (公示栏)"})
     number = fields.String(metadata={"example": "450102〔2026〕1号"})
     title = fields.String()
     body = fields.String()
@@ -47,13 +85,29 @@ class NoticeOut(Schema):
     recipients = fields.List(fields.String(), metadata={"description": "As printed."})
     issuer = fields.String()
     issued_at = fields.AwareDateTime()
+    columns = fields.List(fields.String(), allow_none=True, metadata={"description": "board"})
+    rows = fields.List(fields.List(fields.String()), allow_none=True)
     href = fields.Function(lambda n: f"/notify/v1/notices/{n.id}/print")
+    pdf = fields.Function(lambda n: f"/notify/v1/notices/{n.id}/pdf")
 
 
 class NoticeQuery(Schema):
-    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "In the number, the title or the text."},
+    )
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    kind = fields.String(load_default=None, validate=validate.OneOf(("notice", "board")))
+    issued_from = fields.Date(load_default=None, metadata={"description": "local date, inclusive"})
+    issued_to = fields.Date(load_default=None, metadata={"description": "local date, inclusive"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data["issued_from"], data["issued_to"]
+        if start and end and start > end:
+            raise ValidationError("after issued_to", "issued_from")
 
 
 class NoticeList(Schema):
@@ -98,11 +152,7 @@ def issue_notice(body: dict[str, Any]) -> Notice:
                 year=year,
             )
 
-    try:
-        return numbered()
-    except IntegrityError:
-        # Another notice took the number at the same moment: this one takes the next.
-        return numbered()
+    return _numbered(numbered)
 
 
 @blp.route("", methods=["GET"])
@@ -110,13 +160,23 @@ def issue_notice(body: dict[str, Any]) -> Notice:
 @blp.arguments(NoticeQuery, location="query")
 @blp.response(200, NoticeList)
 def search_notices(query: dict[str, Any]) -> dict[str, Any]:
-    """The archive, newest first: `q` searches titles and texts, `year` narrows."""
+    """The archive, newest first: `q` searches numbers, titles and texts; `year`, `kind`
+    and the issue dates narrow."""
     where = [Notice.tenant_path.startswith(principal().node_path)]
     if query["q"]:
         like = f"%{query['q']}%"
         where.append(or_(Notice.title.like(like), Notice.body.like(like), Notice.number.like(like)))
     if query["year"]:
         where.append(Notice.year == query["year"])
+    if query["kind"]:
+        where.append(Notice.kind == query["kind"])
+    zone = NotifySettings.from_env().zone
+    if query["issued_from"]:
+        start = datetime.combine(query["issued_from"], time(), zone)
+        where.append(Notice.issued_at >= start)
+    if query["issued_to"]:
+        end = datetime.combine(query["issued_to"] + timedelta(days=1), time(), zone)
+        where.append(Notice.issued_at < end)
     with service("notify").db.session() as session:
         items = list(
             session.scalars(
@@ -145,8 +205,62 @@ def get_notice(notice_id: str) -> Notice:
 @requires_role("committee", "reader", "system")
 @blp.response(200, content_type="text/html")
 def print_notice(notice_id: str) -> Response:
-    """The notice as a printable HTML page (A4; print or save as PDF from a browser)."""
+    """The notice or board as a printable HTML page (A4; print from a browser)."""
     notice = _visible(notice_id)
+    return Response(render(notice, _issued_on(notice)), mimetype="text/html")
+
+
+@blp.route("/<notice_id>/pdf", methods=["GET"])
+@requires_role("committee", "reader", "system")
+@blp.response(200, content_type="application/pdf")
+def notice_pdf(notice_id: str) -> Response:
+    """The notice or board as an A4 PDF, to print, post or send as it is."""
+    notice = _visible(notice_id)
+    pdf = render_pdf(notice, _issued_on(notice), NotifySettings.from_env().notice_font)
+    answer = Response(pdf, mimetype="application/pdf")
+    answer.headers["Content-Disposition"] = f'inline; filename="{notice.id}.pdf"'
+    return answer
+
+
+def _issued_on(notice: Notice) -> str:
     day = notice.issued_at.astimezone(NotifySettings.from_env().zone)
-    page = render(notice, f"{day.year}年{day.month}月{day.day}日")
-    return Response(page, mimetype="text/html")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@blp.route("/boards", methods=["POST"])
+@requires_role("committee")
+@blp.arguments(BoardIn)
+@blp.response(201, NoticeOut)
+def post_board_list(body: dict[str, Any]) -> Notice:
+    """A public list for the stations' notice boards (公示栏) — quarterly duty points,
+    project results, adopted opinions — from a title and a table: numbered, archived with
+    the notices, printed the same way."""
+    who = principal()
+    rt = service("notify")
+    node = rt.directory.node(who.node_id)
+    now = rt.clock.now()
+
+    def numbered() -> Notice:
+        with rt.db.transaction() as session:
+            return post_board(
+                session,
+                tenant=who.node_id,
+                tenant_path=who.node_path,
+                issuer=node.name if node else who.node_id,
+                title=body["title"],
+                columns=body["columns"],
+                rows=body["rows"],
+                note=body["note"],
+                now=now,
+                year=now.astimezone(NotifySettings.from_env().zone).year,
+            )
+
+    return _numbered(numbered)
+
+
+def _numbered(make: Callable[[], Notice]) -> Notice:
+    try:
+        return make()
+    except IntegrityError:
+        # Another notice took the number at the same moment: this one takes the next.
+        return make()

@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 Result = Literal["delivered", "refused", "retry"]
 
+SEALED_PHONE = "phone_encrypted"
+"""The key of a constituent's encrypted phone in an event's data and a delivery's payload."""
+
 
 @dataclass(frozen=True)
 class Outgoing:

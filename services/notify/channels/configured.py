@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.contact import cipher
 from services.notify.channels import Channels, Send
 from services.notify.channels.email import EmailSender
 from services.notify.channels.sms import SmsSender
@@ -10,12 +11,19 @@ from services.notify.channels.wechat import WeChatSender
 from services.notify.config import NotifySettings
 
 
-def configured_channels(settings: NotifySettings) -> Channels:
+def configured_channels(settings: NotifySettings, contact_keys: tuple[str, ...] = ()) -> Channels:
+    """`contact_keys` (RENDA_CONTACT_KEYS) open constituents' phones for the SMS channel."""
     senders: dict[str, Send] = {"webhook": WebhookSender(settings.send_timeout)}
     if settings.smtp_url:
         senders["email"] = EmailSender(settings.smtp_url, settings.mail_from, settings.send_timeout)
     if settings.sms_url:
-        senders["sms"] = SmsSender(settings.sms_url, settings.sms_token, settings.send_timeout)
+        senders["sms"] = SmsSender(
+            settings.sms_url,
+            settings.sms_token,
+            settings.send_timeout,
+            cipher(contact_keys).decrypt if contact_keys else None,
+            settings.sms_signature,
+        )
     if settings.wechat_api and settings.wechat_appid and settings.wechat_secret:
         senders["wechat"] = WeChatSender(
             settings.wechat_api,

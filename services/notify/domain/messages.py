@@ -13,6 +13,7 @@ VERDICT_NAMES = {"satisfied": "满意", "basically": "基本满意", "dissatisfi
 
 KINDS = (
     "assignment.new",
+    "assignment.withdrawn",
     "suggestion.second_assignment",
     "suggestion.returned",
     "suggestion.converted",
@@ -34,21 +35,39 @@ KINDS = (
     "opinion.escalated",
     "opinion.forwarded",
     "opinion.overdue",
+    "constituent.escalated",
+    "constituent.adopted",
+    "constituent.closed",
     "vote.tallied",
     "duty.interview",
+    "consultation.published",
+    "consultation.report",
+    "consultation.answered",
 )
 """Every kind of message to a person; each one's words can be replaced per tenant."""
 
 
 @dataclass(frozen=True)
+class SealedPhone:
+    """A constituent's phone as the events carry it: encrypted, opened only at send time
+    (ADR 0011), and masked for everyone who reads the delivery log."""
+
+    encrypted: str
+    masked: str
+
+
+@dataclass(frozen=True)
 class Message:
     recipient: str
-    """`unit:<id>`, `deputy:<id>`, `committee:<tenant>` or `directors:<tenant>`."""
+    """`unit:<id>`, `deputy:<id>`, `committee:<tenant>`, `directors:<tenant>`, or
+    `constituent:<opinion id>` (reached only by SMS, at `phone`)."""
     kind: str
     subject: str
     body: str
     urgent: bool = False
     """Sent in the recipient's quiet hours too (a red deadline)."""
+    phone: SealedPhone | None = None
+    """A constituent's only address: they have no contact record or inbox."""
 
 
 def unit(unit_id: str) -> str:
@@ -62,6 +81,16 @@ def deputy(deputy_id: str) -> str:
 def committee(tenant: str) -> str:
     """The working body that supervises the tenant's suggestions."""
     return f"committee:{tenant}"
+
+
+def constituent(opinion_id: str) -> str:
+    """The person who left an opinion and a phone."""
+    return f"constituent:{opinion_id}"
+
+
+def constituents(tenant: str) -> str:
+    """Whose preferences are the quiet hours of every constituent of the tenant."""
+    return f"constituents:{tenant}"
 
 
 def directors(tenant: str) -> str:
@@ -114,6 +143,27 @@ def new_assignment(
             f"承办单位须于 {deadline.isoformat()} 前重新答复。",
         )
     return [lead, *co, *told]
+
+
+WITHDRAWAL_WORDS = {
+    "returned": "建议已退回代表",
+    "converted": "建议已转作来信处理",
+    "merged": "建议已与同类建议并案办理",
+    "reassigned": "建议已改由其他单位承办",
+}
+
+
+def assignment_withdrawn(
+    unit_ids: Iterable[str], number: str, title: str, cause: str
+) -> list[Message]:
+    """The units taken off a suggestion stop handling it; the time it sat with them is not
+    held against them."""
+    return to_all(
+        (unit(u) for u in unit_ids),
+        "assignment.withdrawn",
+        f"建议 {number} 交办已撤回: {title}",
+        f"{WITHDRAWAL_WORDS[cause]}，贵单位无需继续办理，办理期限不再计算。",
+    )
 
 
 def suggestion_returned(deputy_id: str, number: str, title: str, reason: str) -> Message:

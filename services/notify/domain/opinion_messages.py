@@ -1,13 +1,15 @@
 """What the offices are told about an opinion (docs/domain.md §2): the contact point of
 a new one, the level it is sent up to, the department it is forwarded to, the county when
-its last deadline passes. (The constituent follows it on the public status page; an SMS
-to the phone they left is not sent yet, ADR 0011.)"""
+its last deadline passes; and the constituent, by SMS to the phone they left, when it is
+sent up, adopted by a deputy, and closed with its reply (ADR 0011: the phone travels
+encrypted and is opened only at send time). The constituent also follows it on the public
+status page by its code."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.notify.domain.messages import Message, committee, unit
+from services.notify.domain.messages import Message, SealedPhone, committee, constituent, unit
 
 LEVEL_NAMES = {
     "station": "联络站",
@@ -56,3 +58,35 @@ def overdue(d: dict) -> Message:
         f"群众意见 {d['public_code']} 已超过 {d['deadline'].isoformat()} 的答复期限。",
         urgent=True,
     )
+
+
+OUTCOME_NAMES = {
+    "resolved": "已办结",
+    "forwarded": "已由职能部门办结",
+    "suggestion_closed": "已随代表建议办结",
+}
+
+
+def to_constituent(d: dict, what: str) -> list[Message]:
+    """The constituent's SMS on escalation, adoption and closing; none without a phone."""
+    if not d.get("phone_encrypted"):
+        return []
+    code = d["public_code"]
+    if what == "escalated":
+        subject = f"您反映的意见（查询码 {code}）已转{LEVEL_NAMES[d['level']]}办理"
+        body = "可凭查询码查看办理进度。"
+    elif what == "adopted":
+        subject = f"您反映的意见（查询码 {code}）已被人大代表采纳为代表建议"
+        body = "将随代表建议一并办理。"
+    else:
+        subject = f"您反映的意见（查询码 {code}）{OUTCOME_NAMES[d['outcome']]}"
+        body = d["reply"]
+    return [
+        Message(
+            constituent(d["opinion_id"]),
+            f"constituent.{what}",
+            subject,
+            body,
+            phone=SealedPhone(d["phone_encrypted"], d.get("phone_masked") or "***"),
+        )
+    ]

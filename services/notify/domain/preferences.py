@@ -27,6 +27,14 @@ class Preferences:
     """Set: one message a day at this local time instead of single ones (urgent excepted)."""
 
 
+CONSTITUENT_CHANNELS = ("sms",)
+"""A constituent leaves only a phone."""
+
+CONSTITUENTS = Preferences(channels=CONSTITUENT_CHANNELS, quiet_start=time(21), quiet_end=time(8))
+"""A tenant's constituents' preferences until its committee sets its own (the
+`constituents:<tenant>` preferences): SMS, never between 21:00 and 08:00."""
+
+
 def routes(addresses: dict[str, str], prefs: Preferences) -> list[list[Route]]:
     """Chains of (channel, address): the first of each chain is sent now, the rest are
     tried in order if it fails. Channels without an address are skipped."""

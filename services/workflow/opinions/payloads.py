@@ -1,4 +1,4 @@
-"""The data of the opinion events, built from its row: never a name or phone."""
+"""The data of the opinion events, built from its row: never a name or phone in clear."""
 
 from __future__ import annotations
 
@@ -19,3 +19,9 @@ def ref(opinion: Opinion, at: datetime) -> dict[str, Any]:
         "has_contact": opinion.phone_encrypted is not None,
         "at": at,
     }
+
+
+def constituent_contact(opinion: Opinion) -> dict[str, Any]:
+    """The encrypted phone on the events that tell the constituent (escalated, adopted,
+    closed): notify opens it only to send the SMS (ADR 0011)."""
+    return {"phone_encrypted": opinion.phone_encrypted, "phone_masked": opinion.phone_masked}

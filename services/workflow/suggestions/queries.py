@@ -5,13 +5,15 @@ suggestions a key may read, the public feed, and the look-ups its handlers need.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, Select, String, cast, func, or_, select
+from sqlalchemy import Row, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from runtime.directory import Principal
 from runtime.directory.service import Place
+from services.workflow.domain.calendar import SHANGHAI, add_months
 from services.workflow.suggestions.domain.figures import Counts
 from services.workflow.suggestions.domain.screening import TopicLists
 from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS, SCREENED_OUT, State
@@ -109,6 +111,26 @@ def open_by_colour(session: Session, scope: Scope) -> dict[str, int]:
         .group_by(Suggestion.colour)
     )
     return {str(colour): int(n) for colour, n in session.execute(statement)}
+
+
+def by_month(session: Session, scope: Scope, months: list[date]) -> list[dict[str, Any]]:
+    """Suggestions filed and closed in each month (its first day given, Asia/Shanghai):
+    one aggregate with a filtered count per month, so the committee's trend reads every
+    suggestion of the scope, not the latest page of them."""
+    columns = []
+    for first in months:
+        start, end = (
+            datetime.combine(day, time(0), tzinfo=SHANGHAI) for day in (first, add_months(first, 1))
+        )
+        columns += [
+            func.count().filter(Suggestion.submitted_at >= start, Suggestion.submitted_at < end),
+            _counted(and_(Suggestion.closed_at >= start, Suggestion.closed_at < end)),
+        ]
+    row = session.execute(scope.where(select(*columns))).one()
+    return [
+        {"month": first.strftime("%Y-%m"), "filed": int(row[2 * i]), "closed": int(row[2 * i + 1])}
+        for i, first in enumerate(months)
+    ]
 
 
 def unit_colours(session: Session, unit_id: str) -> dict[str, int]:

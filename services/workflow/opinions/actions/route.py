@@ -18,7 +18,7 @@ from services.workflow.opinions.domain.opinion import (
     require_escalable,
     require_open,
 )
-from services.workflow.opinions.payloads import ref
+from services.workflow.opinions.payloads import constituent_contact, ref
 from services.workflow.opinions.store import Opinion, OpinionStep
 from services.workflow.policy import opinion_policy_for
 from services.workflow.suggestions.domain.suggestion import State as SuggestionState
@@ -149,6 +149,7 @@ def escalate(
             "automatic": automatic,
             "reason": reason,
             "deadline": opinion.deadline,
+            **constituent_contact(opinion),
         },
         tenant=opinion.tenant,
     )
@@ -181,7 +182,12 @@ def adopt_action(ctx: WorkContext, opinion: Opinion, actor: Actor, args: dict) -
     opinion.deadline = None
     ctx.emit(
         "opinion.adopted",
-        {**ref(opinion, ctx.clock.now()), "deputy_id": deputy_id, "suggestion_id": suggestion.id},
+        {
+            **ref(opinion, ctx.clock.now()),
+            "deputy_id": deputy_id,
+            "suggestion_id": suggestion.id,
+            **constituent_contact(opinion),
+        },
         tenant=opinion.tenant,
     )
 
@@ -227,6 +233,7 @@ def close(ctx: WorkContext, opinion: Opinion, outcome: str, reply: str, actor: s
             "reply": reply,
             "resolved_level": opinion.level,
             "deputy_id": opinion.adopted_by,
+            **constituent_contact(opinion),
         },
         tenant=opinion.tenant,
     )

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from contracts.fields import BoundedInteger, Year
 from runtime.http import not_found, principal, service
+from services.workflow.domain.calendar import add_months, local_date
 from services.workflow.domain.colours import Colour, worst
 from services.workflow.suggestions.domain.figures import (
     BEST_UNIT_WEIGHTS,
@@ -20,6 +21,7 @@ from services.workflow.suggestions.domain.figures import (
 from services.workflow.suggestions.queries import (
     Scope,
     breakdown,
+    by_month,
     counts,
     counts_by_unit,
     open_by_colour,
@@ -98,6 +100,22 @@ class BestUnitsOut(Schema):
     items = fields.List(fields.Nested(BestUnitOut))
 
 
+class MonthQuery(ScopeQuery):
+    months = BoundedInteger(minimum=1, maximum=36, strict=False, load_default=12)
+
+
+class MonthOut(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM, in Asia/Shanghai"})
+    filed = fields.Integer(metadata={"description": "suggestions filed in the month"})
+    closed = fields.Integer(
+        metadata={"description": "suggestions closed in the month (screened-out ones not counted)"}
+    )
+
+
+class MonthsOut(Schema):
+    items = fields.List(fields.Nested(MonthOut))
+
+
 class UnitColourOut(Schema):
     unit_id = fields.String()
     colour = fields.String(metadata={"description": "the worst colour of its open assignments"})
@@ -159,6 +177,17 @@ def best(query: dict[str, Any]) -> dict[str, Any]:
         "formula": f"{weights}; units with at least {MIN_ASSIGNED_FOR_RANKING} suggestions",
         "items": [{"unit_id": u, "score": s} for u, s in best_units(by_unit, query["n"])],
     }
+
+
+@blp.route("/by-month")
+@blp.arguments(MonthQuery, location="query")
+@blp.response(200, MonthsOut)
+def months(query: dict[str, Any]) -> dict[str, Any]:
+    """Suggestions filed and closed in each of the last months, this one included."""
+    this_month = local_date(service("workflow").clock.now()).replace(day=1)
+    firsts = [add_months(this_month, -back) for back in reversed(range(query["months"]))]
+    with service("workflow").db.session() as session:
+        return {"items": by_month(session, _scope(query), firsts)}
 
 
 @blp.route("/units/<unit_id>/colour")

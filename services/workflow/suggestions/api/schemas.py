@@ -144,6 +144,10 @@ class SuggestionQuery(Schema):
         )
     )
     category = fields.String(validate=validate.OneOf(CATEGORIES))
+    colour = fields.String(
+        validate=validate.OneOf(["white", "yellow", "red"]),
+        metadata={"description": "the lead assignment's colour (suggestions in handling)"},
+    )
     unit_id = fields.String(metadata={"description": "suggestions this unit leads now"})
     year = Year()
     limit = Limit()

@@ -89,7 +89,7 @@ def list_suggestions(query: dict[str, Any]) -> dict[str, Any]:
         if node is None:
             return {"total": 0, "items": []}
         under_path = node.path
-    equal = {name: query[name] for name in ("state", "category", "year") if name in query}
+    equal = {name: query[name] for name in ("state", "category", "colour", "year") if name in query}
     if "unit_id" in query:
         equal["lead_unit_id"] = query["unit_id"]
     with service("workflow").db.session() as session:
