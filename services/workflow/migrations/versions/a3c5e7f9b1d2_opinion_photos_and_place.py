@@ -1,7 +1,7 @@
 """opinions keep their photos (what intake stored) and a photo report's place
 
 Revision ID: a3c5e7f9b1d2
-Revises: 8e4f1a2b3c5d
+Revises: ee72f67eece4
 Create Date: 2026-12-07 10:05:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a3c5e7f9b1d2"
-down_revision: str | None = "8e4f1a2b3c5d"
+down_revision: str | None = "ee72f67eece4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
