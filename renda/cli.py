@@ -57,7 +57,7 @@ def run() -> None:
 @click.argument("service", type=click.Choice([*SERVICES, "console"]))
 def api(service: str) -> None:
     """Serve one service's HTTP API (or the console) with gunicorn on $PORT."""
-    from renda.processes import require_broker
+    from renda.processes import require_broker, require_contact_keys
 
     # Checked here, before gunicorn: a worker that refuses to boot would be respawned forever.
     if service == "console":
@@ -69,6 +69,7 @@ def api(service: str) -> None:
         target = "renda.processes:console_wsgi()"
     else:
         require_broker(_settings())
+        require_contact_keys(_settings(), "api", [service])
         target = f'renda.processes:wsgi("{service}")'
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, [gunicorn, "--config", "python:renda.gunicorn_conf", target])
@@ -275,6 +276,25 @@ def set_electing_unit(deputy_id: str, node_id: str) -> None:
     except DirectoryError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"deputy {deputy_id} elected in {node_id}")
+
+
+@people.command("station-deputy")
+@click.argument("station_id")
+@click.argument("deputy_id")
+@click.option("--remove", is_flag=True, help="the deputy no longer serves at the station")
+def station_deputy(station_id: str, deputy_id: str, remove: bool) -> None:
+    """Name a deputy who receives constituents at a station (the public form shows them)."""
+    from runtime.directory.service import DirectoryError
+
+    directory = _directory()
+    try:
+        if remove:
+            directory.unlink_station_deputy(station_id, deputy_id)
+        else:
+            directory.link_station_deputy(station_id, deputy_id)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'removed' if remove else 'linked'} deputy {deputy_id} at station {station_id}")
 
 
 @people.command("add-unit")

@@ -94,7 +94,7 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
                 )
         set_topic_list(workflow_db, county, "negative", ["诉讼", "个人私事", "涉法涉诉"])
         set_topic_list(workflow_db, county, "positive", ["民生", "教育", "就业", "养老"])
-        for township, township_name in TOWNSHIPS.get(county, []):
+        for n, (township, township_name) in enumerate(TOWNSHIPS.get(county, []), start=1):
             directory.create_node(township, "township", township_name, county)
             directory.create_node(
                 f"{township}-S1", "station", f"{township_name}代表联络站", township
@@ -102,6 +102,9 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
             directory.add_deputy(
                 f"D{township}-001", township, f"{township_name}代表", "township", phone=None
             )
+            # The station's deputies: the township's own and one of the county's.
+            directory.link_station_deputy(f"{township}-S1", f"D{township}-001")
+            directory.link_station_deputy(f"{township}-S1", deputy_id(county, n))
     workflow_db.dispose()
     _seed_contacts(settings)
     return _seed_qr_codes(settings, directory) | {

@@ -14,7 +14,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
 from runtime.directory import Directory
-from runtime.http import Checks, create_app
+from runtime.http import Checks, behind_proxies, create_app
 from runtime.migrations import upgrade
 
 
@@ -45,6 +45,7 @@ def api_app(runtimes: list[ServiceRuntime], checks: Checks | None = None) -> Fla
 
 def console_app(settings: Settings, directory: Directory, send: Any) -> Flask:
     from services.console.app import create_console
+    from services.intake.domain.photos import upload_limit
 
     return create_console(
         directory,
@@ -52,6 +53,8 @@ def console_app(settings: Settings, directory: Directory, send: Any) -> Flask:
         secret_key=settings.secret_key,
         idle_seconds=settings.session_idle_seconds,
         secure_cookies=not settings.in_process_bus,
+        photo_max_bytes=settings.opinion_photo_max_bytes,
+        max_upload_bytes=upload_limit(settings.opinion_photo_max_bytes, settings.max_request_bytes),
     )
 
 
@@ -111,7 +114,45 @@ def wsgi(service_name: str) -> Flask:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     require_broker(settings)
-    return api_app(runtimes_for([service_name], settings))
+    require_contact_keys(settings, "api", [service_name])
+    app = api_app(runtimes_for([service_name], settings))
+    behind_proxies(app, settings)
+    return app
+
+
+CONTACT_KEYS_NEEDED = {
+    "api": ("intake", "workflow"),
+    "worker": ("notify",),
+    "run": ("intake", "workflow", "notify"),
+}
+"""Who opens constituents' contacts: intake's API encrypts them, workflow's decrypts them
+for the office that holds an opinion, notify's worker decrypts the phone to send the SMS."""
+
+
+def require_contact_keys(settings: Settings, process: str, services: list[str]) -> None:
+    """In production, a process that handles constituents' contacts refuses to start
+    without usable RENDA_CONTACT_KEYS (rather than answer 500 to the first constituent
+    who leaves a phone, or never text them). Elsewhere a key is derived from
+    RENDA_SECRET_KEY; the other processes and the CLI need none."""
+    if not settings.is_production or not set(services) & set(CONTACT_KEYS_NEEDED[process]):
+        return
+    if not settings.contact_keys:
+        raise SystemExit(
+            "RENDA_CONTACT_KEYS is not set: in production (RENDA_ENV=production) intake and "
+            "workflow encrypt constituents' phones with it. Set one or more Fernet keys, "
+            "newest first (python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'); docs/configuration.md"
+        )
+    from cryptography.fernet import Fernet
+
+    for position, key in enumerate(settings.contact_keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise SystemExit(
+                f"RENDA_CONTACT_KEYS: key {position} is not a Fernet key (32 url-safe "
+                "base64-encoded bytes); docs/configuration.md"
+            ) from None
 
 
 def require_broker(settings: Settings) -> None:

@@ -11,7 +11,13 @@ import threading
 from werkzeug.serving import make_server
 
 from renda.demo import accounts_file, ensure_demo_accounts, ensure_seeded, keys_file
-from renda.processes import local_secret_key, migrate, one_process_app, runtimes_for
+from renda.processes import (
+    local_secret_key,
+    migrate,
+    one_process_app,
+    require_contact_keys,
+    runtimes_for,
+)
 from runtime.clock import Clock, DemoClock, DemoClockError, standalone_clock
 from runtime.config import SERVICES, Settings
 from runtime.context import ServiceRuntime
@@ -26,6 +32,7 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
+    require_contact_keys(settings, "run", list(SERVICES))
     require_free_port(host, settings.port)
     try:
         clock = standalone_clock(settings)

@@ -59,6 +59,14 @@ class Settings:
     opinion_rate_per_address: int = 10
     opinion_rate_window_seconds: int = 600
     opinion_fold_window_seconds: int = 86400
+    opinion_photo_max_bytes: int = 5_000_000
+    """Largest photo an opinion takes (up to 3 each); a larger one is refused, none kept."""
+    photo_dir: Path | None = None
+    """Where opinions' photos are kept (services/intake/photos.py); var_dir/photos if unset."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Networks (CIDR) of the proxies whose X-Forwarded-For an API believes (ADR 0011)."""
+    trusted_proxy_hops: int = 1
+    """How many of those proxies stand between the client and the API."""
 
     def database_url_for(self, service: str) -> str:
         """Each service has its own database; `{service}` in the URL names it."""
@@ -122,6 +130,12 @@ class Settings:
         values["opinion_fold_window_seconds"] = int(
             env.get("RENDA_OPINION_FOLD_WINDOW_SECONDS", "86400")
         )
+        values["opinion_photo_max_bytes"] = int(env.get("RENDA_OPINION_PHOTO_MAX_BYTES", "5000000"))
+        values["photo_dir"] = Path(env["RENDA_PHOTO_DIR"]) if env.get("RENDA_PHOTO_DIR") else None
+        values["trusted_proxies"] = tuple(
+            part.strip() for part in env.get("RENDA_TRUSTED_PROXIES", "").split(",") if part.strip()
+        )
+        values["trusted_proxy_hops"] = int(env.get("RENDA_TRUSTED_PROXY_HOPS", "1"))
         values.update(overrides)
         listed = _api_url_list(str(values["api_base_url"]))
         if listed is not None and sorted(listed) != sorted(SERVICES):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from runtime.config import Settings
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
 from runtime.json_input import parse_body, refuse_unstorable
@@ -198,6 +202,10 @@ def _check_input() -> None:
     refuse_unstorable(request.args.items(multi=True), "query parameter")
     refuse_unstorable(request.headers.items(), "header")
     if request.method in ("POST", "PUT", "PATCH"):
+        upload = _upload_of_view()
+        if upload is not None:
+            _check_upload(upload)
+            return
         data = request.get_data(cache=True)  # a Content-Length over the limit is 413 here
         # Without Content-Length (chunked) werkzeug stops silently at the limit: a body
         # that reached it is refused, not cut short.
@@ -206,6 +214,105 @@ def _check_input() -> None:
             raise RequestEntityTooLarge()
         if data.strip() or _takes_body():
             parse_body(data, request.mimetype or None)
+
+
+MULTIPART = "multipart/form-data"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A write that takes files (multipart/form-data) instead of a JSON body."""
+
+    limit: Callable[[Settings], int]
+    """The whole request's size limit, from the settings (instead of RENDA_MAX_REQUEST_BYTES)."""
+    field: str
+    """The file field a too-large request is blamed on."""
+    explain: Callable[[Settings], str]
+    """What the endpoint takes, in the words of its fields (e.g. "up to 3 photos of 5 MB")."""
+
+
+def takes_upload(
+    limit: Callable[[Settings], int], field: str, explain: Callable[[Settings], str]
+) -> Callable[[F], F]:
+    """For a view that takes multipart/form-data (files beside form fields) instead of a JSON
+    body: only that media type is accepted, the request is limited to `limit(settings)`,
+    and its form fields are checked like a JSON body's text. Put it right under
+    `@blp.route`. Every other write still needs JSON (parse_body)."""
+
+    def decorate(view: F) -> F:
+        view._renda_upload = Upload(limit, field, explain)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def _upload_of_view() -> Upload | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "_renda_upload", None)
+
+
+def _check_upload(upload: Upload) -> None:
+    if request.mimetype != MULTIPART:
+        raise DomainProblem(
+            415,
+            "Unsupported Media Type",
+            f"Send this request as {MULTIPART} (got {request.mimetype or 'no Content-Type'}).",
+            "Content-Type",
+        )
+    settings = service(g.service).settings
+    limit = upload.limit(settings)
+    request.max_content_length = limit
+    too_large = DomainProblem(
+        413,
+        "Content Too Large",
+        f"The request is larger than {limit:,} bytes: this endpoint takes "
+        f"{upload.explain(settings)}. Nothing was kept.",
+        upload.field,
+        f"too large: {upload.explain(settings)}",
+    )
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    try:
+        form = request.form  # parses the body; werkzeug stops at the limit
+        files = request.files
+    except RequestEntityTooLarge:
+        raise too_large from None
+    refuse_unstorable(form.items(multi=True), "form field")
+    refuse_unstorable(((name, f.filename or "") for name, f in files.items(multi=True)), "file")
+
+
+class TrustedProxies:
+    """The client's address from X-Forwarded-For, believed only when the connection comes
+    from a configured proxy network (RENDA_TRUSTED_PROXIES): werkzeug's ProxyFix with
+    RENDA_TRUSTED_PROXY_HOPS. From anywhere else the header is ignored, so a client cannot
+    choose its own address to slip past the per-address limits (ADR 0011)."""
+
+    def __init__(self, app: Any, networks: tuple[str, ...], hops: int) -> None:
+        try:
+            self.networks = [ipaddress.ip_network(n, strict=False) for n in networks]
+        except ValueError as exc:
+            raise ValueError(f"RENDA_TRUSTED_PROXIES: {exc}") from None
+        if hops < 1:
+            raise ValueError("RENDA_TRUSTED_PROXY_HOPS is at least 1")
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            peer = None
+        if peer is not None and any(peer in network for network in self.networks):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def behind_proxies(app: Flask, settings: Settings) -> None:
+    """Believe X-Forwarded-For from the configured proxies only (none: never)."""
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, settings.trusted_proxies, settings.trusted_proxy_hops
+        )
 
 
 def _takes_body() -> bool:

@@ -45,6 +45,22 @@ LEVELS = ("station", "township", "county", "department")
 OUTCOMES = ("resolved", "forwarded", "suggestion_closed")
 
 
+class PhotoRef(EventData):
+    """A photo intake kept (without metadata); the bytes stay in intake's photo storage."""
+
+    name = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9a-f]{32}\.(jpg|png|webp)$"),
+        metadata={"description": "served at /intake/v1/public/opinions/photos/{name}"},
+    )
+    media_type = fields.String(
+        required=True, validate=validate.OneOf(["image/jpeg", "image/png", "image/webp"])
+    )
+    width = fields.Integer(required=True, validate=validate.Range(min=1))
+    height = fields.Integer(required=True, validate=validate.Range(min=1))
+    bytes = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 class OpinionSubmittedV1(EventData):
     submission_id = fields.String(required=True)
     tenant = fields.String(required=True, metadata={"description": "county congress node id"})
@@ -65,6 +81,15 @@ class OpinionSubmittedV1(EventData):
         metadata={"description": "the deputy or key that recorded it (reception day, visit…)"},
     )
     token_id = fields.String(load_default=None, allow_none=True)
+    place = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "where it was seen (a deputy's photo report)"},
+    )
+    photos = fields.List(
+        fields.Nested(PhotoRef), load_default=list, validate=validate.Length(max=3)
+    )
     submitted_at = fields.AwareDateTime(required=True)
 
 

@@ -18,7 +18,15 @@ from runtime.db import Database
 from runtime.directory.accounts import SESSION_PREFIX, Accounts
 from runtime.directory.holidays import HOLIDAY, WORKING, OfficialSchedule
 from runtime.directory.model import CHILD_KIND, NODE_KINDS, ROLES, Principal, node_path
-from runtime.directory.store import ApiKey, CalendarDay, CalendarYear, Deputy, Node, Unit
+from runtime.directory.store import (
+    ApiKey,
+    CalendarDay,
+    CalendarYear,
+    Deputy,
+    Node,
+    StationDeputy,
+    Unit,
+)
 
 KEY_PREFIX = "renda"
 CACHE_ENTRIES = 20_000
@@ -186,6 +194,40 @@ class Directory:
         node = session.get(Node, electing_node_id)
         if node is None or node.parent_id != congress_id:
             raise DirectoryError(f"no node {electing_node_id} right below {congress_id}")
+
+    def link_station_deputy(self, station_id: str, deputy_id: str) -> None:
+        """The deputy receives constituents at the station (again: no change)."""
+        with self.db.transaction() as session:
+            station = session.get(Node, station_id)
+            if station is None or station.kind != "station":
+                raise DirectoryError(f"no station {station_id}")
+            if session.get(Deputy, deputy_id) is None:
+                raise DirectoryError(f"no deputy {deputy_id}")
+            if session.get(StationDeputy, (station_id, deputy_id)) is None:
+                session.add(
+                    StationDeputy(
+                        station_id=station_id, deputy_id=deputy_id, created_at=self.clock.now()
+                    )
+                )
+
+    def unlink_station_deputy(self, station_id: str, deputy_id: str) -> None:
+        with self.db.transaction() as session:
+            link = session.get(StationDeputy, (station_id, deputy_id))
+            if link is None:
+                raise DirectoryError(f"deputy {deputy_id} is not at station {station_id}")
+            session.delete(link)
+
+    def station_deputies(self, station_id: str) -> list[Person]:
+        """The deputies at a station, by id."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Deputy, Node.path)
+                .join(StationDeputy, StationDeputy.deputy_id == Deputy.id)
+                .join(Node, Node.id == Deputy.node_id)
+                .where(StationDeputy.station_id == station_id)
+                .order_by(Deputy.id)
+            ).all()
+        return [Person(d.id, d.name, d.node_id, path) for d, path in rows]
 
     def add_unit(self, unit_id: str, node_id: str, name: str) -> None:
         with self.db.transaction() as session:

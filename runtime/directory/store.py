@@ -52,6 +52,17 @@ class Deputy(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class StationDeputy(Base):
+    """A deputy who receives constituents at a station (进站履职); a deputy may serve at
+    several. The public form behind the station's QR code names them."""
+
+    __tablename__ = "station_deputies"
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"), primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("deputies.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Unit(Base):
     __tablename__ = "units"
     __table_args__ = (Index("ix_units_node", "node_id"),)

@@ -32,6 +32,8 @@ def create_console(
     secret_key: str,
     idle_seconds: float,
     secure_cookies: bool = False,
+    photo_max_bytes: int = 5_000_000,
+    max_upload_bytes: int = 16 * 1024 * 1024,
 ) -> Flask:
     """The console at the root of its own app; `mounted` puts it under /console."""
     if not secret_key:
@@ -53,6 +55,10 @@ def create_console(
         # is refused with the session anyway.
         WTF_CSRF_TIME_LIMIT=None,
         IDLE_SECONDS=idle_seconds,
+        # The largest page write is the public opinion form with its photos; beyond that
+        # nothing is read (it had no limit before the form took files).
+        MAX_CONTENT_LENGTH=max_upload_bytes,
+        OPINION_PHOTO_MAX_BYTES=photo_max_bytes,
     )
     app.extensions["console"] = {
         "directory": directory,

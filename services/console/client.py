@@ -81,6 +81,33 @@ def _json(raw: bytes) -> Any:
         return None
 
 
+def multipart(
+    boundary: str, fields: dict[str, str], files: list[tuple[str, str, str, bytes]]
+) -> bytes:
+    """A multipart/form-data body (RFC 7578); names and file names are quoted, their
+    quotes and line breaks escaped as browsers do."""
+
+    def quoted(text: str) -> str:
+        return text.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted(name)}"\r\n\r\n'.encode()
+        + value.encode()
+        + b"\r\n"
+        for name, value in fields.items()
+    ]
+    parts += [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted(name)}"; '
+            f'filename="{quoted(filename)}"\r\nContent-Type: {media_type}\r\n\r\n'
+        ).encode()
+        + data
+        + b"\r\n"
+        for name, filename, media_type, data in files
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
 @dataclass
 class Api:
     send: Send
@@ -113,6 +140,27 @@ class Api:
         if client_address:
             headers["X-Forwarded-For"] = client_address
         return self.send("POST", path, headers, json.dumps(body).encode())
+
+    def post_form(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: list[tuple[str, str, str, bytes]],
+        idempotency_key: str,
+        client_address: str | None = None,
+    ) -> Answer:
+        """A multipart/form-data write (fields and files: name, filename, type, bytes), for
+        the doors that take photos; otherwise as `post`."""
+        boundary = uuid.uuid4().hex
+        headers = self._headers(
+            {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Idempotency-Key": idempotency_key,
+            }
+        )
+        if client_address:
+            headers["X-Forwarded-For"] = client_address
+        return self.send("POST", path, headers, multipart(boundary, fields, files))
 
     def write(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
         """A direct write to a service that owns it without a receipt (notify's inbox,

@@ -313,5 +313,9 @@ def test_the_demo_stations_have_codes_that_open_the_form(cycle: Cycle) -> None:
         "station_id": STATION,
         "station_name": "民生街道代表联络站",
         "contact_point_kind": "liaison_station",
+        "deputies": [
+            {"id": "D450102-001", "name": "刘秀英"},
+            {"id": "D450102001-001", "name": "民生街道代表"},
+        ],
     }
     assert leave(cycle, token)["public_code"]

@@ -280,3 +280,54 @@ def test_a_schedule_can_come_on_stdin_as_from_kubectl_exec(env: dict[str, str]) 
     )
     assert loaded.exit_code == 0, loaded.output
     assert "loaded 2026: 33 holidays" in loaded.output
+
+
+@pytest.mark.parametrize(
+    "command", [["api", "intake"], ["api", "workflow"], ["worker", "notify"], ["run"]]
+)
+def test_production_without_contact_keys_refuses_to_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Not a 500 at the first constituent who leaves a phone: the process does not start."""
+    monkeypatch.setenv("RENDA_ENV", "production")
+    monkeypatch.setenv("RENDA_BROKER_URL", "amqp://guest:guest@127.0.0.1:1/")
+    monkeypatch.delenv("RENDA_CONTACT_KEYS", raising=False)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code != 0
+    assert "RENDA_CONTACT_KEYS is not set" in str(result.exception) + result.output
+    monkeypatch.setenv("RENDA_CONTACT_KEYS", "not-a-fernet-key")
+    result = CliRunner().invoke(main, command)
+    assert "RENDA_CONTACT_KEYS: key 1 is not a Fernet key" in str(result.exception)
+
+
+def test_contact_keys_are_needed_only_where_contacts_are() -> None:
+    from renda.processes import require_contact_keys
+    from runtime.config import Settings
+
+    production = Settings.from_env({"RENDA_ENV": "production", "RENDA_SECRET_KEY": "s"})
+    # The chart gives the key to the APIs and to notify's worker only.
+    for process, service in (("api", "scoring"), ("api", "notify"), ("worker", "intake")):
+        require_contact_keys(production, process, [service])
+    with pytest.raises(SystemExit, match="RENDA_CONTACT_KEYS is not set"):
+        require_contact_keys(production, "worker", ["notify"])
+    require_contact_keys(Settings.from_env({}), "run", ["intake"])  # derived outside
+
+
+def test_a_stations_deputies(env: dict[str, str]) -> None:
+    run("node", "create", "450100", "--kind", "city", "--name", "南宁市")
+    run("node", "create", "450102", "--kind", "county", "--name", "兴宁区", "--parent", "450100")
+    run("node", "create", "T1", "--kind", "township", "--name", "民生街道", "--parent", "450102")
+    run("node", "create", "S1", "--kind", "station", "--name", "联络站", "--parent", "T1")
+    run("people", "add-deputy", "D1", "--node", "450102", "--name", "王伟", "--level", "county")
+    assert "linked deputy D1 at station S1" in run("people", "station-deputy", "S1", "D1")
+    run("people", "station-deputy", "S1", "D1")  # again: no change
+    assert "no station T1" in fails("people", "station-deputy", "T1", "D1")
+    assert "no deputy D9" in fails("people", "station-deputy", "S1", "D9")
+    from runtime.clock import SystemClock
+    from runtime.context import build_directory
+
+    directory = build_directory(Settings.from_env(), SystemClock())
+    assert [d.name for d in directory.station_deputies("S1")] == ["王伟"]
+    run("people", "station-deputy", "S1", "D1", "--remove")
+    assert directory.station_deputies("S1") == []
+    assert "is not at station" in fails("people", "station-deputy", "S1", "D1", "--remove")

@@ -3,10 +3,13 @@ size; the status page by public code shows nothing personal."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -37,6 +40,7 @@ def test_the_form_names_the_station_and_refuses_bad_input_clearly(console: Conso
     client = console.client()
     page = client.get(path).get_data(as_text=True)
     assert "民生街道代表联络站" in page and 'name="phone"' in page
+    assert "本站代表：刘秀英、民生街道代表" in page
     for fields, message in (
         ({"text": "   "}, "must not be blank"),
         ({"text": "路灯", "phone": "12345"}, "11 digits"),
@@ -70,6 +74,51 @@ def test_a_flooded_form_answers_429_with_retry_after(strict: Console) -> None:
     assert other.status_code == 303
 
 
+def _photo() -> bytes:
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (22.0, 49.0, 1.0), 3: "E", 4: (108.0, 19.0, 2.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (120, 90), (60, 140, 60)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_photos_go_with_the_opinion_and_bad_ones_are_refused_on_the_page(
+    console: Console,
+) -> None:
+    path = _form(console)
+    client = console.client()
+    kept = console.system.settings.var_dir / "photos"
+    before = len(list(kept.rglob("*.jpg")))
+    good = client.post(
+        path,
+        data={
+            "csrf_token": csrf(client, path),
+            "text": "路口积水，附照片",
+            "photos": [(io.BytesIO(_photo()), "street.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 303, good.get_data(as_text=True)
+    assert len(list(kept.rglob("*.jpg"))) == before + 1
+    for photo, status, says in (
+        (b"\xff\xd8\xff\xe0 not really a JPEG", 422, "第1张照片"),
+        (b"\xff" * 20_000_000, 413, "照片太大"),
+    ):
+        answer = client.post(
+            path,
+            data={
+                "csrf_token": csrf(client, path),
+                "text": "路口积水",
+                "photos": [(io.BytesIO(photo), "street.jpg")],
+            },
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == status
+        page = answer.get_data(as_text=True)
+        assert says in page and 'id="photos-error"' in page
+    assert len(list(kept.rglob("*.jpg"))) == before + 1
+
+
 @pytest.fixture(scope="module")
 def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     driver = start_chromium(tmp_path_factory.mktemp("chromium-phone"))
@@ -97,11 +146,17 @@ def test_a_constituent_leaves_an_opinion_on_a_phone(console: Console, phone: Web
         _fits(phone)
         phone.find_element(By.ID, "text").send_keys("小区东门路灯坏了一个月，晚上很黑。")
         phone.find_element(By.ID, "phone").send_keys("13812341234")
+        picture = Path(phone.capabilities["chrome"]["userDataDir"]) / "street.jpg"
+        picture.write_bytes(_photo())
+        phone.find_element(By.ID, "photos").send_keys(str(picture))
+        kept = console.system.settings.var_dir / "photos"
+        before = len(list(kept.rglob("*.jpg")))
         _shot(phone, "opinion-form-360")
         page = phone.find_element(By.TAG_NAME, "html")
         phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
         WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
         assert "/console/o/status/" in phone.current_url
+        assert len(list(kept.rglob("*.jpg"))) == before + 1
         for _ in range(50):
             states = phone.find_elements(By.ID, "state")
             if states and "办理中" in states[0].text:

@@ -192,3 +192,30 @@ def test_a_malformed_number_is_refused_at_start(name: str, value: str) -> None:
 def test_an_empty_retry_delay_list_is_refused_at_start() -> None:
     with pytest.raises(ValueError):
         Settings.from_env({"RENDA_RETRY_DELAYS": " , "})
+
+
+def test_x_forwarded_for_is_believed_only_from_the_configured_proxies() -> None:
+    """Per-address limits (ADR 0011): behind an ingress the client's address is the one the
+    proxy saw; from anywhere else the header is the client's own claim and is ignored."""
+    from flask import Flask, request
+    from werkzeug.test import Client
+
+    from runtime.http import TrustedProxies
+
+    app = Flask("proxied")
+    app.add_url_rule("/", "who", lambda: request.remote_addr or "")
+    app.wsgi_app = TrustedProxies(app.wsgi_app, ("10.0.0.0/8",), 1)  # type: ignore[method-assign]
+    client = Client(app)
+
+    def seen(peer: str, forwarded: str) -> str:
+        answer = client.get(
+            "/", headers={"X-Forwarded-For": forwarded}, environ_overrides={"REMOTE_ADDR": peer}
+        )
+        return answer.get_data(as_text=True)
+
+    assert seen("10.1.2.3", "203.0.113.9") == "203.0.113.9"
+    # One hop trusted: a client's own X-Forwarded-For before the ingress's entry is not.
+    assert seen("10.1.2.3", "198.51.100.1, 203.0.113.9") == "203.0.113.9"
+    assert seen("203.0.113.50", "198.51.100.1") == "203.0.113.50"
+    with pytest.raises(ValueError, match="RENDA_TRUSTED_PROXIES"):
+        TrustedProxies(app.wsgi_app, ("not-a-network",), 1)

@@ -10,13 +10,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from services.console.client import Api
 from services.console.views.common import api, expect
 
 bp = Blueprint("opinions_public", __name__)
 
 FIELDS = ("text", "name", "phone")
+PHOTOS_DOOR = "/intake/v1/public/opinions/with-photos"
+"""The form posts as multipart/form-data, photos or not: one door for the page."""
 
 
 @bp.get("/o/<token>")
@@ -36,17 +49,19 @@ def leave(token: str) -> Any:
         return _invalid_code()
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
     body = {"code": token, **{k: v for k, v in values.items() if v or k == "text"}}
-    answer = api().post(
-        "/intake/v1/public/opinions",
-        body,
-        uuid.uuid4().hex,
-        client_address=request.remote_addr,
+    photos = [
+        ("photos", f.filename or "photo", f.mimetype or "application/octet-stream", f.read())
+        for f in request.files.getlist("photos")
+        if f.filename
+    ]
+    answer = api().post_form(
+        PHOTOS_DOOR, body, photos, uuid.uuid4().hex, client_address=request.remote_addr
     )
     if answer.status == 202:
         flash("已收到您的意见。请记下查询码，凭码查看办理情况。", "ok")
         return redirect(url_for(".status", code=answer.body["public_code"]), 303)
-    errors = answer.field_errors()
-    status = answer.status if answer.status in (422, 429) else 502
+    errors = _photo_errors(answer.field_errors())
+    status = answer.status if answer.status in (413, 422, 429) else 502
     if answer.status == 429:
         errors = {"form": "提交太频繁，请稍后再试。"}
     elif not errors:
@@ -76,6 +91,39 @@ def status(code: str) -> Any:
         page = render_template("opinion_status.html", opinion=None, code=code, pending=True)
         return make_response(page, 404)
     return render_template("opinion_status.html", opinion=expect(answer), code=code, pending=False)
+
+
+def _photo_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Intake names the photo (photos.1); the page has one photo field, the text says which."""
+    shown = {k: v for k, v in errors.items() if not k.startswith("photos")}
+    photos = [
+        f"第{int(k.split('.')[1]) + 1}张照片：{v}" if "." in k else v
+        for k, v in errors.items()
+        if k.startswith("photos")
+    ]
+    if photos:
+        shown["photos"] = "；".join(photos)
+    return shown
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_: RequestEntityTooLarge) -> Any:
+    """Over the console's own limit the body is not read at all, so the page comes back
+    empty, saying why (the photos' limit is the intake door's)."""
+    token = (request.view_args or {}).get("token", "")
+    station = Api(current_app.extensions["console"]["send"]).get(
+        f"/intake/v1/public/opinions/codes/{token}"
+    )
+    if not station.ok:
+        return _invalid_code()
+    limit = current_app.config["OPINION_PHOTO_MAX_BYTES"]
+    errors = {
+        "photos": f"照片太大，未能提交：最多3张，每张不超过{limit / 1_000_000:g} MB。请重新填写。"
+    }
+    page = render_template(
+        "opinion_form.html", token=token, station=station.body, values={}, errors=errors
+    )
+    return make_response(page, 413)
 
 
 def _invalid_code() -> Any:

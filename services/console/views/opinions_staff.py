@@ -1,6 +1,6 @@
 """Constituents' opinions for the offices: the worklist by deadline, an opinion's record
 with its whole route, the decisions of the office that holds it (resolve, forward,
-escalate), and the QR codes to print."""
+escalate), a deputy's adoption of it as their suggestion, and the QR codes to print."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ DECISIONS = {
     "forward": ("转办职能部门", ("unit_id", "note")),
     "escalate": ("上交上一级", ("reason",)),
 }
+ADOPT = ("采纳为代表建议", ("suggestion_id",))
+"""A deputy's decision: the opinion follows the suggestion they lead that names it as its
+source (filed by the county with source_opinion_id), and closes when it closes."""
 
 
 @bp.get("/opinions")
@@ -30,17 +33,18 @@ def worklist() -> Any:
 
 
 @bp.get("/opinions/<opinion_id>")
-@signed_in("committee", "reader", "unit")
+@signed_in("committee", "reader", "unit", "deputy")
 def record(opinion_id: str) -> Any:
     return _record_page(opinion_id, {}, 200)
 
 
 @bp.post("/opinions/<opinion_id>/act/<action>")
-@signed_in("committee")
+@signed_in("committee", "deputy")
 def decide(opinion_id: str, action: str) -> Any:
-    if action not in DECISIONS:
+    mine = {"adopt": ADOPT} if person()["role"] == "deputy" else DECISIONS
+    if action not in mine:
         return _record_page(opinion_id, {"_": "没有这项操作。"}, 404)
-    label, names = DECISIONS[action]
+    label, names = mine[action]
     body = {n: request.form.get(n, "").strip() for n in names if request.form.get(n, "").strip()}
     key = request.form.get("idempotency_key") or str(uuid.uuid4())
     answer = api().post(f"/intake/v1/opinions/{opinion_id}/{action}", body, key)
@@ -73,15 +77,31 @@ def _record_page(opinion_id: str, errors: dict[str, str], status: int) -> tuple[
             name == "forward" and opinion["level"] == "station" and opinion["urgency"] != "urgent"
         )
     }
+    adoptable = _adoptable(opinion) if who["role"] == "deputy" else None
     page = render_template(
         "opinion_record.html",
         o=opinion,
         decisions=decisions,
+        adoptable=adoptable,
         errors=errors,
         units=[(u.id, u.name) for u in units],
         new_key=lambda: str(uuid.uuid4()),
     )
     return page, status
+
+
+def _adoptable(opinion: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """The suggestions the signed-in deputy leads that were filed from this opinion (None:
+    the opinion cannot be adopted now)."""
+    if opinion["state"] != "open":
+        return None
+    listed = expect(api().get("/workflow/v1/suggestions", limit=200))["items"]
+    return [
+        (s["id"], f"{s.get('number') or ''} {s['title']}".strip())
+        for s in listed
+        if s.get("source_opinion_id") == opinion["id"]
+        and s.get("lead_deputy_id") == person()["subject"]
+    ]
 
 
 @bp.get("/opinion-codes")

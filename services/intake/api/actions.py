@@ -12,11 +12,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from contracts.actions import ACTIONS
-from runtime.directory import Principal
 from runtime.http import principal, requires_role
-from runtime.problems import DomainProblem
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
-from services.intake.api.submissions import actor_of, submit
+from services.intake.api.submissions import actor_of, refuse_other_subject, submit
 
 blp = Blueprint(
     "suggestion_actions",
@@ -26,29 +24,10 @@ blp = Blueprint(
 )
 
 
-SUBJECT_FIELDS = {"unit": "unit_id", "deputy": "deputy_id"}
-"""The body field naming who acts, which a unit's or deputy's own key may only repeat."""
-
-
-def _refuse_other_subject(who: Principal, body: dict[str, Any]) -> None:
-    """A unit's or deputy's key acts as itself: naming another is refused here, before a
-    receipt exists, rather than silently replaced downstream."""
-    field = SUBJECT_FIELDS.get(who.role)
-    if field and field in body and body[field] != who.subject:
-        raise DomainProblem(
-            403,
-            "Forbidden",
-            f"This key acts only as {who.role} {who.subject}, not {body[field]}: "
-            f"leave out {field} or give {who.subject}.",
-            field=field,
-            reason=f"must be this key's own {who.role}, {who.subject}",
-        )
-
-
 def _view(action: str, summary: str) -> Callable[..., Any]:
     def act(headers: dict[str, str], body: dict[str, Any], suggestion_id: str) -> Any:
         who = principal()
-        _refuse_other_subject(who, body)
+        refuse_other_subject(who, body)
         return submit(
             kind=f"suggestion.{action}",
             idempotency_key=headers["idempotency_key"],

@@ -45,6 +45,21 @@ class PublicOpinionIn(ContactIn):
     text = OpinionText
 
 
+Photos = fields.List(
+    fields.Raw(metadata={"type": "string", "format": "binary"}),
+    load_default=list,
+    metadata={
+        "description": "up to 3 files: JPEG, PNG or WebP (the content decides, not the name), "
+        "each at most RENDA_OPINION_PHOTO_MAX_BYTES; kept without metadata (EXIF location)"
+    },
+)
+"""Documents the multipart doors' file field; the files are read from the request's files."""
+
+
+class PublicOpinionFormIn(PublicOpinionIn):
+    photos = Photos
+
+
 class RecordedOpinionIn(ContactIn):
     station_id = fields.String(
         required=True,
@@ -65,6 +80,15 @@ class RecordedOpinionIn(ContactIn):
         validate=validate.Length(min=1, max=32),
         metadata={"description": "the deputy who took it (reception day, visit, photo report)"},
     )
+    place = fields.String(
+        load_default=None,
+        validate=[validate.Length(min=1, max=200), NOT_BLANK],
+        metadata={"description": "where it was seen or taken (a photo report's place)"},
+    )
+
+
+class RecordedOpinionFormIn(RecordedOpinionIn):
+    photos = Photos
 
 
 class OpinionReceiptOut(ReceiptOut):
@@ -113,7 +137,16 @@ class CodeList(Schema):
     items = fields.List(fields.Nested(CodeOut))
 
 
+class StationDeputyOut(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
 class PublicCodeOut(Schema):
     station_id = fields.String()
     station_name = fields.String()
     contact_point_kind = fields.String()
+    deputies = fields.List(
+        fields.Nested(StationDeputyOut),
+        metadata={"description": "the deputies who receive constituents at the station"},
+    )

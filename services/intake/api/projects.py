@@ -13,9 +13,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from contracts.fields import BoundedInteger, Year
 from contracts.project_actions import PROJECT_ACTIONS, dump_project_args
 from runtime.http import principal, requires_role
-from services.intake.api.actions import SUBJECT_FIELDS, _refuse_other_subject
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
-from services.intake.api.submissions import submit
+from services.intake.api.submissions import SUBJECT_FIELDS, refuse_other_subject, submit
 
 blp = Blueprint(
     "intake_projects",
@@ -109,7 +108,7 @@ def approve_candidate_list(headers: dict[str, str], body: dict[str, Any]) -> Any
 def _view(action: str, summary: str) -> Callable[..., Any]:
     def step(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
         who = principal()
-        _refuse_other_subject(who, body)
+        refuse_other_subject(who, body)
         if (
             who.role in SUBJECT_FIELDS
             and SUBJECT_FIELDS[who.role] in PROJECT_ACTIONS[action].schema().fields

@@ -50,6 +50,27 @@ def actor_of(who: Principal) -> dict[str, Any]:
     }
 
 
+SUBJECT_FIELDS = {"unit": "unit_id", "deputy": "deputy_id"}
+"""The body field naming who acts, which a unit's or deputy's own key may only repeat."""
+
+
+def refuse_other_subject(who: Principal, body: dict[str, Any]) -> None:
+    """A unit's or deputy's key acts as itself: naming another is refused here, before a
+    receipt exists, rather than silently replaced downstream. Every door where a body
+    may name a unit or deputy (suggestion, opinion and project actions, recorded
+    opinions) asks this."""
+    field = SUBJECT_FIELDS.get(who.role)
+    if field and body.get(field) is not None and body[field] != who.subject:
+        raise DomainProblem(
+            403,
+            "Forbidden",
+            f"This key acts only as {who.role} {who.subject}, not {body[field]}: "
+            f"leave out {field} or give {who.subject}.",
+            field=field,
+            reason=f"must be this key's own {who.role}, {who.subject}",
+        )
+
+
 def receipt_view(submission: Submission) -> dict[str, Any]:
     resource = None
     if submission.resource_id:

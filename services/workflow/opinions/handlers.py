@@ -49,6 +49,8 @@ def on_opinion_submitted(event: Event, ctx: WorkContext) -> None:
         phone_encrypted=data["phone_encrypted"],
         phone_masked=data["phone_masked"],
         recorded_by=data["recorded_by"],
+        place=data["place"],
+        photos=data["photos"],
         received_at=data["submitted_at"],
     )
     session.add(opinion)

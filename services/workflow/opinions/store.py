@@ -51,6 +51,10 @@ class Opinion(Base):
     phone_encrypted: Mapped[str | None] = mapped_column(Text)
     phone_masked: Mapped[str | None] = mapped_column(String(16))
     recorded_by: Mapped[str | None] = mapped_column(String(64))
+    place: Mapped[str | None] = mapped_column(String(200))
+    """Where a deputy's photo report (随手拍) was taken."""
+    photos: Mapped[list | None] = mapped_column(JSON)
+    """What intake kept of each photo (contracts/events/opinion.PhotoRef), not the bytes."""
     suggestion_id: Mapped[str | None] = mapped_column(String(36))
     adopted_by: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(32))

@@ -33,12 +33,19 @@ from services.workflow.opinions.store import Opinion
 
 blp = Blueprint("opinions", __name__, url_prefix="/opinions", description="Opinions")
 
-FIELDS = tuple(name for name in OpinionItemOut._declared_fields if name not in ("phone", "name"))
+FIELDS = tuple(
+    name for name in OpinionItemOut._declared_fields if name not in ("phone", "name", "photos")
+)
+PHOTO_PATH = "/intake/v1/public/opinions/photos/{name}"
+"""Intake keeps the photos and serves them, without metadata, by their random names."""
 
 
 def view(opinion: Opinion, *, in_clear: bool = False) -> dict[str, Any]:
     data = {name: getattr(opinion, name) for name in FIELDS}
     data["phone"], data["name"] = opinion.phone_masked, None
+    data["photos"] = [
+        {**photo, "href": PHOTO_PATH.format(name=photo["name"])} for photo in opinion.photos or []
+    ]
     if in_clear:
         keys = cipher(service("workflow").settings.contact_keys)
         if opinion.phone_encrypted:

@@ -20,6 +20,15 @@ class OpinionQuery(Schema):
     offset = Offset()
 
 
+class OpinionPhotoOut(Schema):
+    name = fields.String()
+    media_type = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    bytes = fields.Integer()
+    href = fields.String(metadata={"description": "the photo without metadata (EXIF location)"})
+
+
 class OpinionItemOut(Schema):
     id = fields.String()
     public_code = fields.String()
@@ -41,6 +50,8 @@ class OpinionItemOut(Schema):
     )
     name = fields.String(allow_none=True, metadata={"description": "only for the holder"})
     recorded_by = fields.String(allow_none=True)
+    place = fields.String(allow_none=True, metadata={"description": "a photo report's place"})
+    photos = fields.List(fields.Nested(OpinionPhotoOut))
     suggestion_id = fields.String(allow_none=True)
     adopted_by = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
