@@ -109,6 +109,7 @@ QUICK = Sizes(
     budget=120,
 )
 CLEANUP_RESERVE = 25.0
+PHASES = ("publisher", "intake", "relay", "e2e", "figures", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outbox-rows", type=int, default=None, help="rows for the relay bench")
     parser.add_argument("--profile", action="store_true", help="sample renda with py-spy")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the logs directory")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated subset of {','.join(PHASES)} (limits always run)",
+    )
     args = parser.parse_args(argv)
 
     sizes = QUICK if args.quick else FULL
@@ -190,13 +196,18 @@ class Bench:
             self.phase("physical limits: PostgreSQL", self.measure_pg)
             self.phase("physical limits: HTTP hello world", self.measure_hello)
             system = self.phase("renda: setup", self.setup_renda)
-            if system is not None:
-                self.phase("renda: Publisher", lambda: self.measure_publisher(system))
-                self.phase("renda: intake POST", lambda: self.measure_intake(system))
-                self.phase("renda: outbox relay", lambda: self.measure_relay(system))
-                self.phase("renda: end to end", lambda: self.measure_e2e(system))
-                self.phase("renda: figures", lambda: self.measure_figures(system))
-                self.phase("renda: memory", lambda: self.measure_memory(system))
+            wanted = set(self.args.phases.split(","))
+            steps = (
+                ("publisher", "renda: Publisher", self.measure_publisher),
+                ("intake", "renda: intake POST", self.measure_intake),
+                ("relay", "renda: outbox relay", self.measure_relay),
+                ("e2e", "renda: end to end", self.measure_e2e),
+                ("figures", "renda: figures", self.measure_figures),
+                ("memory", "renda: memory", self.measure_memory),
+            )
+            for key, name, step in steps if system is not None else ():
+                if key in wanted:
+                    self.phase(name, lambda step=step: step(system))
         except KeyboardInterrupt:
             interrupted = True
             self.errors.append("interrupted")
@@ -376,7 +387,25 @@ class Bench:
         )[0][0]
         self.finish_profile(pyspy)
         time.sleep(1.0)  # requests still in flight when the generator stopped
+        self.renda["intake_post_open_loop"] = self.open_loop(system)
         self.renda["intake_post"]["backlog_discarded"] = system.discard_intake_backlog()
+
+    def open_loop(self, system: Any) -> dict[str, Any]:
+        """Half the closed loop's sustained rate at a constant arrival rate: the latency a
+        client sees when intake is busy but not saturated (the closed loop's p99 is queueing
+        behind a saturated server)."""
+        sustained = self.renda["intake_post"].get("rps") or 0.0
+        if not sustained:
+            raise RuntimeError("no sustained rate to halve")
+        target = system.intake_target("open")
+        meter = infra.CpuMeter({"intake-api": system.apis["intake"][0]})
+        result = loadgen.run_open_loop(
+            target, rate=sustained / 2, seconds=self.allow(self.sizes.http_seconds)
+        )
+        result["cpu"] = cpu = meter.stop()
+        if result["requests"] and "intake-api" in cpu["cpu_s"]:
+            result["cpu_ms_per_request"] = 1000 * cpu["cpu_s"]["intake-api"] / result["requests"]
+        return result
 
     def measure_relay(self, system: Any) -> None:
         s = self.sizes
@@ -747,6 +776,20 @@ def render_table(
             _ratio(intake.get("cpu_ms_per_request"), hello.get("cpu_ms_per_request")),
         )
         note(f"   CPU during 2a (s): {_cpu_split(intake.get('cpu'))}")
+    loop = renda.get("intake_post_open_loop")
+    if loop:
+        row(
+            f"2a' intake POST open loop at {loop['rate']:,.0f} req/s (half of 2a): p99",
+            _fmt(loop.get("p99_ms"), "ms", 1),
+            "50 ms (target)",
+            _ratio(loop.get("p99_ms"), 50.0),
+        )
+        note(
+            f"   p50 {_fmt(loop.get('p50_ms'), 'ms', 1)}, achieved {_fmt(loop.get('rps'), 'req/s')}"
+            f", errors {loop.get('errors')} / {loop.get('requests')}, API CPU/request "
+            f"{_fmt(loop.get('cpu_ms_per_request'), 'ms', 2)}; generator lag p99 "
+            f"{_fmt(loop.get('lag_p99_ms'), 'ms', 1)} (near the p99: the generator's figure)"
+        )
     row(
         f"2c outbox relay, {relay.get('rows', '?')} rows (intake)",
         _fmt(relay.get("msgs_per_s_steady"), "msg/s"),
