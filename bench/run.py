@@ -59,6 +59,8 @@ class Sizes:
     figures_per_tenant_year: int
     figures_requests: int
     figures_seconds: float
+    standalone_suggestions: int
+    standalone_timeout: float
     budget: float
 
 
@@ -72,7 +74,7 @@ FULL = Sizes(
     http_warmup=2,
     ceiling_seconds=6,
     publisher_seconds=4,
-    outbox_rows=5000,
+    outbox_rows=20_000,
     outbox_timeout=60,
     sequential=40,
     sequential_seconds=25,
@@ -83,6 +85,8 @@ FULL = Sizes(
     figures_per_tenant_year=250,
     figures_requests=30,
     figures_seconds=10,
+    standalone_suggestions=200,
+    standalone_timeout=60,
     budget=285,
 )
 QUICK = Sizes(
@@ -106,10 +110,12 @@ QUICK = Sizes(
     figures_per_tenant_year=25,
     figures_requests=10,
     figures_seconds=3,
+    standalone_suggestions=20,
+    standalone_timeout=30,
     budget=120,
 )
 CLEANUP_RESERVE = 25.0
-PHASES = ("publisher", "intake", "relay", "e2e", "figures", "memory")
+PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "figures", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,8 +201,11 @@ class Bench:
             self.phase("physical limits: AMQP", self.measure_amqp)
             self.phase("physical limits: PostgreSQL", self.measure_pg)
             self.phase("physical limits: HTTP hello world", self.measure_hello)
-            system = self.phase("renda: setup", self.setup_renda)
             wanted = set(self.args.phases.split(","))
+            if "standalone" in wanted:
+                self.phase("renda run: one process", self.measure_standalone)
+            if wanted - {"standalone"}:
+                system = self.phase("renda: setup", self.setup_renda)
             steps = (
                 ("publisher", "renda: Publisher", self.measure_publisher),
                 ("intake", "renda: intake POST", self.measure_intake),
@@ -367,6 +376,14 @@ class Bench:
         for service in ("intake", "workflow", "scoring", "notify"):
             system.start_api(service)
         return system
+
+    def measure_standalone(self) -> None:
+        from bench import standalone
+
+        s = self.sizes
+        self.renda["standalone"] = standalone.measure(
+            self.workdir, self.cleanup, s.standalone_suggestions, self.allow(s.standalone_timeout)
+        )
 
     def measure_publisher(self, system: Any) -> None:
         s = self.sizes
@@ -906,7 +923,33 @@ def render_table(
             _ratio(info["rss_mb"], hello_rss) if api else None,
         )
     if mem:
-        row("2d RSS all renda processes", _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0))
+        row(
+            "2d RSS all renda processes",
+            _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0),
+            "800 MB (target)",
+            _ratio(sum(i["rss_mb"] for i in mem.values()), 800.0),
+        )
+    solo = renda.get("standalone", {})
+    for run_name in ("first", "second"):
+        one = solo.get(run_name)
+        if not one:
+            continue
+        row(
+            f"2f renda run: {one['suggestions']} suggestions fully processed ({run_name} run)",
+            _fmt(one.get("processed_s"), "s", 2)
+            + ("" if one.get("fully_processed") else " (NOT all)"),
+            "5 s (target)",
+            _ratio(one.get("processed_s"), 5.0),
+        )
+        note(
+            f"   {_fmt(one.get('suggestions_per_s'), 'sugg/s', 1)}; POSTs took "
+            f"{_fmt(one.get('post_s'), 's', 2)}; stored → accepted p50 / p99 "
+            f"{_fmt(one.get('settle_p50_ms'), '', 0)} / {_fmt(one.get('settle_p99_ms'), 'ms', 0)}; "
+            f"{_fmt(one.get('cpu_ms_per_suggestion'), 'ms', 1)} CPU per suggestion; "
+            f"RSS {_fmt(one.get('rss_mb'), 'MB', 0)}"
+        )
+    if solo.get("second"):
+        row("2f renda run: RSS growth, second run over first", _fmt(solo["rss_growth_mb"], "MB", 1))
     check = renda.get("check", {})
     if check:
         row("check: receipt accepted, workflow serves it", "ok" if check.get("ok") else "FAILED")

@@ -266,17 +266,27 @@ class ConfirmWindow:
     ) -> list[bool]:
         self._answers = {}
         self._first = self._published + 1
-        for routing_key, headers, body in messages:
-            message = amqp.Message(
-                body,
-                content_type="application/json",
-                content_encoding="utf-8",
-                application_headers=headers,
-                delivery_mode=PERSISTENT,
-                message_id=headers.get("cloudEvents_id"),
-            )
-            self.channel.basic_publish(message, exchange=self.exchange, routing_key=routing_key)
-            self._published += 1
+        # py-amqp sends each frame with its own sendall; the batch's frames are gathered and
+        # sent at once (copies: its frame buffer is reused between writes).
+        transport = self.connection.transport
+        send = transport._write
+        frames: list[bytes] = []
+        transport._write = lambda data: frames.append(bytes(data))
+        try:
+            for routing_key, headers, body in messages:
+                message = amqp.Message(
+                    body,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    application_headers=headers,
+                    delivery_mode=PERSISTENT,
+                    message_id=headers.get("cloudEvents_id"),
+                )
+                self.channel.basic_publish(message, exchange=self.exchange, routing_key=routing_key)
+                self._published += 1
+        finally:
+            transport._write = send
+        send(b"".join(frames))
         last = self._published
         deadline = time.monotonic() + timeout
         while len(self._answers) < len(messages):

@@ -144,7 +144,7 @@ class OutboxRelay:
         db: Database,
         publisher: Publisher,
         *,
-        batch_size: int = 200,
+        batch_size: int = 500,
     ) -> None:
         self.outbox = outbox
         self.db = db
