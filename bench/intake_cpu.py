@@ -28,6 +28,24 @@ import uuid
 from bench.infra import AMQP_URL, BIN, PG_SERVER, create_databases, drop_databases
 from bench.system import PATH, SUGGESTION
 
+STAGES = (
+    # label, file, function (cumulative CPU, so stages nest: read them as a tree)
+    ("Flask wsgi_app: the request in renda (the rest: test client)", "flask/app.py", "wsgi_app"),
+    ("  the door: key, stored-text checks, JSON body (runtime.http)", "runtime/http.py", "_start"),
+    ("  webargs: headers and body through their schemas", "webargs/core.py", "parse"),
+    ("  the view: submit (store + outbox)", "intake/api/submissions.py", "submit"),
+    ("    pooled connection checkout (+ ping)", "sqlalchemy/pool/base.py", "_checkout"),
+    ("    ORM flush of the submission", "sqlalchemy/orm/session.py", "flush"),
+    ("    Outbox.add (event built, validated, INSERT)", "runtime/outbox.py", "add"),
+    ("      event data dumped and validated (to_json)", "contracts/registry.py", "to_json"),
+    ("      separate NOTIFY statement", "runtime/outbox.py", "_announce"),
+    ("    COMMIT", "sqlalchemy/orm/session.py", "commit"),
+    ("    psycopg: all statements, client side", "psycopg/cursor.py", "execute"),
+    ("  marshmallow, all of it: loads (webargs, to_json)", "marshmallow/schema.py", "_do_load"),
+    ("  marshmallow, all of it: dumps (to_json, the receipt)", "marshmallow/schema.py", "dump"),
+    ("  metrics and headers after the request", "runtime/http.py", "_finish"),
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.intake_cpu")
@@ -93,6 +111,16 @@ def run(key: str, n: int, profile: bool, top: int) -> None:
     for _ in range(n):
         one()
     profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = sum(tt for _, _, tt, _, _ in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"where the CPU of one POST goes (cProfile, share of {1000 * total / n:.2f} ms):")
+    for label, file_part, name in STAGES:
+        cum = sum(
+            ct
+            for (path, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
+            if func == name and file_part in path
+        )
+        print(f"  {100 * cum / total:5.1f} %  {label}")
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)

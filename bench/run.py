@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outbox-rows", type=int, default=None, help="rows for the relay bench")
     parser.add_argument("--profile", action="store_true", help="sample renda with py-spy")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the logs directory")
+    parser.add_argument("--budget", type=float, default=None, help="seconds for the whole run")
     parser.add_argument(
         "--phases",
         default=",".join(PHASES),
@@ -143,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides["burst"] = args.suggestions
     if args.outbox_rows:
         overrides["outbox_rows"] = args.outbox_rows
+    if args.budget:
+        overrides["budget"] = args.budget
     if overrides:
         sizes = Sizes(**{**sizes.__dict__, **overrides})
     generator = args.generator
