@@ -258,6 +258,109 @@ def run_python(target: Target, *, concurrency: int, seconds: float) -> LoadResul
     )
 
 
+# -- open loop ---------------------------------------------------------------------------------
+
+
+def run_open_loop(
+    target: Target, *, rate: float, seconds: float, connections: int = 32
+) -> dict[str, Any]:
+    """Requests sent at a constant arrival rate, whatever the server does: request i is due
+    at start + i/rate, and its latency is counted from when it was due, not from when a
+    connection was free to send it. A saturated server therefore shows its queue in the
+    percentiles instead of slowing the generator down (no coordinated omission).
+
+    Runs in a child process (threads, keep-alive connections) so the bench's own work does
+    not delay the schedule. `lag_p99_ms` is how late the generator itself sent: when it
+    nears the latencies, the figure is the generator's, not the server's."""
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    child = ctx.Process(
+        target=_open_loop_process, args=(target, rate, seconds, connections, results), daemon=True
+    )
+    child.start()
+    try:
+        latencies, lags, statuses, span = results.get(timeout=seconds + 40)
+    finally:
+        child.join(5)
+        if child.is_alive():
+            child.terminate()
+            child.join(5)
+    ok = sum(v for k, v in statuses.items() if k.isdigit() and 200 <= int(k) < 400)
+    ms = [lat * 1000 for lat in latencies]
+    lag_ms = [lag * 1000 for lag in lags]
+    return {
+        "generator": "python open loop",
+        "rate": rate,
+        "connections": connections,
+        "seconds": round(span, 3),
+        "requests": len(latencies),
+        "errors": sum(statuses.values()) - ok,
+        "rps": len(latencies) / span if span else 0.0,
+        "p50_ms": percentile(ms, 50),
+        "p90_ms": percentile(ms, 90),
+        "p99_ms": percentile(ms, 99),
+        "max_ms": max(ms) if ms else None,
+        "lag_p99_ms": percentile(lag_ms, 99),
+        "statuses": statuses,
+    }
+
+
+def _open_loop_process(
+    target: Target, rate: float, seconds: float, connections: int, results: Any
+) -> None:
+    due: queue.Queue[tuple[int, float] | None] = queue.Queue()
+    latencies: list[float] = []
+    lags: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def send() -> None:
+        conn: http.client.HTTPConnection | None = None
+        while (item := due.get()) is not None:
+            i, due_at = item
+            headers = {**target.headers, "Idempotency-Key": f"{target.key_prefix}-o-{i}"}
+            sent = time.perf_counter()
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=10)
+                conn.request(target.method, target.path, body=target.body or None, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = str(response.status)
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+                if conn is not None:
+                    conn.close()
+                conn = None
+            done = time.perf_counter()
+            with lock:
+                latencies.append(done - due_at)
+                lags.append(sent - due_at)
+                statuses[status] += 1
+        if conn is not None:
+            conn.close()
+
+    senders = [threading.Thread(target=send, daemon=True) for _ in range(connections)]
+    for sender in senders:
+        sender.start()
+    start = time.perf_counter() + 0.05
+    total = int(rate * seconds)
+    for i in range(total):
+        due_at = start + i / rate
+        pause = due_at - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        due.put((i, due_at))
+    for _ in senders:
+        due.put(None)
+    for sender in senders:
+        sender.join(30)
+    results.put((latencies, lags, dict(statuses), time.perf_counter() - start))
+
+
 # -- one-off requests ------------------------------------------------------------------------
 
 

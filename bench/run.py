@@ -59,6 +59,8 @@ class Sizes:
     figures_per_tenant_year: int
     figures_requests: int
     figures_seconds: float
+    standalone_suggestions: int
+    standalone_timeout: float
     budget: float
 
 
@@ -72,7 +74,7 @@ FULL = Sizes(
     http_warmup=2,
     ceiling_seconds=6,
     publisher_seconds=4,
-    outbox_rows=5000,
+    outbox_rows=20_000,
     outbox_timeout=60,
     sequential=40,
     sequential_seconds=25,
@@ -83,6 +85,8 @@ FULL = Sizes(
     figures_per_tenant_year=250,
     figures_requests=30,
     figures_seconds=10,
+    standalone_suggestions=200,
+    standalone_timeout=60,
     budget=285,
 )
 QUICK = Sizes(
@@ -106,9 +110,12 @@ QUICK = Sizes(
     figures_per_tenant_year=25,
     figures_requests=10,
     figures_seconds=3,
+    standalone_suggestions=20,
+    standalone_timeout=30,
     budget=120,
 )
 CLEANUP_RESERVE = 25.0
+PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "figures", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outbox-rows", type=int, default=None, help="rows for the relay bench")
     parser.add_argument("--profile", action="store_true", help="sample renda with py-spy")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the logs directory")
+    parser.add_argument("--budget", type=float, default=None, help="seconds for the whole run")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated subset of {','.join(PHASES)} (limits always run)",
+    )
     args = parser.parse_args(argv)
 
     sizes = QUICK if args.quick else FULL
@@ -131,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides["burst"] = args.suggestions
     if args.outbox_rows:
         overrides["outbox_rows"] = args.outbox_rows
+    if args.budget:
+        overrides["budget"] = args.budget
     if overrides:
         sizes = Sizes(**{**sizes.__dict__, **overrides})
     generator = args.generator
@@ -189,14 +204,22 @@ class Bench:
             self.phase("physical limits: AMQP", self.measure_amqp)
             self.phase("physical limits: PostgreSQL", self.measure_pg)
             self.phase("physical limits: HTTP hello world", self.measure_hello)
-            system = self.phase("renda: setup", self.setup_renda)
-            if system is not None:
-                self.phase("renda: Publisher", lambda: self.measure_publisher(system))
-                self.phase("renda: intake POST", lambda: self.measure_intake(system))
-                self.phase("renda: outbox relay", lambda: self.measure_relay(system))
-                self.phase("renda: end to end", lambda: self.measure_e2e(system))
-                self.phase("renda: figures", lambda: self.measure_figures(system))
-                self.phase("renda: memory", lambda: self.measure_memory(system))
+            wanted = set(self.args.phases.split(","))
+            if "standalone" in wanted:
+                self.phase("renda run: one process", self.measure_standalone)
+            if wanted - {"standalone"}:
+                system = self.phase("renda: setup", self.setup_renda)
+            steps = (
+                ("publisher", "renda: Publisher", self.measure_publisher),
+                ("intake", "renda: intake POST", self.measure_intake),
+                ("relay", "renda: outbox relay", self.measure_relay),
+                ("e2e", "renda: end to end", self.measure_e2e),
+                ("figures", "renda: figures", self.measure_figures),
+                ("memory", "renda: memory", self.measure_memory),
+            )
+            for key, name, step in steps if system is not None else ():
+                if key in wanted:
+                    self.phase(name, lambda step=step: step(system))
         except KeyboardInterrupt:
             interrupted = True
             self.errors.append("interrupted")
@@ -357,6 +380,14 @@ class Bench:
             system.start_api(service)
         return system
 
+    def measure_standalone(self) -> None:
+        from bench import standalone
+
+        s = self.sizes
+        self.renda["standalone"] = standalone.measure(
+            self.workdir, self.cleanup, s.standalone_suggestions, self.allow(s.standalone_timeout)
+        )
+
     def measure_publisher(self, system: Any) -> None:
         s = self.sizes
         self.renda["publisher"] = system.publisher_rate(self.allow(s.publisher_seconds), s.amqp_max)
@@ -376,7 +407,25 @@ class Bench:
         )[0][0]
         self.finish_profile(pyspy)
         time.sleep(1.0)  # requests still in flight when the generator stopped
+        self.renda["intake_post_open_loop"] = self.open_loop(system)
         self.renda["intake_post"]["backlog_discarded"] = system.discard_intake_backlog()
+
+    def open_loop(self, system: Any) -> dict[str, Any]:
+        """Half the closed loop's sustained rate at a constant arrival rate: the latency a
+        client sees when intake is busy but not saturated (the closed loop's p99 is queueing
+        behind a saturated server)."""
+        sustained = self.renda["intake_post"].get("rps") or 0.0
+        if not sustained:
+            raise RuntimeError("no sustained rate to halve")
+        target = system.intake_target("open")
+        meter = infra.CpuMeter({"intake-api": system.apis["intake"][0]})
+        result = loadgen.run_open_loop(
+            target, rate=sustained / 2, seconds=self.allow(self.sizes.http_seconds)
+        )
+        result["cpu"] = cpu = meter.stop()
+        if result["requests"] and "intake-api" in cpu["cpu_s"]:
+            result["cpu_ms_per_request"] = 1000 * cpu["cpu_s"]["intake-api"] / result["requests"]
+        return result
 
     def measure_relay(self, system: Any) -> None:
         s = self.sizes
@@ -747,6 +796,20 @@ def render_table(
             _ratio(intake.get("cpu_ms_per_request"), hello.get("cpu_ms_per_request")),
         )
         note(f"   CPU during 2a (s): {_cpu_split(intake.get('cpu'))}")
+    loop = renda.get("intake_post_open_loop")
+    if loop:
+        row(
+            f"2a' intake POST open loop at {loop['rate']:,.0f} req/s (half of 2a): p99",
+            _fmt(loop.get("p99_ms"), "ms", 1),
+            "50 ms (target)",
+            _ratio(loop.get("p99_ms"), 50.0),
+        )
+        note(
+            f"   p50 {_fmt(loop.get('p50_ms'), 'ms', 1)}, achieved {_fmt(loop.get('rps'), 'req/s')}"
+            f", errors {loop.get('errors')} / {loop.get('requests')}, API CPU/request "
+            f"{_fmt(loop.get('cpu_ms_per_request'), 'ms', 2)}; generator lag p99 "
+            f"{_fmt(loop.get('lag_p99_ms'), 'ms', 1)} (near the p99: the generator's figure)"
+        )
     row(
         f"2c outbox relay, {relay.get('rows', '?')} rows (intake)",
         _fmt(relay.get("msgs_per_s_steady"), "msg/s"),
@@ -863,7 +926,33 @@ def render_table(
             _ratio(info["rss_mb"], hello_rss) if api else None,
         )
     if mem:
-        row("2d RSS all renda processes", _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0))
+        row(
+            "2d RSS all renda processes",
+            _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0),
+            "800 MB (target)",
+            _ratio(sum(i["rss_mb"] for i in mem.values()), 800.0),
+        )
+    solo = renda.get("standalone", {})
+    for run_name in ("first", "second"):
+        one = solo.get(run_name)
+        if not one:
+            continue
+        row(
+            f"2f renda run: {one['suggestions']} suggestions fully processed ({run_name} run)",
+            _fmt(one.get("processed_s"), "s", 2)
+            + ("" if one.get("fully_processed") else " (NOT all)"),
+            "5 s (target)",
+            _ratio(one.get("processed_s"), 5.0),
+        )
+        note(
+            f"   {_fmt(one.get('suggestions_per_s'), 'sugg/s', 1)}; POSTs took "
+            f"{_fmt(one.get('post_s'), 's', 2)}; stored → accepted p50 / p99 "
+            f"{_fmt(one.get('settle_p50_ms'), '', 0)} / {_fmt(one.get('settle_p99_ms'), 'ms', 0)}; "
+            f"{_fmt(one.get('cpu_ms_per_suggestion'), 'ms', 1)} CPU per suggestion; "
+            f"RSS {_fmt(one.get('rss_mb'), 'MB', 0)}"
+        )
+    if solo.get("second"):
+        row("2f renda run: RSS growth, second run over first", _fmt(solo["rss_growth_mb"], "MB", 1))
     check = renda.get("check", {})
     if check:
         row("check: receipt accepted, workflow serves it", "ok" if check.get("ok") else "FAILED")

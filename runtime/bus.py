@@ -7,9 +7,11 @@ standalone mode, which has no dead-lettering, confirms or persistence.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import amqp
 from kombu import Connection, Exchange, Producer, Queue, binding, compression
 
 from contracts.topology import SUBSCRIPTIONS, Names
@@ -138,6 +140,7 @@ class Publisher:
         self.topology = Topology(settings)
         self.connection = connect(settings)
         self._producer: Producer | None = None
+        self._window: ConfirmWindow | None = None
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
@@ -178,7 +181,35 @@ class Publisher:
             self.connection.ensure_connection(max_retries=3, interval_start=0.5, interval_step=1)
             _publish()
 
+    def publish_batch(
+        self, messages: Sequence[tuple[str, dict[str, Any], bytes]], timeout: float = 10.0
+    ) -> list[bool]:
+        """Publish (routing key, headers, body) messages with all their confirms in flight;
+        returns, per message, whether the broker confirmed it. A nack, a lost connection or
+        no answer within `timeout` leaves it False: not known to be taken, to be sent again.
+
+        The in-process bus has no confirms: each message is taken when published."""
+        if self.settings.in_process_bus:
+            for routing_key, headers, body in messages:
+                self.publish(routing_key, headers, body)
+            return [True] * len(messages)
+        if self._window is None:
+            self._window = ConfirmWindow(self.connection, self.topology.events.name)
+        try:
+            return self._window.publish(messages, timeout)
+        except Exception:
+            # Whatever was not confirmed stays pending; the next batch starts afresh.
+            log.warning("broker connection lost while publishing a batch", exc_info=True)
+            self._close_window()
+            return [False] * len(messages)
+
+    def _close_window(self) -> None:
+        if self._window is not None:
+            self._window.close()
+            self._window = None
+
     def reset(self) -> None:
+        self._close_window()
         self._producer = None
         try:
             self.connection.close()
@@ -187,4 +218,89 @@ class Publisher:
         self.connection = connect(self.settings)
 
     def close(self) -> None:
+        self._close_window()
         self.connection.release()
+
+
+class ConfirmWindow:
+    """A channel in confirm mode on its own AMQP connection, publishing a batch at once
+    and then reading the broker's acks and nacks (each names a delivery tag, or all up to
+    it) until every message of the batch has its answer.
+
+    Its own connection because kombu's confirm mode waits after every publish; the one
+    confirm per message was the relay's ceiling (ADR 0016)."""
+
+    def __init__(self, like: Connection, exchange: str) -> None:
+        self.exchange = exchange
+        self.connection = amqp.Connection(
+            host=f"{like.hostname}:{like.port or 5672}",
+            userid=like.userid,
+            password=like.password,
+            virtual_host=like.virtual_host or "/",
+            ssl=like.ssl,
+            connect_timeout=5,
+            heartbeat=0,
+        )
+        self.connection.connect()
+        self.channel = self.connection.channel()
+        self.channel.confirm_select()
+        self.channel.events["basic_ack"].add(self._on_ack)
+        self.channel.events["basic_nack"].add(self._on_nack)
+        self._published = 0
+        """Delivery tags count the channel's publishes from 1."""
+        self._answers: dict[int, bool] = {}
+        self._first = 1
+
+    def _on_ack(self, tag: int, multiple: bool) -> None:
+        self._answer(tag, multiple, True)
+
+    def _on_nack(self, tag: int, multiple: bool) -> None:
+        self._answer(tag, multiple, False)
+
+    def _answer(self, tag: int, multiple: bool, ok: bool) -> None:
+        for t in range(self._first if multiple else tag, tag + 1):
+            self._answers.setdefault(t, ok)
+
+    def publish(
+        self, messages: Sequence[tuple[str, dict[str, Any], bytes]], timeout: float
+    ) -> list[bool]:
+        self._answers = {}
+        self._first = self._published + 1
+        # py-amqp sends each frame with its own sendall; the batch's frames are gathered and
+        # sent at once (copies: its frame buffer is reused between writes).
+        transport = self.connection.transport
+        send = transport._write
+        frames: list[bytes] = []
+        transport._write = lambda data: frames.append(bytes(data))
+        try:
+            for routing_key, headers, body in messages:
+                message = amqp.Message(
+                    body,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    application_headers=headers,
+                    delivery_mode=PERSISTENT,
+                    message_id=headers.get("cloudEvents_id"),
+                )
+                self.channel.basic_publish(message, exchange=self.exchange, routing_key=routing_key)
+                self._published += 1
+        finally:
+            transport._write = send
+        send(b"".join(frames))
+        last = self._published
+        deadline = time.monotonic() + timeout
+        while len(self._answers) < len(messages):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{len(messages) - len(self._answers)} confirms missing")
+            try:
+                self.connection.drain_events(timeout=min(left, 1.0))
+            except TimeoutError:
+                continue
+        return [self._answers.get(tag, False) for tag in range(self._first, last + 1)]
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:
+            log.debug("closing a confirm window's connection failed", exc_info=True)

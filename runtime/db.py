@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -24,9 +26,9 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         else:
-            self.engine = create_engine(
-                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-            )
+            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=pool_size)
+            event.listen(self.engine.pool, "checkin", _stamp_checkin)
+            event.listen(self.engine.pool, "checkout", _ping_if_idle)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -47,6 +49,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+PING_IDLE_SECONDS = 1.0
+"""A pooled connection idle at least this long is pinged before use (a database restart
+or outage leaves the pool's connections dead); one back in use within it is not, which
+spares a busy API a round trip per request. A connection that dies within that second
+fails its one request, and the pool then replaces every connection older than it."""
+
+
+def _stamp_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    checked_in = record.info.get("checked_in")
+    if checked_in is None or time.monotonic() - checked_in < PING_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as exc:
+        # The pool takes this to mean "dead": it discards it and connects afresh.
+        raise DisconnectionError() from exc
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from runtime import arguments
 from runtime.config import Settings
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
@@ -33,6 +34,7 @@ from runtime.openapi import (
 from runtime.problems import DomainProblem, from_http_exception, problem
 
 log = logging.getLogger(__name__)
+arguments.install()
 F = TypeVar("F", bound=Callable[..., Any])
 Checks = dict[str, Callable[[], None]]
 """More readiness checks by name (a worker's consumers); each raises when not ready."""
@@ -213,7 +215,10 @@ def _check_input() -> None:
         if limit is not None and request.content_length is None and len(data) >= limit:
             raise RequestEntityTooLarge()
         if data.strip() or _takes_body():
-            parse_body(data, request.mimetype or None)
+            document = parse_body(data, request.mimetype or None)
+            # Parsed once: request.get_json() and webargs (runtime.arguments) read this
+            # checked document from werkzeug's cache instead of parsing the body again.
+            request._cached_json = (document, document)
 
 
 MULTIPART = "multipart/form-data"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import g, request, url_for
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -142,8 +142,9 @@ def submit(
                 created_at=now,
                 updated_at=now,
             )
-            session.add(submission)
-            session.flush()
+            # A Core INSERT of the row, prepared once (the ORM's unit of work costs the hot
+            # path more than the INSERT itself); the object only answers the receipt.
+            session.execute(_INSERT_SUBMISSION, _row(submission))
             events = beside(session, submission_id) if beside else []
             if event_name:
                 events.insert(
@@ -165,6 +166,14 @@ def submit(
     rt.outbox.wake_relay()
     body = receipt_view(submission)
     return body, 202, {"Location": body["href"]}
+
+
+_INSERT_SUBMISSION = insert(Submission.__table__)
+_COLUMNS = [column.key for column in Submission.__table__.columns]
+
+
+def _row(submission: Submission) -> dict[str, Any]:
+    return {key: getattr(submission, key) for key in _COLUMNS}
 
 
 def _existing(node_id: str, idempotency_key: str) -> Submission | None:

@@ -1,0 +1,131 @@
+"""CPU of one intake POST inside renda, without HTTP server or load generator: the
+profile the bench README quotes before and after.
+
+    .venv/bin/python -m bench.intake_cpu [--requests N] [--profile] [--top K]
+
+Builds the intake API in this process (`renda.processes.wsgi("intake")`) against its own
+PostgreSQL databases (`rbench_cpu_<hex>_*`, migrated and seeded, dropped at the end),
+sends N suggestions through Flask's test client one after another, and prints the CPU
+time of this thread per request. With --profile, the same again under cProfile timed by
+the thread's CPU clock (so waiting on PostgreSQL costs nothing), and the top frames by
+own and by cumulative CPU. cProfile's own overhead inflates every frame ~3×; the shares
+are what to read. Whatever the machine is doing besides is not in these figures, which is
+why they are steadier than the bench's on a busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import time
+import uuid
+
+from bench.infra import AMQP_URL, BIN, PG_SERVER, create_databases, drop_databases
+from bench.system import PATH, SUGGESTION
+
+STAGES = (
+    # label, file, function (cumulative CPU, so stages nest: read them as a tree)
+    ("Flask wsgi_app: the request in renda (the rest: test client)", "flask/app.py", "wsgi_app"),
+    ("  the door: key, stored-text checks, JSON body (runtime.http)", "runtime/http.py", "_start"),
+    ("  webargs: headers and body through their schemas", "webargs/core.py", "parse"),
+    ("  the view: submit (store + outbox)", "intake/api/submissions.py", "submit"),
+    ("    pooled connection checkout (+ ping)", "sqlalchemy/pool/base.py", "_checkout"),
+    ("    ORM flush of the submission", "sqlalchemy/orm/session.py", "flush"),
+    ("    Outbox.add (event built, validated, INSERT)", "runtime/outbox.py", "add"),
+    ("      event data dumped and validated (to_json)", "contracts/registry.py", "to_json"),
+    ("      separate NOTIFY statement", "runtime/outbox.py", "_announce"),
+    ("    COMMIT", "sqlalchemy/orm/session.py", "commit"),
+    ("    psycopg: all statements, client side", "psycopg/cursor.py", "execute"),
+    ("  marshmallow, all of it: loads (webargs, to_json)", "marshmallow/schema.py", "_do_load"),
+    ("  marshmallow, all of it: dumps (to_json, the receipt)", "marshmallow/schema.py", "dump"),
+    ("  metrics and headers after the request", "runtime/http.py", "_finish"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.intake_cpu")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=20)
+    args = parser.parse_args()
+    prefix = f"rbench_cpu_{uuid.uuid4().hex[:8]}"
+    databases = [f"{prefix}_{name}" for name in ("directory", "intake", "workflow")]
+    databases += [f"{prefix}_{name}" for name in ("scoring", "notify")]
+    env = {
+        **os.environ,
+        "RENDA_DATABASE_URL": PG_SERVER.replace("postgresql://", "postgresql+psycopg://")
+        + f"/{prefix}_{{service}}",
+        "RENDA_BROKER_URL": AMQP_URL,
+        "RENDA_BUS_PREFIX": prefix,
+    }
+    create_databases(databases)
+    try:
+        subprocess.run([str(BIN / "renda"), "migrate", "all"], env=env, check=True)
+        seeded = subprocess.run(
+            [str(BIN / "renda"), "seed"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+        key = next(
+            line.partition(": ")[2].strip()
+            for line in seeded.splitlines()
+            if line.startswith("county_system_450102")
+        )
+        os.environ.update(env)
+        run(key, args.requests, args.profile, args.top)
+    finally:
+        drop_databases(databases)
+
+
+def run(key: str, n: int, profile: bool, top: int) -> None:
+    from renda.processes import wsgi
+
+    client = wsgi("intake").test_client()
+    body = json.dumps(SUGGESTION).encode()
+
+    def one() -> None:
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {key}",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        response = client.post(PATH, data=body, headers=headers)
+        if response.status_code != 202:
+            raise RuntimeError(f"{response.status_code}: {response.data!r}")
+
+    for _ in range(100):
+        one()
+    started, wall = time.thread_time(), time.perf_counter()
+    for _ in range(n):
+        one()
+    cpu_ms = 1000 * (time.thread_time() - started) / n
+    wall_ms = 1000 * (time.perf_counter() - wall) / n
+    print(f"intake POST in-process: {cpu_ms:.3f} ms CPU, {wall_ms:.3f} ms wall per request (n={n})")
+    if not profile:
+        return
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    for _ in range(n):
+        one()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = sum(tt for _, _, tt, _, _ in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"where the CPU of one POST goes (cProfile, share of {1000 * total / n:.2f} ms):")
+    for label, file_part, name in STAGES:
+        cum = sum(
+            ct
+            for (path, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
+            if func == name and file_part in path
+        )
+        print(f"  {100 * cum / total:5.1f} %  {label}")
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

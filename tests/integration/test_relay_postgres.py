@@ -1,0 +1,137 @@
+"""The outbox relay on PostgreSQL and RabbitMQ: a row is marked sent only once its own
+confirm has come, and two relay replicas never publish the same row."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from kombu import Connection, Queue
+from sqlalchemy import func, insert, select
+
+from renda.processes import migrate, runtimes_for
+from runtime.bus import Publisher, Topology
+from runtime.config import Settings
+from runtime.context import ServiceRuntime
+from runtime.outbox import NotConfirmed, OutboxRelay
+from tests.support.infra import AMQP_URL, PostgresDatabases, run_id
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def intake(infrastructure: None) -> Iterator[tuple[ServiceRuntime, Settings, Connection]]:
+    prefix = f"rr{run_id()}"
+    databases = PostgresDatabases(prefix)
+    databases.create()
+    settings = Settings.from_env(
+        {
+            "RENDA_DATABASE_URL": databases.url,
+            "RENDA_BROKER_URL": AMQP_URL,
+            "RENDA_BUS_PREFIX": prefix,
+        }
+    )
+    migrate(settings, ["directory", "intake"])
+    (rt,) = runtimes_for(["intake"], settings)
+    broker = Connection(AMQP_URL)
+    topology = Topology(settings)
+    topology.events(broker.default_channel).declare()
+    try:
+        yield rt, settings, broker
+    finally:
+        rt.db.dispose()
+        rt.directory.db.dispose()
+        broker.default_channel.exchange_delete(topology.events.name)
+        broker.release()
+        databases.drop()
+
+
+def _pending_rows(rt: ServiceRuntime, n: int) -> None:
+    table = rt.outbox.table
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": str(uuid.uuid4()),
+            "type": "renda.relay.test.v1",
+            "routing_key": "relay.test",
+            "headers": {"cloudEvents_id": f"e{i}"},
+            "payload": {"i": i, "text": "代表建议"},
+            "created_at": now,
+        }
+        for i in range(n)
+    ]
+    with rt.db.transaction() as session:
+        session.execute(insert(table), rows)
+
+
+def _pending(rt: ServiceRuntime) -> int:
+    table = rt.outbox.table
+    with rt.db.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(table).where(table.c.published_at.is_(None))
+        )
+
+
+def _queue(settings: Settings, broker: Connection, **arguments: object) -> Queue:
+    queue = Queue(
+        f"{settings.bus_prefix}.relay-test",
+        exchange=Topology(settings).events,
+        routing_key="relay.test",
+        queue_arguments=arguments or None,
+    )
+    queue(broker.default_channel).declare()
+    return queue
+
+
+def test_a_nacked_event_stays_pending_and_the_confirmed_ones_are_marked(intake) -> None:  # type: ignore[no-untyped-def]
+    rt, settings, broker = intake
+    # A full queue that refuses more makes the broker nack what it cannot take.
+    queue = _queue(settings, broker, **{"x-max-length": 3, "x-overflow": "reject-publish"})
+    _pending_rows(rt, 5)
+    relay = OutboxRelay(rt.outbox, rt.db, Publisher(settings))
+    try:
+        with pytest.raises(NotConfirmed, match="2 of 5"):
+            relay.relay_once()
+        assert _pending(rt) == 2
+        queue(broker.default_channel).purge()
+        assert relay.relay_once() == 2
+        assert _pending(rt) == 0
+    finally:
+        relay.publisher.close()
+        queue(broker.default_channel).delete()
+
+
+def test_two_relays_publish_every_row_once(intake) -> None:  # type: ignore[no-untyped-def]
+    rt, settings, broker = intake
+    queue = _queue(settings, broker)
+    n = 1000
+    _pending_rows(rt, n)
+    relays = [OutboxRelay(rt.outbox, rt.db, Publisher(settings), batch_size=50) for _ in (1, 2)]
+    sent = [0, 0]
+
+    def run(i: int) -> None:
+        while (count := relays[i].relay_once()) > 0:
+            sent[i] += count
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert _pending(rt) == 0
+        assert sum(sent) == n
+        bound = queue(broker.default_channel)
+        ids = []
+        while (message := bound.get(no_ack=True)) is not None:
+            ids.append(message.headers["cloudEvents_id"])
+            assert message.payload["text"] == "代表建议"
+        assert len(ids) == n
+        assert len(set(ids)) == n
+    finally:
+        for relay in relays:
+            relay.publisher.close()
+        queue(broker.default_channel).delete()
