@@ -6,7 +6,28 @@ from pathlib import Path
 import pytest
 
 from services.workflow import working_days
+from tests.support.cluster import drop_seeded_template
 from tests.support.system import InProcessSystem, start_in_process
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """How `make test` shares the tests out between its two pytest-xdist workers
+    (`--dist loadgroup`): a module's tests stay together, so that its module-scoped system
+    starts once; every test on the real RabbitMQ and PostgreSQL (anything that needs
+    `infrastructure`) goes to one worker, one after the other as without xdist, since one
+    of them stops the broker and others count what is on it."""
+    for item in items:
+        shared = "infrastructure" in getattr(item, "fixturenames", ())
+        group = "real-broker-and-database" if shared else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_template_dropped() -> Iterator[None]:
+    """The clusters' template databases (tests/support/cluster.py), when a test made them."""
+    yield
+    drop_seeded_template()
 
 
 @pytest.fixture(autouse=True)
