@@ -7,7 +7,7 @@ import pytest
 
 from services.workflow import working_days
 from tests.support.cluster import drop_seeded_template
-from tests.support.system import InProcessSystem, start_in_process
+from tests.support.system import InProcessSystem, drop_seeded_var_dirs, start_in_process
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -24,10 +24,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _seeded_template_dropped() -> Iterator[None]:
-    """The clusters' template databases (tests/support/cluster.py), when a test made them."""
+def _seeded_templates_removed() -> Iterator[None]:
+    """The seeded templates that systems and clusters were copied from, when made."""
     yield
     drop_seeded_template()
+    drop_seeded_var_dirs()
 
 
 @pytest.fixture(autouse=True)
