@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # the same name in two folders share a group: harmless.
         group = "real-infrastructure" if item in real else item.path.stem
         item.add_marker(pytest.mark.xdist_group(group))
-    if config.getoption("dist", "no") == "loadgroup":
+    if config.getvalue("loadgroup"):  # set on the workers of `--dist loadgroup`
         items.sort(key=lambda item: item not in real)  # stable: otherwise as collected
 
 
