@@ -39,7 +39,7 @@ $(BROWSER):
 test: $(STAMP) tools $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/renda asyncapi --check
-	$(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest -q
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q -m "not integration"

@@ -10,25 +10,6 @@ from tests.support.cluster import drop_seeded_template
 from tests.support.system import InProcessSystem, drop_seeded_var_dirs, start_in_process
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """How `make test` shares the tests out between its two pytest-xdist workers
-    (`--dist loadgroup`): a module's tests stay together, so that its module-scoped system
-    starts once; every test on the real RabbitMQ and PostgreSQL (anything that needs
-    `infrastructure`) goes to one worker, one after the other as without xdist, since one
-    of them stops the broker and others count what is on it. That group is the longest,
-    so it is handed out first (`--no-loadscope-reorder` keeps this order) while the other
-    worker takes the modules one by one."""
-    real = {item for item in items if "infrastructure" in getattr(item, "fixturenames", ())}
-    for item in items:
-        # The group's name ends each test's id in xdist's reports: kept short. Modules of
-        # the same name in two folders share a group: harmless.
-        group = "real-infrastructure" if item in real else item.path.stem
-        item.add_marker(pytest.mark.xdist_group(group))
-    if config.getvalue("loadgroup"):  # set on the workers of `--dist loadgroup`
-        items.sort(key=lambda item: item not in real)  # stable: otherwise as collected
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _seeded_templates_removed() -> Iterator[None]:
     """The seeded templates that systems and clusters were copied from, when made."""
