@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 from services.workflow import working_days
-from tests.support.system import InProcessSystem, start_in_process
+from tests.support.cluster import drop_seeded_template
+from tests.support.system import InProcessSystem, drop_seeded_var_dirs, start_in_process
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_templates_removed() -> Iterator[None]:
+    """The seeded templates that systems and clusters were copied from, when made."""
+    yield
+    drop_seeded_template()
+    drop_seeded_var_dirs()
 
 
 @pytest.fixture(autouse=True)

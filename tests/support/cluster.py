@@ -1,14 +1,24 @@
-"""Each service as its own processes (gunicorn API + worker) on the real broker and database."""
+"""Each service as its own processes (gunicorn API + worker) on the real broker and database.
+
+Starting a cluster is most of what an integration test costs, so two things are done once or
+at once: the databases are copied from a migrated and seeded template made once per test
+session (`seeded_template`), and the processes a test starts come up side by side — `start_*`
+spawns and returns, and the cluster waits for all of them to be ready before it does the next
+thing the test asks of it (a URL, a request, a kill, its settings or a count).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +40,8 @@ class Cluster:
     ports: dict[str, int] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    starting: list[str] = field(default_factory=list)
+    """Spawned, not yet seen ready: waited for (together) before the test's next request."""
 
     def __post_init__(self) -> None:
         self.databases = PostgresDatabases(self.prefix)
@@ -57,9 +69,17 @@ class Cluster:
 
     @property
     def settings(self) -> Settings:
+        self.ready()
         return Settings.from_env(self.env())
 
     def setup(self) -> None:
+        """Databases copied from the session's seeded template, with its keys and var/."""
+        template = seeded_template()
+        self.databases.create(template=template.databases)
+        self.keys.update(template.keys)
+        shutil.copytree(template.log_dir / "var", self.log_dir / "var", dirs_exist_ok=True)
+
+    def migrate_and_seed(self) -> None:
         self.databases.create()
         subprocess.run([BIN / "renda", "migrate", "all"], env=self.env(), check=True)
         seeded = subprocess.run(
@@ -73,18 +93,26 @@ class Cluster:
     def start_api(self, service: str) -> None:
         port = self.ports.setdefault(f"{service}-api", free_port())
         self._spawn(f"{service}-api", ["api", service], PORT=str(port))
-        self.wait_ready(f"{service}-api")
+        self.starting.append(f"{service}-api")
 
     def start_worker(self, service: str, **extra: str) -> None:
         port = self.ports.setdefault(f"{service}-worker", free_port())
         self._spawn(f"{service}-worker", ["worker", service], RENDA_WORKER_PORT=str(port), **extra)
-        self.wait_ready(f"{service}-worker")
+        self.starting.append(f"{service}-worker")
 
     def start_all(self) -> None:
         for service in SERVICES:
             self.start_worker(service)
         for service in SERVICES:
             self.start_api(service)
+        self.ready()
+
+    def ready(self) -> None:
+        """Wait until every process started and not yet waited for answers /readyz."""
+        names, self.starting = self.starting, []
+        if names:
+            with ThreadPoolExecutor(len(names)) as pool:
+                list(pool.map(self.wait_ready, names))
 
     def _spawn(self, name: str, args: list[str], **extra: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
@@ -98,32 +126,43 @@ class Cluster:
 
     def wait_ready(self, name: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.ports[name]}/readyz"
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
                 raise RuntimeError(f"{name} exited early:\n{self.log(name)}")
             try:
-                if requests.get(self.url(name, "/readyz"), timeout=5).status_code == 200:
+                if requests.get(url, timeout=5).status_code == 200:
                     return
             except requests.RequestException:
                 pass  # not listening yet, or busy starting
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise TimeoutError(f"{name} not ready:\n{self.log(name)}")
 
     def wait_exit(self, name: str, timeout: float = 30) -> int:
+        self.ready()
         return self.processes[name].wait(timeout)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        self.ready()
         process = self.processes.pop(name)
         if process.poll() is None:
             os.killpg(process.pid, sig)
         process.wait(20)
 
     def stop(self) -> None:
-        for name in list(self.processes):
+        """Every process told to stop at once, then waited for (killed after 20 s)."""
+        self.starting.clear()
+        stopping = list(self.processes.values())
+        self.processes.clear()
+        for process in stopping:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in stopping:
             try:
-                self.kill(name, signal.SIGTERM)
+                process.wait(20)
             except subprocess.TimeoutExpired:
-                self.kill(name, signal.SIGKILL)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(20)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
@@ -131,6 +170,7 @@ class Cluster:
 
     # -- HTTP ------------------------------------------------------------------------------
     def url(self, name: str, path: str) -> str:
+        self.ready()
         return f"http://127.0.0.1:{self.ports[name]}{path}"
 
     def headers(self, key_name: str = "county_system_450102") -> dict[str, str]:
@@ -172,7 +212,37 @@ class Cluster:
         )
 
     def count(self, service: str, sql: str, *params: object) -> int:
+        self.ready()
         return int(self.databases.query(service, sql, *params)[0][0])
+
+
+_templates: list[Cluster] = []
+
+
+def seeded_template() -> Cluster:
+    """Databases migrated and seeded once per test session (per pytest-xdist worker), copied
+    by every cluster; its processes are never started, so nothing is connected to it."""
+    if not _templates:
+        template = Cluster(
+            log_dir=Path(tempfile.mkdtemp(prefix="renda-template-")), prefix=f"rtpl{run_id()}"
+        )
+        try:
+            template.migrate_and_seed()
+        except BaseException:
+            drop(template)
+            raise
+        _templates.append(template)
+    return _templates[0]
+
+
+def drop_seeded_template() -> None:
+    while _templates:
+        drop(_templates.pop())
+
+
+def drop(template: Cluster) -> None:
+    template.databases.drop()
+    shutil.rmtree(template.log_dir, ignore_errors=True)
 
 
 def dump(obj: Any) -> str:

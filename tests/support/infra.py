@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -43,15 +44,23 @@ class PostgresDatabases:
     def name(self, service: str) -> str:
         return f"{self.prefix}_{service}"
 
-    def create(self) -> None:
+    def create(self, template: PostgresDatabases | None = None) -> None:
+        """Empty databases, or copies of a template's (PostgreSQL copies the files: far
+        quicker than migrating and seeding again; nobody may be connected to the template)."""
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
             for service in DATABASES:
-                conn.execute(f'CREATE DATABASE "{self.name(service)}"')
+                copy = f' TEMPLATE "{template.name(service)}"' if template else ""
+                conn.execute(f'CREATE DATABASE "{self.name(service)}"{copy}')
 
     def drop(self) -> None:
+        """All at once: PostgreSQL 15 checkpoints for each DROP DATABASE, and drops that run
+        together share one checkpoint (one after the other they took seconds)."""
+        with ThreadPoolExecutor(len(DATABASES)) as pool:
+            list(pool.map(self._drop, DATABASES))
+
+    def _drop(self, service: str) -> None:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            for service in DATABASES:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name(service)}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name(service)}" WITH (FORCE)')
 
     @staticmethod
     def query_admin_ping() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,9 +14,9 @@ from flask.testing import FlaskClient
 
 from renda.demo import ensure_seeded
 from renda.processes import api_app, migrate, runtimes_for
-from runtime.clock import Clock
+from runtime.clock import Clock, FixedClock, SystemClock
 from runtime.config import SERVICES, Settings
-from runtime.context import ServiceRuntime
+from runtime.context import ServiceRuntime, build_directory
 from runtime.worker import Worker
 
 GOOD_SUGGESTION: dict[str, Any] = {
@@ -80,17 +82,16 @@ class InProcessSystem:
 def start_in_process(
     var_dir: Path, *, clock: Clock | None = None, with_worker: bool = True, **overrides: Any
 ) -> InProcessSystem:
-    settings = Settings.from_env(
-        {
-            "RENDA_VAR_DIR": str(var_dir),
-            "RENDA_BUS_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-            "RENDA_RETRY_DELAYS": "0.05,0.1",
-            "RENDA_OUTBOX_POLL_SECONDS": "0.05",
-        },
-        **overrides,
-    )
+    env = {
+        "RENDA_VAR_DIR": str(var_dir),
+        "RENDA_BUS_PREFIX": f"t{uuid.uuid4().hex[:8]}",
+        "RENDA_RETRY_DELAYS": "0.05,0.1",
+        "RENDA_OUTBOX_POLL_SECONDS": "0.05",
+    }
+    settings = Settings.from_env(env, **overrides)
     var_dir.mkdir(parents=True, exist_ok=True)
-    migrate(settings)
+    if not _copy_seeded(var_dir, env, clock, overrides):
+        migrate(settings)
     runtimes = runtimes_for(list(SERVICES), settings, clock)
     keys = ensure_seeded(settings, runtimes[0].directory)
     worker = Worker(runtimes, settings) if with_worker else None
@@ -98,3 +99,34 @@ def start_in_process(
         worker.start()
     app = api_app(runtimes)
     return InProcessSystem(settings, runtimes, worker, app.test_client(), keys)
+
+
+_seeded: dict[tuple[str, ...], Path] = {}
+"""var/ directories migrated and seeded once per test session, by clock and overrides."""
+
+
+def _copy_seeded(
+    var_dir: Path, env: dict[str, str], clock: Clock | None, overrides: dict[str, Any]
+) -> bool:
+    """Start from a copy of a seeded var/ (its SQLite files and kept demo keys), as a restart
+    of `renda run` does, instead of migrating and seeding again: that cost a second or more
+    per test. Only for the SQLite files under var/, and for the system clock (seeded at the
+    session's first start) or a fixed clock (seeded at the same instant)."""
+    if "database_url" in overrides or not isinstance(clock, FixedClock | None):
+        return False
+    key = (clock.now().isoformat() if clock else "system", *sorted(map(repr, overrides.items())))
+    if key not in _seeded:
+        template = Path(tempfile.mkdtemp(prefix="renda-seeded-")) / "var"
+        settings = Settings.from_env({**env, "RENDA_VAR_DIR": str(template)}, **overrides)
+        migrate(settings)
+        directory = build_directory(settings, FixedClock(clock.now()) if clock else SystemClock())
+        ensure_seeded(settings, directory)
+        directory.db.dispose()
+        _seeded[key] = template
+    shutil.copytree(_seeded[key], var_dir, dirs_exist_ok=True)
+    return True
+
+
+def drop_seeded_var_dirs() -> None:
+    while _seeded:
+        shutil.rmtree(_seeded.popitem()[1].parent, ignore_errors=True)
