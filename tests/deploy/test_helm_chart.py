@@ -1252,3 +1252,41 @@ def test_helm_test_pod_checks_the_console(console: Rendered) -> None:
     (c,) = console.get("Pod", f"{RELEASE}-test-readyz")["spec"]["containers"]
     assert c["args"][-1] == f"http://{CONSOLE}:80/console/sign-in"
     assert c["args"][1:-1] == [f"http://{RELEASE}-{s}-api:80/readyz" for s in SERVICES]
+
+
+def test_photos_live_on_a_claim_that_only_intake_api_mounts(
+    chart: helm.Chart, default: Rendered
+) -> None:
+    (claim,) = default.kind("PersistentVolumeClaim")
+    assert claim["metadata"]["name"] == f"{RELEASE}-photos"
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert claim["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    for service in SERVICES:
+        for kind in ("api", "worker"):
+            d = default.deployment(service, kind)
+            volumes = {v["name"]: v for v in d["spec"]["template"]["spec"]["volumes"]}
+            env = env_of(container(d))
+            if (service, kind) == ("intake", "api"):
+                assert (
+                    volumes["photos"]["persistentVolumeClaim"]["claimName"] == f"{RELEASE}-photos"
+                )
+                assert env["RENDA_PHOTO_DIR"]["value"] == "/var/lib/renda/photos"
+                mounts = {m["name"]: m["mountPath"] for m in container(d)["volumeMounts"]}
+                assert mounts["photos"] == "/var/lib/renda/photos"
+            else:
+                assert "photos" not in volumes and "RENDA_PHOTO_DIR" not in env, (service, kind)
+    theirs = render(chart, merged(MINIMAL, {"photos": {"existingClaim": "city-photos"}}))
+    assert theirs.kind("PersistentVolumeClaim") == []
+    intake = theirs.deployment("intake", "api")["spec"]["template"]["spec"]["volumes"]
+    assert {"name": "photos", "persistentVolumeClaim": {"claimName": "city-photos"}} in intake
+
+
+def test_trusted_proxies_reach_the_configmap(chart: helm.Chart, default: Rendered) -> None:
+    data = default.get("ConfigMap", f"{RELEASE}-config")["data"]
+    assert (data["RENDA_TRUSTED_PROXIES"], data["RENDA_TRUSTED_PROXY_HOPS"]) == ("", "1")
+    values = {"config": {"trustedProxies": "10.42.0.0/16,10.43.0.0/16", "trustedProxyHops": 2}}
+    data = render(chart, merged(MINIMAL, values)).get("ConfigMap", f"{RELEASE}-config")["data"]
+    assert (data["RENDA_TRUSTED_PROXIES"], data["RENDA_TRUSTED_PROXY_HOPS"]) == (
+        "10.42.0.0/16,10.43.0.0/16",
+        "2",
+    )

@@ -148,6 +148,8 @@ RENDA_WORKER_PORT: {{ .Values.worker.metricsPort | int64 | toString | quote }}
 WEB_CONCURRENCY: {{ .Values.config.webConcurrency | int64 | toString | quote }}
 RENDA_VAR_DIR: {{ .Values.config.varDir | toString | quote }}
 RENDA_SESSION_IDLE_SECONDS: {{ .Values.config.sessionIdleSeconds | int64 | toString | quote }}
+RENDA_TRUSTED_PROXIES: {{ .Values.config.trustedProxies | toString | quote }}
+RENDA_TRUSTED_PROXY_HOPS: {{ .Values.config.trustedProxyHops | int64 | toString | quote }}
 {{- range $key, $value := .Values.config.extra }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
@@ -288,4 +290,11 @@ else as a "service=URL,..." list.
 {{- else }}
 {{- join "," $urls }}
 {{- end }}
+{{- end }}
+
+{{/*
+The claim holding opinions' photos: the one given, or the chart's own.
+*/}}
+{{- define "renda.photosClaim" -}}
+{{- .Values.photos.existingClaim | default (printf "%s-photos" (include "renda.fullname" .)) -}}
 {{- end }}
