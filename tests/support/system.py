@@ -111,8 +111,11 @@ def _copy_seeded(
     """Start from a copy of a seeded var/ (its SQLite files and kept demo keys), as a restart
     of `renda run` does, instead of migrating and seeding again: that cost a second or more
     per test. Only for the SQLite files under var/, and for the system clock (seeded at the
-    session's first start) or a fixed clock (seeded at the same instant)."""
+    session's first start) or a fixed clock (seeded at the same instant); a var/ that has
+    databases already (a restart in the test) is started as it is."""
     if "database_url" in overrides or not isinstance(clock, FixedClock | None):
+        return False
+    if any(var_dir.glob("*.db")):
         return False
     key = (clock.now().isoformat() if clock else "system", *sorted(map(repr, overrides.items())))
     if key not in _seeded:
