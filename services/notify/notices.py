@@ -5,27 +5,20 @@ printed the same way (ADR 0015, notices as PDF)."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from jinja2 import Environment
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Spacer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from runtime.directory import Directory
+from runtime.pdf import Writer, build
 from services.notify.domain.messages import Message
 from services.notify.planning import Source, tell
 from services.notify.store import Notice
@@ -67,79 +60,30 @@ def render(notice: Notice, local_date: str) -> str:
     return PAGE.render(n=notice, date=local_date)
 
 
-CID_FONT = "STSong-Light"
-"""Adobe's standard Chinese font: named in the PDF, not embedded, so no font file is needed
-where the PDF is made; every PDF reader with Chinese support supplies it."""
-
-
-@lru_cache(maxsize=4)
-def _font(path: str | None) -> str:
-    """The registered font's name: the TrueType (or .ttc) file at `path`, embedded (exactly
-    the same print everywhere), or the standard CID font."""
-    if path:
-        name = "notice-embedded"
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-        return name
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return CID_FONT
-
-
 def render_pdf(notice: Any, local_date: str, font_path: str | None = None) -> bytes:
     """The notice or board as an A4 PDF, laid out like the printable page."""
-    font = _font(font_path)
-
-    def style(size: float, **more: Any) -> ParagraphStyle:
-        return ParagraphStyle("s", fontName=font, fontSize=size, leading=size * 1.8, **more)
-
-    def para(text: str, size: float = 14, **more: Any) -> Paragraph:
-        return Paragraph(escape(text), style(size, **more))
-
+    w = Writer(font_path)
     red = colors.HexColor("#cc0000")
     story: list[Any] = [
-        para(notice.issuer, 24, alignment=TA_CENTER, textColor=red),
-        para(notice.number, 14, alignment=TA_CENTER),
+        w.para(notice.issuer, 24, alignment=TA_CENTER, textColor=red),
+        w.para(notice.number, 14, alignment=TA_CENTER),
         HRFlowable(width="100%", thickness=1.5, color=red, spaceAfter=6 * mm),
-        para(notice.title, 18, alignment=TA_CENTER),
+        w.para(notice.title, 18, alignment=TA_CENTER),
         Spacer(1, 4 * mm),
     ]
     if notice.recipients:
-        story.append(para("、".join(notice.recipients) + "："))
-    story += [para(line, firstLineIndent=28) for line in notice.body.split("\n") if line.strip()]
-    tables = []
+        story.append(w.para("、".join(notice.recipients) + "："))
+    story += [w.para(line, firstLineIndent=28) for line in notice.body.split("\n") if line.strip()]
     if notice.figures:
-        tables.append([["项目", "数值"], *[[f["label"], f["value"]] for f in notice.figures]])
+        story += w.table([["项目", "数值"], *[[f["label"], f["value"]] for f in notice.figures]])
     if getattr(notice, "columns", None):
-        tables.append([list(notice.columns), *[list(row) for row in notice.rows or []]])
-    for rows in tables:
-        cells = [[Paragraph(escape(str(cell)), style(11)) for cell in row] for row in rows]
-        table = Table(cells, repeatRows=1, hAlign="CENTER")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story += [Spacer(1, 4 * mm), table]
+        story += w.table([list(notice.columns), *[list(row) for row in notice.rows or []]])
     story += [
         Spacer(1, 10 * mm),
-        para(notice.issuer, alignment=TA_RIGHT),
-        para(local_date, alignment=TA_RIGHT),
+        w.para(notice.issuer, alignment=TA_RIGHT),
+        w.para(local_date, alignment=TA_RIGHT),
     ]
-    out = io.BytesIO()
-    SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=26 * mm,
-        rightMargin=26 * mm,
-        topMargin=28 * mm,
-        bottomMargin=28 * mm,
-        title=f"{notice.number} {notice.title}",
-        author=notice.issuer,
-    ).build(story)
-    return out.getvalue()
+    return build(story, title=f"{notice.number} {notice.title}", author=notice.issuer)
 
 
 def _numbered(session: Session, tenant: str, year: int, suffix: str, **fields: Any) -> Notice:

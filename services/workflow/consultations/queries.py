@@ -171,6 +171,7 @@ def report_view(session: Session, consultation: Consultation, report: Report) ->
         "consultation_id": consultation.id,
         "consultation_number": consultation.number,
         "title": consultation.title,
+        "issuing_body": consultation.issuing_body,
         "station_id": report.station_id,
         "station_name": names.get(report.station_id, report.station_id),
         "summary": report.summary,

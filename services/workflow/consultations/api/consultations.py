@@ -1,6 +1,6 @@
 """GET /workflow/v1/consultations/…: consultations on draft laws within the key's reach,
 each with its opinions, forums and visits; the contact points' reports side by side (JSON,
-and CSV for the legislature's tools); an opinion's handling record; the figures."""
+CSV for the legislature's tools, and PDF to file); an opinion's handling record; the figures."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from runtime.http import not_found, principal, service
+from runtime.pdf import font_path_from_env
 from services.workflow.consultations.api.schemas import (
     ConsultationDetailOut,
     ConsultationFiguresOut,
@@ -23,6 +24,7 @@ from services.workflow.consultations.api.schemas import (
     ConsultationReportOut,
     DraftOpinionOut,
 )
+from services.workflow.consultations.printing import report_pdf
 from services.workflow.consultations.queries import (
     consultation_view,
     figures_under,
@@ -44,8 +46,6 @@ blp = Blueprint(
     url_prefix="/consultations",
     description="Consultations on draft laws (基层立法联系点)",
 )
-
-ADOPTION_NAMES = {"fully": "采纳", "partly": "部分采纳", "not": "未采纳"}
 
 
 def _today() -> date:
@@ -208,4 +208,27 @@ def get_report_csv(consultation_id: str, report_id: str) -> Response:
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{report["number"]}.csv"'},
+    )
+
+
+@blp.route("/<consultation_id>/reports/<report_id>.pdf")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "the report as an A4 PDF (number, draft and issuing body, contact "
+            "point, participation, summary, opinions by article with duplicates counted)",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
+def get_report_pdf(consultation_id: str, report_id: str) -> Response:
+    """The report as a PDF, to file with the legislature as it is (ADR 0015's font:
+    the standard Chinese CID font, or RENDA_NOTICE_FONT embedded)."""
+    with service("workflow").db.session() as session:
+        report = _report(session, consultation_id, report_id)
+    pdf = report_pdf(report, local_date(report["submitted_at"]), font_path_from_env())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{report["number"]}.pdf"'},
     )

@@ -108,6 +108,7 @@ class ConsultationReportOut(Schema):
     consultation_id = fields.String()
     consultation_number = fields.String()
     title = fields.String()
+    issuing_body = fields.String(metadata={"description": "the draft's issuing body"})
     station_id = fields.String()
     station_name = fields.String()
     summary = fields.String()
