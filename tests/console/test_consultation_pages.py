@@ -5,11 +5,13 @@ what was adopted; the public page then shows the outcome per article."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import Client
 
@@ -17,6 +19,7 @@ from runtime.clock import FixedClock
 from tests.acceptance.test_consultations import COUNTY, PLAN
 from tests.console.conftest import Console, csrf, start_console
 from tests.support.cycle import START
+from tests.support.handlers import NEIGHBOUR
 
 S1, S2 = "450102001-S1", "450102002-S1"
 PHONE = "13812341234"
@@ -145,6 +148,7 @@ def test_a_draft_through_the_console(console: Console) -> None:
     report_link = re.search(rf'href="(/console/consultations/{cid}/reports/[^"]+)"', side).group(1)
     printable = committee.get(report_link).get_data(as_text=True)
     assert "意见报告" in printable and "合并 1 条相同意见" in printable and PHONE not in printable
+    _the_report_as_pdf(console, committee, cid, report_link, printable, codes)
 
     submitted = re.findall(r'name="opinion_id" value="([0-9a-f-]{36})"', side)
     assert len(submitted) == 4
@@ -164,6 +168,45 @@ def test_a_draft_through_the_console(console: Console) -> None:
     assert "部分采纳 1 条" in shown and "首次登记免费" in shown
     status = public.get(f"/console/c/status/{codes[1]}").get_data(as_text=True)
     assert "已合并：部分采纳" in status and PHONE not in status
+
+
+def _the_report_as_pdf(
+    console: Console, committee: Client, cid: str, report_link: str, printable: str, codes: list
+) -> None:
+    """The report page links its PDF; the PDF (the console's and the API's alike) carries
+    the number, the draft and its issuing body, the participation and the opinions by
+    article with the merged duplicates counted; another district gets 404 for both."""
+    number = re.search(r'id="report-number">([^<]+)<', printable).group(1)
+    pdf_link = re.search(r'id="report-pdf" href="([^"]+)"', printable).group(1)
+    answer = committee.get(pdf_link)
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages)
+    flat = re.sub(r"\s+", "", text)
+    for shown in (
+        number,
+        "关于《南宁市养犬管理条例（草案）》的意见报告",
+        "南宁市人大常委会法制工作委员会",
+        "民生街道",
+        "座谈会1场",
+        "群众关注登记收费",
+        "第2条",
+        "登记应当免费",
+        f"{codes[0]}1条",  # the kept opinion's code, then its one merged duplicate counted
+    ):
+        assert shown in flat, (shown, text)
+    assert PHONE not in text
+    assert console.client("qx.committee").get(pdf_link).status_code == 404
+
+    report_id = report_link.rsplit("/", 1)[1]
+    api_path = f"/workflow/v1/consultations/{cid}/reports/{report_id}.pdf"
+    workflow = console.system.runtime("workflow").directory
+    own = {"Authorization": f"Bearer {workflow.create_key(COUNTY, 'committee', label='pdf')}"}
+    from_api = console.system.client.get(api_path, headers=own)
+    assert from_api.status_code == 200 and from_api.mimetype == "application/pdf"
+    assert number in PdfReader(io.BytesIO(from_api.data)).pages[0].extract_text()
+    other = {"Authorization": f"Bearer {workflow.create_key(NEIGHBOUR, 'committee', label='x')}"}
+    refused = console.system.client.get(api_path, headers=other)
+    assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
 
 
 def test_after_the_deadline_the_page_says_so_and_takes_nothing(

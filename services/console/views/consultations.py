@@ -12,11 +12,12 @@ goes through intake with an Idempotency-Key, as a county system's would.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     make_response,
@@ -26,8 +27,11 @@ from flask import (
     url_for,
 )
 
+from runtime.pdf import font_path_from_env
 from services.console.client import Answer
 from services.console.views.common import api, directory, expect, person, signed_in
+from services.workflow.consultations import printing
+from services.workflow.domain.calendar import local_date
 
 bp = Blueprint("consultations", __name__)
 
@@ -327,6 +331,18 @@ def act(consultation_id: str, action: str) -> Any:
 @bp.get("/consultations/<consultation_id>/reports/<report_id>")
 @signed_in("committee", "reader")
 def report(consultation_id: str, report_id: str) -> Any:
-    """The numbered report, printable (the browser prints it to PDF)."""
+    """The numbered report, printable, with a link to its PDF."""
     r = expect(api().get(f"/workflow/v1/consultations/{consultation_id}/reports/{report_id}"))
     return render_template("consultation_report.html", r=r, channels=CHANNELS, adoptions=ADOPTIONS)
+
+
+@bp.get("/consultations/<consultation_id>/reports/<report_id>/pdf")
+@signed_in("committee", "reader")
+def report_pdf(consultation_id: str, report_id: str) -> Response:
+    """Workflow's PDF of the report (the same as the API's), drawn here from what the API
+    gives this person, as the notices' PDF is."""
+    r = expect(api().get(f"/workflow/v1/consultations/{consultation_id}/reports/{report_id}"))
+    day = local_date(datetime.fromisoformat(r["submitted_at"]))
+    answer = Response(printing.report_pdf(r, day, font_path_from_env()), mimetype="application/pdf")
+    answer.headers["Content-Disposition"] = f'inline; filename="{r["number"]}.pdf"'
+    return answer

@@ -52,7 +52,7 @@ def report_pdf(report: dict[str, Any], day: date, font_path: str | None = None) 
     for group in report["by_article"]:
         article = group["article"]
         story.append(w.para(f"第{article}条" if article is not None else "草案总体", 15))
-        rows: list[list[object]] = [["序号", "意见", "来源", "编号", "合并相同意见"]]
+        rows: list[list[object]] = [["序号", "意见", "来源", "编号", "合并重复"]]
         for n, o in enumerate(group["opinions"], start=1):
             text = o["text"]
             if o.get("adoption"):
@@ -66,7 +66,7 @@ def report_pdf(report: dict[str, Any], day: date, font_path: str | None = None) 
                     f"{len(o['duplicates'])} 条" if o["duplicates"] else "",
                 ]
             )
-        story += w.table(rows, 10.5, widths=(10 * mm, 78 * mm, 20 * mm, 26 * mm, 24 * mm))
+        story += w.table(rows, 10, widths=(12 * mm, 66 * mm, 20 * mm, 36 * mm, 24 * mm))
     story += [
         Spacer(1, 10 * mm),
         w.para(report["station_name"], alignment=TA_RIGHT),
