@@ -35,9 +35,9 @@ from services.workflow.domain.calendar import local_date
 
 bp = Blueprint("consultations", __name__)
 
-ADOPTIONS = {"fully": "采纳", "partly": "部分采纳", "not": "未采纳"}
+# Channels and adoptions named as the report's PDF names them.
+ADOPTIONS, CHANNELS = printing.ADOPTION_NAMES, printing.CHANNEL_NAMES
 STATES = {"received": "已收到", "merged": "已合并", "submitted": "已报送", "answered": "已反馈"}
-CHANNELS = {"public_page": "网上留言", "forum": "座谈会", "visit": "走访", "deputy": "代表意见"}
 
 
 # The public pages.
