@@ -101,6 +101,19 @@ class SupervisionGroupIn(ProjectActionIn):
     )
 
 
+class TaskDoneIn(ProjectActionIn):
+    deputy_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "the deputy whose task it is (a deputy's key: their own)"},
+    )
+    report = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "a short report of what the supervision found and did"},
+    )
+
+
 class ProgressIn(ProjectActionIn):
     unit_id = fields.String(
         validate=validate.Length(min=1, max=32),
@@ -179,6 +192,11 @@ PROJECT_ACTIONS: dict[str, ProjectAction] = {
         SupervisionGroupIn,
         ("system", "committee"),
         "The deputies' supervision group, each deputy with a task.",
+    ),
+    "task_done": ProjectAction(
+        TaskDoneIn,
+        ("deputy", "system", "committee"),
+        "A deputy's supervision task is done, with a short report; once per deputy.",
     ),
     "progress": ProjectAction(
         ProgressIn,
