@@ -103,9 +103,11 @@ class SupervisionGroupIn(ProjectActionIn):
 
 class TaskDoneIn(ProjectActionIn):
     deputy_id = fields.String(
-        required=True,
         validate=validate.Length(min=1, max=32),
-        metadata={"description": "the deputy whose task it is (a deputy's key: their own)"},
+        metadata={
+            "description": "the deputy whose task it is: required of the committee; a "
+            "deputy's key may leave it out (or give its own)"
+        },
     )
     report = fields.String(
         required=True,

@@ -182,7 +182,10 @@ def _supervise(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, An
 
 
 def _task_done(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
-    deputy_id = args["deputy_id"]
+    deputy_id = args.get("deputy_id")
+    require(deputy_id is not None, "name the deputy whose task is done", "deputy_id")
+    if by.startswith("deputy:"):
+        require(by == f"deputy:{deputy_id}", "a deputy marks only their own task", "deputy_id")
     require(
         deputy_id in proposal.supervision,
         f"deputy {deputy_id} has no supervision task on this project",
