@@ -159,7 +159,7 @@ def test_a_projects_trail_group_progress_and_problems_from_the_pages(console: Co
     assert finish("task_done", "招标合规，施工质量抽查合格") == (302, "/console/projects/tasks")
     done = deputy.get("/console/projects/tasks").get_data(as_text=True)
     assert "督办任务已完成" in done and "招标合规，施工质量抽查合格" in done
-    assert "<h3 class=\"h4\">完成督办任务</h3>" not in done
+    assert '<h3 class="h4">完成督办任务</h3>' not in done
     assert finish("progress", "x")[0] == 404  # a deputy's page posts only their own task
 
     public = console.client()
