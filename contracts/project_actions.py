@@ -101,6 +101,21 @@ class SupervisionGroupIn(ProjectActionIn):
     )
 
 
+class TaskDoneIn(ProjectActionIn):
+    deputy_id = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={
+            "description": "the deputy whose task it is: required of the committee; a "
+            "deputy's key may leave it out (or give its own)"
+        },
+    )
+    report = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "a short report of what the supervision found and did"},
+    )
+
+
 class ProgressIn(ProjectActionIn):
     unit_id = fields.String(
         validate=validate.Length(min=1, max=32),
@@ -179,6 +194,11 @@ PROJECT_ACTIONS: dict[str, ProjectAction] = {
         SupervisionGroupIn,
         ("system", "committee"),
         "The deputies' supervision group, each deputy with a task.",
+    ),
+    "task_done": ProjectAction(
+        TaskDoneIn,
+        ("deputy", "system", "committee"),
+        "A deputy's supervision task is done, with a short report; once per deputy.",
     ),
     "progress": ProjectAction(
         ProgressIn,

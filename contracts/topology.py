@@ -34,6 +34,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "suggestion.accepted",
         "suggestion.marked_key",
         "vote.voted",
+        "project.task_done",
         "opinion.adopted",
         "suggestion.returned",
         "suggestion.converted",
@@ -80,6 +81,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "consultation.opinion_answered",
         "duty_report.issued",
         "review.result_announced",
+        "review.opinion_issued",
         "review.deadline",
     ),
 }
@@ -96,6 +98,7 @@ PRODUCERS: dict[str, str] = {
     "project.list_approval_requested": "intake",
     "vote.ballots_released": "intake",
     "vote.voted": "intake",
+    "project.task_done": "workflow",
     "duty_activity.submitted": "intake",
     "points.correction_requested": "intake",
     "points_list.publish_requested": "intake",
@@ -110,6 +113,7 @@ PRODUCERS: dict[str, str] = {
     "duty_report.requested": "intake",
     "duty_report.issued": "scoring",
     "review.result_announced": "scoring",
+    "review.opinion_issued": "scoring",
     "review.deadline": "scoring",
     **{
         name: "workflow"

@@ -18,7 +18,13 @@ RECORDED_ACTIVITIES = (
 )
 """What an office files as a record; the rest of the rule table is credited from events."""
 
-EVENT_ACTIVITIES = ("suggestion", "key_suggestion", "opinion_adopted", "ballot_cast")
+EVENT_ACTIVITIES = (
+    "suggestion",
+    "key_suggestion",
+    "opinion_adopted",
+    "ballot_cast",
+    "supervision_task",
+)
 """Credited by scoring from other services' events, never filed by hand."""
 
 ACTIVITY_TYPES = RECORDED_ACTIVITIES + EVENT_ACTIVITIES

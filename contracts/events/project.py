@@ -62,6 +62,20 @@ class ProjectActionRequestedV1(EventData):
             raise ValidationError(refused.messages, "args") from None
 
 
+class ProjectTaskDoneV1(EventData):
+    project_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata=TENANT)
+    tenant_path = fields.String(required=True)
+    title = fields.String(required=True)
+    deputy_id = fields.String(required=True, metadata={"description": "whose task it was"})
+    task = fields.String(required=True)
+    report = fields.String(required=True, metadata={"description": "the deputy's short report"})
+    done_by = fields.String(
+        required=True, metadata={"description": "role:subject, the deputy or the committee"}
+    )
+    done_at = fields.AwareDateTime(required=True)
+
+
 class CandidateListApprovalRequestedV1(EventData):
     submission_id = fields.String(required=True)
     submitted_at = fields.AwareDateTime(required=True)
@@ -188,6 +202,13 @@ EVENT_TYPES = [
         1,
         ProjectActionRequestedV1,
         "Someone asked, through intake, to move a proposal along; workflow decides.",
+    ),
+    EventType(
+        "project.task_done",
+        1,
+        ProjectTaskDoneV1,
+        "A supervision group deputy's task on a project is done (督办任务完成), with a short "
+        "report; once per project and deputy.",
     ),
     EventType(
         "project.list_approval_requested",

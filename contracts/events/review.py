@@ -152,6 +152,20 @@ class OpinionArgs(_Args):
     )
 
 
+class TalkArgs(_Args):
+    held_on = fields.Date(required=True, metadata={"description": "the day of the talk"})
+    held_by = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "who held it", "example": "县人大常委会副主任 陆某"},
+    )
+    note = fields.String(
+        load_default="",
+        validate=validate.Length(max=5000),
+        metadata={"description": "what was said and asked for"},
+    )
+
+
 class ReceivedArgs(_Args):
     received_on = fields.Date(required=True, metadata={"description": "the day it came in"})
 
@@ -165,6 +179,10 @@ REVIEW_COMMANDS: dict[str, tuple[type[Schema], str]] = {
     "written": (WrittenArgs, "The written review's score."),
     "opinion": (OpinionArgs, "The written opinion, approved by the director's meeting, sent."),
     "announce": (AnnounceArgs, "Announce the result; the opinion's receipt starts deadlines."),
+    "talk": (
+        TalkArgs,
+        "The admonishing talk (诫勉谈话) after a dissatisfied result, before the repeat round.",
+    ),
     "plan_received": (ReceivedArgs, "The rectification plan came in (due within 1 month)."),
     "report_received": (ReceivedArgs, "The report on every item came in (due within 3 months)."),
 }
@@ -207,6 +225,31 @@ class ReviewResultAnnouncedV1(ReviewRef):
     )
 
 
+class ReviewOpinionIssuedV1(ReviewRef):
+    tenant_path = fields.String(required=True)
+    congress_name = fields.String(required=True, metadata={"description": "the issuer"})
+    unit_name = fields.String(
+        required=True, allow_none=True, metadata={"description": "the official's unit, if known"}
+    )
+    attempt = fields.Integer(required=True)
+    approved_on = fields.Date(
+        required=True, metadata={"description": "the director's meeting (主任会议) approved it"}
+    )
+    sent_to = fields.List(
+        fields.String(validate=validate.OneOf(OPINION_RECIPIENTS)),
+        required=True,
+        metadata={"description": "the bodies it is addressed to"},
+    )
+    score = fields.Decimal(required=True, allow_none=True, as_string=True)
+    result = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(("satisfied", "basically_satisfied", "dissatisfied")),
+        metadata={"description": "none while the round is not graded yet"},
+    )
+    issued_at = fields.AwareDateTime(required=True)
+
+
 class ReviewDeadlineV1(ReviewRef):
     item = fields.String(required=True, validate=validate.OneOf(("plan", "report")))
     due = fields.Date(required=True)
@@ -225,6 +268,13 @@ EVENT_TYPES = [
         1,
         ReviewResultAnnouncedV1,
         "A review round has its final result and what follows (rectify, repeat, refer).",
+    ),
+    EventType(
+        "review.opinion_issued",
+        1,
+        ReviewOpinionIssuedV1,
+        "A round's written review opinion, approved by the director's meeting, is issued to "
+        "the bodies it is sent to; notify makes it a numbered formal notice.",
     ),
     EventType(
         "review.deadline",

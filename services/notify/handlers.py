@@ -295,7 +295,53 @@ def on_duty_report_issued(event: Event, ctx: WorkContext) -> None:
     plan_webhooks(ctx, event, ctx.clock.now())
 
 
+OPINION_BODIES = {
+    "government": "人民政府",
+    "organisation": "党委组织部门",
+    "discipline": "纪检监察机关",
+}
+"""How a review opinion's notice names the bodies it goes to; `unit` is the official's own."""
+
+
+def on_review_opinion_issued(event: Event, ctx: WorkContext) -> None:
+    """The written review opinion (评议意见), approved by the director's meeting, becomes a
+    numbered formal notice of the congress addressed to the bodies it is sent to; the
+    committee's working body and the unit reviewed (if it has an inbox) are told."""
+    d = event.data
+    unit = d["unit_name"] or f"{d['official']}所在单位"
+    names = [unit if body == "unit" else OPINION_BODIES[body] for body in d["sent_to"]]
+    figures = [{"label": "主任会议通过", "value": d["approved_on"].isoformat()}]
+    if d["result"] is not None:
+        figures.append({"label": "评议得分", "value": f"{d['score']}分"})
+        figures.append({"label": "评议结果", "value": REVIEW_RESULTS[d["result"]]})
+    words = f"{d['official']}（{d['post']}）"
+    again = "再次" if d["attempt"] > 1 else ""
+    body = (
+        f"本会对{words}{again}进行了评议，评议意见经主任会议审议通过，现予印发。"
+        "请被评议对象自收到之日起一个月内报送整改方案，三个月内报告整改情况。"
+    )
+    issue(
+        ctx.session,
+        ctx.directory,
+        tenant=d["tenant"],
+        tenant_path=d["tenant_path"],
+        issuer=d["congress_name"],
+        title=f"关于对{words}的评议意见",
+        body=body,
+        figures=figures,
+        recipients=[
+            m.committee(d["tenant"]),
+            *([m.unit(d["unit_id"])] if d["unit_id"] and "unit" in d["sent_to"] else []),
+        ],
+        recipient_names=names,
+        now=ctx.clock.now(),
+        year=d["issued_at"].astimezone(NotifySettings.from_env().zone).year,
+    )
+    plan_webhooks(ctx, event, ctx.clock.now())
+
+
 HANDLERS: dict[str, Callable[[Event, WorkContext], None]] = {
     **{name: _handler(compose) for name, compose in COMPOSERS.items()},
     "duty_report.issued": on_duty_report_issued,
+    "review.opinion_issued": on_review_opinion_issued,
 }

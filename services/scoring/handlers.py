@@ -83,6 +83,14 @@ EVENT_CREDITS: dict[str, EventCredit] = {
         None,
         "voted in vote {vote_id}",
     ),
+    # A supervision group deputy's task on a livelihood project, once per project and deputy.
+    "project.task_done": EventCredit(
+        "supervision_task",
+        "deputy_id",
+        "{project_id}:{deputy_id}",
+        "done_at",
+        "supervision task done on project {title}",
+    ),
 }
 
 
@@ -444,7 +452,7 @@ def on_review_command_requested(event: Event, ctx: WorkContext) -> None:
         with ctx.session.begin_nested():
             round_ = apply_review_command(ctx, d)
     except ReviewError as broken:
-        _reject(ctx, d["submission_id"], str(broken), d["command"])
+        _reject(ctx, d["submission_id"], str(broken), broken.field or d["command"])
         return
     except ValidationError as wrong:  # intake checks the args; any other producer may not
         _reject(ctx, d["submission_id"], f"bad arguments: {wrong.normalized_messages()}", "args")

@@ -34,7 +34,15 @@ def _open(ctx: WorkContext, d: dict[str, Any], args: dict[str, Any]) -> ReviewRo
     if args["repeat_of"]:
         first = ctx.session.get(ReviewRound, args["repeat_of"])
         if first is None or first.tenant != d["tenant"] or first.next_step != "repeat":
-            raise r.ReviewError("repeat_of names no dissatisfied round awaiting its repeat")
+            raise r.ReviewError(
+                "repeat_of names no dissatisfied round awaiting its repeat", "repeat_of"
+            )
+        if first.talk_held_on is None:
+            raise r.ReviewError(
+                "the admonishing talk (诫勉谈话) after that round is not recorded yet: "
+                "record it with the talk command first",
+                "repeat_of",
+            )
         attempt = first.attempt + 1
     if args["unit_id"] is not None:
         unit = ctx.directory.unit(args["unit_id"])
@@ -124,11 +132,48 @@ def _received(round_: ReviewRound, item: str, on: date) -> None:
     setattr(round_, f"{item}_received_on", on)
 
 
+def _talk(round_: ReviewRound, args: dict[str, Any]) -> None:
+    if round_.next_step != "repeat":
+        raise r.ReviewError("an admonishing talk follows a dissatisfied first round only")
+    if round_.talk_held_on is not None:
+        raise r.ReviewError("the admonishing talk is recorded already")
+    if round_.opinion_received_on is not None and args["held_on"] < round_.opinion_received_on:
+        raise r.ReviewError("the talk comes after the result is announced", "held_on")
+    round_.talk_held_on = args["held_on"]
+    round_.talk_held_by = args["held_by"]
+    round_.talk_note = args["note"]
+
+
+def _issue_opinion(ctx: WorkContext, round_: ReviewRound) -> None:
+    """The approved opinion goes out as a formal notice (notify numbers and files it)."""
+    congress = ctx.directory.node(round_.tenant)
+    unit = ctx.directory.unit(round_.unit_id) if round_.unit_id else None
+    ctx.emit(
+        "review.opinion_issued",
+        {
+            **ref(round_),
+            "tenant_path": round_.tenant_path,
+            "congress_name": congress.name if congress else round_.tenant,
+            "unit_name": unit.name if unit else None,
+            "attempt": round_.attempt,
+            "approved_on": round_.opinion_approved_on,
+            "sent_to": round_.opinion_sent_to,
+            "score": round_.score,
+            "result": round_.result,
+            "issued_at": ctx.clock.now(),
+        },
+        tenant=round_.tenant,
+    )
+
+
 def _apply(ctx: WorkContext, round_: ReviewRound, command: str, args: dict[str, Any]) -> None:
     scores = dict(round_.stage_scores)
     weights = [Decimal(w) for w in round_.stage_weights]
     if command in ("plan_received", "report_received"):
         _received(round_, command.split("_")[0], args["received_on"])
+        return
+    if command == "talk":
+        _talk(round_, args)
         return
     if command == "opinion":
         if round_.opinion_approved_on is not None:
@@ -138,6 +183,7 @@ def _apply(ctx: WorkContext, round_: ReviewRound, command: str, args: dict[str, 
             raise r.ReviewError("approved after its receipt was recorded")
         round_.opinion_approved_on = args["approved_on"]
         round_.opinion_sent_to = list(dict.fromkeys(args["sent_to"]))
+        _issue_opinion(ctx, round_)
         return
     if round_.result is not None:
         raise r.ReviewError("the round has its result")

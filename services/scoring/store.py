@@ -228,6 +228,10 @@ class ReviewRound(Base):
     plan_told: Mapped[str | None] = mapped_column(String(8))
     """What notify was last told of the plan's deadline: `soon`, then `overdue`."""
     report_told: Mapped[str | None] = mapped_column(String(8))
+    talk_held_on: Mapped[date | None] = mapped_column(Date)
+    """The admonishing talk (诫勉谈话) after a dissatisfied result: when, by whom, what."""
+    talk_held_by: Mapped[str | None] = mapped_column(String(120))
+    talk_note: Mapped[str | None] = mapped_column(Text)
     opened_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

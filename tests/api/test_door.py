@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.helpers import assert_problem, bearer, idem, stored, suggestion
+from tests.api.helpers import assert_problem, bearer, idem, new_key, stored, suggestion
 from tests.support.system import GOOD_SUGGESTION, InProcessSystem
 
 URL = "/intake/v1/suggestions"
@@ -235,3 +235,28 @@ def test_another_scheme_is_still_401(shared_api: InProcessSystem) -> None:
     )
     assert_problem(answer, 401)
     assert bearer(token)["Authorization"].startswith("Bearer ")
+
+
+# -- a deputy's supervision task done ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({}, 422, "report"),
+        ({"report": ""}, 422, "report"),
+        ({"report": "长" * 2001}, 422, "report"),
+        ({"report": "已督办", "deputy_id": "D450102-002"}, 403, "deputy_id"),
+        ({"report": "已督办", "score": 5}, 422, "score"),
+    ],
+)
+def test_a_task_done_is_refused_at_the_door_naming_the_field(
+    shared_api: InProcessSystem, body: dict[str, Any], status: int, field: str
+) -> None:
+    token = new_key(shared_api, "450102", "deputy", "D450102-001")
+    answer = shared_api.client.post(
+        "/intake/v1/projects/any-project/task_done",
+        json=body,
+        headers=bearer(token, **{"Idempotency-Key": idem()}),
+    )
+    refused(shared_api, answer, status, field)

@@ -129,3 +129,21 @@ def test_a_unit_scored_at_a_supervision_meeting_hears_its_result_and_deadlines(
     assert _settled(s, received, committee)["status"] == "accepted"
     seen = s.client.get(opened["resource"]["href"], headers=committee).get_json()
     assert seen["plan_received_on"] == "2026-06-20"
+
+
+def test_an_admonishing_talk_with_bad_fields_is_refused_at_the_door(
+    shared_system: InProcessSystem,
+) -> None:
+    s = shared_system
+    committee = bearer(new_key(s, "450102", "committee"))
+    for body, field in (
+        ({"held_on": "2026-06-15"}, "held_by"),
+        ({"held_on": "2026-13-01", "held_by": "陆某"}, "held_on"),
+        ({"held_on": "2026-06-15", "held_by": "陆" * 121}, "held_by"),
+    ):
+        answer = s.client.post(
+            "/intake/v1/reviews/any-round/talk",
+            json=body,
+            headers={**committee, "Idempotency-Key": idem()},
+        )
+        assert_problem(answer, 422, field)

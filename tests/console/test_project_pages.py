@@ -146,6 +146,21 @@ def test_a_projects_trail_group_progress_and_problems_from_the_pages(console: Co
     assert "老旧小区加装电梯" in tasks and "跟踪招标与施工" in tasks and "进度 30%" in tasks
     none = console.client("xn.d002").get("/console/projects/tasks").get_data(as_text=True)
     assert "您目前没有监督任务" in none
+    deputy = console.client("xn.d001")
+    assert "完成督办任务" in tasks
+
+    def finish(action: str, report: str) -> tuple[int, str]:
+        token = csrf(deputy, "/console/projects/tasks")
+        answer = deputy.post(f"{path}/{action}", data={"csrf_token": token, "report": report})
+        return answer.status_code, answer.headers.get("Location", "")
+
+    assert finish("task_done", "")[1].endswith("/console/projects/tasks")
+    assert "未能提交" in deputy.get("/console/projects/tasks").get_data(as_text=True)
+    assert finish("task_done", "招标合规，施工质量抽查合格") == (302, "/console/projects/tasks")
+    done = deputy.get("/console/projects/tasks").get_data(as_text=True)
+    assert "督办任务已完成" in done and "招标合规，施工质量抽查合格" in done
+    assert '<h3 class="h4">完成督办任务</h3>' not in done
+    assert finish("progress", "x")[0] == 404  # a deputy's page posts only their own task
 
     public = console.client()
     report = public.get("/console/public/projects/report?tenant=450102&year=2027&period=2027-Q2")

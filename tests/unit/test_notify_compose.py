@@ -26,4 +26,4 @@ def test_every_subscribed_event_composes_messages(name: str) -> None:
 def test_the_routing_table_is_exactly_the_subscriptions() -> None:
     # Every event is composed into messages, but for those that issue a formal notice.
     assert set(HANDLERS) == set(SUBSCRIPTIONS["notify"])
-    assert set(HANDLERS) - set(COMPOSERS) == {"duty_report.issued"}
+    assert set(HANDLERS) - set(COMPOSERS) == {"duty_report.issued", "review.opinion_issued"}

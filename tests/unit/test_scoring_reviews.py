@@ -131,6 +131,25 @@ def test_dissatisfied_repeats_and_again_is_referred(ctx: HandlerContext) -> None
     assert ctx.session.get(ReviewRound, first).interim == Decimal("53.75")  # (6+12+25)/0.8
     _do(ctx, first, "stage", stage="rectification", score="50")
     assert ctx.session.get(ReviewRound, first).next_step == "repeat"
+    early = _do(
+        ctx, str(uuid.uuid4()), "open", model="written", official="x", post="y", repeat_of=first
+    )
+    # No repeat round before the admonishing talk (诫勉谈话) is on record.
+    assert (early.name, early.data["field"]) == ("submission.rejected", "repeat_of")
+    assert "admonishing talk" in early.data["reason"]
+    talk = {"held_on": "2026-06-15", "held_by": "副主任 陆某", "note": "限期重新报告"}
+    before = _do(ctx, first, "talk", **{**talk, "held_on": "2026-05-31"})
+    assert (before.name, before.data["field"]) == ("submission.rejected", "held_on")
+    assert _do(ctx, first, "talk", **talk).name == "submission.accepted"
+    assert _do(ctx, first, "talk", **talk).data["reason"] == (
+        "the admonishing talk is recorded already"
+    )
+    held = ctx.session.get(ReviewRound, first)
+    assert (held.talk_held_on, held.talk_held_by, held.talk_note) == (
+        date(2026, 6, 15),
+        "副主任 陆某",
+        "限期重新报告",
+    )
     second = _staged(ctx, _onsite("40"), repeat_of=first)
     _do(ctx, second, "announce", opinion_received_on="2026-12-01")
     _do(ctx, second, "stage", stage="rectification", score="40")
@@ -319,3 +338,52 @@ def test_the_written_opinion_is_approved_and_sent_once(ctx: HandlerContext) -> N
     _do(ctx, late, "announce", opinion_received_on="2026-06-12")
     after = _do(ctx, late, "opinion", approved_on="2026-06-13", sent_to=["unit"])
     assert after.data["reason"] == "approved after its receipt was recorded"
+
+
+def test_a_talk_follows_a_dissatisfied_result_only(ctx: HandlerContext) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="主任")
+    talk = {"held_on": "2026-06-15", "held_by": "副主任 陆某"}
+    refused = _do(ctx, round_id, "talk", **talk)
+    assert (refused.name, refused.data["field"]) == ("submission.rejected", "talk")
+    assert refused.data["reason"] == "an admonishing talk follows a dissatisfied first round only"
+    nameless = _do(ctx, round_id, "talk", held_on="2026-06-15", held_by="")
+    assert (nameless.name, nameless.data["field"]) == ("submission.rejected", "args")
+    assert ctx.session.get(ReviewRound, round_id).talk_held_on is None
+
+
+def test_the_approved_opinion_is_issued_once_to_the_bodies_it_is_sent_to(
+    ctx: HandlerContext,
+) -> None:
+    round_id = str(uuid.uuid4())
+    _do(ctx, round_id, "open", model="written", official="李某", post="局长", unit_id="U450102-EDU")
+    _do(ctx, round_id, "written", score="55")
+    _do(ctx, round_id, "announce", opinion_received_on="2026-06-12")
+    sent = ["government", "discipline", "unit"]
+    *issued, accepted = ctx.handle(
+        "review.command_requested",
+        {
+            "submission_id": str(uuid.uuid4()),
+            "tenant": COUNTY,
+            "round_id": round_id,
+            "command": "opinion",
+            "args": {"approved_on": "2026-06-10", "sent_to": sent},
+            "submitted_by": "key-committee",
+            "submitted_at": ctx.clock.now(),
+        },
+    )
+    assert accepted.name == "submission.accepted"
+    assert [e.name for e in issued] == ["review.opinion_issued"]
+    opinion = issued[0].data
+    assert (opinion["congress_name"], opinion["unit_name"], opinion["sent_to"]) == (
+        "兴宁区人大常委会",
+        "U450102-EDU",
+        sent,
+    )
+    assert (opinion["result"], opinion["score"], opinion["approved_on"]) == (
+        "dissatisfied",
+        "55.00",
+        "2026-06-10",
+    )
+    _do(ctx, round_id, "opinion", approved_on="2026-06-10", sent_to=sent)
+    assert len(_emitted(ctx, "review.opinion_issued")) == 1

@@ -28,6 +28,7 @@ ACTIVITIES = {
     "key_suggestion": "重点建议",
     "opinion_adopted": "意见采纳",
     "ballot_cast": "参加票决",
+    "supervision_task": "督办任务",
 }
 
 

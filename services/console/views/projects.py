@@ -110,11 +110,19 @@ def tasks() -> Any:
     """The deputy's supervision tasks (一对一跟踪监督): each project, the task, progress."""
     me = person()["subject"]
     rows = expect(api().get("/workflow/v1/projects", supervisor=me))["items"]
-    items = [
-        {**p, "task": expect(api().get(f"/workflow/v1/projects/{p['id']}"))["supervision"][me]}
-        for p in rows
-    ]
-    return render_template("project_tasks.html", items=items)
+    items = []
+    for row in rows:
+        found = expect(api().get(f"/workflow/v1/projects/{row['id']}"))
+        done = next(
+            (
+                n
+                for n in found["trail"]
+                if n["kind"] == "task_done" and n["details"].get("deputy_id") == me
+            ),
+            None,
+        )
+        items.append({**row, "task": found["supervision"][me], "done": done})
+    return render_template("project_tasks.html", items=items, new_key=lambda: str(uuid.uuid4()))
 
 
 @bp.get("/projects/<project_id>")
@@ -149,6 +157,7 @@ ACTION_FORMS: dict[str, tuple[tuple[str, ...], str]] = {
     "report_problem": (("reporter", "text"), "问题已登记，请乡镇按期答复。"),
     "answer_problem": (("problem_id", "answer"), "答复已记录。"),
     "supervise": (("tasks",), "监督小组已确定。"),
+    "task_done": (("deputy_id", "report"), "督办任务已完成，履职积分将记入。"),
 }
 """The project actions the pages post, the form fields of each, and what the page says
 once intake has accepted it. The rest of the checking is intake's and workflow's."""
@@ -171,13 +180,20 @@ def _body(action: str) -> dict[str, Any]:
     return body
 
 
+OWN_ACTIONS = {"unit": "progress", "deputy": "task_done"}
+"""The one action a unit's or a deputy's page posts; the committee posts any."""
+
+
 @bp.post("/projects/<project_id>/<action>")
-@signed_in("committee", "unit")
+@signed_in("committee", "unit", "deputy")
 def act(project_id: str, action: str) -> Any:
-    if action not in ACTION_FORMS or (person()["role"] == "unit" and action != "progress"):
+    role = person()["role"]
+    if action not in ACTION_FORMS or OWN_ACTIONS.get(role, action) != action:
         abort(404)
     receipt, error = write(f"/intake/v1/projects/{project_id}/{action}", _body(action))
     flash(
         ACTION_FORMS[action][1] if receipt else f"未能提交：{error}", "ok" if receipt else "error"
     )
+    if role == "deputy":
+        return redirect(url_for("projects.tasks"))
     return redirect(url_for("projects.project", project_id=project_id))

@@ -51,6 +51,11 @@ class RoundOut(Schema):
     remind_working_days = fields.Integer()
     plan_received_on = fields.Date(allow_none=True)
     report_received_on = fields.Date(allow_none=True)
+    talk_held_on = fields.Date(
+        allow_none=True, metadata={"description": "the admonishing talk (诫勉谈话), if held"}
+    )
+    talk_held_by = fields.String(allow_none=True)
+    talk_note = fields.String(allow_none=True)
     ballots_entered = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(),

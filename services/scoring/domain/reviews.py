@@ -23,7 +23,12 @@ PLACES = Decimal("0.01")
 
 
 class ReviewError(ValueError):
-    """A step the round's rules refuse; the message says why."""
+    """A step the round's rules refuse; the message says why, `field` which input (None:
+    the command as a whole)."""
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,45 @@ def _supervise(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, An
     _note(ctx, proposal, "supervise", by, None, {"tasks": proposal.supervision})
 
 
+def _task_done(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
+    deputy_id = args.get("deputy_id")
+    require(deputy_id is not None, "name the deputy whose task is done", "deputy_id")
+    if by.startswith("deputy:"):
+        require(by == f"deputy:{deputy_id}", "a deputy marks only their own task", "deputy_id")
+    require(
+        deputy_id in proposal.supervision,
+        f"deputy {deputy_id} has no supervision task on this project",
+        "deputy_id",
+    )
+    done = ctx.session.scalars(
+        select(ProposalNote.details).where(
+            ProposalNote.proposal_id == proposal.id, ProposalNote.kind == "task_done"
+        )
+    )
+    require(
+        all(details.get("deputy_id") != deputy_id for details in done),
+        f"deputy {deputy_id}'s task is done already",
+        "deputy_id",
+    )
+    now = ctx.clock.now()
+    _note(ctx, proposal, "task_done", by, args["report"], {"deputy_id": deputy_id}, at=now)
+    ctx.emit(
+        "project.task_done",
+        {
+            "project_id": proposal.id,
+            "tenant": proposal.tenant,
+            "tenant_path": proposal.tenant_path,
+            "title": proposal.title,
+            "deputy_id": deputy_id,
+            "task": proposal.supervision[deputy_id],
+            "report": args["report"],
+            "done_by": by,
+            "done_at": now,
+        },
+        tenant=proposal.tenant,
+    )
+
+
 def _progress(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any]) -> None:
     unit_id = args.get("unit_id")
     if by.startswith("unit:"):
@@ -250,6 +289,7 @@ STEPS: dict[str, Step] = {
     "amend": _amend,
     "plan": _plan,
     "supervise": _supervise,
+    "task_done": _task_done,
     "progress": _progress,
     "report_problem": _report_problem,
     "answer_problem": _answer_problem,

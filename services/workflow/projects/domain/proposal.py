@@ -41,6 +41,8 @@ NEEDS = {
     "plan": (Stage.ELECTED,),
     "supervise": (Stage.IMPLEMENTING,),
     "progress": (Stage.IMPLEMENTING,),
+    # A deputy may finish the supervision after the works are done (the last quarter's visit).
+    "task_done": (Stage.IMPLEMENTING, Stage.COMPLETED),
     "report_problem": (Stage.IMPLEMENTING, Stage.COMPLETED),
     "answer_problem": (Stage.IMPLEMENTING, Stage.COMPLETED),
 }
