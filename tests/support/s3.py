@@ -12,6 +12,8 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from runtime.config import _photo_store
+
 REGION = "us-east-1"
 ACCESS_KEY_ID, SECRET_ACCESS_KEY = "renda-test", "renda-test-secret"
 
@@ -32,13 +34,7 @@ class S3Server:
 
     def settings(self, bucket: str, prefix: str = "photos") -> dict[str, str]:
         """The same as Settings overrides (tests.support.system.start_in_process)."""
-        return {
-            "photo_store": f"s3://{bucket}/{prefix}",
-            "s3_endpoint_url": self.endpoint_url,
-            "s3_region": REGION,
-            "s3_access_key_id": ACCESS_KEY_ID,
-            "s3_secret_access_key": SECRET_ACCESS_KEY,
-        }
+        return _photo_store(self.env(bucket, prefix))
 
     def client(self) -> Any:
         return boto3.client(
