@@ -63,6 +63,14 @@ class Settings:
     """Largest photo an opinion takes (up to 3 each); a larger one is refused, none kept."""
     photo_dir: Path | None = None
     """Where opinions' photos are kept (services/intake/photos.py); var_dir/photos if unset."""
+    photo_store: str = ""
+    """`s3://bucket/prefix`: photos in an S3-compatible bucket instead of photo_dir."""
+    s3_endpoint_url: str = ""
+    """The S3-compatible server (MinIO, Ceph, …); empty: AWS."""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    """With the secret: the bucket's credentials; empty: boto3's own (AWS_*, the pod's role)."""
+    s3_secret_access_key: str = field(default="", repr=False)
     trusted_proxies: tuple[str, ...] = ()
     """Networks (CIDR) of the proxies whose X-Forwarded-For an API believes (ADR 0011)."""
     trusted_proxy_hops: int = 1
@@ -132,6 +140,7 @@ class Settings:
         )
         values["opinion_photo_max_bytes"] = int(env.get("RENDA_OPINION_PHOTO_MAX_BYTES", "5000000"))
         values["photo_dir"] = Path(env["RENDA_PHOTO_DIR"]) if env.get("RENDA_PHOTO_DIR") else None
+        values.update(_photo_store(env))
         values["trusted_proxies"] = tuple(
             part.strip() for part in env.get("RENDA_TRUSTED_PROXIES", "").split(",") if part.strip()
         )
@@ -146,6 +155,27 @@ class Settings:
         if not values["retry_delays"]:
             raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _photo_store(env: dict[str, str]) -> dict[str, str]:
+    """RENDA_PHOTO_STORE and its S3 settings, refused at startup when they cannot work
+    (rather than at the first photo)."""
+    store = env.get("RENDA_PHOTO_STORE", "").strip()
+    if store and not re.fullmatch(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?", store):
+        raise ValueError(
+            f"RENDA_PHOTO_STORE is s3://bucket or s3://bucket/prefix (empty: files), not {store!r}"
+        )
+    key_id = env.get("RENDA_S3_ACCESS_KEY_ID", "")
+    secret = env.get("RENDA_S3_SECRET_ACCESS_KEY", "")
+    if bool(key_id) != bool(secret):
+        raise ValueError("RENDA_S3_ACCESS_KEY_ID and RENDA_S3_SECRET_ACCESS_KEY go together")
+    return {
+        "photo_store": store,
+        "s3_endpoint_url": env.get("RENDA_S3_ENDPOINT_URL", ""),
+        "s3_region": env.get("RENDA_S3_REGION", ""),
+        "s3_access_key_id": key_id,
+        "s3_secret_access_key": secret,
+    }
 
 
 def _api_url_list(value: str) -> dict[str, str] | None:

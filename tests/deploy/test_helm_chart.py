@@ -1281,6 +1281,55 @@ def test_photos_live_on_a_claim_that_only_intake_api_mounts(
     assert {"name": "photos", "persistentVolumeClaim": {"claimName": "city-photos"}} in intake
 
 
+def test_photos_in_a_bucket_replace_the_claim(chart: helm.Chart) -> None:
+    bucket = {
+        "photos": {
+            "s3": {
+                "bucketUrl": "s3://city-renda/photos",
+                "endpointUrl": "http://minio.storage:9000",
+                "region": "cn-south-1",
+                "existingSecret": "city-bucket",
+            }
+        },
+        "networkPolicy": {
+            "enabled": True,
+            "objectStore": {"port": 9000, "to": [{"ipBlock": {"cidr": "10.30.0.0/16"}}]},
+        },
+    }
+    rendered = render(chart, merged(MINIMAL, bucket))
+    assert rendered.kind("PersistentVolumeClaim") == []
+    for service in SERVICES:
+        for kind in ("api", "worker"):
+            d = rendered.deployment(service, kind)
+            volumes = {v["name"] for v in d["spec"]["template"]["spec"]["volumes"]}
+            mounts = {m["name"] for m in container(d)["volumeMounts"]}
+            env = env_of(container(d))
+            assert "photos" not in volumes | mounts and "RENDA_PHOTO_DIR" not in env
+            assert ("RENDA_PHOTO_STORE" in env) == ((service, kind) == ("intake", "api"))
+            egress = rendered.get("NetworkPolicy", f"{RELEASE}-{service}-{kind}")["spec"]["egress"]
+            to_bucket = [r for r in egress if r["ports"] == [{"port": 9000}]]
+            assert len(to_bucket) == ((service, kind) == ("intake", "api")), (service, kind)
+    env = env_of(container(rendered.deployment("intake", "api")))
+    assert env["RENDA_PHOTO_STORE"]["value"] == "s3://city-renda/photos"
+    assert env["RENDA_S3_ENDPOINT_URL"]["value"] == "http://minio.storage:9000"
+    assert env["RENDA_S3_REGION"]["value"] == "cn-south-1"
+    for var, key in (
+        ("RENDA_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+        ("RENDA_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"),
+    ):
+        assert env[var]["valueFrom"]["secretKeyRef"] == {"name": "city-bucket", "key": key}
+    policy = rendered.get("NetworkPolicy", f"{RELEASE}-intake-api")["spec"]["egress"]
+    (to_bucket,) = [r for r in policy if r["ports"] == [{"port": 9000}]]
+    assert to_bucket["to"] == [{"ipBlock": {"cidr": "10.30.0.0/16"}}]
+    # Without a Secret, boto3's own chain (the pod's role): no credentials in the pod.
+    role = render(chart, merged(MINIMAL, {"photos": {"s3": {"bucketUrl": "s3://city-renda"}}}))
+    env = env_of(container(role.deployment("intake", "api")))
+    assert env["RENDA_PHOTO_STORE"]["value"] == "s3://city-renda"
+    assert not {"RENDA_S3_ENDPOINT_URL", "RENDA_S3_ACCESS_KEY_ID"} & set(env)
+    with pytest.raises(helm.HelmValuesError, match="/photos/s3/bucketUrl"):
+        chart.validate_schema(merged(MINIMAL, {"photos": {"s3": {"bucketUrl": "city-renda"}}}))
+
+
 def test_trusted_proxies_reach_the_configmap(chart: helm.Chart, default: Rendered) -> None:
     data = default.get("ConfigMap", f"{RELEASE}-config")["data"]
     assert (data["RENDA_TRUSTED_PROXIES"], data["RENDA_TRUSTED_PROXY_HOPS"]) == ("", "1")

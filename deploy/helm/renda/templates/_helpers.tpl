@@ -298,3 +298,37 @@ The claim holding opinions' photos: the one given, or the chart's own.
 {{- define "renda.photosClaim" -}}
 {{- .Values.photos.existingClaim | default (printf "%s-photos" (include "renda.fullname" .)) -}}
 {{- end }}
+
+{{/*
+Where intake's api keeps opinions' photos: the bucket (photos.s3.*) or the mounted claim.
+*/}}
+{{- define "renda.photosEnv" -}}
+{{- $s3 := .Values.photos.s3 -}}
+{{- if $s3.bucketUrl }}
+- name: RENDA_PHOTO_STORE
+  value: {{ $s3.bucketUrl | quote }}
+{{- with $s3.endpointUrl }}
+- name: RENDA_S3_ENDPOINT_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $s3.region }}
+- name: RENDA_S3_REGION
+  value: {{ . | quote }}
+{{- end }}
+{{- with $s3.existingSecret }}
+- name: RENDA_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . | quote }}
+      key: {{ $s3.accessKeyIdKey | quote }}
+- name: RENDA_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . | quote }}
+      key: {{ $s3.secretAccessKeyKey | quote }}
+{{- end }}
+{{- else }}
+- name: RENDA_PHOTO_DIR
+  value: {{ .Values.photos.mountPath | quote }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,118 @@
+"""Opinions' photo storage (services/intake/photos.py): the same contract for files in a
+directory and for objects in an S3-compatible bucket, the latter over HTTP to a real
+S3-compatible server (moto's); and which one the settings choose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from runtime.config import Settings
+from services.intake.photos import (
+    LocalPhotoStorage,
+    PhotoStorage,
+    S3PhotoStorage,
+    photo_storage,
+)
+from tests.support.s3 import S3Server, s3_server
+
+NAME = "0f" + "1" * 30 + ".jpg"
+OTHER = "ab" + "2" * 30 + ".png"
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> PhotoStorage:
+    """Each storage as intake builds it from its environment."""
+    if request.param == "local":
+        env = {"RENDA_VAR_DIR": str(tmp_path), "RENDA_PHOTO_DIR": str(tmp_path / "photos")}
+    else:
+        server: S3Server = request.getfixturevalue("s3")
+        env = {"RENDA_VAR_DIR": str(tmp_path), **server.env(server.new_bucket())}
+    return photo_storage(Settings.from_env(env))
+
+
+def test_a_kept_photo_is_read_back_whole(storage: PhotoStorage) -> None:
+    storage.put(NAME, b"\xff\xd8jpeg bytes", "image/jpeg")
+    storage.put(OTHER, b"\x89PNG png bytes", "image/png")
+    assert storage.get(NAME) == b"\xff\xd8jpeg bytes"
+    assert storage.get(OTHER) == b"\x89PNG png bytes"
+
+
+def test_a_photo_never_kept_or_deleted_is_not_found(storage: PhotoStorage) -> None:
+    assert storage.get(NAME) is None
+    storage.put(NAME, b"bytes", "image/jpeg")
+    storage.delete(NAME)
+    assert storage.get(NAME) is None
+    storage.delete(NAME)  # again, and a name never kept: no error
+    storage.delete(OTHER)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "x.jpg", NAME + "/..", NAME.upper(), ""])
+def test_only_photo_names_reach_the_store(storage: PhotoStorage, name: str) -> None:
+    assert storage.get(name) is None
+    with pytest.raises(ValueError, match="not a photo name"):
+        storage.put(name, b"bytes", "image/jpeg")
+    with pytest.raises(ValueError, match="not a photo name"):
+        storage.delete(name)
+
+
+def test_the_settings_choose_the_bucket_over_the_directory(s3: S3Server, tmp_path: Path) -> None:
+    bucket = s3.new_bucket()
+    env = {"RENDA_PHOTO_DIR": str(tmp_path), **s3.env(bucket, prefix="county/photos")}
+    storage = photo_storage(Settings.from_env(env))
+    assert isinstance(storage, S3PhotoStorage)
+    storage.put(NAME, b"bytes", "image/jpeg")
+    assert s3.keys(bucket) == [f"county/photos/0f/{NAME}"]
+    assert not any(tmp_path.iterdir())
+    assert isinstance(photo_storage(Settings.from_env({"RENDA_PHOTO_DIR": "x"})), LocalPhotoStorage)
+
+
+def test_a_directory_of_photos_copied_into_a_bucket_is_read_as_it_is(
+    s3: S3Server, tmp_path: Path
+) -> None:
+    """Moving from the volume to a bucket is a copy of the tree (docs/configuration.md)."""
+    LocalPhotoStorage(tmp_path).put(NAME, b"kept on a volume", "image/jpeg")
+    bucket, client = s3.new_bucket(), s3.client()
+    for path in tmp_path.rglob("*.*"):
+        client.upload_file(str(path), bucket, f"photos/{path.relative_to(tmp_path)}")
+    storage = photo_storage(Settings.from_env(s3.env(bucket, prefix="photos")))
+    assert storage.get(NAME) == b"kept on a volume"
+
+
+def test_a_store_that_fails_is_a_fault_not_a_missing_photo(s3: S3Server) -> None:
+    storage = photo_storage(Settings.from_env(s3.env("no-such-bucket")))
+    with pytest.raises(ClientError, match="NoSuchBucket"):
+        storage.get(NAME)
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"RENDA_PHOTO_STORE": "/var/photos"}, "s3://bucket or s3://bucket/prefix"),
+        ({"RENDA_PHOTO_STORE": "s3://Bad_Bucket/x"}, "s3://bucket or s3://bucket/prefix"),
+        ({"RENDA_PHOTO_STORE": "s3://b12/x", "RENDA_S3_ACCESS_KEY_ID": "k"}, "go together"),
+    ],
+)
+def test_a_store_that_cannot_work_is_refused_at_startup(env: dict[str, str], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        Settings.from_env(env)
+
+
+def test_the_secret_key_is_not_in_the_settings_repr() -> None:
+    settings = Settings.from_env(
+        {
+            "RENDA_PHOTO_STORE": "s3://photos",
+            "RENDA_S3_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "RENDA_S3_SECRET_ACCESS_KEY": "wJalrXUtnFEMI",
+        }
+    )
+    assert "wJalrXUtnFEMI" not in repr(settings)
