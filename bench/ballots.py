@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from bench.infra import log, percentile
@@ -133,7 +134,9 @@ def burst(
 ) -> dict[str, Any]:
     """Cast every ballot at `rate`/s from len(keys) terminals, each a process with its own key
     and `connections` keep-alive connections; ballot i is due at start + i/rate and goes to
-    terminal i mod terminals."""
+    terminal i mod terminals. Latency is counted from when a ballot was due: when the
+    server is slower than the rate, ballots wait for a free connection at the terminal,
+    as they would queue at the server with more connections (no coordinated omission)."""
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
     terminals = len(keys)
@@ -170,19 +173,22 @@ def burst(
                 child.terminate()
                 child.join(5)
     rows.sort()
-    latency = [(done - due) * 1000 for _, due, _, done, _, _, _ in rows]
-    service = [(done - sent) * 1000 for _, _, sent, done, _, _, _ in rows]
-    lag = [(sent - due) * 1000 for _, due, sent, _, _, _, _ in rows]
+    latency = [(done - due) * 1000 for _, due, _, _, done, *_ in rows]
+    service = [(done - sent) * 1000 for _, _, _, sent, done, *_ in rows]
+    lag = [(handed - due) * 1000 for _, due, handed, *_ in rows]
+    waited = [(sent - handed) * 1000 for _, _, handed, sent, *_ in rows]
     statuses = Counter(status for *_, status, _, _ in rows)
     answers = Counter(answer for *_, answer, _ in rows)
-    last_sent = max((sent for _, _, sent, _, _, _, _ in rows), default=start)
-    last_done = max((done for _, _, _, done, _, _, _ in rows), default=start)
+    last_handed = max((handed for _, _, handed, *_ in rows), default=start)
+    last_sent = max((sent for _, _, _, sent, *_ in rows), default=start)
+    last_done = max((done for _, _, _, _, done, *_ in rows), default=start)
     return {
         "ballots": len(rows),
         "rate": rate,
         "terminals": terminals,
         "connections_per_terminal": connections,
         "wall_start": wall_start,
+        "due_handed_out_within_s": round(last_handed - start, 3),
         "sent_within_s": round(last_sent - start, 3),
         "answered_within_s": round(last_done - start, 3),
         "statuses": dict(statuses),
@@ -198,6 +204,8 @@ def burst(
         "lag_p50_ms": percentile(lag, 50),
         "lag_p99_ms": percentile(lag, 99),
         "lag_max_ms": max(lag) if lag else None,
+        "waited_for_connection_p50_ms": percentile(waited, 50),
+        "waited_for_connection_p99_ms": percentile(waited, 99),
     }
 
 
@@ -211,14 +219,14 @@ def _terminal(
 ) -> None:
     """One voting terminal: a scheduler thread hands each ballot out when it is due; its
     connections send them. A lost answer is sent again with the same Idempotency-Key."""
-    due: queue.Queue[tuple[int, float, bytes, str] | None] = queue.Queue()
+    due: queue.Queue[tuple[int, float, bytes, str, float] | None] = queue.Queue()
     rows: list[tuple] = []
     lock = threading.Lock()
 
     def send() -> None:
         conn: http.client.HTTPConnection | None = None
         while (item := due.get()) is not None:
-            i, due_at, body, idempotency_key = item
+            i, due_at, body, idempotency_key, handed = item
             headers = {
                 "Authorization": f"Bearer {key}",
                 "Content-Type": "application/json",
@@ -249,7 +257,7 @@ def _terminal(
                     conn = None
             done = time.monotonic()
             with lock:
-                rows.append((i, due_at, sent, done, status, answer, retries))
+                rows.append((i, due_at, handed, sent, done, status, answer, retries))
         if conn is not None:
             conn.close()
 
@@ -260,7 +268,10 @@ def _terminal(
         pause = item[1] - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        due.put(item)
+        # When the scheduler hands a ballot out late, the generator lagged; when it waits
+        # after that for a free connection, the terminal's connections are all held by a
+        # slow server: that is the server's queue, seen from the terminal.
+        due.put((*item, time.monotonic()))
     for _ in senders:
         due.put(None)
     for sender in senders:
@@ -365,8 +376,10 @@ def measure(
     terminals: int,
     connections: int,
     timeout: float,
+    profile: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
 ) -> dict[str, Any]:
-    """The whole phase: seed, open, the hello limit, the burst, close and count."""
+    """The whole phase: seed, open, the hello limit, the burst, close and count. `profile`
+    (start, finish) samples intake's API during renda's burst."""
     for service in ("intake", "workflow", "scoring", "notify"):
         if service not in system.workers:
             system.start_worker(service)
@@ -396,6 +409,7 @@ def measure(
     from bench.infra import CpuMeter
 
     children = {c.name: c for c, _ in (*system.apis.values(), *system.workers.values())}
+    spy = profile[0]() if profile else None
     meter = CpuMeter(children)
     cast = burst(
         system.port("intake"),
@@ -408,6 +422,12 @@ def measure(
         tag=f"{system.prefix}-ballot",
     )
     cast["cpu"] = meter.stop()
+    if profile:
+        profile[1](spy)
+    if cast["accepted_202"]:
+        cast["intake_api_cpu_ms_per_ballot"] = (
+            1000 * cast["cpu"]["cpu_s"].get("intake-api", 0.0) / cast["accepted_202"]
+        )
     log(f"  renda: p99 {cast['p99_ms']:.1f} ms, lag p99 {cast['lag_p99_ms']:.1f} ms")
     cast["settled"] = settled_at(system, cast["wall_start"], deputies, timeout)
     counted = close_and_count(
