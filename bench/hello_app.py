@@ -20,6 +20,13 @@ def post() -> tuple[dict[str, str], int]:
     return {"id": str(uuid.uuid4()), "status": "pending"}, 202
 
 
+@app.post("/intake/v1/votes/<vote_id>/ballots")
+def ballot(vote_id: str) -> tuple[dict[str, str], int]:
+    """The ballot burst's limit: the same POSTs from the same terminals, nothing decided."""
+    request.get_json()
+    return {"id": str(uuid.uuid4()), "status": "accepted"}, 202
+
+
 @app.get("/healthz")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}

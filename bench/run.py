@@ -61,6 +61,11 @@ class Sizes:
     figures_seconds: float
     standalone_suggestions: int
     standalone_timeout: float
+    ballots: int
+    ballot_rate: float
+    ballot_terminals: int
+    ballot_connections: int
+    ballot_timeout: float
     budget: float
 
 
@@ -87,7 +92,12 @@ FULL = Sizes(
     figures_seconds=10,
     standalone_suggestions=200,
     standalone_timeout=60,
-    budget=285,
+    ballots=3000,
+    ballot_rate=600,
+    ballot_terminals=6,
+    ballot_connections=6,
+    ballot_timeout=120,
+    budget=400,
 )
 QUICK = Sizes(
     amqp_seconds=0.5,
@@ -112,10 +122,15 @@ QUICK = Sizes(
     figures_seconds=3,
     standalone_suggestions=20,
     standalone_timeout=30,
-    budget=120,
+    ballots=60,
+    ballot_rate=60,
+    ballot_terminals=3,
+    ballot_connections=2,
+    ballot_timeout=60,
+    budget=150,
 )
 CLEANUP_RESERVE = 25.0
-PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "figures", "memory")
+PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "ballots", "figures", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,6 +229,7 @@ class Bench:
                 ("intake", "renda: intake POST", self.measure_intake),
                 ("relay", "renda: outbox relay", self.measure_relay),
                 ("e2e", "renda: end to end", self.measure_e2e),
+                ("ballots", "renda: a congress's ballots", self.measure_ballots),
                 ("figures", "renda: figures", self.measure_figures),
                 ("memory", "renda: memory", self.measure_memory),
             )
@@ -301,8 +317,8 @@ class Bench:
         )
         infra.drop_databases([database])
 
-    def measure_hello(self) -> None:
-        s = self.sizes
+    def start_hello(self) -> tuple[Child, int]:
+        """bench/hello_app.py under renda's gunicorn config, on a free loopback port."""
         port = infra.free_port()
         env = {
             k: v
@@ -312,7 +328,7 @@ class Bench:
         env.update(
             PORT=str(port),
             RENDA_API_HOST="127.0.0.1",
-            PROMETHEUS_MULTIPROC_DIR=str(self.workdir / "prometheus-hello"),
+            PROMETHEUS_MULTIPROC_DIR=str(self.workdir / f"prometheus-hello-{port}"),
             TMPDIR=str(self.workdir / "tmp"),
         )
         (self.workdir / "tmp").mkdir(exist_ok=True)
@@ -325,6 +341,11 @@ class Bench:
         child = Child("hello-api", argv, env, self.workdir)
         self.cleanup.push("stop hello", child.stop)
         infra.wait_http(child, port, "/healthz", timeout=30)
+        return child, port
+
+    def measure_hello(self) -> None:
+        s = self.sizes
+        child, port = self.start_hello()
         target = loadgen.Target(
             port=port,
             path="/intake/v1/suggestions",
@@ -461,6 +482,27 @@ class Bench:
         for pyspy in pyspies:
             self.finish_profile(pyspy)
         self.renda["check"] = system.check(burst.get("sample_receipt_id"))
+
+    def measure_ballots(self, system: Any) -> None:
+        from bench import ballots
+
+        s = self.sizes
+        self.renda["ballots"] = ballots.measure(
+            system,
+            self.start_hello,
+            deputies=s.ballots,
+            rate=s.ballot_rate,
+            terminals=s.ballot_terminals,
+            connections=s.ballot_connections,
+            timeout=self.allow(s.ballot_timeout),
+            profile=(
+                lambda: self.start_profile("intake-api-ballots", system.apis["intake"][0].pgid, 20),
+                self.finish_profile,
+            )
+            if self.args.profile
+            else None,
+        )
+        self.renda["ballots"]["load_average"] = _load_average()
 
     def measure_figures(self, system: Any) -> None:
         from bench import figures
@@ -880,6 +922,98 @@ def render_table(
         f"{_fmt(seq.get('p50_ms'), '', 0)} / {_fmt(seq.get('p99_ms'), 'ms', 0)}",
         "p50 / p99",
     )
+    vote = renda.get("ballots")
+    if vote and vote.get("renda"):
+        cast, hello_cast, count = vote["renda"], vote.get("limit_hello", {}), vote.get("count", {})
+        n, rate = cast["ballots"], cast["rate"]
+        row(
+            f"2g ballots: {n:,} at {rate:,.0f}/s from {cast['terminals']} terminals (open loop)",
+            "renda",
+            "hello (1b's app)",
+            "",
+        )
+        for label, key in (("p50", "p50_ms"), ("p99", "p99_ms")):
+            row(
+                f"   POST → 202 {label} (from when due)",
+                _fmt(cast.get(key), "ms", 1),
+                _fmt(hello_cast.get(key), "ms", 1),
+                _ratio(cast.get(key), hello_cast.get(key)),
+            )
+        row(
+            "   POST → 202 p99 against the target",
+            _fmt(cast.get("p99_ms"), "ms", 1),
+            "1,000 ms (target)",
+            _ratio(cast.get("p99_ms"), 1000.0),
+        )
+        for label, key in (
+            ("service time p50 (from sent)", "service_p50_ms"),
+            ("service time p99 (from sent)", "service_p99_ms"),
+            ("waited for a free connection p99", "waited_for_connection_p99_ms"),
+            ("generator lag p99 (handed out − due)", "lag_p99_ms"),
+        ):
+            row(f"   {label}", _fmt(cast.get(key), "ms", 1), _fmt(hello_cast.get(key), "ms", 1))
+        row(
+            "   all sent within / all answered within",
+            f"{_fmt(cast.get('sent_within_s'), 's', 2)}"
+            f" / {_fmt(cast.get('answered_within_s'), 's', 2)}",
+            f"{_fmt(hello_cast.get('sent_within_s'), 's', 2)}"
+            f" / {_fmt(hello_cast.get('answered_within_s'), 's', 2)}",
+        )
+        expected_s = n / rate
+        lagged = [
+            name
+            for name, run_ in (("renda", cast), ("hello", hello_cast))
+            if run_
+            and (
+                (run_.get("lag_p99_ms") or 0) > 100
+                or (run_.get("due_handed_out_within_s") or 0) > expected_s * 1.1
+            )
+        ]
+        note(
+            "   the generator LAGGED (lag p99 > 100 ms or handed out late) in: "
+            + ", ".join(lagged)
+            + ": the arrival rate was lower than asked and part of the latency is the generator's"
+            if lagged
+            else "   the generator kept the schedule in both runs (lag p99 ≤ 100 ms, every "
+            f"ballot handed out within {expected_s * 1.1:.1f} s); ballots waiting for a free "
+            "connection wait on the server"
+        )
+        settled = cast.get("settled", {})
+        note(
+            f"   202s {cast.get('accepted_202')} / {n}, statuses {cast.get('statuses')}, receipts "
+            f"{cast.get('receipt_statuses')}, retries {cast.get('retries')}; every receipt "
+            f"settled (accepted in intake) {settled.get('accepted')} / {n} within "
+            f"{_fmt(settled.get('last_settled_s'), 's', 2)} of the first ballot due"
+        )
+        if cast.get("cpu"):
+            note(
+                f"   CPU during 2g (s): {_cpu_split(cast['cpu'])}; intake API "
+                f"{_fmt(cast.get('intake_api_cpu_ms_per_ballot'), 'ms', 2)} CPU per ballot"
+            )
+        row(
+            "   close → result counted (receipt settled)",
+            _fmt(count.get("close_to_counted_s"), "s", 2),
+        )
+        note(
+            "   first ballot due → counted "
+            f"{_fmt(count.get('first_ballot_due_to_counted_s'), 's', 1)}"
+            f"; close → every event relayed ({n:,} vote.voted + 1) "
+            f"{_fmt(count.get('close_to_outbox_relayed_s'), 's', 2)}; seeding the roll "
+            f"{_fmt(vote.get('seed_s'), 's', 1)}, opening the vote "
+            f"{_fmt(_get(vote, 'open', 'open_s'), 's', 1)}; load average after "
+            f"{vote.get('load_average')}"
+        )
+        c = count.get("counts", {})
+        check_ = count.get("check", {})
+        row(
+            f"check: register {c.get('register')} = ballots {c.get('ballot_log')} = board "
+            f"{c.get('board_ballots')} = result {c.get('result_ballots')} = {n}, "
+            "tally = hand count",
+            "ok"
+            if check_.get("ok") and cast.get("accepted_202") == n
+            else "FAILED: "
+            + "; ".join(check_.get("problems") or [f"{cast.get('accepted_202')} 202s"]),
+        )
     fig = renda.get("figures", {})
     if fig.get("api"):
         row(
