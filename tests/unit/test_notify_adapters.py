@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -60,6 +61,29 @@ def test_email_is_chinese_plain_and_html_with_a_stable_message_id(smtp: SmtpSink
 def test_email_to_a_mailbox_that_does_not_exist_is_refused(smtp: SmtpSink) -> None:
     outcome = EmailSender(smtp.url, "renda@example.cn", 5)(message("email", "nobody@example.cn"))
     assert outcome.result == "refused"
+
+
+def test_the_file_sink_never_shows_half_a_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = EmailSender(f"file://{tmp_path}", "renda@example.cn", timeout=5)
+    assert sink(message("email", "edu@450102.example.cn")).result == "delivered"
+    (mail,) = tmp_path.glob("*.eml")
+    assert b"edu@450102.example.cn" in mail.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == [mail.name]
+
+    def interrupted(source: object, target: object) -> None:
+        raise OSError("the process died before the rename")
+
+    monkeypatch.setattr("services.notify.channels.email.os.replace", interrupted)
+    with pytest.raises(OSError):
+        sink(
+            replace(
+                message("email", "edu@450102.example.cn"),
+                message_id="5f0c7c5e-0000-4000-8000-000000000002",
+            )
+        )
+    assert list(tmp_path.glob("*.eml")) == [mail]  # a reader of *.eml sees whole mails only
 
 
 def test_email_to_a_server_that_is_not_there_is_retried() -> None:

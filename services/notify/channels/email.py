@@ -4,6 +4,7 @@ Message-ID per delivery. `file:///dir` writes .eml files instead (the standalone
 from __future__ import annotations
 
 import html
+import os
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -44,7 +45,11 @@ class EmailSender:
         if self.url.scheme == "file":
             folder = Path(unquote(self.url.path))
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{message.message_id}.eml").write_bytes(mail.as_bytes())
+            # Written aside, then renamed: whoever watches the folder never reads half a mail.
+            final = folder / f"{message.message_id}.eml"
+            partial = folder / f".{message.message_id}.eml.partial"
+            partial.write_bytes(mail.as_bytes())
+            os.replace(partial, final)
             return Outcome("delivered", f"written to {folder}")
         try:
             with self._connect() as smtp:
