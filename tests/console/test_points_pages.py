@@ -184,6 +184,46 @@ def test_a_review_round_is_scored_by_rater_group_and_announced_on_screen(
     assert page(console.client("xn.d001"), screen)[0] == 403
 
 
+def test_a_dissatisfied_official_gets_the_admonishing_talk_recorded_before_repeating(
+    console: Console,
+) -> None:
+    from tests.console.conftest import csrf
+
+    committee = console.client("xn.committee")
+    token = csrf(committee, "/console/reviews")
+    opened = committee.post(
+        "/console/reviews",
+        data={
+            "csrf_token": token,
+            "model": "written",
+            "subject": "official",
+            "official": "陆某",
+            "post": "区水利局局长",
+        },
+    )
+    assert opened.status_code == 302, opened.get_data(as_text=True)
+    round_page = opened.headers["Location"]
+    round_id = round_page.rstrip("/").split("/")[-1]
+
+    def send(command: str, **fields: str) -> object:
+        return committee.post(
+            f"/console/reviews/{round_id}/{command}", data={"csrf_token": token, **fields}
+        )
+
+    assert 'id="form-talk"' not in page(committee, round_page)[1]  # no result yet
+    assert send("written", score="55").status_code == 302
+    assert send("announce", opinion_received_on="2026-06-01").status_code == 302
+    html = page(committee, round_page)[1]
+    assert "诫勉谈话、再行报告" in html and 'id="form-talk"' in html
+    early = send("talk", held_on="2026-05-20", held_by="区人大常委会副主任 黄某", note="")
+    assert early.status_code == 422 and "held_on" in early.get_data(as_text=True)
+    held = send("talk", held_on="2026-06-05", held_by="区人大常委会副主任 黄某", note="限期整改")
+    assert held.status_code == 302
+    html = page(committee, round_page)[1]
+    assert "2026-06-05，区人大常委会副主任 黄某：限期整改" in html
+    assert 'id="form-talk"' not in html
+
+
 def test_the_stars_page_proposes_duty_stars_and_the_committee_confirms(
     console: Console,
 ) -> None:

@@ -38,6 +38,7 @@ COMMANDS = {
     "announce": ("opinion_received_on",),
     "plan_received": ("received_on",),
     "report_received": ("received_on",),
+    "talk": ("held_on", "held_by", "note"),
 }
 """What each form of the round's page sends: the intake command and its fields."""
 NUMBERS = ("satisfied", "basically", "dissatisfied")
