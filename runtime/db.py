@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,13 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
+def compact_json(value: object) -> str:
+    """JSON columns as compact UTF-8 text: the outbox relay publishes a payload's stored
+    text as the message body, and escaped Chinese (\\uXXXX, 6 bytes a character instead of
+    3) would double an event's size against the consumers' 1 MiB limit."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 5) -> None:
         self.url = make_url(url)
@@ -21,12 +29,19 @@ class Database:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False, "timeout": 30}
+                self.url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                json_serializer=compact_json,
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         else:
-            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=pool_size)
+            self.engine = create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                json_serializer=compact_json,
+            )
             event.listen(self.engine.pool, "checkin", _stamp_checkin)
             event.listen(self.engine.pool, "checkout", _ping_if_idle)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -55,7 +70,8 @@ PING_IDLE_SECONDS = 1.0
 """A pooled connection idle at least this long is pinged before use (a database restart
 or outage leaves the pool's connections dead); one back in use within it is not, which
 spares a busy API a round trip per request. A connection that dies within that second
-fails its one request, and the pool then replaces every connection older than it."""
+fails its one request (a 503 with Retry-After, runtime/http.py), and the pool then
+replaces every connection older than it."""
 
 
 def _stamp_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]

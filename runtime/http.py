@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -125,6 +126,20 @@ def _install_plumbing(
         return response
 
     app.register_error_handler(HTTPException, from_http_exception)
+
+    @app.errorhandler(OperationalError)
+    def _database_unreachable(exc: OperationalError) -> Response:
+        # A database restart or outage: the pool drops the dead connection, and the client
+        # may try again (a write with the same Idempotency-Key is not applied twice).
+        log.warning("database unreachable: %s", type(exc.orig).__name__)
+        answer = problem(
+            503,
+            "Service Unavailable",
+            "The database could not be reached. Try again shortly; a write sent again with "
+            "the same Idempotency-Key is never applied twice.",
+        )
+        answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

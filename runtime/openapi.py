@@ -19,7 +19,7 @@ from marshmallow import INCLUDE, Schema, fields
 
 from runtime.problems import PROBLEM_TYPE
 
-PROBLEM_STATUSES = (400, 401, 403, 404, 413, 415, 422, 429, 500)
+PROBLEM_STATUSES = (400, 401, 403, 404, 413, 415, 422, 429, 500, 503)
 """Every status the runtime answers with a problem; 409 is sent by nothing yet."""
 DOCS_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 """Swagger UI's files, served by the app itself: a deployment may have no internet."""
@@ -66,7 +66,8 @@ def throttling(view: Any) -> None:
 
 
 class ProblemResponses(BasePlugin):
-    """Adds to every operation the problem answers the runtime may give it: 500 always;
+    """Adds to every operation the problem answers the runtime may give it: 500 and 503
+    (its database unreachable) always;
     400, 413, 415 and 422 for a body; 422 for parameters (a NUL in a path segment too);
     401 and 404 (missing or beyond the key's reach) unless it needs no key."""
 
@@ -74,7 +75,7 @@ class ProblemResponses(BasePlugin):
         self, path: str | None = None, operations: dict | None = None, **_: Any
     ) -> None:
         for operation in (operations or {}).values():
-            codes = {500}
+            codes = {500, 503}
             if "requestBody" in operation:
                 codes |= {400, 413, 415, 422}
             if operation.get("parameters") or "{" in (path or ""):
@@ -99,10 +100,12 @@ class ProblemApi(Api):
                 "description": f"{status.phrase} (problem details)",
                 "content": {PROBLEM_TYPE: {"schema": ProblemSchema}},
             }
-            if code == 429:
+            if code in (429, 503):
                 response["headers"] = {
                     "Retry-After": {
-                        "description": "seconds until the limit's window ends",
+                        "description": "seconds until the limit's window ends"
+                        if code == 429
+                        else "seconds after which to try again (with the same Idempotency-Key)",
                         "schema": {"type": "integer", "minimum": 1},
                     }
                 }

@@ -117,6 +117,29 @@ def test_an_unexpected_error_is_a_500_problem_without_a_trace(
     assert answer.headers.get("X-Correlation-Id")
 
 
+def test_a_database_out_of_reach_is_a_503_to_try_again(
+    shared_system: InProcessSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import services.intake.api.receipts as receipts
+
+    def unreachable(name: str) -> None:
+        raise OperationalError("select 1", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(receipts, "service", unreachable)
+    answer = shared_system.client.get(
+        "/intake/v1/receipts/anything", headers=shared_system.headers()
+    )
+    body = assert_problem(answer, 503)
+    assert answer.headers["Retry-After"] == "1"
+    assert "Idempotency-Key" in body["detail"]
+    assert "select 1" not in answer.get_data(as_text=True)
+    spec = shared_system.client.get("/intake/v1/openapi.json").get_json()
+    operation = spec["paths"]["/intake/v1/receipts/{receipt_id}"]["get"]
+    assert "503" in operation["responses"]
+
+
 def test_a_resource_path_ending_in_openapi_json_still_needs_a_key(
     shared_system: InProcessSystem,
 ) -> None:
