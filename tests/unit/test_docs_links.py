@@ -9,8 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted(
-    [ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("deploy/**/README.md")]
-    + [ROOT / "bench" / "README.md"]
+    [
+        ROOT / "README.md",
+        ROOT / "bench" / "README.md",
+        *ROOT.glob("docs/**/*.md"),
+        *ROOT.glob("deploy/**/README.md"),
+    ]
 )
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
