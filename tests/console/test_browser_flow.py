@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from tests.console.conftest import ARTEFACTS, Console
-from tests.support.browser import serving, start_chromium
+from tests.support.browser import serving, start_chromium, wait_for_new_page
 from tests.support.system import GOOD_SUGGESTION
 
 pytestmark = pytest.mark.timeout(240)
@@ -55,7 +54,7 @@ def sign_in(browser: WebDriver, base: str, console: Console, account: str) -> No
     browser.find_element(By.ID, "password").send_keys(console.passwords[account])
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    wait_for_new_page(browser, page)
     assert browser.find_element(By.CSS_SELECTOR, ".me span").text.startswith(console.names[account])
 
 
@@ -63,7 +62,7 @@ def submit(browser: WebDriver, action: str) -> str:
     """Submit an action's form; the message that answers it (accepted, or why not)."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, f"#form-{action} button[type=submit]").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    wait_for_new_page(browser, page)
     return browser.find_element(By.CSS_SELECTOR, ".flash, .error").text
 
 

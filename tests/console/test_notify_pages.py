@@ -22,7 +22,7 @@ from renda.demo import deputy_id, unit_id
 from services.notify.store import Delivery, InboxMessage, WebhookEndpoint
 from tests.api.helpers import bearer, idem, new_key, wait_for
 from tests.console.conftest import ARTEFACTS, Console, csrf
-from tests.support.browser import serving, start_chromium
+from tests.support.browser import serving, start_chromium, wait_for_new_page
 
 EDU = f"unit:{unit_id('450102', 'EDU')}"
 HOUSING = f"unit:{unit_id('450102', 'HOUSING')}"
@@ -376,7 +376,7 @@ def test_in_chromium_a_deputy_sees_the_unread_count_and_marks_all_read(
         browser.find_element(By.ID, "password").send_keys(console.passwords[account])
         html = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-        WebDriverWait(browser, 15).until(expected_conditions.staleness_of(html))
+        wait_for_new_page(browser, html)
         assert browser.find_element(By.ID, "nav-unread").text == "3"
         browser.find_element(By.ID, "nav-inbox").click()
         assert "请评价" in browser.find_element(By.CSS_SELECTOR, "ol.messages").text

@@ -12,11 +12,10 @@ import pytest
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from tests.console.conftest import ARTEFACTS, Console, csrf, start_console
-from tests.support.browser import serving, start_chromium
+from tests.support.browser import serving, start_chromium, wait_for_new_page
 
 pytestmark = pytest.mark.timeout(240)
 STATION = "450102001-S1"
@@ -154,7 +153,7 @@ def test_a_constituent_leaves_an_opinion_on_a_phone(console: Console, phone: Web
         _shot(phone, "opinion-form-360")
         page = phone.find_element(By.TAG_NAME, "html")
         phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-        WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
+        wait_for_new_page(phone, page)
         assert "/console/o/status/" in phone.current_url
         assert len(list(kept.rglob("*.jpg"))) == before + 1
         for _ in range(50):
@@ -189,7 +188,7 @@ def test_a_constituent_comments_on_a_draft_on_a_phone(console: Console, phone: W
         phone.find_element(By.ID, "phone").send_keys("13812341234")
         page = phone.find_element(By.TAG_NAME, "html")
         phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-        WebDriverWait(phone, 15).until(expected_conditions.staleness_of(page))
+        wait_for_new_page(phone, page)
         assert "/console/c/status/" in phone.current_url
         for _ in range(50):
             if phone.find_elements(By.ID, "state"):

@@ -187,7 +187,12 @@ def test_database_outage_is_retried_with_back_off(cluster: Cluster) -> None:
         ):
             time.sleep(0.2)
         assert cluster.metric("workflow-worker", "renda_events_failed_total{") >= 2
+        # Readiness is cached for 2 s (ReadinessProbe): the worker may have answered "ready"
+        # just before the outage began, and says so until the cache expires.
         ready = cluster.url("workflow-worker", "/readyz")
+        deadline = time.monotonic() + 10
+        while requests.get(ready, timeout=5).status_code != 503 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert requests.get(ready, timeout=5).status_code == 503
     finally:
         _block_connections(admin, workflow_db, allow=True)

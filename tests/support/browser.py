@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from tests.support.infra import free_port, unavailable
@@ -61,3 +64,24 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def wait_for_new_page(browser: webdriver.Chrome, old: WebElement, timeout: float = 15) -> None:
+    """Until the page `old` (its <html>) belonged to has been replaced by the next one.
+
+    Selenium's staleness_of, except that chromedriver, asked about a node while the next
+    document loads, may answer "Node with given id does not belong to the document": the
+    node is gone all the same."""
+
+    def replaced(_: object) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in (exc.msg or ""):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, timeout).until(replaced)

@@ -42,13 +42,19 @@ class FakeServer:
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The sender died mid-request (a SIGKILLed worker): like a real server,
+                    # take nothing from a request that never arrived whole.
+                    self.close_connection = True
+                    return
                 parts = urlsplit(self.path)
                 request = Request(
                     self.command,
                     parts.path,
                     parse_qs(parts.query),
                     {k.lower(): v for k, v in self.headers.items()},
-                    self.rfile.read(length),
+                    body,
                 )
                 if fake.delay:
                     time.sleep(fake.delay)
