@@ -7,10 +7,9 @@ validates `args` of `suggestion.action_requested` when workflow consumes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from contracts.fields import StrictBoolean
 from contracts.vocabulary import RATINGS, REPLY_CLASSES
@@ -210,15 +209,3 @@ ACTIONS: dict[str, Action] = {
         "Mark it for publication when closed, or not.",
     ),
 }
-
-
-def load_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """An action's arguments as they arrive on the bus, checked and typed by the action's
-    schema. Fields it does not know are ignored, as in every event: a newer intake may add
-    an optional one before workflow knows it."""
-    return ACTIONS[action].schema(unknown=EXCLUDE).load(args)
-
-
-def dump_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments as JSON data, as they travel on the bus."""
-    return ACTIONS[action].schema().dump(args)

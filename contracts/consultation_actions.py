@@ -5,10 +5,9 @@ Intake validates a request with the schema; the same schema validates `args` of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger
 
@@ -184,11 +183,3 @@ CONSULTATION_ACTIONS: dict[str, ConsultationAction] = {
         "the contributors who left a contact are told.",
     ),
 }
-
-
-def load_consultation_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    return CONSULTATION_ACTIONS[action].schema(unknown=EXCLUDE).load(args)
-
-
-def dump_consultation_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    return CONSULTATION_ACTIONS[action].schema().dump(args)

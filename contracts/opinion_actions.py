@@ -4,10 +4,9 @@ schema; the same schema validates `args` of `opinion.action_requested` in workfl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.vocabulary import CATEGORIES
 
@@ -83,11 +82,3 @@ OPINION_ACTIONS: dict[str, OpinionAction] = {
         UnitReplyIn, ("unit", "system"), "The department it was forwarded to reports the outcome."
     ),
 }
-
-
-def load_opinion_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    return OPINION_ACTIONS[action].schema(unknown=EXCLUDE).load(args)
-
-
-def dump_opinion_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    return OPINION_ACTIONS[action].schema().dump(args)

@@ -7,10 +7,9 @@ validates `args` of `project.action_requested` when workflow consumes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger, StrictBoolean
 
@@ -217,13 +216,3 @@ PROJECT_ACTIONS: dict[str, ProjectAction] = {
         "The township's answer to a problem report (what was done about it).",
     ),
 }
-
-
-def load_project_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """An action's arguments as they arrive on the bus, checked by the action's schema."""
-    return PROJECT_ACTIONS[action].schema(unknown=EXCLUDE).load(args)
-
-
-def dump_project_args(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments as JSON data, as they travel on the bus."""
-    return PROJECT_ACTIONS[action].schema().dump(args)

@@ -6,9 +6,7 @@ them encrypted (contracts/contact.py) from intake to workflow with the masked ph
 only to send the SMS that tells the contributor (docs/adr/0014-telling-contributors.md).
 """
 
-from typing import Any
-
-from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
+from marshmallow import fields, validate
 
 from contracts.consultation_actions import (
     ADOPTIONS,
@@ -16,10 +14,8 @@ from contracts.consultation_actions import (
     CONSULTATION_ACTIONS,
     ArticleIn,
     ContactPointIn,
-    dump_consultation_args,
-    load_consultation_args,
 )
-from contracts.events.base import EventData
+from contracts.events.base import ActionRequested, EventData
 from contracts.events.opinion import ConstituentContact
 from contracts.events.suggestion import Actor
 from contracts.registry import EventType
@@ -53,30 +49,14 @@ class ConsultationOpinionSubmittedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
-class ConsultationActionRequestedV1(EventData):
+class ConsultationActionRequestedV1(ActionRequested):
+    ACTIONS = CONSULTATION_ACTIONS
+
     submission_id = fields.String(required=True)
     consultation_id = fields.String(required=True)
     action = fields.String(required=True, validate=validate.OneOf(list(CONSULTATION_ACTIONS)))
     actor = fields.Nested(Actor, required=True)
-    args = fields.Dict(keys=fields.String(), load_default=dict)
     submitted_at = fields.AwareDateTime(required=True)
-
-    @validates_schema
-    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
-        try:
-            load_consultation_args(data["action"], data.get("args", {}))
-        except ValidationError as refused:
-            raise ValidationError(refused.messages, "args") from None
-
-    @post_load
-    def _typed_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        return {**data, "args": load_consultation_args(data["action"], data["args"])}
-
-    @post_dump
-    def _json_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data.get("action") not in CONSULTATION_ACTIONS:
-            return data
-        return {**data, "args": dump_consultation_args(data["action"], data.get("args", {}))}
 
 
 class ConsultationRef(EventData):

@@ -6,17 +6,13 @@ events that tell the constituent (escalated, adopted, closed) carry the encrypte
 for notify, which opens it only to send the SMS.
 """
 
-from typing import Any
+from marshmallow import fields, validate
 
-from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
-
-from contracts.events.base import EventData
+from contracts.events.base import ActionRequested, EventData
 from contracts.events.suggestion import Actor
 from contracts.opinion_actions import (
     OPINION_ACTIONS,
     URGENCIES,
-    dump_opinion_args,
-    load_opinion_args,
 )
 from contracts.registry import EventType
 from contracts.vocabulary import CATEGORIES
@@ -93,30 +89,14 @@ class OpinionSubmittedV1(EventData):
     submitted_at = fields.AwareDateTime(required=True)
 
 
-class OpinionActionRequestedV1(EventData):
+class OpinionActionRequestedV1(ActionRequested):
+    ACTIONS = OPINION_ACTIONS
+
     submission_id = fields.String(required=True)
     opinion_id = fields.String(required=True)
     action = fields.String(required=True, validate=validate.OneOf(list(OPINION_ACTIONS)))
     actor = fields.Nested(Actor, required=True)
-    args = fields.Dict(keys=fields.String(), load_default=dict)
     submitted_at = fields.AwareDateTime(required=True)
-
-    @validates_schema
-    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
-        try:
-            load_opinion_args(data["action"], data.get("args", {}))
-        except ValidationError as refused:
-            raise ValidationError(refused.messages, "args") from None
-
-    @post_load
-    def _typed_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        return {**data, "args": load_opinion_args(data["action"], data["args"])}
-
-    @post_dump
-    def _json_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data.get("action") not in OPINION_ACTIONS:
-            return data
-        return {**data, "args": dump_opinion_args(data["action"], data.get("args", {}))}
 
 
 class OpinionRef(EventData):

@@ -6,12 +6,10 @@ the vote has closed; who voted travels only in `vote.voted`, emitted at the same
 in deputy-id order.
 """
 
-from typing import Any
+from marshmallow import fields, validate
 
-from marshmallow import ValidationError, fields, validate, validates_schema
-
-from contracts.events.base import EventData
-from contracts.project_actions import PROJECT_ACTIONS, load_project_args
+from contracts.events.base import ActionRequested, EventData
+from contracts.project_actions import PROJECT_ACTIONS
 from contracts.registry import EventType
 
 TENANT = {"description": "the congress node id (county or township)"}
@@ -46,20 +44,14 @@ class ProjectActor(EventData):
     node_path = fields.String(required=True)
 
 
-class ProjectActionRequestedV1(EventData):
+class ProjectActionRequestedV1(ActionRequested):
+    ACTIONS = PROJECT_ACTIONS
+
     submission_id = fields.String(required=True)
     submitted_at = fields.AwareDateTime(required=True)
     project_id = fields.String(required=True)
     action = fields.String(required=True, validate=validate.OneOf(list(PROJECT_ACTIONS)))
     actor = fields.Nested(ProjectActor, required=True)
-    args = fields.Dict(keys=fields.String(), load_default=dict)
-
-    @validates_schema
-    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
-        try:
-            load_project_args(data["action"], data.get("args", {}))
-        except ValidationError as refused:
-            raise ValidationError(refused.messages, "args") from None
 
 
 class ProjectTaskDoneV1(EventData):

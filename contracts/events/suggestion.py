@@ -1,11 +1,9 @@
 """Events of a deputy's suggestion (代表建议), docs/domain.md §1."""
 
-from typing import Any
+from marshmallow import fields, validate
 
-from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
-
-from contracts.actions import ACTIONS, dump_args, load_args
-from contracts.events.base import EventData
+from contracts.actions import ACTIONS as SUGGESTION_ACTIONS
+from contracts.events.base import ActionRequested, EventData
 from contracts.registry import EventType
 from contracts.vocabulary import CATEGORIES, COLOURS, OCCASIONS, RATINGS, REPLY_CLASSES
 
@@ -94,35 +92,14 @@ class Actor(EventData):
     node_path = fields.String(required=True)
 
 
-class SuggestionActionRequestedV1(EventData):
+class SuggestionActionRequestedV1(ActionRequested):
+    ACTIONS = SUGGESTION_ACTIONS
+
     submission_id = fields.String(required=True)
     suggestion_id = fields.String(required=True)
-    action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
+    action = fields.String(required=True, validate=validate.OneOf(list(SUGGESTION_ACTIONS)))
     actor = fields.Nested(Actor, required=True)
-    args = fields.Dict(
-        keys=fields.String(),
-        load_default=dict,
-        metadata={"description": "the action's arguments, by the action's own schema"},
-    )
     submitted_at = fields.AwareDateTime(required=True)
-
-    @validates_schema
-    def _args_fit_the_action(self, data: dict[str, Any], **_: Any) -> None:
-        """Arguments the action's schema refuses make the whole event invalid."""
-        try:
-            load_args(data["action"], data.get("args", {}))
-        except ValidationError as refused:
-            raise ValidationError(refused.messages, "args") from None
-
-    @post_load
-    def _typed_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        return {**data, "args": load_args(data["action"], data["args"])}
-
-    @post_dump
-    def _json_args(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data.get("action") not in ACTIONS:
-            return data  # the load that follows every dump refuses it
-        return {**data, "args": dump_args(data["action"], data.get("args", {}))}
 
 
 class SuggestionRef(EventData):

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import BoundedInteger, Year
-from contracts.project_actions import PROJECT_ACTIONS, dump_project_args
+from contracts.project_actions import PROJECT_ACTIONS
 from runtime.http import principal, requires_role
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import SUBJECT_FIELDS, refuse_other_subject, submit
@@ -124,7 +124,7 @@ def _view(action: str, summary: str) -> Callable[..., Any]:
                 "project_id": project_id,
                 "action": action,
                 "actor": {"role": who.role, "subject": who.subject, "node_path": who.node_path},
-                "args": dump_project_args(action, body),
+                "args": body,
             },
         )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contracts import Event
-from contracts.project_actions import load_project_args
 from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.actions.proposals import act, approve_list, propose
@@ -62,7 +61,7 @@ def on_project_action_requested(event: Event, ctx: WorkContext) -> None:
                 proposal,
                 data["action"],
                 f"{actor['role']}:{actor['subject'] or actor['node_path']}",
-                load_project_args(data["action"], data["args"]),
+                data["args"],
             )
     except RuleBroken as broken:
         _reject(ctx, data["submission_id"], broken)
