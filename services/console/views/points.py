@@ -11,25 +11,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from services.console.views.common import api, directory, expect, person, signed_in
+from services.scoring.domain.points import ACTIVITY_LABELS
 
 bp = Blueprint("points", __name__)
-
-ACTIVITIES = {
-    "session_attendance": "出席会议",
-    "absence_with_leave": "请假缺席",
-    "absence_without_leave": "无故缺席",
-    "station_duty": "进站履职",
-    "inspection": "视察",
-    "survey": "调研",
-    "report_to_constituents": "述职报告",
-    "training": "学习培训",
-    "opinion_collected": "收集意见",
-    "suggestion": "代表建议",
-    "key_suggestion": "重点建议",
-    "opinion_adopted": "意见采纳",
-    "ballot_cast": "参加票决",
-    "supervision_task": "督办任务",
-}
 
 
 def _period() -> str:
@@ -72,12 +56,12 @@ def statement() -> Any:
     found = expect(
         api().get(f"/scoring/v1/deputies/{person()['subject']}/statement", period=period)
     )
-    return render_template("my_points.html", found=found, activities=ACTIVITIES)
+    return render_template("my_points.html", found=found, activities=ACTIVITY_LABELS)
 
 
 ENTRY_FIELDS = ("deputy_id", "activity", "occurred_on", "duration_hours", "organiser", "office_id")
 ORGANISERS = {"township": "乡镇（街道）", "county": "区县", "city": "市"}
-RECORDED = list(ACTIVITIES)[:9]
+RECORDED = list(ACTIVITY_LABELS)[:9]
 """What an office files; the rest is credited from events."""
 
 
@@ -85,7 +69,7 @@ def _entry_page(errors: dict[str, str], outcome: str | None, status: int = 200) 
     return (
         render_template(
             "activities.html",
-            activities={a: ACTIVITIES[a] for a in RECORDED},
+            activities={a: ACTIVITY_LABELS[a] for a in RECORDED},
             organisers=ORGANISERS,
             errors=errors,
             outcome=outcome,

@@ -11,6 +11,7 @@ from services.workflow.consultations.actions import PERFORMERS, plan, receive
 from services.workflow.consultations.store import Consultation, ConsultationOpinion
 from services.workflow.domain.actors import Actor
 from services.workflow.domain.rules import RuleBroken
+from services.workflow.receipts import reject, settle
 
 
 def on_consultation_submitted(event: Event, ctx: WorkContext) -> None:
@@ -23,9 +24,9 @@ def on_consultation_submitted(event: Event, ctx: WorkContext) -> None:
         with ctx.session.begin_nested():
             consultation = plan(ctx, data)
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], consultation.id, consultation.number)
+    settle(ctx, data["submission_id"], "consultation", consultation.id, consultation.number)
 
 
 def on_opinion_submitted(event: Event, ctx: WorkContext) -> None:
@@ -38,15 +39,15 @@ def on_opinion_submitted(event: Event, ctx: WorkContext) -> None:
         return
     consultation = ctx.session.get(Consultation, data["consultation_id"])
     if consultation is None:
-        _reject(ctx, data["submission_id"], RuleBroken("no such consultation", "consultation_id"))
+        reject(ctx, data["submission_id"], RuleBroken("no such consultation", "consultation_id"))
         return
     try:
         with ctx.session.begin_nested():
             receive(ctx, consultation, data)
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], consultation.id, data["public_code"])
+    settle(ctx, data["submission_id"], "consultation", consultation.id, data["public_code"])
 
 
 def on_action_requested(event: Event, ctx: WorkContext) -> None:
@@ -54,7 +55,7 @@ def on_action_requested(event: Event, ctx: WorkContext) -> None:
     actor = Actor(**data["actor"])
     consultation = ctx.session.get(Consultation, data["consultation_id"], with_for_update=True)
     if consultation is None or not _may_act(actor, consultation):
-        _reject(
+        reject(
             ctx,
             data["submission_id"],
             RuleBroken("no consultation with that id", "consultation_id"),
@@ -66,9 +67,9 @@ def on_action_requested(event: Event, ctx: WorkContext) -> None:
                 ctx, consultation, actor, data["args"], data["submission_id"]
             )
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], consultation.id, consultation.number)
+    settle(ctx, data["submission_id"], "consultation", consultation.id, consultation.number)
 
 
 def _may_act(actor: Actor, consultation: Consultation) -> bool:
@@ -78,25 +79,6 @@ def _may_act(actor: Actor, consultation: Consultation) -> bool:
     if actor.role == "deputy":
         return actor.node_path.startswith(consultation.tenant_path)
     return any(p["station_path"].startswith(actor.node_path) for p in consultation.contact_points)
-
-
-def _settle(ctx: WorkContext, submission_id: str, resource_id: str, number: str) -> None:
-    ctx.emit(
-        "submission.accepted",
-        {
-            "submission_id": submission_id,
-            "resource_type": "consultation",
-            "resource_id": resource_id,
-            "resource_number": number,
-        },
-    )
-
-
-def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
-    ctx.emit(
-        "submission.rejected",
-        {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
-    )
 
 
 HANDLERS = {

@@ -18,6 +18,7 @@ from services.workflow.opinions.domain.opinion import State, level_deadline
 from services.workflow.opinions.payloads import ref
 from services.workflow.opinions.store import Opinion
 from services.workflow.policy import opinion_policy_for
+from services.workflow.receipts import reject, settle
 
 
 def on_opinion_submitted(event: Event, ctx: WorkContext) -> None:
@@ -68,7 +69,14 @@ def on_opinion_submitted(event: Event, ctx: WorkContext) -> None:
         },
         tenant=opinion.tenant,
     )
-    _settle(ctx, data["submission_id"], opinion)
+    settle(
+        ctx,
+        data["submission_id"],
+        "opinion",
+        opinion.id,
+        opinion.public_code,
+        tenant=opinion.tenant,
+    )
 
 
 def on_opinion_action_requested(event: Event, ctx: WorkContext) -> None:
@@ -76,34 +84,21 @@ def on_opinion_action_requested(event: Event, ctx: WorkContext) -> None:
     actor = Actor(**data["actor"])
     opinion = ctx.session.get(Opinion, data["opinion_id"], with_for_update=True)
     if opinion is None or not opinion.station_path.startswith(actor.node_path):
-        _reject(ctx, data["submission_id"], RuleBroken("no opinion with that id", "opinion_id"))
+        reject(ctx, data["submission_id"], RuleBroken("no opinion with that id", "opinion_id"))
         return
     try:
         with ctx.session.begin_nested():
             perform(ctx, opinion, actor, data["action"], data["args"])
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], opinion)
-
-
-def _settle(ctx: WorkContext, submission_id: str, opinion: Opinion) -> None:
-    ctx.emit(
-        "submission.accepted",
-        {
-            "submission_id": submission_id,
-            "resource_type": "opinion",
-            "resource_id": opinion.id,
-            "resource_number": opinion.public_code,
-        },
+    settle(
+        ctx,
+        data["submission_id"],
+        "opinion",
+        opinion.id,
+        opinion.public_code,
         tenant=opinion.tenant,
-    )
-
-
-def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
-    ctx.emit(
-        "submission.rejected",
-        {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
     )
 
 

@@ -8,6 +8,7 @@ from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.actions.proposals import act, approve_list, propose
 from services.workflow.projects.actions.voting import open_vote, tally_vote
 from services.workflow.projects.store import CandidateListApproval, Proposal, Vote
+from services.workflow.receipts import reject, settle
 
 
 def on_vote_open_requested(event: Event, ctx: WorkContext) -> None:
@@ -18,25 +19,25 @@ def on_vote_open_requested(event: Event, ctx: WorkContext) -> None:
         with ctx.session.begin_nested():
             vote = open_vote(ctx, data)
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], vote.id)
+    settle(ctx, data["submission_id"], "vote", vote.id)
 
 
 def on_ballots_released(event: Event, ctx: WorkContext) -> None:
     data = event.data
     vote = ctx.session.get(Vote, data["vote_id"], with_for_update=True)
     if vote is None:
-        _reject(ctx, data["submission_id"], RuleBroken("no vote with that id", "vote_id"))
+        reject(ctx, data["submission_id"], RuleBroken("no vote with that id", "vote_id"))
         return
     if vote.state != "open":
         return
     try:
         tally_vote(ctx, vote, data["ballots"], data["registered"])
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], vote.id)
+    settle(ctx, data["submission_id"], "vote", vote.id)
 
 
 def on_project_proposed(event: Event, ctx: WorkContext) -> None:
@@ -44,7 +45,7 @@ def on_project_proposed(event: Event, ctx: WorkContext) -> None:
     if ctx.session.query(Proposal.id).filter_by(submission_id=data["submission_id"]).first():
         return
     proposal = propose(ctx, data)
-    _settle(ctx, data["submission_id"], proposal.id, "project")
+    settle(ctx, data["submission_id"], "project", proposal.id)
 
 
 def on_project_action_requested(event: Event, ctx: WorkContext) -> None:
@@ -52,7 +53,7 @@ def on_project_action_requested(event: Event, ctx: WorkContext) -> None:
     actor = data["actor"]
     proposal = ctx.session.get(Proposal, data["project_id"], with_for_update=True)
     if proposal is None or not proposal.tenant_path.startswith(actor["node_path"]):
-        _reject(ctx, data["submission_id"], RuleBroken("no project with that id", "project_id"))
+        reject(ctx, data["submission_id"], RuleBroken("no project with that id", "project_id"))
         return
     try:
         with ctx.session.begin_nested():
@@ -64,9 +65,9 @@ def on_project_action_requested(event: Event, ctx: WorkContext) -> None:
                 data["args"],
             )
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], proposal.id, "project")
+    settle(ctx, data["submission_id"], "project", proposal.id)
 
 
 def on_list_approval_requested(event: Event, ctx: WorkContext) -> None:
@@ -78,28 +79,9 @@ def on_list_approval_requested(event: Event, ctx: WorkContext) -> None:
         with ctx.session.begin_nested():
             approval = approve_list(ctx, data)
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], approval.id, "candidate_list")
-
-
-def _settle(ctx: WorkContext, submission_id: str, resource_id: str, kind: str = "vote") -> None:
-    ctx.emit(
-        "submission.accepted",
-        {
-            "submission_id": submission_id,
-            "resource_type": kind,
-            "resource_id": resource_id,
-            "resource_number": None,
-        },
-    )
-
-
-def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
-    ctx.emit(
-        "submission.rejected",
-        {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
-    )
+    settle(ctx, data["submission_id"], "candidate_list", approval.id)
 
 
 HANDLERS = {

@@ -10,6 +10,7 @@ from services.workflow.domain.actors import Actor
 from services.workflow.domain.calendar import local_date
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.policy import policy_for
+from services.workflow.receipts import reject, settle
 from services.workflow.suggestions.actions import perform
 from services.workflow.suggestions.actions.screening import accept
 from services.workflow.suggestions.domain.screening import screen
@@ -40,7 +41,7 @@ def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
             tenant, proposer(data["lead_deputy_id"]), [proposer(d) for d in data["cosigner_ids"]]
         )
     except RuleBroken as refused:
-        _reject(ctx, data["submission_id"], refused)
+        reject(ctx, data["submission_id"], refused)
         return
 
     now = ctx.clock.now()
@@ -80,7 +81,7 @@ def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
     session.flush()
     if policy.auto_accept and not screening.likely_return:
         accept(ctx, suggestion, policy)
-    _settle(ctx, data["submission_id"], suggestion)
+    settle(ctx, data["submission_id"], "suggestion", suggestion.id, suggestion.number)
 
 
 def on_action_requested(event: Event, ctx: WorkContext) -> None:
@@ -88,7 +89,7 @@ def on_action_requested(event: Event, ctx: WorkContext) -> None:
     actor = Actor(**data["actor"])
     suggestion = ctx.session.get(Suggestion, data["suggestion_id"], with_for_update=True)
     if suggestion is None or not suggestion.tenant_path.startswith(actor.node_path):
-        _reject(
+        reject(
             ctx, data["submission_id"], RuleBroken("no suggestion with that id", "suggestion_id")
         )
         return
@@ -96,28 +97,9 @@ def on_action_requested(event: Event, ctx: WorkContext) -> None:
         with ctx.session.begin_nested():
             perform(ctx, suggestion, actor, data["action"], data["args"])
     except RuleBroken as broken:
-        _reject(ctx, data["submission_id"], broken)
+        reject(ctx, data["submission_id"], broken)
         return
-    _settle(ctx, data["submission_id"], suggestion)
-
-
-def _settle(ctx: WorkContext, submission_id: str, suggestion: Suggestion) -> None:
-    ctx.emit(
-        "submission.accepted",
-        {
-            "submission_id": submission_id,
-            "resource_type": "suggestion",
-            "resource_id": suggestion.id,
-            "resource_number": suggestion.number,
-        },
-    )
-
-
-def _reject(ctx: WorkContext, submission_id: str, broken: RuleBroken) -> None:
-    ctx.emit(
-        "submission.rejected",
-        {"submission_id": submission_id, "reason": broken.reason, "field": broken.field},
-    )
+    settle(ctx, data["submission_id"], "suggestion", suggestion.id, suggestion.number)
 
 
 HANDLERS = {
