@@ -21,6 +21,7 @@ from runtime import arguments
 from runtime.config import Settings
 from runtime.context import ServiceRuntime
 from runtime.directory import Principal
+from runtime.directory.service import Place
 from runtime.json_input import parse_body, refuse_unstorable
 from runtime.logs import bind_log_context, reset_log_context
 from runtime.metrics import DEPENDENCY_UP, HTTP_LATENCY, HTTP_REQUESTS, exposition
@@ -392,3 +393,12 @@ def requires_role(*roles: str) -> Callable[[F], F]:
 def not_found(what: str) -> DomainProblem:
     """Another tenant's resource answers exactly like a missing one."""
     return DomainProblem(404, "Not Found", f"No {what} with that id.")
+
+
+def node_in_reach(service_name: str, node_id: str, field: str) -> Place:
+    """The node asked for, if the key's reach covers it; otherwise a 404 naming `field`,
+    as for a node that does not exist."""
+    node = service(service_name).directory.node(node_id)
+    if node is None or not principal().can_see(node.path):
+        raise not_found(field)
+    return node

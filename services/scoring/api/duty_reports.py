@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from runtime.http import not_found, principal, service
+from runtime.http import node_in_reach, not_found, principal, service
 from services.scoring.api.points import Points
 from services.scoring.api.statements import csv_response
 from services.scoring.store import DutyReport
@@ -64,9 +64,7 @@ def _readable(row: DutyReport | None) -> bool:
 
 def _reports(place_id: str) -> list[DutyReport]:
     rt = service("scoring")
-    place = rt.directory.node(place_id)
-    if place is None or not principal().can_see(place.path):
-        raise not_found("place")
+    place = node_in_reach("scoring", place_id, "place")
     with rt.db.session() as session:
         rows = session.scalars(
             select(DutyReport)

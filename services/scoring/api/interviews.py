@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from runtime.http import not_found, principal, service
+from runtime.http import node_in_reach, not_found, principal, service
 from services.scoring.store import Interview
 
 blp = Blueprint("interviews", __name__, url_prefix="/", description="Interviews (约谈)")
@@ -50,9 +50,7 @@ def _readable(row: Interview | None) -> bool:
 def list_interviews(query: dict[str, Any]) -> dict[str, Any]:
     """A congress's interviews, newest decision first."""
     rt = service("scoring")
-    place = rt.directory.node(query["place"])
-    if place is None or not principal().can_see(place.path):
-        raise not_found("place")
+    place = node_in_reach("scoring", query["place"], "place")
     with rt.db.session() as session:
         rows = session.scalars(
             select(Interview)

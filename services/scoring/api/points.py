@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from runtime.directory.service import Person
 from runtime.http import not_found, principal, service
 from services.scoring.domain.points import Entry, balance
 from services.scoring.store import PointsEntry
@@ -46,19 +47,27 @@ class PointsOut(Schema):
     entries = fields.List(fields.Nested(EntryOut))
 
 
+def readable_deputy(deputy_id: str) -> Person:
+    """The deputy whose points the key may read: the keys of the congress's place and the
+    deputy's own, never a unit's nor another deputy's (ADR 0005); else a 404."""
+    who = principal()
+    deputy = service("scoring").directory.deputy(deputy_id)
+    if (
+        deputy is None
+        or not who.can_see(deputy.node_path)
+        or who.role == "unit"
+        or (who.role == "deputy" and who.subject != deputy_id)
+    ):
+        raise not_found("deputy")
+    return deputy
+
+
 @blp.route("/<deputy_id>/points")
 @blp.response(200, PointsOut)
 def get_points(deputy_id: str) -> dict[str, Any]:
     """The deputy's balance and every ledger entry, oldest first."""
-    who = principal()
-    rt = service("scoring")
-    deputy = rt.directory.deputy(deputy_id)
-    if deputy is None or not who.can_see(deputy.node_path):
-        raise not_found("deputy")
-    # A deputy reads their own points; a unit reads none (ADR 0005).
-    if who.role == "unit" or (who.role == "deputy" and who.subject != deputy_id):
-        raise not_found("deputy")
-    with rt.db.session() as session:
+    readable_deputy(deputy_id)
+    with service("scoring").db.session() as session:
         rows = list(
             session.scalars(
                 select(PointsEntry)

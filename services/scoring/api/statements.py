@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from runtime.http import not_found, principal, service
 from runtime.problems import DomainProblem
-from services.scoring.api.points import EntryOut, Points
+from services.scoring.api.points import EntryOut, Points, readable_deputy
 from services.scoring.domain.periods import Period, PeriodError, parse_period, span
 from services.scoring.domain.points import ACTIVITY_LABELS
 from services.scoring.queries import ranking, statement
@@ -97,17 +97,8 @@ def csv_response(name: str, header: list[str], rows: list[list[Any]]) -> Respons
 
 
 def _deputys_statement(deputy_id: str, args: dict[str, Any]) -> dict[str, Any]:
-    who = principal()
     rt = service("scoring")
-    deputy = rt.directory.deputy(deputy_id)
-    # As for the points: the deputy and the keys of the congress's place, never a unit.
-    if (
-        deputy is None
-        or not who.can_see(deputy.node_path)
-        or who.role == "unit"
-        or (who.role == "deputy" and who.subject != deputy_id)
-    ):
-        raise not_found("deputy")
+    readable_deputy(deputy_id)
     period = period_of(args)
     with rt.db.session() as session:
         return statement(session, deputy_id, period)

@@ -9,9 +9,9 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from runtime.http import not_found, principal, service
+from runtime.http import service
 from services.scoring.api.flags import CoverageOut, FlagsArgs, congress_of
-from services.scoring.api.points import Points
+from services.scoring.api.points import Points, readable_deputy
 from services.scoring.api.statements import PeriodArgs, csv_response, period_of
 from services.scoring.queries import term_report
 
@@ -120,16 +120,8 @@ def _count(item: dict[str, Any], activity: str) -> int:
 def get_deputys_term_report(args: dict[str, Any], deputy_id: str) -> dict[str, Any]:
     """One deputy's line of their congress's end-of-term report; the deputy's own key may
     read it, and the keys of the congress's place."""
-    who = principal()
     rt = service("scoring")
-    deputy = rt.directory.deputy(deputy_id)
-    if (
-        deputy is None
-        or not who.can_see(deputy.node_path)
-        or who.role == "unit"
-        or (who.role == "deputy" and who.subject != deputy_id)
-    ):
-        raise not_found("deputy")
+    deputy = readable_deputy(deputy_id)
     place = rt.directory.node(deputy.node_id)
     assert place is not None  # a deputy's congress exists (foreign key)
     period = period_of(args)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from runtime.http import not_found, principal, service
+from runtime.http import node_in_reach, not_found, principal, service
 from runtime.pdf import font_path_from_env
 from services.workflow.consultations.api.schemas import (
     ConsultationDetailOut,
@@ -80,9 +80,7 @@ def consultation_figures(query: dict[str, Any]) -> dict[str, Any]:
     rt = service("workflow")
     node_id, path = who.node_id, who.node_path
     if "node" in query:
-        node = rt.directory.node(query["node"])
-        if node is None or not who.can_see(node.path):
-            raise not_found("node")
+        node = node_in_reach("workflow", query["node"], "node")
         node_id, path = node.id, node.path
     with rt.db.session() as session:
         return {"node": node_id, **figures_under(session, path, query["year"])}

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from contracts.contact import cipher
 from runtime.directory import Principal
-from runtime.http import not_found, principal, service
+from runtime.http import node_in_reach, not_found, principal, service
 from services.workflow.opinions.api.schemas import (
     OpinionDetailOut,
     OpinionFiguresOut,
@@ -78,9 +78,7 @@ def opinion_figures(query: dict[str, Any]) -> dict[str, Any]:
     rt = service("workflow")
     node_id, path = who.node_id, who.node_path
     if "node" in query:
-        node = rt.directory.node(query["node"])
-        if node is None or not who.can_see(node.path):
-            raise not_found("node")
+        node = node_in_reach("workflow", query["node"], "node")
         node_id, path = node.id, node.path
     with rt.db.session() as session:
         figures = monthly_figures(session, path, query["year"])

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from contracts.fields import BoundedInteger, Year
-from runtime.http import not_found, principal, service
+from runtime.http import node_in_reach, not_found, principal, service
 from services.workflow.domain.calendar import add_months, local_date
 from services.workflow.domain.colours import Colour, worst
 from services.workflow.suggestions.domain.figures import (
@@ -127,9 +127,7 @@ def _scope(query: dict[str, Any]) -> Scope:
     who = principal()
     if "tenant" not in query:
         return Scope(who.node_path, None, query.get("year"), query.get("session_name"))
-    node = service("workflow").directory.node(query["tenant"])
-    if node is None or not who.can_see(node.path):
-        raise not_found("tenant")
+    node = node_in_reach("workflow", query["tenant"], "tenant")
     return Scope.under(node, query.get("year"), query.get("session_name"))
 
 
