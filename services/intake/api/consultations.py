@@ -26,8 +26,8 @@ from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
+from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
-from services.intake.api.opinions import _answer, _contact, _without_contact
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import actor_of, submit
 from services.intake.domain.codes import public_code
@@ -186,8 +186,7 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
         role="public",
     )
     new_code = public_code()
-    kept = {"station_id": body["station_id"], "article": body["article"], "text": body["text"]}
-    return _answer(
+    return with_public_code(
         submit(
             kind="consultation.opinion",
             idempotency_key=f"fold:{fold}",
@@ -201,10 +200,9 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
                 "article": body["article"],
                 "text": body["text"],
                 "public_code": new_code,
-                **_contact(body),
+                **sealed_contact(body),
             },
-            payload=_without_contact(kept, new_code)
-            | {"consultation_id": consultation_id, "has_contact": bool(body.get("phone"))},
+            payload=without_contact({"consultation_id": consultation_id, **body}, new_code),
             fingerprint=fold,
         ),
         new_code,

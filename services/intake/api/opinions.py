@@ -17,13 +17,13 @@ from typing import Any
 from flask import Response, g, request
 from flask_smorest import Blueprint
 
-from contracts.contact import cipher, mask_phone
 from contracts.opinion_actions import OPINION_ACTIONS
 from runtime.config import Settings
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service, takes_upload
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
+from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
 from services.intake.api.opinion_codes import signer
 from services.intake.api.opinion_schemas import (
     OpinionReceiptOut,
@@ -49,7 +49,7 @@ from services.intake.domain.photos import (
 from services.intake.domain.receipts import request_fingerprint
 from services.intake.limits import take
 from services.intake.photos import photo_storage
-from services.intake.store import OpinionCode, Submission
+from services.intake.store import OpinionCode
 
 blp = Blueprint("opinions_in", __name__, url_prefix="/opinions", description="Opinions")
 public_blp = Blueprint(
@@ -60,31 +60,6 @@ public_blp = Blueprint(
 )
 
 RECORDERS = ("system", "committee", "deputy")
-
-
-def _contact(body: dict[str, Any]) -> dict[str, Any]:
-    keys = cipher(service("intake").settings.contact_keys)
-    name, phone = body.get("name"), body.get("phone")
-    return {
-        "name_encrypted": keys.encrypt(name.strip()) if name else None,
-        "phone_encrypted": keys.encrypt(phone) if phone else None,
-        "phone_masked": mask_phone(phone) if phone else None,
-    }
-
-
-def _without_contact(body: dict[str, Any], code: str) -> dict[str, Any]:
-    """What the submission row keeps: the request without name and phone."""
-    kept = {k: v for k, v in body.items() if k not in ("name", "phone")}
-    return {**kept, "has_contact": bool(body.get("phone")), "public_code": code}
-
-
-def _answer(answer: tuple[dict[str, Any], int, dict[str, str]], code: str) -> Any:
-    body, status, headers = answer
-    if "Idempotent-Replayed" in headers:
-        with service("intake").db.session() as session:
-            stored = session.get(Submission, body["id"])
-            code = stored.payload.get("public_code", code) if stored else code
-    return {**body, "public_code": code}, status, headers
 
 
 def live_code(token: str) -> OpinionCode:
@@ -279,13 +254,13 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
                 "urgency": "normal",
                 "token_id": code.id,
                 "photos": described,
-                **_contact(body),
+                **sealed_contact(body),
             },
-            payload=_without_contact({"text": body["text"], "photos": described}, new_code)
+            payload=without_contact({"text": body["text"], "photos": described}, new_code)
             | {"code_id": code.id},
             fingerprint=fold,
         )
-    return _answer(_drop_if_replayed(answer, photos), new_code)
+    return with_public_code(_drop_if_replayed(answer, photos), new_code)
 
 
 @public_blp.route("/photos/<name>")
@@ -392,15 +367,15 @@ def _record(headers: dict[str, str], body: dict[str, Any], photos: list[Photo] |
                 "place": body.get("place"),
                 "photos": described,
                 "recorded_by": f"deputy:{deputy_id}" if deputy_id else f"{who.role}:{who.node_id}",
-                **_contact(body),
+                **sealed_contact(body),
             },
-            payload=_without_contact(body, new_code) | {"photos": described},
+            payload=without_contact(body, new_code) | {"photos": described},
             # The stored payload has a new public code and photo names each time: the
             # fingerprint is taken over the fields and the photos' content, so a retry
             # replays. Name and phone stay out of it (a hash of a phone is no secret).
             fingerprint=_fingerprint(body, photos),
         )
-    return _answer(_drop_if_replayed(answer, photos), new_code)
+    return with_public_code(_drop_if_replayed(answer, photos), new_code)
 
 
 def _fingerprint(body: dict[str, Any], photos: list[Photo]) -> str:
