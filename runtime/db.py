@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +23,13 @@ def compact_json(value: object) -> str:
     text as the message body, and escaped Chinese (\\uXXXX, 6 bytes a character instead of
     3) would double an event's size against the consumers' 1 MiB limit."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def upsert(session: Session, table: type | Table) -> PgInsert | SqliteInsert:
+    """An INSERT into `table` that can say ON CONFLICT, in the session's dialect (PostgreSQL's
+    or SQLite's: both spell the clause the same way)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table)
 
 
 class Database:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
@@ -62,7 +64,7 @@ def on_vote_opened(event: Event, ctx: WorkContext) -> None:
             open=True,
         )
     )
-    ctx.session.add(BallotPool(vote_id=data["vote_id"], ballots=[]))
+    ctx.session.add(BallotPool(vote_id=data["vote_id"], shard_id=secrets.token_hex(16), ballots=[]))
 
 
 def on_consultation_published(event: Event, ctx: WorkContext) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from runtime.db import upsert
 from runtime.http import service
 from runtime.problems import DomainProblem
 from services.intake.domain.limits import retry_after, window_of
@@ -22,11 +21,10 @@ def take(buckets: dict[str, int], window_seconds: int) -> None:
     now = rt.clock.now().timestamp()
     window = window_of(now, window_seconds)
     with rt.db.transaction() as session:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         counts = {}
         for bucket in buckets:
             statement = (
-                insert(RateCount)
+                upsert(session, RateCount)
                 .values(bucket=bucket, window=window, count=1)
                 .on_conflict_do_update(
                     index_elements=["bucket", "window"], set_={"count": RateCount.count + 1}

@@ -103,13 +103,16 @@ class VoteRegister(Base):
 
 
 class BallotPool(Base):
-    """An open vote's newest ballots, all in one row that every cast rewrites, so that no
-    transaction id marks one ballot; they leave for the box in random batches
-    (services/intake/domain/ballots.py). Emptied at closing."""
+    """An open vote's newest ballots, in shards that its casts rewrite, so that no
+    transaction id marks one ballot: a vote opens with one shard, a full shard splits in
+    two, and past the most shards full ones spill into the box in random batches
+    (services/intake/domain/ballots.py). A shard's id is random. Emptied at closing."""
 
     __tablename__ = "ballot_pool"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     vote_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shard_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     ballots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 

@@ -15,7 +15,7 @@ import requests
 
 from runtime.clock import SystemClock
 from runtime.context import build_directory
-from services.intake.domain.ballots import POOL_SIZE
+from services.intake.domain.ballots import MAX_SHARDS, POOL_SIZE
 from tests.support.cluster import Cluster
 
 pytestmark = pytest.mark.integration
@@ -116,18 +116,26 @@ def test_three_thousand_ballots_from_six_terminals_are_counted_exactly_once(
 
     # While the vote is open, no transaction id (PostgreSQL's xmin, which any reader of the
     # tables can SELECT) points at fewer than a pool's worth of ballots; each register row
-    # has its own (docs/adr/0012-secret-ballot.md).
+    # has its own (docs/adr/0012-secret-ballot.md). 3,000 ballots fill the most shards and
+    # spill the rest into the box by batches of POOL_SIZE.
     query = cluster.databases.query
     by_xmin = "select xmin::text, count(*) from {} where vote_id = %s group by xmin"
     registered = dict(query("intake", by_xmin.format("vote_register"), vote_id))
     boxed = dict(query("intake", by_xmin.format("ballot_box"), vote_id))
-    pooled = query(
-        "intake", "select json_array_length(ballots) from ballot_pool where vote_id = %s", vote_id
+    shards = query(
+        "intake",
+        "select xmin::text, json_array_length(ballots) from ballot_pool where vote_id = %s",
+        vote_id,
     )
     assert set(registered.values()) == {1} and len(registered) == DEPUTIES
+    assert MAX_SHARDS <= len(shards) < MAX_SHARDS + TERMINALS  # two splits may cross at the top
+    assert all(POOL_SIZE <= n < 2 * POOL_SIZE for _, n in shards)
     assert min(boxed.values()) == max(boxed.values()) == POOL_SIZE
-    assert POOL_SIZE <= pooled[0][0] < 2 * POOL_SIZE
-    assert sum(boxed.values()) + pooled[0][0] == DEPUTIES
+    under_one_xmin = Counter(boxed)
+    for xmin, n in shards:
+        under_one_xmin[xmin] += n
+    assert min(under_one_xmin.values()) >= POOL_SIZE
+    assert sum(boxed.values()) + sum(n for _, n in shards) == DEPUTIES
 
     closed = receipt(post(f"/intake/v1/votes/{vote_id}/close", {}, committee, "close"), committee)
     assert closed["status"] == "accepted", closed

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.intake.domain.ballots import into_the_pool
+from services.intake.domain.ballots import into_the_pool, splits
 from services.workflow.domain.rules import RuleBroken
 from services.workflow.projects.domain.board import count, seal
 from services.workflow.projects.domain.figures import ProjectFacts, best_units
@@ -195,6 +195,41 @@ def test_the_pool_keeps_every_ballot_until_twice_its_size_then_lets_a_random_bat
     assert len(ids) == len(set(ids)) == 250  # each ballot once, in the box or the pool
     first_batch = {int(b) for b in [b["ballot_id"] for b in boxed[:50]]}
     assert first_batch != {n * 7919 % 1000 for n in range(50)}  # not simply the oldest
+
+
+def test_a_full_shard_splits_in_two_until_the_most_shards_then_spills_random_batches() -> None:
+    """The pool grows by splitting: a vote opens with one shard, so every shard after a split
+    holds at least `size` ballots, and a transaction id (one cast: the shard it rewrote and
+    the shard or batch it made) never points at fewer than `size` ballots."""
+    rng = random.Random(5)
+    shards: list[list[dict]] = [[]]
+    batches: list[list[dict]] = []
+    splits_at = []
+    for n in range(1500):
+        i = rng.randrange(len(shards))  # a cast takes whichever shard is free
+        shard, leaving = into_the_pool(
+            shards[i], {"ballot_id": f"{n * 7919 % 10000:04d}", "choices": []}, rng, size=50
+        )
+        written = [shard]  # the rows this cast's transaction writes
+        shards[i] = shard
+        if leaving and splits(len(shards), max_shards=8):
+            shards.append(leaving)
+            written.append(leaving)
+            splits_at.append(n)
+            assert len(shard) == len(leaving) == 50
+        elif leaving:
+            batches.append(leaving)
+            assert len(leaving) == 50 and not splits(len(shards), max_shards=8)
+        assert sum(len(w) for w in written) >= 50 or n < 49  # the first 49 share one pool
+        if len(shards) > 1:
+            assert all(50 <= len(s) < 100 for s in shards)
+    assert len(shards) == 8 and len(splits_at) == 7
+    assert splits_at[0] == 99  # no split before the one shard holds 100
+    assert batches and all(len(b) == 50 for b in batches)
+    assert len(batches) * 50 + sum(map(len, shards)) == 1500
+    ids = [b["ballot_id"] for group in [*shards, *batches] for b in group]
+    assert len(ids) == len(set(ids)) == 1500  # each ballot once
+    assert not splits(16) and splits(15)  # the default: up to MAX_SHARDS = 16
 
 
 def test_the_best_units_finished_every_project_on_time_none_judged_dissatisfied() -> None:

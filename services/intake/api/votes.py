@@ -1,8 +1,9 @@
 """/intake/v1/votes: the committee opens and closes a vote; voting terminals cast ballots.
 
 A ballot is decided here, at the door, in one transaction: the register gets the deputy,
-the anonymous pool gets the choices (and passes them on to the box in random batches, so
-no transaction id marks one ballot), the submission log keeps only who cast it. Nothing
+one shard of the anonymous pool gets the choices (a full shard splits, or passes a random
+batch on to the box, so no transaction id marks one ballot), the submission log keeps only
+who cast it. Casts share the door's lock and run side by side; the close takes it alone. Nothing
 goes on the bus until the vote closes; then the box goes out whole, in random-id order,
 and the register as one `vote.voted` per deputy in id order (docs/adr/0012-secret-ballot.md).
 """
@@ -11,12 +12,15 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from runtime.db import upsert
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
 from runtime.openapi import ProblemSchema
@@ -31,7 +35,7 @@ from services.intake.api.vote_schemas import (
     ScoreVoteIn,
     VoteIn,
 )
-from services.intake.domain.ballots import into_the_pool
+from services.intake.domain.ballots import Ballot, into_the_pool, splits
 from services.intake.domain.receipts import Status
 from services.intake.store import BallotBox, BallotDoor, BallotPool, VoteRegister
 
@@ -130,16 +134,86 @@ def open_score_vote(headers: dict[str, str], body: dict[str, Any], project_id: s
     return _ask_to_open(headers, body, "score", kind="score", project_id=project_id)
 
 
+def _not_open() -> DomainProblem:
+    return DomainProblem(
+        409, "Vote not open", "This vote is not open (not yet, or no such vote).", field="vote_id"
+    )
+
+
 def _door(session: Session, who: Principal, vote_id: str, *, lock: bool) -> BallotDoor:
     door = session.get(BallotDoor, vote_id, with_for_update=lock)
     if door is None or not who.can_see(door.tenant_path):
-        raise DomainProblem(
-            409,
-            "Vote not open",
-            "This vote is not open (not yet, or no such vote).",
-            field="vote_id",
-        )
+        raise _not_open()
     return door
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """What a door fixes when it opens (services/intake/handlers.py) and nothing changes
+    after: only whether it is open does."""
+
+    tenant: str
+    tenant_path: str
+    candidates: frozenset[str]
+    choices_allowed: int
+    present: frozenset[str]
+    tracker: bool
+
+
+@lru_cache(maxsize=64)
+def _terms_of(database: str, vote_id: str) -> _Terms:
+    """A door's terms, read once per process and database: every cast would otherwise read
+    the door and parse its whole roll (thousands of deputies) from JSON. A door not yet
+    open raises, and raising is not cached."""
+    with service("intake").db.session() as session:
+        door = session.get(BallotDoor, vote_id)
+        if door is None:
+            raise _not_open()
+        return _Terms(
+            door.tenant,
+            door.tenant_path,
+            frozenset(door.candidates),
+            door.choices_allowed,
+            frozenset(door.present),
+            door.tracker,
+        )
+
+
+def _door_terms(who: Principal, vote_id: str) -> _Terms:
+    terms = _terms_of(str(service("intake").db.url), vote_id)
+    if not who.can_see(terms.tenant_path):
+        raise _not_open()
+    return terms
+
+
+POOL, BOX = BallotPool.__table__, BallotBox.__table__
+"""A cast's statements are Core and built once: its few rows need no unit of work, and
+building a statement costs more CPU than PostgreSQL takes to run it."""
+
+_OPEN = (
+    select(BallotDoor.open)
+    .where(BallotDoor.vote_id == bindparam("vote_id"))
+    .with_for_update(read=True)
+)
+_SHARD = (
+    select(POOL.c.shard_id, POOL.c.ballots)
+    .where(POOL.c.vote_id == bindparam("vote_id"))
+    .order_by(func.random())
+    .limit(1)
+)
+_FREE_SHARD, _ANY_SHARD = _SHARD.with_for_update(skip_locked=True), _SHARD.with_for_update()
+_SHARDS = select(func.count()).where(POOL.c.vote_id == bindparam("vote_id"))
+_REWRITE = (
+    update(POOL)
+    .where(POOL.c.vote_id == bindparam("vote"), POOL.c.shard_id == bindparam("shard"))
+    .values(ballots=bindparam("pool"))
+)
+
+
+def _open_for_a_cast(session: Session, vote_id: str) -> bool:
+    """Whether the door is open, locked FOR SHARE: casts run side by side, and the close's
+    FOR UPDATE waits for those under way; a cast after the close sees it closed."""
+    return bool(session.scalar(_OPEN, {"vote_id": vote_id}))
 
 
 @blp.route("/<vote_id>")
@@ -157,6 +231,29 @@ def get_door(vote_id: str) -> dict[str, Any]:
             "candidates": door.candidates,
             "choices_allowed": door.choices_allowed,
         }
+
+
+def _registered(session: Session, vote_id: str, deputy_id: str) -> bool:
+    """The deputy entered in the register now, or False if they are in it already. Two casts
+    of one deputy at once: the second waits on the register's key until the first commits,
+    then finds it there (a refusal, never an error)."""
+    entry = upsert(session, VoteRegister).values(vote_id=vote_id, deputy_id=deputy_id)
+    entered = entry.on_conflict_do_nothing().returning(VoteRegister.deputy_id)
+    return session.scalar(entered) is not None
+
+
+def _a_shard(session: Session, vote_id: str) -> tuple[str, list[Ballot]]:
+    """A random shard of the vote's pool (its id and ballots), locked: one no other cast
+    holds if there is one (PostgreSQL; SQLite has one writer at a time anyway), else wait
+    for a random one."""
+    shard = session.execute(_FREE_SHARD, {"vote_id": vote_id}).first()
+    shard = shard or session.execute(_ANY_SHARD, {"vote_id": vote_id}).first()
+    assert shard is not None, "a door opens with its pool"
+    return shard.shard_id, shard.ballots
+
+
+def _shards(session: Session, vote_id: str) -> int:
+    return session.scalar(_SHARDS, {"vote_id": vote_id}) or 0
 
 
 _RANDOM = random.SystemRandom()
@@ -182,45 +279,44 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
     deputy_id, choices = body["deputy_id"], body["choices"]
     tracker: list[str] = []
 
+    terms = _door_terms(who, vote_id)
+
     def cast(session: Session, _submission_id: str) -> list[tuple[str, dict[str, Any]]]:
-        door = _door(session, who, vote_id, lock=True)
-        if not door.open:
+        if not _open_for_a_cast(session, vote_id):
             raise _refused("This vote is closed.", "vote_id", 409)
-        if deputy_id not in door.present:
+        if deputy_id not in terms.present:
             raise _refused(f"Deputy {deputy_id} is not present at this vote.", "deputy_id")
-        if session.get(VoteRegister, (vote_id, deputy_id)) is not None:
+        if not _registered(session, vote_id, deputy_id):
             raise _refused(f"Deputy {deputy_id} has voted already.", "deputy_id", 409)
         if len(set(choices)) != len(choices):
             raise _refused("A candidate is chosen twice.", "choices")
-        strangers = [c for c in choices if c not in door.candidates]
+        strangers = [c for c in choices if c not in terms.candidates]
         if strangers:
             raise _refused(f"Not a candidate of this vote: {', '.join(strangers[:5])}.", "choices")
-        if len(choices) > door.choices_allowed:
+        if len(choices) > terms.choices_allowed:
             raise _refused(
-                f"{len(choices)} choices; a ballot may carry at most {door.choices_allowed}.",
+                f"{len(choices)} choices; a ballot may carry at most {terms.choices_allowed}.",
                 "choices",
             )
-        session.add(VoteRegister(vote_id=vote_id, deputy_id=deputy_id))
         ballot_id = secrets.token_hex(16)
-        # The door's lock above serialises the casts of a vote, so the pool is ours to rewrite.
-        pool = session.get(BallotPool, vote_id)
-        assert pool is not None, "a door opens with its pool"
-        pool.ballots, leaving = into_the_pool(
-            pool.ballots, {"ballot_id": ballot_id, "choices": choices}, _RANDOM
-        )
-        session.add_all(BallotBox(vote_id=vote_id, **b) for b in leaving)
-        if door.tracker:
+        # Last, so that the shard's lock is held for its rewrite and the commit only.
+        shard_id, pool = _a_shard(session, vote_id)
+        pool, leaving = into_the_pool(pool, {"ballot_id": ballot_id, "choices": choices}, _RANDOM)
+        session.execute(_REWRITE, {"vote": vote_id, "shard": shard_id, "pool": pool})
+        if leaving and splits(_shards(session, vote_id)):
+            split_off = {"vote_id": vote_id, "shard_id": secrets.token_hex(16), "ballots": leaving}
+            session.execute(insert(POOL).values(split_off))
+        elif leaving:
+            session.execute(insert(BOX), [{"vote_id": vote_id, **b} for b in leaving])
+        if terms.tracker:
             tracker.append(ballot_id)
         return []
 
-    with service("intake").db.session() as session:
-        door = _door(session, who, vote_id, lock=False)
-        tenant, tenant_path = door.tenant, door.tenant_path
     answer, status, headers_out = submit(
         kind="ballot",
         idempotency_key=headers["idempotency_key"],
-        tenant=tenant,
-        tenant_path=tenant_path,
+        tenant=terms.tenant,
+        tenant_path=terms.tenant_path,
         event_name=None,
         event_data={},
         payload={"vote_id": vote_id, "deputy_id": deputy_id},
@@ -246,18 +342,18 @@ def close_vote(headers: dict[str, str], vote_id: str) -> Any:
             raise DomainProblem(409, "Vote closed", "This vote is closed already.", "vote_id")
         door.open = False
         box = session.scalars(select(BallotBox).where(BallotBox.vote_id == vote_id))
-        pool = session.get(BallotPool, vote_id)
-        assert pool is not None, "a door opens with its pool"
+        pool = session.scalars(select(BallotPool.ballots).where(BallotPool.vote_id == vote_id))
         # By random id: the order of nothing, least of all the order the ballots came in.
         ballots = sorted(
-            [{"ballot_id": b.ballot_id, "choices": b.choices} for b in box] + pool.ballots,
+            [{"ballot_id": b.ballot_id, "choices": b.choices} for b in box]
+            + [b for shard in pool for b in shard],
             key=lambda b: b["ballot_id"],
         )
         voters = sorted(
             session.scalars(select(VoteRegister.deputy_id).where(VoteRegister.vote_id == vote_id))
         )
         session.execute(delete(BallotBox).where(BallotBox.vote_id == vote_id))
-        session.delete(pool)
+        session.execute(delete(BallotPool).where(BallotPool.vote_id == vote_id))
         released = {
             "submission_id": submission_id,
             "vote_id": vote_id,

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from runtime.db import upsert
 from runtime.messaging_tables import BigId
 from runtime.types import UtcDateTime
 from services.workflow.store import Base
@@ -186,10 +185,8 @@ class NumberSequence(Base):
 
 def next_number(session: Session, tenant: str, year: int) -> int:
     """Atomically take the next number for the tenant and year (an upsert, no race)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(NumberSequence)
+        upsert(session, NumberSequence)
         .values(tenant=tenant, year=year, last=1)
         .on_conflict_do_update(
             index_elements=["tenant", "year"], set_={"last": NumberSequence.last + 1}

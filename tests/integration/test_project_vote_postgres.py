@@ -1,0 +1,186 @@
+"""The secret ballot's door on PostgreSQL, with real concurrency: casts of one vote run side
+by side (the door FOR SHARE, the pool in shards), so what SQLite's one writer made trivially
+true is checked here (docs/adr/0012-secret-ballot.md): a deputy's second ballot racing the
+first is refused like any other; ballots in flight at the close are counted or refused;
+and after a burst no transaction id points at fewer than POOL_SIZE ballots."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runtime.clock import FixedClock
+from services.intake.domain.ballots import MAX_SHARDS, POOL_SIZE
+from tests.acceptance.test_project_vote import (
+    CANDIDATES,
+    cast,
+    close,
+    open_vote,
+    post,
+    public,
+    settled,
+    vote_body,
+)
+from tests.support.cycle import START, Cycle
+from tests.support.infra import PostgresDatabases, run_id
+from tests.support.system import start_in_process
+
+pytestmark = pytest.mark.integration
+COUNTY = "450102"
+
+
+@pytest.fixture
+def on_postgres(infrastructure: None, tmp_path: Path) -> Iterator[tuple[Cycle, PostgresDatabases]]:
+    databases = PostgresDatabases(f"vt{run_id()}")
+    databases.create()
+    clock = FixedClock(START)
+    running = start_in_process(tmp_path / "var", clock=clock, database_url=databases.url)
+    try:
+        yield Cycle(running, clock), databases
+    finally:
+        running.stop()
+        databases.drop()
+
+
+def _open(cycle: Cycle, deputies: int) -> tuple[str, list[str]]:
+    """A vote of `deputies` deputies, all present (added to the directory past the demo's)."""
+    directory = cycle.system.runtime("intake").directory
+    voters = [f"D{COUNTY}-T{n:04d}" for n in range(deputies)]
+    for deputy in voters:
+        directory.add_deputy(deputy, COUNTY, "代表", "county")
+    body = {**vote_body(COUNTY), "roll": voters, "present": voters}
+    opened = open_vote(cycle, COUNTY, body)
+    assert opened["status"] == "accepted", opened
+    return opened["resource"]["id"], voters
+
+
+def _choices(i: int) -> list[str]:
+    return sorted({CANDIDATES[i % 12]["id"], CANDIDATES[(i * 7 + 3) % 12]["id"]})
+
+
+def test_a_deputys_ballots_cast_at_the_same_moment_count_once_the_rest_refused(
+    on_postgres: tuple[Cycle, PostgresDatabases],
+) -> None:
+    """Six terminals send one deputy's ballot at once (each its own choice and
+    Idempotency-Key): the second to
+    reach the register waits on its key for the first and is refused, 409, as voted already
+    (a problem naming the deputy), never a 500 — for each of 20 deputies."""
+    cycle, _ = on_postgres
+    vote_id, voters = _open(cycle, 20)
+    terminal = cycle.key("system", node=COUNTY)
+    answers: dict[str, list[Any]] = {}
+    for deputy in voters:
+        start = threading.Barrier(6)
+
+        def one(t: int, deputy: str = deputy, start: threading.Barrier = start) -> Any:
+            start.wait(10)
+            return cast(cycle, vote_id, deputy, [f"P0{t + 1}"], terminal)
+
+        with ThreadPoolExecutor(6) as pool:
+            answers[deputy] = list(pool.map(one, range(6)))
+    for deputy, theirs in answers.items():
+        assert Counter(a.status_code for a in theirs) == {202: 1, 409: 5}, deputy
+        for refused in (a for a in theirs if a.status_code == 409):
+            problem = refused.get_json()
+            assert refused.headers["Content-Type"].startswith("application/problem+json")
+            assert problem["detail"] == f"Deputy {deputy} has voted already.", problem
+            assert [e["field"] for e in problem["errors"]] == ["deputy_id"]
+    assert close(cycle, COUNTY, vote_id)["status"] == "accepted"
+    assert public(cycle, vote_id)["result"]["ballots"] == 20
+
+
+def test_ballots_in_flight_at_the_close_are_each_counted_or_refused_as_closed(
+    on_postgres: tuple[Cycle, PostgresDatabases],
+) -> None:
+    """The close's FOR UPDATE on the door waits for the casts holding it FOR SHARE, and the
+    casts after it see the door shut: each ballot is counted (202) or refused as closed."""
+    cycle, databases = on_postgres
+    vote_id, voters = _open(cycle, 300)
+    terminal = cycle.key("system", node=COUNTY)
+    committee = cycle.key("committee", node=COUNTY)
+    answered = threading.Semaphore(0)
+
+    def one(i: int) -> Any:
+        answer = cast(cycle, vote_id, voters[i], _choices(i), terminal)
+        answered.release()
+        return answer
+
+    with ThreadPoolExecutor(8) as terminals:
+        answers = terminals.map(one, range(300))
+        for _ in range(150):
+            assert answered.acquire(timeout=60)
+        closing = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
+        answers = list(answers)
+    assert settled(cycle, closing, committee)["status"] == "accepted"
+
+    counted = [i for i, a in enumerate(answers) if a.status_code == 202]
+    refused = [a for a in answers if a.status_code != 202]
+    assert len(counted) >= 150 and len(counted) + len(refused) == 300
+    for answer in refused:
+        problem = answer.get_json()
+        assert answer.status_code == 409, problem
+        assert problem["detail"] == "This vote is closed."
+    vote = public(cycle, vote_id)
+    assert vote["result"]["ballots"] == len(counted)
+    hand_count = Counter(c for i in counted for c in _choices(i))
+    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {
+        c["id"]: hand_count[c["id"]] for c in CANDIDATES
+    }
+    register = "select count(*) from vote_register where vote_id = %s"
+    assert databases.query("intake", register, vote_id) == [(len(counted),)]
+    ballot_log = "select count(*) from submissions where kind = 'ballot'"
+    assert databases.query("intake", ballot_log) == [(len(counted),)]
+
+
+def test_after_a_burst_no_transaction_id_points_at_fewer_than_a_pools_worth_of_ballots(
+    on_postgres: tuple[Cycle, PostgresDatabases],
+) -> None:
+    """600 ballots from 8 terminals: the pool has split into shards, each holding POOL_SIZE
+    to twice that; every register row has its own xmin, and the ballots under any one xmin
+    of the pool or the box are at least POOL_SIZE (docs/adr/0012-secret-ballot.md)."""
+    cycle, databases = on_postgres
+    vote_id, voters = _open(cycle, 600)
+    terminal = cycle.key("system", node=COUNTY)
+    with ThreadPoolExecutor(8) as terminals:
+        statuses = Counter(
+            terminals.map(
+                lambda i: cast(cycle, vote_id, voters[i], _choices(i), terminal).status_code,
+                range(600),
+            )
+        )
+    assert statuses == {202: 600}
+
+    query = databases.query
+    registered = query(
+        "intake",
+        "select xmin::text, count(*) from vote_register where vote_id = %s group by xmin",
+        vote_id,
+    )
+    assert len(registered) == 600 and {n for _, n in registered} == {1}
+    shards = [
+        n
+        for (n,) in query(
+            "intake",
+            "select json_array_length(ballots) from ballot_pool where vote_id = %s",
+            vote_id,
+        )
+    ]
+    assert 2 <= len(shards) <= MAX_SHARDS, shards
+    assert all(POOL_SIZE <= n < 2 * POOL_SIZE for n in shards), shards
+    by_xmin = query(
+        "intake",
+        "select xmin::text, sum(n) from (select xmin, json_array_length(ballots) n "
+        "from ballot_pool where vote_id = %s union all select xmin, 1 from ballot_box "
+        "where vote_id = %s) rows group by xmin",
+        vote_id,
+        vote_id,
+    )
+    assert min(n for _, n in by_xmin) >= POOL_SIZE, by_xmin
+    boxed = query("intake", "select count(*) from ballot_box where vote_id = %s", vote_id)
+    assert sum(shards) + boxed[0][0] == 600
