@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from contracts.zone import SHANGHAI
 from services.console import labels
-from services.console.app import CHINA
 from services.console.views.common import api, expect, signed_in
 from services.notify.config import NotifySettings
 from services.notify.notices import render, render_pdf
@@ -108,5 +108,5 @@ def pdf(notice_id: str) -> Response:
 
 def _notice(notice_id: str) -> tuple[SimpleNamespace, str]:
     notice = expect(api().get(f"/notify/v1/notices/{urllib.parse.quote(notice_id, safe='')}"))
-    day = datetime.fromisoformat(notice["issued_at"]).astimezone(CHINA)
+    day = datetime.fromisoformat(notice["issued_at"]).astimezone(SHANGHAI)
     return SimpleNamespace(**notice), f"{day.year}年{day.month}月{day.day}日"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from contracts.zone import SHANGHAI
 from services.console.labels import RATINGS
 from services.console.views.common import api, directory, expect, person, signed_in
 
@@ -195,7 +196,7 @@ def screen(round_id: str) -> Any:
 
 
 def _year() -> str:
-    this_year = datetime.now(timezone(timedelta(hours=8))).year
+    this_year = datetime.now(SHANGHAI).year
     return request.args.get("year", "").strip() or str(this_year)
 
 

@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import g, request
 from flask_smorest import Blueprint
@@ -22,6 +21,7 @@ from contracts.consultation_actions import (
     Text,
 )
 from contracts.consultation_actions import Article as ArticleField
+from contracts.zone import SHANGHAI
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
 from runtime.openapi import throttling
@@ -46,8 +46,6 @@ public_blp = Blueprint(
     url_prefix="/public/consultations",
     description="The public page of a draft for comment",
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class PublicDraftOpinionIn(ContactIn):
