@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,7 +67,9 @@ def create_console(
         "by_address": SignInThrottle(attempts=30),
     }
     CSRFProtect(app)
-    app.jinja_env.globals.update(labels=labels)
+    # new_key(): the Idempotency-Key a rendered form carries, so submitting it twice is one
+    # write.
+    app.jinja_env.globals.update(labels=labels, new_key=lambda: str(uuid.uuid4()))
     app.jinja_env.filters["local"] = local_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

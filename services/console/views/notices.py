@@ -42,7 +42,9 @@ def make_board() -> Any:
     if source not in BOARD_SOURCES or not ref:
         abort(422, "请选择公示内容并填写编号。")
     board = BOARD_SOURCES[source](urllib.parse.quote(ref, safe=""))
-    answer = api().write("POST", "/notify/v1/notices/boards", board)
+    # The key rendered with the form: submitted twice, it is one board.
+    key = request.form.get("idempotency_key") or None
+    answer = api().write("POST", "/notify/v1/notices/boards", board, idempotency_key=key)
     made = expect(answer)
     flash(f"公示 {made['number']} 已生成。")
     return redirect(url_for("notices.archive", kind="board"))

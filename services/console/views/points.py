@@ -45,7 +45,6 @@ def ranking() -> Any:
         ranked=ranked,
         flags=flags,
         names=_names([i["deputy_id"] for i in ranked["items"]]),
-        new_key=lambda: str(uuid.uuid4()),
     )
 
 
@@ -75,7 +74,6 @@ def _entry_page(errors: dict[str, str], outcome: str | None, status: int = 200) 
             errors=errors,
             outcome=outcome,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
         ),
         status,
     )
@@ -199,7 +197,6 @@ def _interviews_page(errors: dict[str, str], status: int = 200) -> Any:
             names=_names([i["deputy_id"] for i in found]),
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
         ),
         status,
     )

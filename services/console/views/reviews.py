@@ -85,7 +85,6 @@ def _rounds_page(errors: dict[str, str], status: int = 200) -> Any:
             rounds=found,
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
             **_labels(),
         ),
         status,
@@ -145,7 +144,6 @@ def _round_page(round_id: str, errors: dict[str, str], status: int = 200) -> Any
             r=_round(round_id),
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
             **_labels(),
         ),
         status,
@@ -230,7 +228,6 @@ def stars() -> Any:
         rating=rating,
         names={d: p.name for d, p in directory().deputies(ids).items()},
         nodes={n: node.name if node else n for n, node in units.items()},
-        new_key=lambda: str(uuid.uuid4()),
     )
 
 

@@ -18,8 +18,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from contracts.events.duty import ORGANISERS, RECORDED_ACTIVITIES
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.problems import DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 from services.intake.domain.activity_sheet import MAX_BYTES, SheetError, read_sheet
 

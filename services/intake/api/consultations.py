@@ -24,11 +24,12 @@ from contracts.consultation_actions import Article as ArticleField
 from contracts.zone import SHANGHAI
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import actor_of, submit
 from services.intake.domain.codes import public_code
 from services.intake.limits import take
