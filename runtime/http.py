@@ -298,7 +298,7 @@ def _check_upload(upload: Upload) -> None:
         files = request.files
     except RequestEntityTooLarge:
         raise too_large from None
-    refuse_unstorable(form.items(multi=True), "form field")
+    refuse_unstorable(form.items(multi=True), "form field", printed=True)
     refuse_unstorable(((name, f.filename or "") for name, f in files.items(multi=True)), "file")
 
 
