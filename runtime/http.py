@@ -185,6 +185,8 @@ class ReadinessProbe:
         self.runtimes = runtimes
         self.broker_check = broker_check
         self.checks = dict(checks or {})
+        for rt in runtimes:
+            self.checks.update(rt.spec.checks(rt.settings))
         self.ttl = ttl
         self._cached: tuple[float, dict[str, str]] | None = None
         self._lock = threading.Lock()

@@ -16,10 +16,13 @@ from runtime.config import Settings
 from services.intake.photos import (
     LocalPhotoStorage,
     PhotoStorage,
+    PhotoStoreUnreachable,
     S3PhotoStorage,
     photo_storage,
+    photo_store_checks,
 )
 from tests.support.handlers import COUNTY, START, handler_context
+from tests.support.infra import free_port
 from tests.support.s3 import S3Server, s3_server
 
 NAME = "0f" + "1" * 30 + ".jpg"
@@ -140,3 +143,34 @@ def test_an_opinions_photos_are_erased_when_its_retention_passed(
         ctx_with_settings.handle("opinion.contact_erased", erased)  # redelivered: no error
     assert (storage.get(NAME), storage.get(OTHER)) == (None, None)
     assert storage.get(kept) == b"bytes"
+
+
+def _bucket_settings(tmp_path: Path, env: dict[str, str]) -> Settings:
+    return Settings.from_env({"RENDA_VAR_DIR": str(tmp_path), **env})
+
+
+def test_the_bucket_is_probed_and_a_wrong_one_is_named(s3: S3Server, tmp_path: Path) -> None:
+    good = _bucket_settings(tmp_path, s3.env(s3.new_bucket()))
+    (probe,) = photo_store_checks(good).values()
+    probe()  # answers
+    missing = _bucket_settings(tmp_path, s3.env("renda-no-such-bucket"))
+    with pytest.raises(PhotoStoreUnreachable, match=r"renda-no-such-bucket .* does not exist"):
+        photo_store_checks(missing)["photo_store"]()
+    closed = _bucket_settings(
+        tmp_path,
+        {**s3.env("renda-any"), "RENDA_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"},
+    )
+    with pytest.raises(PhotoStoreUnreachable, match=r"cannot be reached .*RENDA_S3_ENDPOINT_URL"):
+        photo_store_checks(closed)["photo_store"]()
+    files = _bucket_settings(tmp_path, {})
+    assert photo_store_checks(files) == {}  # a directory needs no probe
+
+
+def test_a_process_with_a_wrong_bucket_refuses_to_start(s3: S3Server, tmp_path: Path) -> None:
+    from renda.processes import require_dependencies
+
+    require_dependencies(_bucket_settings(tmp_path, s3.env(s3.new_bucket())), ["intake"])
+    wrong = _bucket_settings(tmp_path, s3.env("renda-no-such-bucket"))
+    with pytest.raises(SystemExit, match="intake cannot start: photo_store: the bucket renda-no"):
+        require_dependencies(wrong, ["intake"])
+    require_dependencies(wrong, ["workflow", "scoring", "notify"])  # they keep no photos
