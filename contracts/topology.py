@@ -15,6 +15,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "submission.failed",
         "vote.opened",
         "consultation.published",
+        "opinion.contact_erased",
     ),
     "workflow": (
         "suggestion.submitted",
@@ -146,6 +147,7 @@ PRODUCERS: dict[str, str] = {
             "opinion.adopted",
             "opinion.closed",
             "opinion.overdue",
+            "opinion.contact_erased",
             "vote.opened",
             "vote.tallied",
             "consultation.published",

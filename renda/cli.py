@@ -57,7 +57,7 @@ def run() -> None:
 @click.argument("service", type=click.Choice([*SERVICES, "console"]))
 def api(service: str) -> None:
     """Serve one service's HTTP API (or the console) with gunicorn on $PORT."""
-    from renda.processes import require_broker, require_contact_keys
+    from renda.processes import require_broker, require_contact_keys, require_dependencies
 
     # Checked here, before gunicorn: a worker that refuses to boot would be respawned forever.
     if service == "console":
@@ -70,6 +70,7 @@ def api(service: str) -> None:
     else:
         require_broker(_settings())
         require_contact_keys(_settings(), "api", [service])
+        require_dependencies(_settings(), [service])
         target = f'renda.processes:wsgi("{service}")'
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, [gunicorn, "--config", "python:renda.gunicorn_conf", target])

@@ -155,6 +155,18 @@ def require_contact_keys(settings: Settings, process: str, services: list[str]) 
             ) from None
 
 
+def require_dependencies(settings: Settings, services: list[str]) -> None:
+    """The services' own dependencies beyond their databases (intake's photo bucket) are
+    checked once at start-up, as /readyz checks them: a wrong bucket or credentials stop the
+    process with the reason, rather than show at the first photo."""
+    for name in services:
+        for check_name, check in spec(name).checks(settings).items():
+            try:
+                check()
+            except Exception as exc:
+                raise SystemExit(f"{name} cannot start: {check_name}: {exc}") from None
+
+
 def require_broker(settings: Settings) -> None:
     """A service on its own shares events through RabbitMQ; the in-process bus would
     silently keep them to itself."""

@@ -16,6 +16,7 @@ from renda.processes import (
     migrate,
     one_process_app,
     require_contact_keys,
+    require_dependencies,
     runtimes_for,
 )
 from runtime.clock import Clock, DemoClock, DemoClockError, standalone_clock
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 def run(settings: Settings, host: str = "127.0.0.1") -> None:
     configure_logging(settings.log_level)
     require_contact_keys(settings, "run", list(SERVICES))
+    require_dependencies(settings, list(SERVICES))
     require_free_port(host, settings.port)
     try:
         clock = standalone_clock(settings)

@@ -7,7 +7,12 @@ import signal
 import threading
 from functools import partial
 
-from renda.processes import require_broker, require_contact_keys, runtimes_for
+from renda.processes import (
+    require_broker,
+    require_contact_keys,
+    require_dependencies,
+    runtimes_for,
+)
 from runtime.config import Settings
 from runtime.http import create_ops_app
 from runtime.logs import bind_log_context, configure_logging
@@ -20,6 +25,7 @@ def run(service_name: str, settings: Settings) -> None:
     configure_logging(settings.log_level)
     require_broker(settings)
     require_contact_keys(settings, "worker", [service_name])
+    require_dependencies(settings, [service_name])
     bind_log_context(service=service_name)
     runtimes = runtimes_for([service_name], settings)
     worker = Worker(runtimes, settings)

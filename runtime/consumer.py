@@ -73,8 +73,10 @@ class EventProcessor:
         clock: Clock,
         directory: Directory,
         registry: Registry = REGISTRY,
+        settings: Settings | None = None,
     ) -> None:
         self.service = service
+        self.settings = settings
         self.directory = directory
         self.handlers = handlers
         self.db = db
@@ -110,6 +112,7 @@ class EventProcessor:
                     correlation_id=event.correlation_id,
                     causation_id=event.id,
                     tenant=event.tenant,
+                    settings=self.settings,
                 )
                 self.handlers[event.name](event, context)
                 session.execute(

@@ -185,6 +185,8 @@ class ReadinessProbe:
         self.runtimes = runtimes
         self.broker_check = broker_check
         self.checks = dict(checks or {})
+        for rt in runtimes:
+            self.checks.update(rt.spec.checks(rt.settings))
         self.ttl = ttl
         self._cached: tuple[float, dict[str, str]] | None = None
         self._lock = threading.Lock()
@@ -298,7 +300,7 @@ def _check_upload(upload: Upload) -> None:
         files = request.files
     except RequestEntityTooLarge:
         raise too_large from None
-    refuse_unstorable(form.items(multi=True), "form field")
+    refuse_unstorable(form.items(multi=True), "form field", printed=True)
     refuse_unstorable(((name, f.filename or "") for name, f in files.items(multi=True)), "file")
 
 

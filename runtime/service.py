@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from runtime.config import Settings
 from runtime.consumer import Handler
 from runtime.messaging_tables import inbox_table, outbox_table
 from runtime.scheduler import Tick
@@ -19,6 +20,8 @@ from runtime.scheduler import Tick
 if TYPE_CHECKING:
     from runtime.context import ServiceRuntime
 
+Check = Callable[[], None]
+"""A readiness check of a dependency: raises when it cannot be used."""
 Loop = Callable[["ServiceRuntime", threading.Event], None]
 """Long-running work of a worker (e.g. notify's delivery runner): runs until the event is set."""
 
@@ -34,6 +37,10 @@ def service_base() -> type[DeclarativeBase]:
     return Base
 
 
+def no_checks(_settings: Settings) -> dict[str, Check]:
+    return {}
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
@@ -46,3 +53,6 @@ class ServiceSpec:
     """Scheduled work, run by the worker every RENDA_TICK_SECONDS under an advisory lock."""
     loops: dict[str, Loop] = field(default_factory=dict)
     """Work that runs for the worker's lifetime on its own thread, beside the consumer."""
+    checks: Callable[[Settings], dict[str, Check]] = field(default=no_checks)
+    """Its dependencies beyond its database (intake's photo bucket), by name: in /readyz of
+    every process that runs the service, and run once when one starts."""

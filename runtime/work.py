@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from contracts import Event
 from runtime.clock import Clock
+from runtime.config import Settings
 from runtime.directory import Directory
 from runtime.outbox import Outbox
 
@@ -26,6 +27,9 @@ class WorkContext:
     causation_id: str | None = None
     tenant: str | None = None
     """The tenant of the event being handled: the default tenant of what it emits."""
+    settings: Settings | None = None
+    """The service's settings, given to event handlers, for those that reach beyond the
+    database (intake erasing photos from its photo storage)."""
 
     def emit(self, name: str, data: dict[str, Any], *, tenant: str | None = None) -> Event:
         tenant = tenant or self.tenant

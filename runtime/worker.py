@@ -133,7 +133,13 @@ class Worker:
         self._declare_topology()
         for rt in self.runtimes:
             processor = EventProcessor(
-                rt.name, rt.spec.handlers, rt.db, rt.outbox, rt.clock, rt.directory
+                rt.name,
+                rt.spec.handlers,
+                rt.db,
+                rt.outbox,
+                rt.clock,
+                rt.directory,
+                settings=rt.settings,
             )
             # More than one consumer handles more at once, at the price of order: two
             # actions on one suggestion may then be applied in either order.

@@ -41,12 +41,16 @@ LEVELS = ("station", "township", "county", "department")
 OUTCOMES = ("resolved", "forwarded", "suggestion_closed")
 
 
+PHOTO_NAME = validate.Regexp(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
+"""A photo's name as intake makes it: random, never chosen by a client."""
+
+
 class PhotoRef(EventData):
     """A photo intake kept (without metadata); the bytes stay in intake's photo storage."""
 
     name = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[0-9a-f]{32}\.(jpg|png|webp)$"),
+        validate=PHOTO_NAME,
         metadata={"description": "served at /intake/v1/public/opinions/photos/{name}"},
     )
     media_type = fields.String(
@@ -175,6 +179,21 @@ class OpinionOverdueV1(OpinionRef):
     deadline = fields.Date(required=True)
 
 
+class OpinionContactErasedV1(EventData):
+    """The retention period after closing passed (ADR 0011): workflow erased the name and
+    phone; intake erases the photos it keeps."""
+
+    opinion_id = fields.String(required=True)
+    tenant = fields.String(required=True)
+    photos = fields.List(
+        fields.String(validate=PHOTO_NAME),
+        required=True,
+        validate=validate.Length(max=10),
+        metadata={"description": "names of the photos to erase from intake's photo storage"},
+    )
+    at = fields.AwareDateTime(required=True)
+
+
 EVENT_TYPES = [
     EventType(
         "opinion.submitted",
@@ -222,5 +241,12 @@ EVENT_TYPES = [
         1,
         OpinionOverdueV1,
         "The county, the last level, missed its deadline (nothing higher to send it to).",
+    ),
+    EventType(
+        "opinion.contact_erased",
+        1,
+        OpinionContactErasedV1,
+        "The retention after closing passed: the contact is erased, and intake erases the "
+        "opinion's photos.",
     ),
 ]

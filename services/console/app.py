@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from contracts.zone import SHANGHAI
 from runtime.directory import Directory
 from runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from services.console import labels
@@ -19,7 +20,6 @@ from services.console.client import Api, Send
 from services.console.throttle import SignInThrottle
 
 MOUNT = "/console"
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 COOKIE_MARGIN_SECONDS = 600
@@ -67,7 +67,9 @@ def create_console(
         "by_address": SignInThrottle(attempts=30),
     }
     CSRFProtect(app)
-    app.jinja_env.globals.update(labels=labels)
+    # new_key(): the Idempotency-Key a rendered form carries, so submitting it twice is one
+    # write.
+    app.jinja_env.globals.update(labels=labels, new_key=lambda: str(uuid.uuid4()))
     app.jinja_env.filters["local"] = local_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -161,7 +163,7 @@ def local_time(value: str | None) -> str:
     """An API time (ISO 8601, UTC) as people in China read it; a date stays a date."""
     if not value or len(value) <= 10:
         return value or ""
-    return datetime.fromisoformat(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def _csrf_text(exc: CSRFError) -> str:

@@ -162,10 +162,20 @@ class Api:
             headers["X-Forwarded-For"] = client_address
         return self.send("POST", path, headers, multipart(boundary, fields, files))
 
-    def write(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+    def write(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Answer:
         """A direct write to a service that owns it without a receipt (notify's inbox,
-        preferences and webhooks): the answer is the outcome."""
-        headers = self._headers({"Content-Type": "application/json"} if body is not None else {})
+        preferences, webhooks and notices): the answer is the outcome. A form's
+        `idempotency_key` makes a double submit one write where the service takes one."""
+        extra = {"Content-Type": "application/json"} if body is not None else {}
+        if idempotency_key:
+            extra["Idempotency-Key"] = idempotency_key
+        headers = self._headers(extra)
         data = json.dumps(body).encode() if body is not None else None
         return self.send(method, path, headers, data)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from runtime.service import ServiceSpec
 from services.intake.handlers import HANDLERS
+from services.intake.photos import photo_store_checks
 from services.intake.store import Base
 
 
@@ -57,4 +58,5 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=HANDLERS,
+    checks=photo_store_checks,
 )

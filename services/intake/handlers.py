@@ -1,4 +1,5 @@
-"""Intake settles receipts from the outcomes the owning services report."""
+"""Intake settles receipts from the outcomes the owning services report, opens the doors
+workflow opens, and erases the photos of opinions whose retention passed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contracts import Event
 from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle, failure_reason
+from services.intake.photos import photo_storage
 from services.intake.store import BallotDoor, BallotPool, ConsultationDoor, Submission
 
 
@@ -84,10 +86,21 @@ def on_consultation_published(event: Event, ctx: WorkContext) -> None:
     )
 
 
+def on_opinion_contact_erased(event: Event, ctx: WorkContext) -> None:
+    """The opinion's retention passed (ADR 0011): its photos go with its contact. Deleting a
+    photo already gone is no error in either store, so a redelivery changes nothing."""
+    if ctx.settings is None:
+        raise RuntimeError("erasing photos needs intake's settings (its photo storage)")
+    storage = photo_storage(ctx.settings)
+    for name in event.data["photos"]:
+        storage.delete(name)
+
+
 HANDLERS = {
     "submission.accepted": on_submission_accepted,
     "submission.rejected": on_submission_rejected,
     "submission.failed": on_submission_failed,
     "vote.opened": on_vote_opened,
     "consultation.published": on_consultation_published,
+    "opinion.contact_erased": on_opinion_contact_erased,
 }

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from runtime.config import Settings
+from runtime.service import Check
 from services.intake.domain.photos import NAME_PATTERN
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ def _relative(name: str) -> str:
     if not _NAME.fullmatch(name):
         raise ValueError(f"not a photo name: {name!r}")
     return f"{name[:2]}/{name}"
+
+
+class PhotoStoreUnreachable(RuntimeError):
+    """The bucket cannot be used; the message says why and what to check."""
 
 
 class PhotoStorage(Protocol):
@@ -110,6 +115,31 @@ class S3PhotoStorage:
     def delete(self, name: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
 
+    def probe(self) -> None:
+        """Raise PhotoStoreUnreachable unless the bucket answers to these credentials."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        where = f"bucket {self.bucket} at {self.client.meta.endpoint_url}"
+        check = (
+            "check RENDA_PHOTO_STORE, RENDA_S3_ENDPOINT_URL, RENDA_S3_REGION and the "
+            "credentials (RENDA_S3_ACCESS_KEY_ID and RENDA_S3_SECRET_ACCESS_KEY, or boto3's chain)"
+        )
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", "?"))
+            why = {
+                "404": "does not exist",
+                "NoSuchBucket": "does not exist",
+                "403": "refuses these credentials",
+                "AccessDenied": "refuses these credentials",
+            }.get(code, f"answers {code}")
+            raise PhotoStoreUnreachable(f"the {where} {why}: {check}") from error
+        except BotoCoreError as error:
+            raise PhotoStoreUnreachable(
+                f"the {where} cannot be reached ({error}): {check}"
+            ) from error
+
 
 @lru_cache(maxsize=4)
 def _local(root: str) -> LocalPhotoStorage:
@@ -143,16 +173,27 @@ def _s3(
     return S3PhotoStorage(client, bucket, prefix)
 
 
+def _bucket(settings: Settings) -> S3PhotoStorage:
+    return _s3(
+        settings.photo_store,
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        settings.s3_access_key_id,
+        settings.s3_secret_access_key,
+    )
+
+
 def photo_storage(settings: Settings) -> PhotoStorage:
     """The storage the settings name: the bucket of RENDA_PHOTO_STORE, else files under
     RENDA_PHOTO_DIR, else under RENDA_VAR_DIR/photos."""
     if settings.photo_store:
-        return _s3(
-            settings.photo_store,
-            settings.s3_endpoint_url,
-            settings.s3_region,
-            settings.s3_access_key_id,
-            settings.s3_secret_access_key,
-        )
+        return _bucket(settings)
     root = settings.photo_dir or settings.var_dir / "photos"
     return _local(str(Path(root).resolve()))
+
+
+def photo_store_checks(settings: Settings) -> dict[str, Check]:
+    """Intake's readiness check of its bucket (RENDA_PHOTO_STORE), also run once at
+    start-up: a wrong bucket or credentials show before the first photo. Files need none
+    (the directory is made at the first photo)."""
+    return {"photo_store": _bucket(settings).probe} if settings.photo_store else {}

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from contracts.zone import SHANGHAI
+
 REQUESTS_PER_SEND = 4
 """The most requests one send makes, each within the send timeout: WeChat's token, the
 message, and both again when the token turned out to be invalid."""
@@ -25,7 +27,7 @@ class NotifySettings:
     wechat_appid: str | None = None
     wechat_secret: str | None = None
     wechat_templates: dict[str, dict] = field(default_factory=dict)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = SHANGHAI.key
     senders: int = 8
     send_timeout: float = 10.0
     lease_seconds: float = 60.0
@@ -56,7 +58,7 @@ class NotifySettings:
             wechat_appid=g("RENDA_WECHAT_APPID") or None,
             wechat_secret=g("RENDA_WECHAT_SECRET") or None,
             wechat_templates=json.loads(g("RENDA_WECHAT_TEMPLATES") or "{}"),
-            timezone=g("RENDA_NOTIFY_TIMEZONE", "Asia/Shanghai"),
+            timezone=g("RENDA_NOTIFY_TIMEZONE", SHANGHAI.key),
             senders=int(g("RENDA_NOTIFY_SENDERS", "8")),
             send_timeout=float(g("RENDA_NOTIFY_SEND_TIMEOUT", "10")),
             lease_seconds=float(g("RENDA_NOTIFY_LEASE_SECONDS", "60")),

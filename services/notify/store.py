@@ -143,6 +143,7 @@ class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (
         UniqueConstraint("tenant", "year", "seq", name="uq_notices_number"),
+        UniqueConstraint("tenant", "idempotency_key", name="uq_notices_idem"),
         Index("ix_notices_tenant_issued", "tenant", "issued_at"),
     )
 
@@ -161,3 +162,8 @@ class Notice(Base):
     kind: Mapped[str] = mapped_column(String(12), default="notice", server_default="notice")
     columns: Mapped[list[str] | None] = mapped_column(JSON)
     rows: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    """The Idempotency-Key it was issued with, if any: unique in its tenant (the node of
+    the key that issued it), like intake's submissions'."""
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    """The fingerprint of the request that issued it: a repeat must match it."""

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from contracts.zone import SHANGHAI
 from runtime.work import WorkContext
 from services.scoring.domain.points import RuleVersion, congress_chain, points_for, rules_in_force
 from services.scoring.store import PointsEntry, PointsRuleVersion
 
-CHINA = timezone(timedelta(hours=8))
-"""Days, quarters and rule dates are China's (one zone, no daylight saving)."""
-
 
 def local_day(at: datetime) -> date:
-    return at.astimezone(CHINA).date()
+    """Days, quarters and rule dates are China's."""
+    return at.astimezone(SHANGHAI).date()
 
 
 def noon_of(day: date) -> datetime:
     """A filed record's moment: noon on its day, so the day is the same in any zone."""
-    return datetime.combine(day, time(12), tzinfo=CHINA)
+    return datetime.combine(day, time(12), tzinfo=SHANGHAI)
 
 
 def already_booked(ctx: WorkContext, source: str) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.zone import SHANGHAI
 from runtime.directory.service import Person, Place
 from services.scoring.domain.flags import DEFAULT_FLAG_RULE, FlagRule, reasons, share_of_year
 from services.scoring.domain.periods import Period
@@ -17,7 +18,6 @@ from services.scoring.domain.points import congress_chain
 from services.scoring.domain.ranking import ranked
 from services.scoring.domain.stars import DEFAULT_STAR_RULE, StarRule, proposed, weighted
 from services.scoring.domain.station_stars import DEFAULT_STATION_STAR_RULE, StationStarRule
-from services.scoring.ledger import CHINA
 from services.scoring.store import (
     DutyStar,
     FlagRuleRow,
@@ -29,8 +29,8 @@ from services.scoring.store import (
 
 
 def _within(period: Period) -> Any:
-    start = datetime.combine(period.start, time(0), tzinfo=CHINA)
-    end = datetime.combine(period.end, time(0), tzinfo=CHINA)
+    start = datetime.combine(period.start, time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(period.end, time(0), tzinfo=SHANGHAI)
     return PointsEntry.occurred_at >= start, PointsEntry.occurred_at < end
 
 

@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.zone import SHANGHAI
 from runtime.clock import FixedClock
 from services.notify.store import Delivery
 from tests.acceptance.test_opinions import COUNTY, STATION, act, leave, new_code
@@ -24,7 +24,6 @@ from tests.support.system import start_in_process
 
 PHONE = "13912345678"
 MASKED = "139****5678"
-NANNING = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -72,7 +71,7 @@ def test_the_constituent_hears_of_escalation_adoption_and_outcome_by_sms(
 
     # A second opinion, resolved after dark: its SMS waits for the end of the quiet hours.
     other = leave(cycle, code["token"], "小区路灯坏了", phone=PHONE)
-    evening = datetime(2026, 3, 2, 22, 30, tzinfo=NANNING)
+    evening = datetime(2026, 3, 2, 22, 30, tzinfo=SHANGHAI)
     cycle.clock.advance(evening - cycle.clock.now())
     resolved = act(cycle, other["opinion_id"], "resolve", {"reply": "路灯已修复"}, as_=station)
     assert resolved["status"] == "accepted"

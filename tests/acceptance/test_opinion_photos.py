@@ -6,6 +6,7 @@ And the doors' other guards: a key acts only as itself, a record needs a station
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,13 +26,14 @@ GPS_MAKER = "RendaTestCamera"
 
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycle]:
+    clock = FixedClock(START)  # one clock: the cycle moves the system's time
     running = start_in_process(
         tmp_path_factory.mktemp("photos") / "var",
-        clock=FixedClock(START),
+        clock=clock,
         opinion_rate_per_address=1000,
         opinion_rate_per_token=1000,
     )
-    yield Cycle(running, FixedClock(START))
+    yield Cycle(running, clock)
     running.stop()
 
 
@@ -274,3 +276,41 @@ def test_a_unit_key_cannot_report_for_another_unit(cycle: Cycle) -> None:
     )
     assert answer.status_code == 403
     assert answer.get_json()["errors"][0]["field"] == "unit_id"
+
+
+def test_photos_are_erased_with_the_contact_when_the_retention_passes(cycle: Cycle) -> None:
+    answer = post_public(
+        cycle,
+        [(png_with_text(), "a.png")],
+        text="儿童乐园滑梯松动",
+        name="张三",
+        phone="13812341234",
+    )
+    receipt = cycle.system.settled_receipt(answer.get_json()["id"])
+    assert receipt["status"] == "accepted", receipt
+    station = cycle.key("system", node=STATION)
+    href = receipt["resource"]["href"]
+    (photo,) = cycle.system.client.get(href, headers=cycle.system.headers(station)).get_json()[
+        "photos"
+    ]
+    resolved = cycle.system.client.post(
+        f"/intake/v1/opinions/{receipt['resource']['id']}/resolve",
+        json={"reply": "路灯已修复"},
+        headers=cycle.system.headers(station, **{"Idempotency-Key": uuid.uuid4().hex}),
+    )
+    outcome = cycle.system.settled_receipt(resolved.get_json()["id"], key_name=station)
+    assert outcome["status"] == "accepted", outcome
+
+    cycle.advance(179)  # the default retention is 180 days after closing
+    cycle.tick()
+    cycle.settle()
+    assert cycle.system.client.get(photo["href"]).status_code == 200
+    cycle.advance(2)
+    cycle.tick()
+    deadline = time.monotonic() + 10
+    while cycle.system.client.get(photo["href"]).status_code != 404:
+        assert time.monotonic() < deadline, "the photo was not erased"
+        time.sleep(0.1)
+    assert photo["name"] not in {p.name for p in kept_photos(cycle)}
+    record = cycle.system.client.get(href, headers=cycle.system.headers(station)).get_json()
+    assert (record["photos"], record["name"], record["phone"]) == ([], None, None)

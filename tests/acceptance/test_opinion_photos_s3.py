@@ -4,6 +4,7 @@ same link; a missing one is the same 404 as with files."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,5 +51,23 @@ def test_an_opinions_photo_is_kept_in_the_bucket_and_served_back(
         missing = running.client.get(photo["href"].replace(name, "0" * 32 + ".png"))
         assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
         assert missing.get_json()["detail"] == "No photo with that id."
+    finally:
+        running.stop()
+
+
+def test_readyz_checks_the_bucket(s3: S3Server, tmp_path: Path) -> None:
+    bucket = s3.new_bucket()
+    running = start_in_process(tmp_path / "var", clock=FixedClock(START), **s3.settings(bucket))
+    try:
+        ready = running.client.get("/readyz")
+        assert ready.status_code == 200, ready.get_json()
+        assert ready.get_json()["checks"]["photo_store"] == "ok"
+        s3.client().delete_bucket(Bucket=bucket)
+        deadline = time.monotonic() + 10  # the answer is cached for 2 s
+        while (answer := running.client.get("/readyz")).status_code == 200:
+            assert time.monotonic() < deadline, answer.get_json()
+            time.sleep(0.2)
+        assert answer.status_code == 503
+        assert answer.get_json()["checks"]["photo_store"] == "unreachable: PhotoStoreUnreachable"
     finally:
         running.stop()

@@ -4,6 +4,7 @@ recipients, printable as HTML and PDF, searchable."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from pypdf import PdfReader
@@ -151,3 +152,75 @@ def test_a_backwards_date_range_names_the_field(shared_api: InProcessSystem) -> 
     )
     assert answer.status_code == 422
     assert answer.get_json()["errors"][0]["field"] == "issued_from"
+
+
+def test_a_notice_sent_again_with_its_idempotency_key_is_the_same_notice(
+    shared_api: InProcessSystem,
+) -> None:
+    system = shared_api
+    keyed = {**_committee(system), "Idempotency-Key": str(uuid.uuid4())}
+    body = {**NOTICE, "title": "关于重复提交的通报", "recipients": ["unit:U450102-EDU"]}
+    first = system.client.post("/notify/v1/notices", json=body, headers=keyed)
+    again = system.client.post("/notify/v1/notices", json=body, headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201), again.get_json()
+    assert again.get_json()["number"] == first.get_json()["number"]
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+
+    unit = system.headers("unit_450102_EDU")
+    inbox = system.client.get("/notify/v1/inbox?recipient=unit:U450102-EDU", headers=unit)
+    told = [m for m in inbox.get_json()["items"] if first.get_json()["number"] in m["subject"]]
+    assert len(told) == 1
+
+    other = system.client.post(
+        "/notify/v1/notices", json={**body, "title": "另一份通报"}, headers=keyed
+    )
+    assert other.status_code == 422
+    assert other.get_json()["errors"][0]["field"] == "Idempotency-Key"
+    as_board = system.client.post("/notify/v1/notices/boards", json=BOARD, headers=keyed)
+    assert as_board.status_code == 422
+    assert as_board.get_json()["errors"][0]["field"] == "Idempotency-Key"
+    archived = system.client.get(
+        "/notify/v1/notices", query_string={"q": "重复提交"}, headers=keyed
+    ).get_json()
+    assert [n["id"] for n in archived["items"]] == [first.get_json()["id"]]
+
+
+def test_a_board_sent_again_with_its_idempotency_key_is_the_same_board(
+    shared_api: InProcessSystem,
+) -> None:
+    system = shared_api
+    committee = _committee(system)
+    keyed = {**committee, "Idempotency-Key": str(uuid.uuid4())}
+    first = system.client.post("/notify/v1/notices/boards", json=BOARD, headers=keyed)
+    again = system.client.post("/notify/v1/notices/boards", json=BOARD, headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201), again.get_json()
+    assert again.get_json()["number"] == first.get_json()["number"]
+    other = system.client.post(
+        "/notify/v1/notices/boards", json={**BOARD, "note": "另一个说明"}, headers=keyed
+    )
+    assert other.status_code == 422
+    assert other.get_json()["errors"][0]["field"] == "Idempotency-Key"
+    # The key is the issuing node's: another county's committee may use the same one.
+    elsewhere = system.runtime("notify").directory.create_key("450103", "committee", label="t")
+    theirs = system.client.post(
+        "/notify/v1/notices/boards",
+        json=BOARD,
+        headers={
+            "Authorization": f"Bearer {elsewhere}",
+            "Idempotency-Key": keyed["Idempotency-Key"],
+        },
+    )
+    assert theirs.status_code == 201 and theirs.get_json()["id"] != first.get_json()["id"]
+
+
+def test_the_notify_document_shows_the_optional_idempotency_key(
+    shared_api: InProcessSystem,
+) -> None:
+    doc = shared_api.client.get("/notify/v1/openapi.json").get_json()
+    for path in ("/notify/v1/notices", "/notify/v1/notices/boards"):
+        post = doc["paths"][path]["post"]
+        (key,) = [p for p in post["parameters"] if p["name"] == "Idempotency-Key"]
+        assert key["in"] == "header" and not key.get("required")
+        assert {"201", "422"} <= set(post["responses"])

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from contracts import REGISTRY, Event
+from contracts.zone import SHANGHAI
 from runtime.clock import FixedClock
 from runtime.scheduler import run_tick
 from runtime.work import WorkContext
@@ -23,8 +23,8 @@ from tests.support.system import InProcessSystem
 from tests.unit.test_contracts import sample
 
 UNIT = "unit:U450102-EDU"
-LATE = datetime(2026, 12, 1, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-MORNING = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+LATE = datetime(2026, 12, 1, 23, 0, tzinfo=SHANGHAI)
+MORNING = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
 
 def _wait(check: Callable[[], bool], timeout: float = 10) -> None:

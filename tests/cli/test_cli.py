@@ -16,6 +16,7 @@ from renda.registry import migrations_dir
 from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.db import Database
 from runtime.directory.store import Base as DirectoryBase
+from tests.support.s3 import s3_server
 
 
 @pytest.fixture
@@ -298,6 +299,22 @@ def test_production_without_contact_keys_refuses_to_start(
     monkeypatch.setenv("RENDA_CONTACT_KEYS", "not-a-fernet-key")
     result = CliRunner().invoke(main, command)
     assert "RENDA_CONTACT_KEYS: key 1 is not a Fernet key" in str(result.exception)
+
+
+@pytest.mark.parametrize("command", [["api", "intake"], ["worker", "intake"], ["run"]])
+def test_a_wrong_photo_bucket_refuses_to_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Not a 500 at the first photo: intake's processes name the bucket and what to check."""
+    monkeypatch.setenv("RENDA_BROKER_URL", "amqp://guest:guest@127.0.0.1:1/")
+    with s3_server() as s3:
+        for name, value in s3.env("renda-no-such-bucket").items():
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(main, command)
+    assert result.exit_code != 0
+    said = str(result.exception) + result.output
+    assert "intake cannot start: photo_store: the bucket renda-no-such-bucket" in said
+    assert "does not exist: check RENDA_PHOTO_STORE" in said
 
 
 def test_contact_keys_are_needed_only_where_contacts_are() -> None:

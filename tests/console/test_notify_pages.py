@@ -433,3 +433,24 @@ def test_the_committee_makes_notice_boards_of_public_lists(console: Console) -> 
     )
     assert missing[0] == 404
     assert console.client("xn.edu").post("/console/notices/boards").status_code in (400, 403)
+
+
+def test_a_board_form_submitted_twice_makes_one_board(console: Console) -> None:
+    s = console.system
+    committee = console.client("xn.committee")
+    form = committee.get("/console/notices").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": token, "idempotency_key": key, "source": "adopted", "ref": STATION}
+
+    def boards() -> set[str]:
+        found = s.client.get("/notify/v1/notices?kind=board&q=采纳情况公示", headers=s.headers())
+        return {b["number"] for b in found.get_json()["items"]}
+
+    before = boards()
+    first = committee.post("/console/notices/boards", data=data)
+    again = committee.post("/console/notices/boards", data=data)
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert len(boards() - before) == 1
+    another = committee.get("/console/notices").get_data(as_text=True)
+    assert f'value="{key}"' not in another

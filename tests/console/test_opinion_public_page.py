@@ -209,3 +209,21 @@ def test_a_constituent_comments_on_a_draft_on_a_phone(console: Console, phone: W
         phone.get(f"{base}/console/consultations")
         assert "养犬管理条例" in phone.find_element(By.TAG_NAME, "table").text
         _shot(phone, "consultation-committee-360")
+
+
+def test_the_form_refuses_a_reversed_name_and_keeps_an_emoji_in_the_text(
+    console: Console,
+) -> None:
+    path = _form(console)
+    client = console.client()
+    answer = client.post(
+        path,
+        data={"csrf_token": csrf(client, path), "text": "路灯坏了", "name": "张\u202e三"},
+    )
+    assert answer.status_code == 422
+    assert "right-to-left override" in answer.get_data(as_text=True)
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    answer = client.post(
+        path, data={"csrf_token": csrf(client, path), "text": f"儿童乐园{family}设施坏了"}
+    )
+    assert answer.status_code == 303

@@ -1254,7 +1254,7 @@ def test_helm_test_pod_checks_the_console(console: Rendered) -> None:
     assert c["args"][1:-1] == [f"http://{RELEASE}-{s}-api:80/readyz" for s in SERVICES]
 
 
-def test_photos_live_on_a_claim_that_only_intake_api_mounts(
+def test_photos_live_on_a_claim_that_only_intake_mounts(
     chart: helm.Chart, default: Rendered
 ) -> None:
     (claim,) = default.kind("PersistentVolumeClaim")
@@ -1266,7 +1266,7 @@ def test_photos_live_on_a_claim_that_only_intake_api_mounts(
             d = default.deployment(service, kind)
             volumes = {v["name"]: v for v in d["spec"]["template"]["spec"]["volumes"]}
             env = env_of(container(d))
-            if (service, kind) == ("intake", "api"):
+            if service == "intake":  # the api keeps them, the worker erases them (ADR 0011)
                 assert (
                     volumes["photos"]["persistentVolumeClaim"]["claimName"] == f"{RELEASE}-photos"
                 )
@@ -1305,10 +1305,12 @@ def test_photos_in_a_bucket_replace_the_claim(chart: helm.Chart) -> None:
             mounts = {m["name"] for m in container(d)["volumeMounts"]}
             env = env_of(container(d))
             assert "photos" not in volumes | mounts and "RENDA_PHOTO_DIR" not in env
-            assert ("RENDA_PHOTO_STORE" in env) == ((service, kind) == ("intake", "api"))
+            assert ("RENDA_PHOTO_STORE" in env) == (service == "intake")
             egress = rendered.get("NetworkPolicy", f"{RELEASE}-{service}-{kind}")["spec"]["egress"]
             to_bucket = [r for r in egress if r["ports"] == [{"port": 9000}]]
-            assert len(to_bucket) == ((service, kind) == ("intake", "api")), (service, kind)
+            assert len(to_bucket) == (service == "intake"), (service, kind)
+    env = env_of(container(rendered.deployment("intake", "worker")))
+    assert env["RENDA_PHOTO_STORE"]["value"] == "s3://city-renda/photos"
     env = env_of(container(rendered.deployment("intake", "api")))
     assert env["RENDA_PHOTO_STORE"]["value"] == "s3://city-renda/photos"
     assert env["RENDA_S3_ENDPOINT_URL"]["value"] == "http://minio.storage:9000"

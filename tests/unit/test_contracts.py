@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from marshmallow import Schema, ValidationError, fields, validate
@@ -17,6 +16,7 @@ from contracts.envelope import H_SPECVERSION, H_TIME, H_TYPE, REQUIRED_HEADERS, 
 from contracts.events.base import EventData
 from contracts.registry import UnknownEventType
 from contracts.topology import PRODUCERS, SUBSCRIPTIONS
+from contracts.zone import SHANGHAI
 from renda.registry import spec
 from runtime.clock import SystemClock
 from runtime.config import SERVICES
@@ -24,7 +24,6 @@ from runtime.consumer import EventProcessor
 from runtime.outbox import Outbox
 from runtime.service import service_base
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 7, 1, 9, 30, tzinfo=SHANGHAI)
 
 REALISTIC: dict[str, dict[str, Any]] = {

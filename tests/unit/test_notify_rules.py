@@ -4,17 +4,16 @@ a key suggestion's colour."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from contracts.zone import SHANGHAI
 from services.notify.channels.sms import MAX_CHARS, sms_text
 from services.notify.config import NotifySettings
 from services.notify.domain.messages import colour_changed
 from services.notify.domain.preferences import Preferences, not_before, retry_delay, routes
 from services.notify.webhooks import new_secret, secret_problem, url_problem
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT = Preferences(quiet_start=time(22, 0), quiet_end=time(7, 30))
 ADDRESSES = {"email": "a@example.cn", "sms": "+8613800000000", "wechat": "openid-1"}
 

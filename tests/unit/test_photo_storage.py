@@ -5,18 +5,24 @@ S3-compatible server (moto's); and which one the settings choose."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
+import services.intake as intake
 from runtime.config import Settings
 from services.intake.photos import (
     LocalPhotoStorage,
     PhotoStorage,
+    PhotoStoreUnreachable,
     S3PhotoStorage,
     photo_storage,
+    photo_store_checks,
 )
+from tests.support.handlers import COUNTY, START, handler_context
+from tests.support.infra import free_port
 from tests.support.s3 import S3Server, s3_server
 
 NAME = "0f" + "1" * 30 + ".jpg"
@@ -30,14 +36,20 @@ def s3() -> Iterator[S3Server]:
 
 
 @pytest.fixture(params=["local", "s3"])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> PhotoStorage:
-    """Each storage as intake builds it from its environment."""
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Intake's settings for each storage, from its environment."""
     if request.param == "local":
         env = {"RENDA_VAR_DIR": str(tmp_path), "RENDA_PHOTO_DIR": str(tmp_path / "photos")}
     else:
         server: S3Server = request.getfixturevalue("s3")
         env = {"RENDA_VAR_DIR": str(tmp_path), **server.env(server.new_bucket())}
-    return photo_storage(Settings.from_env(env))
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def storage(settings: Settings) -> PhotoStorage:
+    """Each storage as intake builds it from its environment."""
+    return photo_storage(settings)
 
 
 def test_a_kept_photo_is_read_back_whole(storage: PhotoStorage) -> None:
@@ -116,3 +128,49 @@ def test_the_secret_key_is_not_in_the_settings_repr() -> None:
         }
     )
     assert "wJalrXUtnFEMI" not in repr(settings)
+
+
+def test_an_opinions_photos_are_erased_when_its_retention_passed(
+    settings: Settings, storage: PhotoStorage
+) -> None:
+    kept = "cd" + "3" * 30 + ".webp"
+    for name in (NAME, OTHER, kept):
+        storage.put(name, b"bytes", "image/jpeg")
+    with handler_context(intake.SPEC) as ctx:
+        erased = {"opinion_id": "o-1", "tenant": COUNTY, "photos": [NAME, OTHER], "at": START}
+        ctx_with_settings = replace(ctx, settings=settings)
+        ctx_with_settings.handle("opinion.contact_erased", erased)
+        ctx_with_settings.handle("opinion.contact_erased", erased)  # redelivered: no error
+    assert (storage.get(NAME), storage.get(OTHER)) == (None, None)
+    assert storage.get(kept) == b"bytes"
+
+
+def _bucket_settings(tmp_path: Path, env: dict[str, str]) -> Settings:
+    return Settings.from_env({"RENDA_VAR_DIR": str(tmp_path), **env})
+
+
+def test_the_bucket_is_probed_and_a_wrong_one_is_named(s3: S3Server, tmp_path: Path) -> None:
+    good = _bucket_settings(tmp_path, s3.env(s3.new_bucket()))
+    (probe,) = photo_store_checks(good).values()
+    probe()  # answers
+    missing = _bucket_settings(tmp_path, s3.env("renda-no-such-bucket"))
+    with pytest.raises(PhotoStoreUnreachable, match=r"renda-no-such-bucket .* does not exist"):
+        photo_store_checks(missing)["photo_store"]()
+    closed = _bucket_settings(
+        tmp_path,
+        {**s3.env("renda-any"), "RENDA_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"},
+    )
+    with pytest.raises(PhotoStoreUnreachable, match=r"cannot be reached .*RENDA_S3_ENDPOINT_URL"):
+        photo_store_checks(closed)["photo_store"]()
+    files = _bucket_settings(tmp_path, {})
+    assert photo_store_checks(files) == {}  # a directory needs no probe
+
+
+def test_a_process_with_a_wrong_bucket_refuses_to_start(s3: S3Server, tmp_path: Path) -> None:
+    from renda.processes import require_dependencies
+
+    require_dependencies(_bucket_settings(tmp_path, s3.env(s3.new_bucket())), ["intake"])
+    wrong = _bucket_settings(tmp_path, s3.env("renda-no-such-bucket"))
+    with pytest.raises(SystemExit, match="intake cannot start: photo_store: the bucket renda-no"):
+        require_dependencies(wrong, ["intake"])
+    require_dependencies(wrong, ["workflow", "scoring", "notify"])  # they keep no photos

@@ -12,7 +12,7 @@ import pytest
 import services.workflow as workflow
 from contracts.contact import ContactCipher, development_key, mask_phone
 from services.workflow.opinions.domain.policy import OpinionPolicy
-from services.workflow.opinions.store import Opinion
+from services.workflow.opinions.store import Opinion, OpinionStep
 from services.workflow.policy import opinion_policy_for, set_opinion_policy
 from tests.support.handlers import COUNTY, HandlerContext, handler_context
 
@@ -170,6 +170,40 @@ def test_contacts_of_closed_opinions_are_erased_after_the_retention(ctx: Handler
         None,
     )
     assert opinion.contact_erased_at is not None
+
+
+PHOTO = {"media_type": "image/jpeg", "width": 80, "height": 60, "bytes": 1000}
+
+
+def test_photos_are_erased_with_the_contact_by_intake(ctx: HandlerContext) -> None:
+    set_opinion_policy(ctx.session, COUNTY, {"contact_retention_days": 30})
+    names = ["0f" + "1" * 30 + ".jpg", "ab" + "2" * 30 + ".png"]
+    with_photos = _land(ctx, photos=[{**PHOTO, "name": name} for name in names])
+    # A deputy's photo report: no contact, the photos alone are erased.
+    report = _land(
+        ctx,
+        phone_encrypted=None,
+        phone_masked=None,
+        photos=[{**PHOTO, "name": "cd" + "3" * 30 + ".jpg"}],
+    )
+    without = _land(ctx)
+    for opinion in (with_photos, report, without):
+        _act(ctx, opinion, "resolve", {"reply": "已处理"})
+    ctx.clock.advance(timedelta(days=29))
+    assert ctx.tick("workflow.opinion_contacts") == []
+    assert len(with_photos.photos) == 2
+    ctx.clock.advance(timedelta(days=2))
+    erased = ctx.tick("workflow.opinion_contacts")
+    assert [e.name for e in erased] == ["opinion.contact_erased"] * 2
+    assert {e.data["opinion_id"]: e.data["photos"] for e in erased} == {
+        with_photos.id: names,
+        report.id: ["cd" + "3" * 30 + ".jpg"],
+    }
+    assert (with_photos.photos, report.photos, with_photos.phone_encrypted) == ([], [], None)
+    assert without.contact_erased_at is not None
+    steps = [s.kind for s in ctx.session.query(OpinionStep).filter_by(opinion_id=without.id)]
+    assert steps.count("contact_erased") == 1
+    assert ctx.tick("workflow.opinion_contacts") == []
 
 
 def test_the_same_submission_lands_once(ctx: HandlerContext) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from contracts.zone import SHANGHAI
 from services.console import labels
-from services.console.app import CHINA
 from services.console.views.common import api, expect, signed_in
 from services.notify.config import NotifySettings
 from services.notify.notices import render, render_pdf
@@ -42,7 +42,9 @@ def make_board() -> Any:
     if source not in BOARD_SOURCES or not ref:
         abort(422, "请选择公示内容并填写编号。")
     board = BOARD_SOURCES[source](urllib.parse.quote(ref, safe=""))
-    answer = api().write("POST", "/notify/v1/notices/boards", board)
+    # The key rendered with the form: submitted twice, it is one board.
+    key = request.form.get("idempotency_key") or None
+    answer = api().write("POST", "/notify/v1/notices/boards", board, idempotency_key=key)
     made = expect(answer)
     flash(f"公示 {made['number']} 已生成。")
     return redirect(url_for("notices.archive", kind="board"))
@@ -108,5 +110,5 @@ def pdf(notice_id: str) -> Response:
 
 def _notice(notice_id: str) -> tuple[SimpleNamespace, str]:
     notice = expect(api().get(f"/notify/v1/notices/{urllib.parse.quote(notice_id, safe='')}"))
-    day = datetime.fromisoformat(notice["issued_at"]).astimezone(CHINA)
+    day = datetime.fromisoformat(notice["issued_at"]).astimezone(SHANGHAI)
     return SimpleNamespace(**notice), f"{day.year}年{day.month}月{day.day}日"

@@ -85,7 +85,6 @@ def _record_page(opinion_id: str, errors: dict[str, str], status: int) -> tuple[
         adoptable=adoptable,
         errors=errors,
         units=[(u.id, u.name) for u in units],
-        new_key=lambda: str(uuid.uuid4()),
     )
     return page, status
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from contracts.zone import SHANGHAI
 from services.console.views.common import api, directory, expect, person, signed_in
 from services.scoring.domain.points import ACTIVITY_LABELS
 
@@ -18,7 +19,7 @@ bp = Blueprint("points", __name__)
 
 def _period() -> str:
     """The period asked for, or this year in China."""
-    this_year = datetime.now(timezone(timedelta(hours=8))).year
+    this_year = datetime.now(SHANGHAI).year
     return request.args.get("period", "").strip() or str(this_year)
 
 
@@ -44,7 +45,6 @@ def ranking() -> Any:
         ranked=ranked,
         flags=flags,
         names=_names([i["deputy_id"] for i in ranked["items"]]),
-        new_key=lambda: str(uuid.uuid4()),
     )
 
 
@@ -74,7 +74,6 @@ def _entry_page(errors: dict[str, str], outcome: str | None, status: int = 200) 
             errors=errors,
             outcome=outcome,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
         ),
         status,
     )
@@ -198,7 +197,6 @@ def _interviews_page(errors: dict[str, str], status: int = 200) -> Any:
             names=_names([i["deputy_id"] for i in found]),
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
         ),
         status,
     )

@@ -7,7 +7,6 @@ unit's progress entry; a deputy's supervision tasks."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -122,7 +121,7 @@ def tasks() -> Any:
             None,
         )
         items.append({**row, "task": found["supervision"][me], "done": done})
-    return render_template("project_tasks.html", items=items, new_key=lambda: str(uuid.uuid4()))
+    return render_template("project_tasks.html", items=items)
 
 
 @bp.get("/projects/<project_id>")
@@ -130,9 +129,7 @@ def tasks() -> Any:
 def project(project_id: str) -> Any:
     found = expect(api().get(f"/workflow/v1/projects/{project_id}"))
     scores = expect(api().get(f"/workflow/v1/public/projects/{project_id}/scores"))["items"]
-    return render_template(
-        "project.html", project=found, scores=scores, new_key=lambda: str(uuid.uuid4())
-    )
+    return render_template("project.html", project=found, scores=scores)
 
 
 @bp.post("/projects/<project_id>/score")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from contracts.zone import SHANGHAI
 from services.console.labels import RATINGS
 from services.console.views.common import api, directory, expect, person, signed_in
 
@@ -84,7 +85,6 @@ def _rounds_page(errors: dict[str, str], status: int = 200) -> Any:
             rounds=found,
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
             **_labels(),
         ),
         status,
@@ -144,7 +144,6 @@ def _round_page(round_id: str, errors: dict[str, str], status: int = 200) -> Any
             r=_round(round_id),
             errors=errors,
             form=request.form,
-            new_key=lambda: str(uuid.uuid4()),
             **_labels(),
         ),
         status,
@@ -195,7 +194,7 @@ def screen(round_id: str) -> Any:
 
 
 def _year() -> str:
-    this_year = datetime.now(timezone(timedelta(hours=8))).year
+    this_year = datetime.now(SHANGHAI).year
     return request.args.get("year", "").strip() or str(this_year)
 
 
@@ -229,7 +228,6 @@ def stars() -> Any:
         rating=rating,
         names={d: p.name for d, p in directory().deputies(ids).items()},
         nodes={n: node.name if node else n for n, node in units.items()},
-        new_key=lambda: str(uuid.uuid4()),
     )
 
 

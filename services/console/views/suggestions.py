@@ -206,7 +206,6 @@ def _detail_page(
             forms=_forms(s, who),
             errors=errors,
             values=_values(s, errors, form),
-            new_key=lambda: str(uuid.uuid4()),
             units=units,
             unit_choices=[(u.id, u.name) for u in units],
         ),

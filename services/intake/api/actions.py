@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 
 from contracts.actions import ACTIONS
 from runtime.http import principal, requires_role
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from runtime.idempotency import IdempotencyHeader
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import actor_of, refuse_other_subject, submit
 
 blp = Blueprint(

@@ -18,8 +18,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from contracts.events.duty import ORGANISERS, RECORDED_ACTIVITIES
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
+from runtime.json_input import text_reason
 from runtime.problems import DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 from services.intake.domain.activity_sheet import MAX_BYTES, SheetError, read_sheet
 
@@ -143,6 +145,15 @@ def _rows(
     rows = []
     for raw in raw_rows:
         line = raw.pop("line")
+        # A sheet's cells come from a file, not through the door's check of the body.
+        unprintable = {
+            name: [reason]
+            for name, value in raw.items()
+            if isinstance(value, str) and (reason := text_reason(value))
+        }
+        if unprintable:
+            errors[f"line {line}"] = unprintable
+            continue
         try:
             row = schema.load(raw)
         except ValidationError as error:

@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import g, request
 from flask_smorest import Blueprint
@@ -22,13 +21,15 @@ from contracts.consultation_actions import (
     Text,
 )
 from contracts.consultation_actions import Article as ArticleField
+from contracts.zone import SHANGHAI
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import actor_of, submit
 from services.intake.domain.codes import public_code
 from services.intake.limits import take
@@ -46,8 +47,6 @@ public_blp = Blueprint(
     url_prefix="/public/consultations",
     description="The public page of a draft for comment",
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class PublicDraftOpinionIn(ContactIn):

@@ -9,8 +9,9 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from contracts.fields import Year
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.problems import DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 
 blp = Blueprint("intake_duty_stars", __name__, url_prefix="/", description="Duty stars")

@@ -21,6 +21,7 @@ from contracts.opinion_actions import OPINION_ACTIONS
 from runtime.config import Settings
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service, takes_upload
+from runtime.idempotency import IdempotencyHeader, request_fingerprint
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
@@ -33,7 +34,7 @@ from services.intake.api.opinion_schemas import (
     RecordedOpinionFormIn,
     RecordedOpinionIn,
 )
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import actor_of, refuse_other_subject, submit
 from services.intake.domain.codes import public_code
 from services.intake.domain.photos import (
@@ -46,7 +47,6 @@ from services.intake.domain.photos import (
     megabytes,
     upload_limit,
 )
-from services.intake.domain.receipts import request_fingerprint
 from services.intake.limits import take
 from services.intake.photos import photo_storage
 from services.intake.store import OpinionCode

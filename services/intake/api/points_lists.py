@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.problems import DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 
 blp = Blueprint("intake_points_lists", __name__, url_prefix="/", description="Points lists")

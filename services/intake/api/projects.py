@@ -13,7 +13,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from contracts.fields import BoundedInteger, Year
 from contracts.project_actions import PROJECT_ACTIONS
 from runtime.http import principal, requires_role
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from runtime.idempotency import IdempotencyHeader
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import SUBJECT_FIELDS, refuse_other_subject, submit
 
 blp = Blueprint(

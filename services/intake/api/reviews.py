@@ -12,7 +12,8 @@ from flask_smorest import Blueprint
 
 from contracts.events.review import REVIEW_COMMANDS, OpenArgs
 from runtime.http import principal, requires_role
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from runtime.idempotency import IdempotencyHeader
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 
 blp = Blueprint("intake_reviews", __name__, url_prefix="/reviews", description="Review rounds")

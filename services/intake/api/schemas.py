@@ -83,15 +83,3 @@ class ReceiptOut(Schema):
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     href = fields.String()
-
-
-class IdempotencyHeader(Schema):
-    class Meta:
-        unknown = "exclude"
-
-    idempotency_key = fields.String(
-        required=True,
-        data_key="Idempotency-Key",
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "The same key with the same body gives the same receipt."},
-    )

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from runtime.directory import Principal
 from runtime.http import principal, service
+from runtime.idempotency import REPLAYED, fingerprint_request, key_reused
 from runtime.problems import DomainProblem
-from services.intake.domain.receipts import Status, request_fingerprint
+from services.intake.domain.receipts import Status
 from services.intake.store import Submission
 
 RESOURCE_PATHS = {
@@ -120,10 +121,7 @@ def submit(
     rt = service("intake")
     who = principal()
     kept = request.get_json(silent=True) if payload is None else payload
-    # The key covers the whole request: the same key on another path is a reuse too.
-    fingerprint = fingerprint or request_fingerprint(
-        {"method": request.method, "path": request.path, "body": kept}
-    )
+    fingerprint = fingerprint or fingerprint_request(kept)
     now = rt.clock.now()
     submission_id = str(uuid.uuid4())
     try:
@@ -187,11 +185,6 @@ def _existing(node_id: str, idempotency_key: str) -> Submission | None:
 
 def _replay(existing: Submission, fingerprint: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     if existing.request_hash != fingerprint:
-        raise DomainProblem(
-            422,
-            "Idempotency-Key reused",
-            "This Idempotency-Key was used for a different request; use a new key.",
-            field="Idempotency-Key",
-        )
+        raise key_reused()
     body = receipt_view(existing)
-    return body, 202, {"Location": body["href"], "Idempotent-Replayed": "true"}
+    return body, 202, {"Location": body["href"], **REPLAYED}

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.problems import DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut, SuggestionIn
+from services.intake.api.schemas import ReceiptOut, SuggestionIn
 from services.intake.api.submissions import submit
 
 blp = Blueprint("intake_suggestions", __name__, url_prefix="/suggestions", description="Filing")

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from runtime.db import upsert
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import ProblemSchema
 from runtime.problems import PROBLEM_TYPE, DomainProblem
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import submit
 from services.intake.api.vote_schemas import (
     AttendanceIn,

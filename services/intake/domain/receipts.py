@@ -6,10 +6,7 @@ the dead letter applies the event, and its outcome settles the receipt again (AD
 
 from __future__ import annotations
 
-import hashlib
-import json
 from enum import StrEnum
-from typing import Any
 
 
 class Status(StrEnum):
@@ -30,9 +27,3 @@ def failure_reason(service: str, event_id: str, event_type: str) -> str:
         f"{service} could not apply this submission (event {event_id}, {event_type}); "
         "an operator has been alerted; it is applied when the dead letter is replayed."
     )
-
-
-def request_fingerprint(body: Any) -> str:
-    """Same JSON content, same fingerprint, whatever the key order or spacing."""
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()

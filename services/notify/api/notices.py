@@ -8,13 +8,19 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from runtime.http import not_found, principal, requires_role, service
+from runtime.idempotency import (
+    REPLAYED,
+    OptionalIdempotencyHeader,
+    fingerprint_request,
+    key_reused,
+)
 from runtime.problems import DomainProblem
 from services.notify.api.access import recipient_field
 from services.notify.config import NotifySettings
@@ -114,14 +120,20 @@ class NoticeList(Schema):
     items = fields.List(fields.Nested(NoticeOut))
 
 
+Answer = tuple[Notice, int, dict[str, str]]
+
+
 @blp.route("", methods=["POST"])
 @requires_role("committee")
+@blp.arguments(OptionalIdempotencyHeader, location="headers")
 @blp.arguments(NoticeIn)
 @blp.response(201, NoticeOut)
-def issue_notice(body: dict[str, Any]) -> Notice:
-    """Number it (the next of the tenant's year) and tell each recipient."""
+def issue_notice(headers: dict[str, str | None], body: dict[str, Any]) -> Answer:
+    """Number it (the next of the tenant's year) and tell each recipient. Sent again with
+    the same Idempotency-Key and body, the same notice is answered and nobody is told twice."""
     who = principal()
     rt = service("notify")
+    key, fingerprint = headers["idempotency_key"], fingerprint_request(request.get_json())
     names = []
     for n, recipient in enumerate(body["recipients"]):
         path = recipient_path(rt.directory, recipient)
@@ -137,7 +149,7 @@ def issue_notice(body: dict[str, Any]) -> Notice:
 
     def numbered() -> Notice:
         with rt.db.transaction() as session:
-            return issue(
+            notice = issue(
                 session,
                 rt.directory,
                 tenant=who.node_id,
@@ -151,8 +163,10 @@ def issue_notice(body: dict[str, Any]) -> Notice:
                 now=now,
                 year=year,
             )
+            notice.idempotency_key, notice.request_hash = key, fingerprint
+            return notice
 
-    return _numbered(numbered)
+    return _numbered(numbered, key, fingerprint)
 
 
 @blp.route("", methods=["GET"])
@@ -229,20 +243,22 @@ def _issued_on(notice: Notice) -> str:
 
 @blp.route("/boards", methods=["POST"])
 @requires_role("committee")
+@blp.arguments(OptionalIdempotencyHeader, location="headers")
 @blp.arguments(BoardIn)
 @blp.response(201, NoticeOut)
-def post_board_list(body: dict[str, Any]) -> Notice:
+def post_board_list(headers: dict[str, str | None], body: dict[str, Any]) -> Answer:
     """A public list for the stations' notice boards (公示栏) — quarterly duty points,
     project results, adopted opinions — from a title and a table: numbered, archived with
-    the notices, printed the same way."""
+    the notices, printed the same way. An Idempotency-Key works as for a notice."""
     who = principal()
     rt = service("notify")
+    key, fingerprint = headers["idempotency_key"], fingerprint_request(request.get_json())
     node = rt.directory.node(who.node_id)
     now = rt.clock.now()
 
     def numbered() -> Notice:
         with rt.db.transaction() as session:
-            return post_board(
+            board = post_board(
                 session,
                 tenant=who.node_id,
                 tenant_path=who.node_path,
@@ -254,13 +270,38 @@ def post_board_list(body: dict[str, Any]) -> Notice:
                 now=now,
                 year=now.astimezone(NotifySettings.from_env().zone).year,
             )
+            board.idempotency_key, board.request_hash = key, fingerprint
+            return board
 
-    return _numbered(numbered)
+    return _numbered(numbered, key, fingerprint)
 
 
-def _numbered(make: Callable[[], Notice]) -> Notice:
-    try:
-        return make()
-    except IntegrityError:
-        # Another notice took the number at the same moment: this one takes the next.
-        return make()
+ATTEMPTS = 3
+
+
+def _numbered(make: Callable[[], Notice], key: str | None, fingerprint: str) -> Answer:
+    """Issue it once per Idempotency-Key (runtime.idempotency): a repeat is answered with the
+    first, as it was (201, same number)."""
+    failed = 0
+    while True:
+        first = _issued_with(key) if key else None
+        if first is not None:
+            if first.request_hash != fingerprint:
+                raise key_reused()
+            return first, 201, REPLAYED
+        try:
+            return make(), 201, {}
+        except IntegrityError:
+            # Another notice took the number at the same moment (this one takes the next),
+            # or a concurrent repeat took the key (the next round answers with it).
+            failed += 1
+            if failed == ATTEMPTS:
+                raise
+
+
+def _issued_with(key: str) -> Notice | None:
+    tenant = principal().node_id
+    with service("notify").db.session() as session:
+        return session.scalar(
+            select(Notice).where(Notice.tenant == tenant, Notice.idempotency_key == key)
+        )

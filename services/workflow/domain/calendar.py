@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from contracts.zone import SHANGHAI
 
 IsWorkingDay = Callable[[date], bool]
 

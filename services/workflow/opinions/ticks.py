@@ -59,13 +59,17 @@ def adopted_opinions(ctx: WorkContext) -> None:
 
 
 def erase_contacts(ctx: WorkContext) -> None:
-    """PIPL: a contact is kept no longer than handling needs (the tenant's retention)."""
+    """PIPL: a contact is kept no longer than handling needs (the tenant's retention), and
+    so are the photos: the name and phone are erased here, the photos by intake, which keeps
+    them, on `opinion.contact_erased`."""
     now = ctx.clock.now()
     closed = ctx.session.scalars(
         select(Opinion).where(
             Opinion.state == State.CLOSED,
             Opinion.contact_erased_at.is_(None),
-            Opinion.phone_encrypted.is_not(None) | Opinion.name_encrypted.is_not(None),
+            Opinion.phone_encrypted.is_not(None)
+            | Opinion.name_encrypted.is_not(None)
+            | Opinion.photos.is_not(None),
         )
     ).all()
     for opinion in closed:
@@ -73,9 +77,19 @@ def erase_contacts(ctx: WorkContext) -> None:
         assert opinion.closed_at is not None
         if opinion.closed_at + timedelta(days=retention) > now:
             continue
+        photos = [photo["name"] for photo in opinion.photos or []]
+        had_contact = opinion.phone_encrypted or opinion.name_encrypted
         opinion.name_encrypted = opinion.phone_encrypted = opinion.phone_masked = None
+        opinion.photos = []
         opinion.contact_erased_at = now
-        record_step(ctx, opinion, "contact_erased", None)
+        if had_contact or photos:
+            record_step(ctx, opinion, "contact_erased", None, photos=len(photos))
+        if photos:
+            ctx.emit(
+                "opinion.contact_erased",
+                {"opinion_id": opinion.id, "tenant": opinion.tenant, "photos": photos, "at": now},
+                tenant=opinion.tenant,
+            )
 
 
 TICKS = {

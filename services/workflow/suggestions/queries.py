@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import Row, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from contracts.zone import SHANGHAI
 from runtime.directory import Principal
 from runtime.directory.service import Place
-from services.workflow.domain.calendar import SHANGHAI, add_months
+from services.workflow.domain.calendar import add_months
 from services.workflow.suggestions.domain.figures import Counts
 from services.workflow.suggestions.domain.screening import TopicLists
 from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS, SCREENED_OUT, State

@@ -300,7 +300,7 @@ The claim holding opinions' photos: the one given, or the chart's own.
 {{- end }}
 
 {{/*
-Where intake's api keeps opinions' photos: the bucket (photos.s3.*) or the mounted claim.
+Where intake's api and worker keep opinions' photos: the bucket (photos.s3.*) or the mounted claim.
 */}}
 {{- define "renda.photosEnv" -}}
 {{- $s3 := .Values.photos.s3 -}}
