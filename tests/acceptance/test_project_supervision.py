@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any
 
-from renda.demo import deputy_id
+from renda.demo import deputy_id, member_id
 from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.projects.store import Proposal, VoteRuleSet
@@ -177,7 +177,8 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
     figure is the mean of the scores given."""
     project_id = an_implementing_project(cycle)
     committee = cycle.key("committee", node="450102")
-    roll = [deputy_id("450102", n) for n in range(1, 13)]
+    members = [member_id("450102", n) for n in (1, 2, 3)]  # two 常委会委员 and a 工委 member
+    roll = members + [deputy_id("450102", n) for n in range(1, 10)]
     opening = {"month": "2027-05", "roll": roll, "present": roll[:10]}
     answer = post(cycle, f"/intake/v1/votes/score/{project_id}", opening, committee)
     opened = cycle.system.settled_receipt(answer.get_json()["id"], key_name=committee)
@@ -204,7 +205,7 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
         {"deputy_id": roll[0], "choices": ["11"]},
         terminal,
     )
-    assert refused.status_code == 409  # the first deputy has scored already
+    assert refused.status_code == 409  # the first member has scored already
     closing = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
     closed = cycle.system.settled_receipt(closing.get_json()["id"], key_name=committee)
     assert closed["status"] == "accepted", closed
@@ -227,6 +228,8 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
     assert sorted(b["choices"] for b in board["ballots"]) == sorted(scores)
 
     hostile = [
+        ({**opening, "roll": [*roll, member_id("450103", 1)]}, "roll"),  # another county's
+        ({**opening, "roll": [*roll, "M-nobody"]}, "roll"),
         ({**opening, "month": "2027-13"}, "month"),
         ({"roll": roll, "present": roll}, "month"),
         ({**opening, "month": 202705}, "month"),
@@ -235,6 +238,16 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
         answer = post(cycle, f"/intake/v1/votes/score/{project_id}", body, committee)
         assert answer.status_code == 422, answer.get_json()
         assert [e["field"] for e in answer.get_json()["errors"]] == [field]
+    election = {
+        "title": "票决",
+        "seats": 1,
+        "candidates": [{"id": "a", "title": "甲"}, {"id": "b", "title": "乙"}],
+        "roll": roll,
+        "present": roll,
+    }
+    members_elect_nothing = post(cycle, "/intake/v1/votes", election, committee)
+    assert members_elect_nothing.status_code == 422, members_elect_nothing.get_json()
+    assert members[0] in members_elect_nothing.get_json()["detail"]
     elsewhere = post(cycle, f"/intake/v1/votes/score/{uuid.uuid4()}", opening, committee)
     not_a_project = cycle.system.settled_receipt(elsewhere.get_json()["id"], key_name=committee)
     assert not_a_project["status"] == "rejected" and not_a_project["field"] == "project_id"
