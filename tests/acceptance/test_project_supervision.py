@@ -143,6 +143,13 @@ def test_the_quarterly_notice_names_the_units_behind_and_the_best_units_are_rank
         assert report["behind"][0]["unit_name"].endswith("住房和城乡建设局")
         assert report["counts"]["voted"] == 2 and report["counts"]["on_time"] == 1
         assert report["problems"] == {"reported": 1, "answered": 0, "overdue": 1}
+        notice = report["notice"]  # the text the committee issues as a formal notice
+        assert notice["title"] == "关于2027年度民生实事项目进展情况的通报（2027年第二季度）"
+        assert (
+            "住房和城乡建设局：老旧小区加装电梯，目标“完成12部电梯”，完成进度0%" in notice["body"]
+        )
+        assert {"label": "进度滞后", "value": "1"} in notice["figures"]
+        assert notice["idempotency_key"] == f"project-report:{node}:2027:2027-Q2"
     half = cycle.system.client.get(
         "/workflow/v1/public/projects/report?tenant=450102&year=2027&period=2027-H1"
     )

@@ -69,6 +69,38 @@ def report() -> Any:
     )
 
 
+@bp.post("/projects/report/notice")
+@signed_in("committee")
+def issue_report_notice() -> Any:
+    """The committee issues the period's notice as a formal notice (通报): numbered and
+    archived by notify, told to the units it names and to the committee. Drawn from the
+    public report as a notice board is from a public list; issuing the period again shows
+    the notice issued before (the archive, and notify's Idempotency-Key)."""
+    tenant = person()["node"]
+    year = request.form.get("year", "").strip()
+    period = request.form.get("period", "").strip()
+    found = expect(
+        api().get("/workflow/v1/public/projects/report", tenant=tenant, year=year, period=period)
+    )
+    draft = found["notice"]
+    issued = expect(api().get("/notify/v1/notices", q=draft["title"], kind="notice"))["items"]
+    before = next((n for n in issued if n["title"] == draft["title"]), None)
+    if before is not None:
+        flash(f"本期通报已印发：{before['number']}。", "ok")
+        return redirect(url_for("notices.archive", q=before["number"]))
+    recipients = [f"committee:{tenant}"]
+    recipients += list(dict.fromkeys(f"unit:{b['unit_id']}" for b in found["behind"]))
+    notice = {
+        "title": draft["title"],
+        "body": draft["body"],
+        "figures": draft["figures"],
+        "recipients": recipients,
+    }
+    made = expect(api().post("/notify/v1/notices", notice, draft["idempotency_key"]))
+    flash(f"通报 {made['number']} 已印发。", "ok")
+    return redirect(url_for("notices.archive", q=made["number"]))
+
+
 @bp.get("/public/projects/best-units")
 def best_units() -> Any:
     tenant = request.args.get("tenant", "").strip()

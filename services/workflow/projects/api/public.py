@@ -32,6 +32,7 @@ from services.workflow.projects.api.schemas import (
     VoteOut,
 )
 from services.workflow.projects.domain.figures import ProjectCounts
+from services.workflow.projects.domain.notice import notice_key, report_notice
 from services.workflow.projects.queries import (
     best_units_under,
     board_of,
@@ -183,17 +184,21 @@ def public_report(query: dict[str, Any]) -> dict[str, Any]:
         if view["behind_schedule"]:
             unit = rt.directory.unit(view["unit_id"])
             behind.append({**view, "unit_name": unit.name if unit else view["unit_id"]})
+    totals = {name: sum(getattr(c, name) for c in counts) for name in ProjectCounts().as_dict()}
+    year, period = query["year"], query["period"]
     return {
         "tenant": node.id,
-        "year": query["year"],
-        "period": query["period"],
-        "kind": "half-year report" if "-H" in query["period"] else "quarterly notice",
+        "year": year,
+        "period": period,
+        "kind": "half-year report" if "-H" in period else "quarterly notice",
         "as_of": today,
-        "counts": {
-            name: sum(getattr(c, name) for c in counts) for name in ProjectCounts().as_dict()
-        },
+        "counts": totals,
         "behind": behind,
         "problems": problems,
+        "notice": {
+            **report_notice(node.name, year, period, totals, behind),
+            "idempotency_key": notice_key(node.id, year, period),
+        },
     }
 
 

@@ -256,6 +256,7 @@ class BehindProjectOut(Schema):
     tenant = fields.String()
     unit_id = fields.String()
     unit_name = fields.String()
+    targets = fields.String(allow_none=True)
     progress_percent = fields.Integer()
     deadline = fields.Date()
 
@@ -264,6 +265,18 @@ class ProjectProblemCountsOut(Schema):
     reported = fields.Integer()
     answered = fields.Integer()
     overdue = fields.Integer(metadata={"description": "unanswered after the due day"})
+
+
+class NoticeFigureOut(Schema):
+    label = fields.String()
+    value = fields.String()
+
+
+class ReportNoticeOut(Schema):
+    title = fields.String()
+    body = fields.String()
+    figures = fields.List(fields.Nested(NoticeFigureOut))
+    idempotency_key = fields.String(metadata={"example": "project-report:450102:2027:2027-Q2"})
 
 
 class ProjectReportOut(Schema):
@@ -278,6 +291,14 @@ class ProjectReportOut(Schema):
         metadata={"description": "projects behind schedule: their units are named (通报批评)"},
     )
     problems = fields.Nested(ProjectProblemCountsOut)
+    notice = fields.Nested(
+        ReportNoticeOut,
+        metadata={
+            "description": "the same as a formal notice (通报) for POST /notify/v1/notices: "
+            "add the recipients and send `idempotency_key` as the Idempotency-Key header, so "
+            "issuing the period again is the one numbered notice"
+        },
+    )
 
 
 class BestProjectUnitsQuery(Schema):
