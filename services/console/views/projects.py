@@ -10,7 +10,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from services.console.views.common import api, expect, person, signed_in
 from services.console.views.public import counties
@@ -35,6 +44,53 @@ def progress() -> Any:
 def notice(project_id: str) -> Any:
     board = expect(api().get(f"/workflow/v1/public/projects/{project_id}/notice"))
     return render_template("project_notice.html", notice=board)
+
+
+EVALUATION_FIELDS = ("quality", "effect", "comment", "name", "phone")
+
+
+@bp.route("/public/projects/<project_id>/evaluate", methods=["GET", "POST"])
+def evaluate(project_id: str) -> Any:
+    """A completed project's evaluation by constituents (工程质量和社会效果), no sign-in:
+    the results so far, and the form. It posts through intake's public door like any
+    client, with the visitor's address for intake's per-address limit."""
+    board = expect(api().get(f"/workflow/v1/public/projects/{project_id}/notice"))
+    results = expect(api().get(f"/workflow/v1/public/projects/{project_id}/evaluations"))
+    values = {n: request.form.get(n, "").strip() for n in EVALUATION_FIELDS}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        body = {k: v for k, v in values.items() if v}
+        answer = api().post(
+            f"/intake/v1/public/projects/{project_id}/evaluations",
+            body,
+            uuid.uuid4().hex,
+            client_address=request.remote_addr,
+        )
+        if answer.status == 202:
+            flash(f"感谢您的评价。查询码 {answer.body['public_code']}。", "ok")
+            return redirect(url_for(".evaluate", project_id=project_id), 303)
+        status = answer.status if answer.status in (422, 429) else 502
+        errors = answer.field_errors() if answer.status == 422 else {}
+        if answer.status == 429:
+            errors = {"form": "提交太频繁，请稍后再试。"}
+        elif "project_id" in errors:  # not completed, or the window closed
+            closes = results["closes_on"]
+            errors = {"form": f"评价已于{closes}截止。" if closes else "项目完成后方可评价。"}
+        elif not errors:
+            errors = {"form": "暂时无法提交，请稍后再试。"}
+    page = render_template(
+        "project_evaluate.html",
+        project_id=project_id,
+        notice=board,
+        results=results,
+        values=values,
+        errors=errors,
+    )
+    response = make_response(page, status)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
 
 
 @bp.get("/public/votes/<vote_id>")
