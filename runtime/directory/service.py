@@ -416,17 +416,6 @@ class Directory:
         found = {member_id: self.member(member_id) for member_id in ids}
         return {member_id: person for member_id, person in found.items() if person is not None}
 
-    def congress_members(self, node_id: str) -> list[Person]:
-        """The committee and working-committee members of one congress, by id."""
-        with self.db.session() as session:
-            rows = session.execute(
-                select(Member, Node.path)
-                .join(Node, Node.id == Member.node_id)
-                .where(Member.node_id == node_id)
-                .order_by(Member.id)
-            ).all()
-        return [Person(m.id, m.name, m.node_id, path) for m, path in rows]
-
     def _load_person(
         self, model: type[Deputy] | type[Unit] | type[Member], person_id: str
     ) -> Person | None:
