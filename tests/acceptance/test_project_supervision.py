@@ -7,7 +7,10 @@ import time
 import uuid
 from typing import Any
 
+from sqlalchemy import select
+
 from renda.demo import deputy_id, member_id
+from services.scoring.store import PointsEntry
 from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.projects.store import Proposal, VoteRuleSet
@@ -224,6 +227,21 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
             break
         time.sleep(0.05)
     assert told and "测评结果：平均 8.2 分" in told[0]["body"]
+
+    def booked() -> list[str]:
+        with cycle.system.runtime("scoring").db.session() as session:
+            return sorted(
+                session.scalars(
+                    select(PointsEntry.deputy_id).where(PointsEntry.source.like(f"%{vote_id}%"))
+                )
+            )
+
+    for _ in range(100):  # scoring hears `vote.voted` for everyone on the register, in id
+        if len(booked()) >= 7:  # order: the deputies' (D…) before the members' (M…)
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)  # time for the members' three to be booked, were they
+    assert booked() == roll[3:10]  # the seven deputies who scored; no member
     vote = cycle.system.client.get(f"/workflow/v1/public/votes/{vote_id}").get_json()
     assert vote["kind"] == "score" and vote["month"] == "2027-05"
     assert vote["result"]["score"] == 8.2 and vote["result"]["elected"] == []

@@ -6,12 +6,11 @@ or a deputy's second; otherwise a receipt, and workflow records it."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import g, request
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm import Session
@@ -21,12 +20,19 @@ from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
 from runtime.openapi import ProblemSchema, throttling
 from runtime.problems import PROBLEM_TYPE, DomainProblem
-from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
+from services.intake.api.constituents import (
+    count_address,
+    fold,
+    sealed_contact,
+    visitor_address,
+    with_public_code,
+    without_contact,
+    without_spaces,
+)
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
 from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
 from services.intake.api.submissions import refuse_other_subject, submit
 from services.intake.domain.codes import public_code
-from services.intake.limits import take
 from services.intake.store import EvaluationDoor, EvaluationRegister
 
 blp = Blueprint(
@@ -151,29 +157,12 @@ def evaluate_as_constituent(body: dict[str, Any], project_id: str) -> Any:
     evaluation from the same address within the folding window is one; too many from one
     address get 429; before completion or after the window 422 naming `project_id`."""
     rt = service("intake")
-    settings = rt.settings
     now = rt.clock.now()
     door = open_door(project_id, now)
-    address = request.remote_addr or "unknown"
-    # The address bucket is the opinion form's: one visitor's posts count together.
-    take(
-        {f"address:{address}": settings.opinion_rate_per_address},
-        settings.opinion_rate_window_seconds,
-    )
-    window = int(now.timestamp() // settings.opinion_fold_window_seconds)
-    fold = hashlib.sha256(
-        "\x1f".join(
-            [
-                "evaluation",
-                project_id,
-                address,
-                body["quality"],
-                body["effect"],
-                "".join((body.get("comment") or "").split()),
-                str(window),
-            ]
-        ).encode()
-    ).hexdigest()
+    address = visitor_address()
+    count_address(address)
+    comment = without_spaces(body.get("comment") or "")
+    folded = fold("evaluation", project_id, address, body["quality"], body["effect"], comment)
     g.principal = Principal(
         key_id="public-form", node_id=door.tenant, node_path=door.tenant_path, role="public"
     )
@@ -181,7 +170,7 @@ def evaluate_as_constituent(body: dict[str, Any], project_id: str) -> Any:
     return with_public_code(
         submit(
             kind="project.evaluation",
-            idempotency_key=f"fold:{fold}",
+            idempotency_key=f"fold:{folded}",
             tenant=door.tenant,
             tenant_path=door.tenant_path,
             event_name="project.evaluation_submitted",
@@ -192,7 +181,7 @@ def evaluate_as_constituent(body: dict[str, Any], project_id: str) -> Any:
                 **sealed_contact(body),
             },
             payload=without_contact({"project_id": project_id, **body}, new_code),
-            fingerprint=fold,
+            fingerprint=folded,
         ),
         new_code,
     )
