@@ -1,8 +1,10 @@
 """GET /workflow/v1/public/…: a vote's result and its anonymous board, the projects and
-their progress, an elected project's notice board — for everyone.
+their progress, an elected project's notice board, the quarterly report, the monthly
+scores and a completed project's evaluations — for everyone.
 
 No key is needed: the result names projects, never deputies; the board holds ballots
-under random ids only; proposals are shown without who proposed them.
+under random ids only; proposals are shown without who proposed them; evaluations are
+counts, never who gave which nor their comments.
 """
 
 from __future__ import annotations
