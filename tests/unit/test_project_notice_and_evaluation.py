@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
 import pytest
 
+import services.workflow as workflow
 from services.workflow.domain.rules import RuleBroken
+from services.workflow.policy import set_opinion_policy
 from services.workflow.projects.domain import evaluation
 from services.workflow.projects.domain.notice import notice_key, period_words, report_notice
 from services.workflow.projects.domain.rules import VoteRules
+from services.workflow.projects.store import ProjectEvaluation, Proposal
+from tests.support.handlers import COUNTY, handler_context
 
 COUNTS = {"voted": 3, "completed": 1, "on_time": 1}
 LATE = {
@@ -70,3 +75,54 @@ def test_evaluations_are_counted_per_grade_per_kind_of_evaluator() -> None:
     assert counts["deputy"]["quality"]["poor"] == 1
     both = evaluation.add(counts, counts)
     assert both["constituent"]["count"] == 4 and both["deputy"]["effect"]["good"] == 2
+
+
+def test_a_constituents_contact_left_with_an_evaluation_is_erased_after_the_retention() -> None:
+    """ADR 0011: kept encrypted no longer than the tenant's contact_retention_days."""
+    with handler_context(workflow.SPEC) as ctx:
+        set_opinion_policy(ctx.session, COUNTY, {"contact_retention_days": 30})
+        project_id = str(uuid.uuid4())
+        ctx.session.add(
+            Proposal(
+                id=project_id,
+                submission_id=str(uuid.uuid4()),
+                tenant=COUNTY,
+                tenant_path=f"/450100/{COUNTY}/",
+                year=2027,
+                title="加装电梯",
+                description="加装电梯",
+                place="兴东街道",
+                estimated_cost=1,
+                funding_source="区级财政",
+                channel="station",
+                proposer={"kind": "constituent", "name": "居民"},
+                stage="completed",
+                proposed_at=ctx.clock.now(),
+                completed_on=ctx.clock.now().date(),
+            )
+        )
+        ctx.session.flush()
+        evaluation_row = ProjectEvaluation(
+            id=str(uuid.uuid4()),
+            submission_id=str(uuid.uuid4()),
+            proposal_id=project_id,
+            evaluator="constituent",
+            quality="good",
+            effect="good",
+            name_encrypted="sealed-name",
+            phone_encrypted="sealed-phone",
+            phone_masked="138****1234",
+            at=ctx.clock.now(),
+        )
+        ctx.session.add(evaluation_row)
+        ctx.clock.advance(timedelta(days=29))
+        ctx.tick("workflow.evaluation_contacts")
+        assert evaluation_row.phone_encrypted == "sealed-phone"
+        ctx.clock.advance(timedelta(days=2))
+        ctx.tick("workflow.evaluation_contacts")
+        assert (
+            evaluation_row.name_encrypted,
+            evaluation_row.phone_encrypted,
+            evaluation_row.phone_masked,
+        ) == (None, None, None)
+        assert evaluation_row.quality == "good"
