@@ -150,6 +150,28 @@ class ProblemAnswerIn(ProjectActionIn):
     answer = Note
 
 
+EVALUATION_GRADES = ("good", "fair", "poor")
+"""好 / 一般 / 差: build quality and social effect of a completed project (seeds/000 name the
+two aspects, not a scale; three grades as the satisfaction vote has)."""
+
+
+class EvaluationIn(ProjectActionIn):
+    """A completed project's evaluation (工程质量和社会效果), by a constituent on its public
+    page or a deputy with their key."""
+
+    quality = fields.String(
+        required=True,
+        validate=validate.OneOf(EVALUATION_GRADES),
+        metadata={"description": "build quality (工程质量): good, fair or poor"},
+    )
+    effect = fields.String(
+        required=True,
+        validate=validate.OneOf(EVALUATION_GRADES),
+        metadata={"description": "social effect (社会效果): good, fair or poor"},
+    )
+    comment = fields.String(validate=validate.Length(min=1, max=2000))
+
+
 class ProjectAction(NamedTuple):
     schema: type[ProjectActionIn]
     roles: tuple[str, ...]

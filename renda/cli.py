@@ -228,7 +228,7 @@ def account_reset_password(account_id: str) -> None:
 
 @main.group()
 def people() -> None:
-    """Deputies and handling units."""
+    """Deputies, committee members and handling units."""
 
 
 @people.command("add-deputy")
@@ -263,6 +263,27 @@ def add_deputy(
     except DirectoryError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added deputy {deputy_id}")
+
+
+@people.command("add-member")
+@click.argument("member_id")
+@click.option("--node", "node_id", required=True, help="the congress of the member")
+@click.option("--name", required=True)
+@click.option(
+    "--body",
+    type=click.Choice(["committee", "working_committee"]),
+    required=True,
+    help="the standing committee (常委会组成人员) or a working committee (工委)",
+)
+def add_member(member_id: str, node_id: str, name: str, body: str) -> None:
+    """Add a committee or working-committee member (they score projects monthly)."""
+    from runtime.directory.service import DirectoryError
+
+    try:
+        _directory().add_member(member_id, node_id, name, body)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added member {member_id}")
 
 
 @people.command("set-electing-unit")

@@ -62,6 +62,19 @@ def deputy_id(county: str, n: int) -> str:
     return f"D{county}-{n:03d}"
 
 
+def member_id(county: str, n: int) -> str:
+    return f"M{county}-{n:02d}"
+
+
+MEMBERS = (
+    ("committee", "常委会委员"),
+    ("committee", "常委会委员"),
+    ("working_committee", "人代工委"),
+)
+"""Per county: two standing-committee members and a working-committee member, who score
+projects monthly with the deputies (seeds/003)."""
+
+
 def unit_id(county: str, code: str) -> str:
     return f"U{county}-{code}"
 
@@ -80,6 +93,8 @@ def seed(settings: Settings, directory: Directory) -> dict[str, str]:
                 "county",
                 phone=f"13{int(county) % 1000:03d}{i:06d}",
             )
+        for i, (body, title) in enumerate(MEMBERS, start=1):
+            directory.add_member(member_id(county, i), county, f"{name}{title}{i}", body)
         for code, unit_name, _, _ in UNITS:
             directory.add_unit(unit_id(county, code), county, f"{name}{unit_name}")
         for code, _, categories, co in UNITS:

@@ -9,7 +9,7 @@ in deputy-id order.
 from marshmallow import fields, validate
 
 from contracts.events.base import ActionRequested, EventData
-from contracts.project_actions import PROJECT_ACTIONS
+from contracts.project_actions import EVALUATION_GRADES, PROJECT_ACTIONS
 from contracts.registry import EventType
 
 TENANT = {"description": "the congress node id (county or township)"}
@@ -66,6 +66,37 @@ class ProjectTaskDoneV1(EventData):
         required=True, metadata={"description": "role:subject, the deputy or the committee"}
     )
     done_at = fields.AwareDateTime(required=True)
+
+
+class ProjectCompletedV1(EventData):
+    project_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata=TENANT)
+    tenant_path = fields.String(required=True)
+    title = fields.String(required=True)
+    completed_on = fields.Date(required=True)
+    evaluation_closes_on = fields.Date(
+        required=True,
+        metadata={"description": "the last local day constituents and deputies may evaluate it"},
+    )
+
+
+class ProjectEvaluationSubmittedV1(EventData):
+    submission_id = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    project_id = fields.String(required=True)
+    tenant = fields.String(required=True, metadata=TENANT)
+    tenant_path = fields.String(required=True)
+    evaluator = fields.String(required=True, validate=validate.OneOf(("constituent", "deputy")))
+    deputy_id = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "a deputy's, once each"}
+    )
+    quality = fields.String(required=True, validate=validate.OneOf(EVALUATION_GRADES))
+    effect = fields.String(required=True, validate=validate.OneOf(EVALUATION_GRADES))
+    comment = fields.String(load_default=None, allow_none=True)
+    public_code = fields.String(load_default=None, allow_none=True)
+    name_encrypted = fields.String(load_default=None, allow_none=True)
+    phone_encrypted = fields.String(load_default=None, allow_none=True)
+    phone_masked = fields.String(load_default=None, allow_none=True)
 
 
 class CandidateListApprovalRequestedV1(EventData):
@@ -201,6 +232,20 @@ EVENT_TYPES = [
         ProjectTaskDoneV1,
         "A supervision group deputy's task on a project is done (督办任务完成), with a short "
         "report; once per project and deputy.",
+    ),
+    EventType(
+        "project.completed",
+        1,
+        ProjectCompletedV1,
+        "A project reached 100% (completed): constituents and deputies may evaluate its build "
+        "quality and social effect until the congress's window closes.",
+    ),
+    EventType(
+        "project.evaluation_submitted",
+        1,
+        ProjectEvaluationSubmittedV1,
+        "A constituent (public page; the contact encrypted) or a deputy evaluated a completed "
+        "project's build quality and social effect; workflow records it.",
     ),
     EventType(
         "project.list_approval_requested",

@@ -23,6 +23,7 @@ from runtime.directory.store import (
     CalendarDay,
     CalendarYear,
     Deputy,
+    Member,
     Node,
     StationDeputy,
     Unit,
@@ -33,6 +34,8 @@ CACHE_ENTRIES = 20_000
 """Keys, nodes and people remembered at most (ids that do not exist take places too)."""
 _MISSING = object()
 DEPUTY_LEVELS = ("national", "provincial", "city", "county", "township")
+MEMBER_BODIES = ("committee", "working_committee")
+"""常委会组成人员 and 工委 members: with the deputies, they score projects monthly."""
 
 
 class DirectoryError(ValueError):
@@ -51,7 +54,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Person:
-    """A deputy or a handling unit, with the node (congress) it belongs to."""
+    """A deputy, a committee member or a handling unit, with the node (congress) it
+    belongs to."""
 
     id: str
     name: str
@@ -163,6 +167,8 @@ class Directory:
                 raise DirectoryError(f"no node {node_id}")
             if session.get(Deputy, deputy_id) is not None:
                 raise DirectoryError(f"deputy {deputy_id} exists")
+            if session.get(Member, deputy_id) is not None:
+                raise DirectoryError(f"{deputy_id} is a committee member's id")
             if electing_node_id is not None:
                 self._check_electing(session, node_id, electing_node_id)
             session.add(
@@ -228,6 +234,29 @@ class Directory:
                 .order_by(Deputy.id)
             ).all()
         return [Person(d.id, d.name, d.node_id, path) for d, path in rows]
+
+    def add_member(self, member_id: str, node_id: str, name: str, body: str) -> None:
+        """A standing-committee or working-committee member of the congress (node); the id
+        is never a deputy's, since one roll may hold both."""
+        if body not in MEMBER_BODIES:
+            raise DirectoryError(f"body must be one of {', '.join(MEMBER_BODIES)}")
+        with self.db.transaction() as session:
+            if session.get(Node, node_id) is None:
+                raise DirectoryError(f"no node {node_id}")
+            if session.get(Member, member_id) is not None:
+                raise DirectoryError(f"member {member_id} exists")
+            if session.get(Deputy, member_id) is not None:
+                raise DirectoryError(f"{member_id} is a deputy's id")
+            session.add(
+                Member(
+                    id=member_id,
+                    node_id=node_id,
+                    name=name,
+                    body=body,
+                    created_at=self.clock.now(),
+                )
+            )
+        self._forget(("member", member_id))
 
     def add_unit(self, unit_id: str, node_id: str, name: str) -> None:
         with self.db.transaction() as session:
@@ -341,6 +370,10 @@ class Directory:
     def deputy(self, deputy_id: str) -> Person | None:
         return self._cached(("deputy", deputy_id), lambda: self._load_person(Deputy, deputy_id))
 
+    def member(self, member_id: str) -> Person | None:
+        """A standing-committee or working-committee member (add_member)."""
+        return self._cached(("member", member_id), lambda: self._load_person(Member, member_id))
+
     def unit(self, unit_id: str) -> Person | None:
         return self._cached(("unit", unit_id), lambda: self._load_person(Unit, unit_id))
 
@@ -379,7 +412,13 @@ class Directory:
         found = {deputy_id: self.deputy(deputy_id) for deputy_id in ids}
         return {deputy_id: person for deputy_id, person in found.items() if person is not None}
 
-    def _load_person(self, model: type[Deputy] | type[Unit], person_id: str) -> Person | None:
+    def members(self, ids: list[str]) -> dict[str, Person]:
+        found = {member_id: self.member(member_id) for member_id in ids}
+        return {member_id: person for member_id, person in found.items() if person is not None}
+
+    def _load_person(
+        self, model: type[Deputy] | type[Unit] | type[Member], person_id: str
+    ) -> Person | None:
         with self.db.session() as session:
             return self._person(session, model, person_id)
 

@@ -63,6 +63,22 @@ class StationDeputy(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class Member(Base):
+    """A member of the congress's standing committee (常委会组成人员) or one of its working
+    bodies (工委): not a deputy of that congress, but on the roll of its monthly project
+    scores (月度评议, docs/domain.md §3)."""
+
+    __tablename__ = "members"
+    __table_args__ = (Index("ix_members_node", "node_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    node_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(String(20))
+    """committee (常委会组成人员) or working_committee (工委)."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Unit(Base):
     __tablename__ = "units"
     __table_args__ = (Index("ix_units_node", "node_id"),)

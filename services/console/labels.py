@@ -89,6 +89,11 @@ FIELDS = {
     "publish": "办结后公开",
     "unit_id": "单位",
 }
+EVALUATION_GRADES = {"good": "好", "fair": "一般", "poor": "差"}
+"""A completed project's build quality and social effect (工程质量、社会效果)."""
+
+EVALUATORS = {"constituent": "群众", "deputy": "代表"}
+
 PROJECT_STAGES = {
     "recommended": "已推荐",
     "screened": "联络站已审核",

@@ -20,6 +20,8 @@ def _blueprints() -> list:
     from services.intake.api.opinions import blp as opinions
     from services.intake.api.opinions import public_blp as public_opinions
     from services.intake.api.points_lists import blp as points_lists
+    from services.intake.api.project_evaluations import blp as project_evaluations
+    from services.intake.api.project_evaluations import public_blp as public_evaluations
     from services.intake.api.projects import blp as projects
     from services.intake.api.receipts import blp as receipts
     from services.intake.api.reviews import blp as reviews
@@ -42,6 +44,8 @@ def _blueprints() -> list:
         reviews,
         votes,
         projects,
+        project_evaluations,
+        public_evaluations,
         consultations,
         public_consultations,
         receipts,

@@ -10,7 +10,13 @@ from runtime.metrics import RECEIPTS_SETTLED
 from runtime.work import WorkContext
 from services.intake.domain.receipts import Status, can_settle, failure_reason
 from services.intake.photos import photo_storage
-from services.intake.store import BallotDoor, BallotPool, ConsultationDoor, Submission
+from services.intake.store import (
+    BallotDoor,
+    BallotPool,
+    ConsultationDoor,
+    EvaluationDoor,
+    Submission,
+)
 
 
 def on_submission_accepted(event: Event, ctx: WorkContext) -> None:
@@ -96,6 +102,22 @@ def on_opinion_contact_erased(event: Event, ctx: WorkContext) -> None:
         storage.delete(name)
 
 
+def on_project_completed(event: Event, ctx: WorkContext) -> None:
+    """Constituents and deputies may evaluate the project until its window closes."""
+    data = event.data
+    if ctx.session.get(EvaluationDoor, data["project_id"]) is not None:
+        return
+    ctx.session.add(
+        EvaluationDoor(
+            project_id=data["project_id"],
+            tenant=data["tenant"],
+            tenant_path=data["tenant_path"],
+            title=data["title"],
+            closes_on=data["evaluation_closes_on"],
+        )
+    )
+
+
 HANDLERS = {
     "submission.accepted": on_submission_accepted,
     "submission.rejected": on_submission_rejected,
@@ -103,4 +125,5 @@ HANDLERS = {
     "vote.opened": on_vote_opened,
     "consultation.published": on_consultation_published,
     "opinion.contact_erased": on_opinion_contact_erased,
+    "project.completed": on_project_completed,
 }

@@ -140,3 +140,26 @@ class ConsultationDoor(Base):
     tenant_path: Mapped[str] = mapped_column(String(255))
     station_ids: Mapped[list[str]] = mapped_column(JSON)
     deadline: Mapped[date] = mapped_column(Date)
+
+
+class EvaluationDoor(Base):
+    """A completed project as the evaluation doors see it (from `project.completed`):
+    constituents and deputies evaluate it until `closes_on`, a local date."""
+
+    __tablename__ = "evaluation_doors"
+
+    project_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200))
+    closes_on: Mapped[date] = mapped_column(Date)
+
+
+class EvaluationRegister(Base):
+    """Which deputies have evaluated a completed project: a second is refused at the door."""
+
+    __tablename__ = "evaluation_register"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    project_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    deputy_id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -102,6 +102,8 @@ def on_credited_event(event: Event, ctx: WorkContext) -> None:
         return
     deputy_id = d[credit.deputy_field]
     deputy = ctx.directory.deputy(deputy_id)
+    if deputy is None and ctx.directory.member(deputy_id) is not None:
+        return  # a committee member who scored a project: no deputy, no duty points
     book(
         ctx,
         tenant=deputy.node_id if deputy else d["tenant"],

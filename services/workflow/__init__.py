@@ -13,6 +13,7 @@ from runtime.service import ServiceSpec
 from services.workflow import consultations, opinions, projects, suggestions
 from services.workflow.consultations.handlers import HANDLERS as CONSULTATION_HANDLERS
 from services.workflow.projects.handlers import HANDLERS as PROJECT_HANDLERS
+from services.workflow.projects.ticks import TICKS as PROJECT_TICKS
 from services.workflow.store import Base
 
 SPEC = ServiceSpec(
@@ -35,5 +36,5 @@ SPEC = ServiceSpec(
         **PROJECT_HANDLERS,
         **CONSULTATION_HANDLERS,
     },
-    ticks={**suggestions.TICKS, **opinions.TICKS},
+    ticks={**suggestions.TICKS, **opinions.TICKS, **PROJECT_TICKS},
 )

@@ -7,7 +7,10 @@ import time
 import uuid
 from typing import Any
 
-from renda.demo import deputy_id
+from sqlalchemy import select
+
+from renda.demo import deputy_id, member_id
+from services.scoring.store import PointsEntry
 from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.projects.store import Proposal, VoteRuleSet
@@ -143,6 +146,13 @@ def test_the_quarterly_notice_names_the_units_behind_and_the_best_units_are_rank
         assert report["behind"][0]["unit_name"].endswith("住房和城乡建设局")
         assert report["counts"]["voted"] == 2 and report["counts"]["on_time"] == 1
         assert report["problems"] == {"reported": 1, "answered": 0, "overdue": 1}
+        notice = report["notice"]  # the text the committee issues as a formal notice
+        assert notice["title"] == "关于2027年度民生实事项目进展情况的通报（2027年第二季度）"
+        assert (
+            "住房和城乡建设局：老旧小区加装电梯，目标“完成12部电梯”，完成进度0%" in notice["body"]
+        )
+        assert {"label": "进度滞后", "value": "1"} in notice["figures"]
+        assert notice["idempotency_key"] == f"project-report:{node}:2027:2027-Q2"
     half = cycle.system.client.get(
         "/workflow/v1/public/projects/report?tenant=450102&year=2027&period=2027-H1"
     )
@@ -177,7 +187,8 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
     figure is the mean of the scores given."""
     project_id = an_implementing_project(cycle)
     committee = cycle.key("committee", node="450102")
-    roll = [deputy_id("450102", n) for n in range(1, 13)]
+    members = [member_id("450102", n) for n in (1, 2, 3)]  # two 常委会委员 and a 工委 member
+    roll = members + [deputy_id("450102", n) for n in range(1, 10)]
     opening = {"month": "2027-05", "roll": roll, "present": roll[:10]}
     answer = post(cycle, f"/intake/v1/votes/score/{project_id}", opening, committee)
     opened = cycle.system.settled_receipt(answer.get_json()["id"], key_name=committee)
@@ -204,7 +215,7 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
         {"deputy_id": roll[0], "choices": ["11"]},
         terminal,
     )
-    assert refused.status_code == 409  # the first deputy has scored already
+    assert refused.status_code == 409  # the first member has scored already
     closing = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
     closed = cycle.system.settled_receipt(closing.get_json()["id"], key_name=committee)
     assert closed["status"] == "accepted", closed
@@ -216,6 +227,21 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
             break
         time.sleep(0.05)
     assert told and "测评结果：平均 8.2 分" in told[0]["body"]
+
+    def booked() -> list[str]:
+        with cycle.system.runtime("scoring").db.session() as session:
+            return sorted(
+                session.scalars(
+                    select(PointsEntry.deputy_id).where(PointsEntry.source.like(f"%{vote_id}%"))
+                )
+            )
+
+    for _ in range(100):  # scoring hears `vote.voted` for everyone on the register, in id
+        if len(booked()) >= 7:  # order: the deputies' (D…) before the members' (M…)
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)  # time for the members' three to be booked, were they
+    assert booked() == roll[3:10]  # the seven deputies who scored; no member
     vote = cycle.system.client.get(f"/workflow/v1/public/votes/{vote_id}").get_json()
     assert vote["kind"] == "score" and vote["month"] == "2027-05"
     assert vote["result"]["score"] == 8.2 and vote["result"]["elected"] == []
@@ -227,6 +253,8 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
     assert sorted(b["choices"] for b in board["ballots"]) == sorted(scores)
 
     hostile = [
+        ({**opening, "roll": [*roll, member_id("450103", 1)]}, "roll"),  # another county's
+        ({**opening, "roll": [*roll, "M-nobody"]}, "roll"),
         ({**opening, "month": "2027-13"}, "month"),
         ({"roll": roll, "present": roll}, "month"),
         ({**opening, "month": 202705}, "month"),
@@ -235,6 +263,16 @@ def test_the_monthly_anonymous_score_of_a_project_is_reported_as_its_mean(cycle:
         answer = post(cycle, f"/intake/v1/votes/score/{project_id}", body, committee)
         assert answer.status_code == 422, answer.get_json()
         assert [e["field"] for e in answer.get_json()["errors"]] == [field]
+    election = {
+        "title": "票决",
+        "seats": 1,
+        "candidates": [{"id": "a", "title": "甲"}, {"id": "b", "title": "乙"}],
+        "roll": roll,
+        "present": roll,
+    }
+    members_elect_nothing = post(cycle, "/intake/v1/votes", election, committee)
+    assert members_elect_nothing.status_code == 422, members_elect_nothing.get_json()
+    assert members[0] in members_elect_nothing.get_json()["detail"]
     elsewhere = post(cycle, f"/intake/v1/votes/score/{uuid.uuid4()}", opening, committee)
     not_a_project = cycle.system.settled_receipt(elsewhere.get_json()["id"], key_name=committee)
     assert not_a_project["status"] == "rejected" and not_a_project["field"] == "project_id"

@@ -52,6 +52,18 @@ def test_tenant_tree_keys_and_people(env: dict[str, str]) -> None:
     )
     run("people", "add-unit", "U1", "--node", "450102", "--name", "教育局")
     run("people", "add-deputy", "D1", "--node", "450102", "--name", "王伟", "--level", "county")
+    assert "added member M1" in run(
+        "people", "add-member", "M1", "--node", "450102", "--name", "李四", "--body", "committee"
+    )
+    assert "is a deputy's id" in fails(
+        "people", "add-member", "D1", "--node", "450102", "--name", "x", "--body", "committee"
+    )
+    assert "is a committee member's id" in fails(
+        "people", "add-deputy", "M1", "--node", "450102", "--name", "x", "--level", "county"
+    )
+    assert "Invalid value" in fails(
+        "people", "add-member", "M2", "--node", "450102", "--name", "x", "--body", "chair"
+    )
     key = run("key", "create", "--node", "450102", "--role", "unit", "--subject", "U1").strip()
     assert key.startswith("renda_")
     assert "no unit" in fails(
@@ -64,6 +76,8 @@ def test_tenant_tree_keys_and_people(env: dict[str, str]) -> None:
 
     directory = build_directory(Settings.from_env(), SystemClock())
     assert directory.authenticate(key) is None
+    assert directory.member("M1").name == "李四"  # type: ignore[union-attr]
+    assert directory.member("D1") is None and directory.deputy("M1") is None
 
 
 def test_routing_policy_topics_and_tick(env: dict[str, str]) -> None:

@@ -172,3 +172,105 @@ def test_a_projects_trail_group_progress_and_problems_from_the_pages(console: Co
     assert best.status_code == 200 and "没有符合条件的单位" in best.get_data(as_text=True)
     css = public.get("/console/static/console.css").get_data(as_text=True)
     assert "@media print" in css  # the boards' copies print without the navigation
+
+
+def test_the_committee_issues_the_quarters_notice_once_naming_the_units_behind(
+    console: Console,
+) -> None:
+    """The quarterly notice as a formal notice (通报批评): numbered and archived by notify,
+    each unit behind schedule named with its project, targets and progress; the same
+    period issued again is the same notice."""
+    today = local_date(console.system.runtime("workflow").clock.now())
+    an_implementing_project(
+        console.system,
+        title="背街小巷路灯改造",
+        targets="安装路灯300盏",
+        progress_percent=10,
+        planned_on=today - timedelta(days=200),
+        deadline=today + timedelta(days=100),
+    )
+    committee = console.client("xn.committee")
+    assert "印发季度通报" in committee.get("/console/projects").get_data(as_text=True)
+    period = {"year": "2027", "period": "2027-Q3"}
+    status, location, _ = _form(committee, "/console/projects/report/notice", period)
+    assert status == 302 and "/console/notices" in location, location
+    archive = committee.get(location).get_data(as_text=True)
+    number = re.search(r"通报 (\S+号) 已印发", archive).group(1)  # type: ignore[union-attr]
+    notices = console.system.client.get(
+        "/notify/v1/notices?q=民生实事项目进展情况",
+        headers=console.system.headers("county_system_450102"),
+    ).get_json()["items"]
+    (issued,) = [n for n in notices if "第三季度" in n["title"]]
+    assert issued["number"] == number and issued["kind"] == "notice"
+    assert "通报批评" in issued["body"]
+    assert "住房和城乡建设局：背街小巷路灯改造，目标“安装路灯300盏”，完成进度10%" in issued["body"]
+    assert any(r.endswith("住房和城乡建设局") for r in issued["recipients"])
+    pdf = committee.get(f"/console/notices/{issued['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+    status, location, _ = _form(committee, "/console/projects/report/notice", period)
+    again = committee.get(location).get_data(as_text=True)
+    assert f"本期通报已印发：{number}" in again
+    notices = console.system.client.get(
+        "/notify/v1/notices?q=第三季度", headers=console.system.headers("county_system_450102")
+    ).get_json()["items"]
+    assert [n["number"] for n in notices] == [number]
+
+    bad = _form(committee, "/console/projects/report/notice", {"year": "2027", "period": "2027-Q5"})
+    assert bad[0] == 400 and "查询条件有误" in bad[2]
+    assert _form(console.client("xn.housing"), "/console/projects/report/notice", period)[0] == 403
+
+
+def test_constituents_evaluate_a_completed_project_on_its_public_page(console: Console) -> None:
+    """After completion (seeds/000): the public page shows the counts per grade and kind
+    of evaluator and takes a constituent's evaluation without an account; the committee's
+    page shows the counts and the comments, the phone only masked."""
+    directory = console.system.runtime("intake").directory
+    key = console.system.keys.setdefault("committee", directory.create_key("450102", "committee"))
+    done = an_implementing_project(console.system, title="社区卫生服务站改造")
+    waiting = an_implementing_project(console.system, title="农贸市场提升改造")
+    progress = {"period": "2027-Q2", "percent": 100}
+    assert _post(console, f"/intake/v1/projects/{done}/progress", progress, key)["status"] == (
+        "accepted"
+    )
+    page_of = f"/console/public/projects/{done}/evaluate"
+    public = console.client()
+
+    def evaluate(path: str, data: dict, address: str = "10.0.3.1") -> tuple[int, str, str]:
+        answer = public.post(
+            path,
+            data={"csrf_token": csrf(public, path), **data},
+            environ_overrides={"REMOTE_ADDR": address},
+        )
+        return answer.status_code, answer.headers.get("Location", ""), answer.get_data(True)
+
+    mine = {"quality": "good", "effect": "fair", "comment": "诊室宽敞了", "phone": "13812341234"}
+    for _ in range(200):  # the form takes evaluations once intake has heard of completion
+        status, location, _ = evaluate(page_of, mine)
+        if status == 303:
+            break
+        time.sleep(0.05)
+    assert status == 303 and location.endswith(page_of), status
+    page = public.get(page_of).get_data(as_text=True)
+    assert "感谢您的评价" in page and "社区卫生服务站改造" in page
+    counted = r"<td>群众</td><td>1</td>\s*<td>1</td><td>0</td><td>0</td><td>0</td><td>1</td>"
+    for _ in range(100):  # counted once workflow has recorded it
+        if re.search(counted, page):
+            break
+        time.sleep(0.05)
+        page = public.get(page_of).get_data(as_text=True)
+    assert re.search(counted, page), page
+    assert "评价截止日期" in page
+
+    status, _, text = evaluate(page_of, {"quality": "good"}, "10.0.3.2")
+    assert status == 422 and 'id="effect-error"' in text
+    status, _, text = evaluate(f"/console/public/projects/{waiting}/evaluate", mine)
+    assert status == 422 and "项目完成后方可评价" in text
+    listing = public.get("/console/public/projects?tenant=450102").get_data(as_text=True)
+    assert f"/console/public/projects/{done}/evaluate" in listing
+    assert f"/console/public/projects/{waiting}/evaluate" not in listing
+
+    committee = console.client("xn.committee").get(f"/console/projects/{done}")
+    text = committee.get_data(as_text=True)
+    assert "完成后评价" in text and "诊室宽敞了" in text and "138****1234" in text
+    assert "13812341234" not in text

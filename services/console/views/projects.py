@@ -7,9 +7,19 @@ unit's progress entry; a deputy's supervision tasks."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from services.console.views.common import api, expect, person, signed_in
 from services.console.views.public import counties
@@ -34,6 +44,53 @@ def progress() -> Any:
 def notice(project_id: str) -> Any:
     board = expect(api().get(f"/workflow/v1/public/projects/{project_id}/notice"))
     return render_template("project_notice.html", notice=board)
+
+
+EVALUATION_FIELDS = ("quality", "effect", "comment", "name", "phone")
+
+
+@bp.route("/public/projects/<project_id>/evaluate", methods=["GET", "POST"])
+def evaluate(project_id: str) -> Any:
+    """A completed project's evaluation by constituents (工程质量和社会效果), no sign-in:
+    the results so far, and the form. It posts through intake's public door like any
+    client, with the visitor's address for intake's per-address limit."""
+    board = expect(api().get(f"/workflow/v1/public/projects/{project_id}/notice"))
+    results = expect(api().get(f"/workflow/v1/public/projects/{project_id}/evaluations"))
+    values = {n: request.form.get(n, "").strip() for n in EVALUATION_FIELDS}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        body = {k: v for k, v in values.items() if v}
+        answer = api().post(
+            f"/intake/v1/public/projects/{project_id}/evaluations",
+            body,
+            uuid.uuid4().hex,
+            client_address=request.remote_addr,
+        )
+        if answer.status == 202:
+            flash(f"感谢您的评价。查询码 {answer.body['public_code']}。", "ok")
+            return redirect(url_for(".evaluate", project_id=project_id), 303)
+        status = answer.status if answer.status in (422, 429) else 502
+        errors = answer.field_errors() if answer.status == 422 else {}
+        if answer.status == 429:
+            errors = {"form": "提交太频繁，请稍后再试。"}
+        elif "project_id" in errors:  # not completed, or the window closed
+            closes = results["closes_on"]
+            errors = {"form": f"评价已于{closes}截止。" if closes else "项目完成后方可评价。"}
+        elif not errors:
+            errors = {"form": "暂时无法提交，请稍后再试。"}
+    page = render_template(
+        "project_evaluate.html",
+        project_id=project_id,
+        notice=board,
+        results=results,
+        values=values,
+        errors=errors,
+    )
+    response = make_response(page, status)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
 
 
 @bp.get("/public/votes/<vote_id>")
@@ -66,6 +123,38 @@ def report() -> Any:
         period=period,
         counties=counties(),
     )
+
+
+@bp.post("/projects/report/notice")
+@signed_in("committee")
+def issue_report_notice() -> Any:
+    """The committee issues the period's notice as a formal notice (通报): numbered and
+    archived by notify, told to the units it names and to the committee. Drawn from the
+    public report as a notice board is from a public list; issuing the period again shows
+    the notice issued before (the archive, and notify's Idempotency-Key)."""
+    tenant = person()["node"]
+    year = request.form.get("year", "").strip()
+    period = request.form.get("period", "").strip()
+    found = expect(
+        api().get("/workflow/v1/public/projects/report", tenant=tenant, year=year, period=period)
+    )
+    draft = found["notice"]
+    issued = expect(api().get("/notify/v1/notices", q=draft["title"], kind="notice"))["items"]
+    before = next((n for n in issued if n["title"] == draft["title"]), None)
+    if before is not None:
+        flash(f"本期通报已印发：{before['number']}。", "ok")
+        return redirect(url_for("notices.archive", q=before["number"]))
+    recipients = [f"committee:{tenant}"]
+    recipients += list(dict.fromkeys(f"unit:{b['unit_id']}" for b in found["behind"]))
+    notice = {
+        "title": draft["title"],
+        "body": draft["body"],
+        "figures": draft["figures"],
+        "recipients": recipients,
+    }
+    made = expect(api().post("/notify/v1/notices", notice, draft["idempotency_key"]))
+    flash(f"通报 {made['number']} 已印发。", "ok")
+    return redirect(url_for("notices.archive", q=made["number"]))
 
 
 @bp.get("/public/projects/best-units")

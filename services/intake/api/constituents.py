@@ -1,14 +1,45 @@
-"""What intake does with a constituent's contact on any public form (opinions, comments on
-a draft): seal it before anything is stored or published, keep the request without it,
-and answer with the public code (ADR 0011)."""
+"""What intake does with a constituent's post on any public form (opinions, comments on
+a draft, a completed project's evaluation): count it against the address's limit, fold a
+repeat, seal the contact before anything is stored or published, keep the request without
+it, and answer with the public code (ADR 0011)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from flask import request
 
 from contracts.contact import cipher, mask_phone
 from runtime.http import service
+from services.intake.limits import take
 from services.intake.store import Submission
+
+
+def visitor_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def count_address(address: str) -> None:
+    """One more post from this address (429 over the limit). The bucket is the opinion
+    form's: one visitor's posts on every public form count together."""
+    settings = service("intake").settings
+    take(
+        {f"address:{address}": settings.opinion_rate_per_address},
+        settings.opinion_rate_window_seconds,
+    )
+
+
+def fold(*parts: str) -> str:
+    """The same parts (a form's target, the address, the text without its spaces…) within
+    the folding window are one post: its Idempotency-Key and fingerprint."""
+    rt = service("intake")
+    window = int(rt.clock.now().timestamp() // rt.settings.opinion_fold_window_seconds)
+    return hashlib.sha256("\x1f".join([*parts, str(window)]).encode()).hexdigest()
+
+
+def without_spaces(text: str) -> str:
+    return "".join(text.split())
 
 
 def sealed_contact(body: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,11 @@ Receipts as for all writes; workflow decides by the consultation's rules."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
@@ -27,12 +26,19 @@ from runtime.http import principal, requires_role, service
 from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
-from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
+from services.intake.api.constituents import (
+    count_address,
+    fold,
+    sealed_contact,
+    visitor_address,
+    with_public_code,
+    without_contact,
+    without_spaces,
+)
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
 from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import actor_of, submit
 from services.intake.domain.codes import public_code
-from services.intake.limits import take
 from services.intake.store import ConsultationDoor
 
 blp = Blueprint(
@@ -156,27 +162,11 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
     one opinion; too many from one address get 429. After the deadline: 422 naming
     `deadline`."""
     rt = service("intake")
-    settings = rt.settings
     now = rt.clock.now()
     door = open_door(consultation_id, body["station_id"], now)
-    address = request.remote_addr or "unknown"
-    # The address bucket is the opinion form's: one visitor's posts count together.
-    take(
-        {f"address:{address}": settings.opinion_rate_per_address},
-        settings.opinion_rate_window_seconds,
-    )
-    window = int(now.timestamp() // settings.opinion_fold_window_seconds)
-    fold = hashlib.sha256(
-        "\x1f".join(
-            [
-                consultation_id,
-                address,
-                str(body["article"]),
-                "".join(body["text"].split()),
-                str(window),
-            ]
-        ).encode()
-    ).hexdigest()
+    address = visitor_address()
+    count_address(address)
+    folded = fold(consultation_id, address, str(body["article"]), without_spaces(body["text"]))
     station = rt.directory.node(body["station_id"])
     g.principal = Principal(
         key_id="public-form",
@@ -188,7 +178,7 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
     return with_public_code(
         submit(
             kind="consultation.opinion",
-            idempotency_key=f"fold:{fold}",
+            idempotency_key=f"fold:{folded}",
             tenant=door.tenant,
             tenant_path=station.path if station else door.tenant_path,
             event_name="consultation.opinion_submitted",
@@ -202,7 +192,7 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
                 **sealed_contact(body),
             },
             payload=without_contact({"consultation_id": consultation_id, **body}, new_code),
-            fingerprint=fold,
+            fingerprint=folded,
         ),
         new_code,
     )

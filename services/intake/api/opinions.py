@@ -24,7 +24,14 @@ from runtime.http import not_found, principal, requires_role, service, takes_upl
 from runtime.idempotency import IdempotencyHeader, request_fingerprint
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
-from services.intake.api.constituents import sealed_contact, with_public_code, without_contact
+from services.intake.api.constituents import (
+    fold,
+    sealed_contact,
+    visitor_address,
+    with_public_code,
+    without_contact,
+    without_spaces,
+)
 from services.intake.api.opinion_codes import signer
 from services.intake.api.opinion_schemas import (
     OpinionReceiptOut,
@@ -215,7 +222,7 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
     rt = service("intake")
     settings = rt.settings
     code = live_code(body["code"])
-    address = request.remote_addr or "unknown"
+    address = visitor_address()
     take(
         {
             f"code:{code.id}": settings.opinion_rate_per_token,
@@ -225,10 +232,7 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
     )
     # Decoding photos is the costly part: only once the limits let the request in.
     photos = _photos_of_request() if photos is None else photos
-    window = int(rt.clock.now().timestamp() // settings.opinion_fold_window_seconds)
-    fold = hashlib.sha256(
-        "\x1f".join([code.id, address, "".join(body["text"].split()), str(window)]).encode()
-    ).hexdigest()
+    folded = fold(code.id, address, without_spaces(body["text"]))
     g.principal = Principal(
         key_id="public-form",
         node_id=code.station_id,
@@ -239,7 +243,7 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
     with _kept(photos) as described:
         answer = submit(
             kind="opinion",
-            idempotency_key=f"fold:{fold}",
+            idempotency_key=f"fold:{folded}",
             tenant=code.tenant,
             tenant_path=code.station_path,
             event_name="opinion.submitted",
@@ -258,7 +262,7 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
             },
             payload=without_contact({"text": body["text"], "photos": described}, new_code)
             | {"code_id": code.id},
-            fingerprint=fold,
+            fingerprint=folded,
         )
     return with_public_code(_drop_if_replayed(answer, photos), new_code)
 

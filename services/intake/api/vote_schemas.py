@@ -33,6 +33,15 @@ class AttendanceIn(Schema):
 
 
 class ScoreVoteIn(AttendanceIn):
+    roll = fields.List(
+        DEPUTY_ID,
+        required=True,
+        metadata={
+            "description": "everyone entitled to score: deputies, and the congress's committee "
+            "and working-committee members (`renda people add-member`)"
+        },
+        **DEPUTY_IDS,
+    )
     month = fields.String(
         required=True,
         validate=validate.Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="a month like 2027-05"),

@@ -51,14 +51,20 @@ CONFLICT = blp.alt_response(
 )
 
 
-def _roll_in_reach(who: Principal, body: dict[str, Any]) -> None:
-    people = service("intake").directory.deputies(list(body["roll"]))
+def _roll_in_reach(who: Principal, body: dict[str, Any], *, members_too: bool = False) -> None:
+    """Everyone on the roll is a deputy of the key's congress (or below it); a monthly
+    score's roll may also hold its committee and working-committee members (seeds/003)."""
+    directory = service("intake").directory
+    people = directory.deputies(list(body["roll"]))
+    if members_too:
+        people |= directory.members([d for d in body["roll"] if d not in people])
     strangers = [d for d in body["roll"] if d not in people or not who.can_see(people[d].node_path)]
     if strangers:
+        whom = "deputies or committee members" if members_too else "deputies"
         raise DomainProblem(
             422,
             "Invalid request",
-            f"Not deputies of your congress: {', '.join(strangers[:5])}.",
+            f"Not {whom} of your congress: {', '.join(strangers[:5])}.",
             field="roll",
         )
 
@@ -70,7 +76,7 @@ def _ask_to_open(
     `terms` are what this kind fixes itself (a runoff its parent, a satisfaction vote its
     project); workflow derives the title, seats and candidates of those."""
     who = principal()
-    _roll_in_reach(who, body)
+    _roll_in_reach(who, body, members_too=terms.get("kind") == "score")
     derived = {"title": None, "seats": None, "candidates": []} if terms else {}
     return submit(
         kind=f"vote.{request_kind}",
@@ -130,8 +136,9 @@ def open_satisfaction_vote(headers: dict[str, str], body: dict[str, Any], projec
 @blp.response(202, ReceiptOut)
 def open_score_vote(headers: dict[str, str], body: dict[str, Any], project_id: str) -> Any:
     """Open the month's anonymous score of a project under way (月度评议): one score of 1 to
-    10 each (or blank) from the members on the roll; secret like every vote, and reported
-    as the month's mean."""
+    10 each (or blank) from those on the roll — deputies, and the congress's committee and
+    working-committee members; secret like every vote, and reported as the month's mean.
+    A member casts by the same ballot door, their id as `deputy_id`."""
     return _ask_to_open(headers, body, "score", kind="score", project_id=project_id)
 
 

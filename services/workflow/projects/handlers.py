@@ -5,9 +5,15 @@ from __future__ import annotations
 from contracts import Event
 from runtime.work import WorkContext
 from services.workflow.domain.rules import RuleBroken
+from services.workflow.projects.actions.evaluations import evaluate
 from services.workflow.projects.actions.proposals import act, approve_list, propose
 from services.workflow.projects.actions.voting import open_vote, tally_vote
-from services.workflow.projects.store import CandidateListApproval, Proposal, Vote
+from services.workflow.projects.store import (
+    CandidateListApproval,
+    ProjectEvaluation,
+    Proposal,
+    Vote,
+)
 from services.workflow.receipts import reject, settle
 
 
@@ -84,10 +90,25 @@ def on_list_approval_requested(event: Event, ctx: WorkContext) -> None:
     settle(ctx, data["submission_id"], "candidate_list", approval.id)
 
 
+def on_evaluation_submitted(event: Event, ctx: WorkContext) -> None:
+    data = event.data
+    exists = ctx.session.query(ProjectEvaluation.id)
+    if exists.filter_by(submission_id=data["submission_id"]).first():
+        return
+    try:
+        with ctx.session.begin_nested():
+            evaluate(ctx, data)
+    except RuleBroken as broken:
+        reject(ctx, data["submission_id"], broken)
+        return
+    settle(ctx, data["submission_id"], "project", data["project_id"])
+
+
 HANDLERS = {
     "vote.open_requested": on_vote_open_requested,
     "vote.ballots_released": on_ballots_released,
     "project.proposed": on_project_proposed,
     "project.action_requested": on_project_action_requested,
     "project.list_approval_requested": on_list_approval_requested,
+    "project.evaluation_submitted": on_evaluation_submitted,
 }

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.workflow.policy import vote_rules_for
+from services.workflow.projects.domain import evaluation
 from services.workflow.projects.domain.figures import (
     ProjectCounts,
     ProjectFacts,
@@ -19,6 +20,7 @@ from services.workflow.projects.domain.figures import (
 from services.workflow.projects.domain.proposal import behind_schedule
 from services.workflow.projects.store import (
     BoardBallot,
+    ProjectEvaluation,
     ProjectProblem,
     Proposal,
     ProposalNote,
@@ -176,3 +178,45 @@ def problem_counts_under(session: Session, path: str, year: int, today: date) ->
         "answered": session.scalar(of_year.where(ProjectProblem.answer.is_not(None))) or 0,
         "overdue": session.scalar(unanswered.where(ProjectProblem.due < today)) or 0,
     }
+
+
+def evaluations_of(session: Session, proposal_id: str) -> dict[str, dict]:
+    """A completed project's evaluations: counts per grade, per kind of evaluator."""
+    rows = session.execute(
+        select(
+            ProjectEvaluation.evaluator, ProjectEvaluation.quality, ProjectEvaluation.effect
+        ).where(ProjectEvaluation.proposal_id == proposal_id)
+    )
+    return evaluation.count(tuple(r) for r in rows)
+
+
+def evaluation_comments(session: Session, proposal_id: str) -> list[dict[str, Any]]:
+    """Each evaluation with its comment, oldest first: for the committee, not the public."""
+    rows = session.scalars(
+        select(ProjectEvaluation)
+        .where(ProjectEvaluation.proposal_id == proposal_id)
+        .order_by(ProjectEvaluation.at, ProjectEvaluation.id)
+        .limit(LIST_LIMIT)
+    )
+    keep = ("evaluator", "deputy_id", "quality", "effect", "comment", "phone_masked", "at")
+    return [{k: getattr(e, k) for k in keep} for e in rows]
+
+
+def evaluations_under(session: Session, path: str, year: int | None) -> dict[str, dict]:
+    """Each congress's evaluation counts under a node, over its (year's) projects."""
+    statement = (
+        select(
+            Proposal.tenant,
+            ProjectEvaluation.evaluator,
+            ProjectEvaluation.quality,
+            ProjectEvaluation.effect,
+        )
+        .join(Proposal, Proposal.id == ProjectEvaluation.proposal_id)
+        .where(Proposal.tenant_path.startswith(path))
+    )
+    if year is not None:
+        statement = statement.where(Proposal.year == year)
+    by_congress: dict[str, list[tuple[str, str, str]]] = {}
+    for tenant, who, quality, effect in session.execute(statement):
+        by_congress.setdefault(tenant, []).append((who, quality, effect))
+    return {tenant: evaluation.count(rows) for tenant, rows in by_congress.items()}

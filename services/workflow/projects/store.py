@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.messaging_tables import BigId
@@ -149,3 +159,27 @@ class ProjectProblem(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(120))
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProjectEvaluation(Base):
+    """A constituent's or a deputy's evaluation of a completed project's build quality and
+    social effect (seeds/000); a deputy's once per project. A constituent's contact is
+    kept only encrypted (ADR 0011)."""
+
+    __tablename__ = "project_evaluations"
+    __table_args__ = (UniqueConstraint("proposal_id", "deputy_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), index=True)
+    evaluator: Mapped[str] = mapped_column(String(12))
+    """constituent or deputy."""
+    deputy_id: Mapped[str | None] = mapped_column(String(32))
+    quality: Mapped[str] = mapped_column(String(8))
+    effect: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str | None] = mapped_column(Text)
+    public_code: Mapped[str | None] = mapped_column(String(16))
+    name_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -19,6 +19,7 @@ from services.workflow import working_days
 from services.workflow.domain.calendar import add_working_days, local_date
 from services.workflow.domain.rules import RuleBroken, require
 from services.workflow.policy import vote_rules_for
+from services.workflow.projects.domain.evaluation import closes_on
 from services.workflow.projects.domain.proposal import (
     AFTER,
     Stage,
@@ -230,9 +231,22 @@ def _progress(ctx: WorkContext, proposal: Proposal, by: str, args: dict[str, Any
         "percent",
     )
     proposal.progress_percent = args["percent"]
-    if args["percent"] == 100:
+    if args["percent"] == 100 and proposal.completed_on is None:
         proposal.completed_on = local_date(ctx.clock.now())
         proposal.stage = Stage.COMPLETED
+        days = vote_rules_for(ctx.session, proposal.tenant).evaluation_days
+        ctx.emit(
+            "project.completed",
+            {
+                "project_id": proposal.id,
+                "tenant": proposal.tenant,
+                "tenant_path": proposal.tenant_path,
+                "title": proposal.title,
+                "completed_on": proposal.completed_on,
+                "evaluation_closes_on": closes_on(proposal.completed_on, days),
+            },
+            tenant=proposal.tenant,
+        )
     _note(
         ctx,
         proposal,

@@ -19,6 +19,8 @@ from services.workflow.projects.api.schemas import (
     ProposalQuery,
 )
 from services.workflow.projects.queries import (
+    evaluation_comments,
+    evaluations_of,
     problems_of,
     problems_under,
     project_views,
@@ -84,7 +86,8 @@ def list_problems(query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, ProposalDetailOut)
 def get_proposal(project_id: str) -> dict[str, Any]:
     """One proposal: who proposed it, its whole trail (steps, feasibility notes,
-    deputies' comments, amended plans, progress) and its problem reports with answers."""
+    deputies' comments, amended plans, progress), its problem reports with answers, and
+    once completed its evaluations by constituents and deputies (counts and comments)."""
     with service("workflow").db.session() as session:
         proposal = session.get(Proposal, project_id)
         if proposal is None or not proposal.tenant_path.startswith(principal().node_path):
@@ -94,6 +97,8 @@ def get_proposal(project_id: str) -> dict[str, Any]:
             **view,
             "trail": trail_of(session, proposal.id),
             "problems": problems_of(session, proposal, _today()),
+            "evaluations": evaluations_of(session, proposal.id),
+            "evaluation_comments": evaluation_comments(session, proposal.id),
         }
 
 

@@ -1,8 +1,10 @@
 """GET /workflow/v1/public/…: a vote's result and its anonymous board, the projects and
-their progress, an elected project's notice board — for everyone.
+their progress, an elected project's notice board, the quarterly report, the monthly
+scores and a completed project's evaluations — for everyone.
 
 No key is needed: the result names projects, never deputies; the board holds ballots
-under random ids only; proposals are shown without who proposed them.
+under random ids only; proposals are shown without who proposed them; evaluations are
+counts, never who gave which nor their comments.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from services.workflow.projects.api.schemas import (
     BoardOut,
     MonthlyScoresOut,
     NoticeOut,
+    ProjectEvaluationsOut,
     ProjectFiguresOut,
     ProjectFiguresQuery,
     ProjectReportOut,
@@ -31,10 +34,14 @@ from services.workflow.projects.api.schemas import (
     PublicProposalQuery,
     VoteOut,
 )
+from services.workflow.projects.domain import evaluation
 from services.workflow.projects.domain.figures import ProjectCounts
+from services.workflow.projects.domain.notice import notice_key, report_notice
 from services.workflow.projects.queries import (
     best_units_under,
     board_of,
+    evaluations_of,
+    evaluations_under,
     figures_under,
     problem_counts_under,
     project_views,
@@ -141,21 +148,30 @@ def public_notice(project_id: str) -> dict[str, Any]:
 @blp.response(200, ProjectFiguresOut)
 @blp.doc(security=[])
 def public_project_figures(query: dict[str, Any]) -> dict[str, Any]:
-    """Projects voted, completed, completed on time, and the satisfaction votes' verdicts,
-    for each congress under `tenant` and in total."""
+    """Projects voted, completed, completed on time, the satisfaction votes' verdicts and
+    the completed projects' evaluations (per grade, per kind of evaluator), for each
+    congress under `tenant` and in total."""
     rt = service("workflow")
     node = rt.directory.node(query["tenant"])
     per_congress = {}
+    evaluations: dict[str, dict] = {}
     if node is not None:
         with rt.db.session() as session:
             per_congress = figures_under(session, node.path, query.get("year"))
-    total = {
+            evaluations = evaluations_under(session, node.path, query.get("year"))
+    total: dict[str, Any] = {
         name: sum(getattr(c, name) for c in per_congress.values())
         for name in ProjectCounts().as_dict()
     }
+    total["evaluations"] = evaluation.empty()
+    for counts in evaluations.values():
+        total["evaluations"] = evaluation.add(total["evaluations"], counts)
     return {
         "total": total,
-        "congresses": [{"tenant": t, **c.as_dict()} for t, c in per_congress.items()],
+        "congresses": [
+            {"tenant": t, **c.as_dict(), "evaluations": evaluations.get(t, evaluation.empty())}
+            for t, c in per_congress.items()
+        ],
     }
 
 
@@ -183,17 +199,21 @@ def public_report(query: dict[str, Any]) -> dict[str, Any]:
         if view["behind_schedule"]:
             unit = rt.directory.unit(view["unit_id"])
             behind.append({**view, "unit_name": unit.name if unit else view["unit_id"]})
+    totals = {name: sum(getattr(c, name) for c in counts) for name in ProjectCounts().as_dict()}
+    year, period = query["year"], query["period"]
     return {
         "tenant": node.id,
-        "year": query["year"],
-        "period": query["period"],
-        "kind": "half-year report" if "-H" in query["period"] else "quarterly notice",
+        "year": year,
+        "period": period,
+        "kind": "half-year report" if "-H" in period else "quarterly notice",
         "as_of": today,
-        "counts": {
-            name: sum(getattr(c, name) for c in counts) for name in ProjectCounts().as_dict()
-        },
+        "counts": totals,
         "behind": behind,
         "problems": problems,
+        "notice": {
+            **report_notice(node.name, year, period, totals, behind),
+            "idempotency_key": notice_key(node.id, year, period),
+        },
     }
 
 
@@ -253,4 +273,26 @@ def public_monthly_scores(project_id: str) -> dict[str, Any]:
                 }
                 for v in votes
             ]
+        }
+
+
+@blp.route("/projects/<project_id>/evaluations")
+@blp.response(200, ProjectEvaluationsOut)
+@NOT_FOUND
+@blp.doc(security=[])
+def public_evaluations(project_id: str) -> dict[str, Any]:
+    """A completed project's evaluations by constituents and deputies (工程质量和社会效果):
+    counts per grade of build quality and social effect, per kind of evaluator, and the
+    last day evaluations are taken — never who gave which, nor their comments."""
+    rt = service("workflow")
+    with rt.db.session() as session:
+        p = session.get(Proposal, project_id)
+        if p is None:
+            raise not_found("project")
+        days = vote_rules_for(session, p.tenant).evaluation_days
+        return {
+            "project_id": p.id,
+            "completed_on": p.completed_on,
+            "closes_on": evaluation.closes_on(p.completed_on, days) if p.completed_on else None,
+            **evaluations_of(session, p.id),
         }

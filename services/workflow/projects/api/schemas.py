@@ -138,6 +138,41 @@ class ProjectProblemQuery(Schema):
     )
 
 
+class GradeCountsOut(Schema):
+    good = fields.Integer()
+    fair = fields.Integer()
+    poor = fields.Integer()
+
+
+class EvaluatorCountsOut(Schema):
+    count = fields.Integer(metadata={"description": "evaluations by this kind of evaluator"})
+    quality = fields.Nested(GradeCountsOut, metadata={"description": "build quality (工程质量)"})
+    effect = fields.Nested(GradeCountsOut, metadata={"description": "social effect (社会效果)"})
+
+
+class EvaluationCountsOut(Schema):
+    constituent = fields.Nested(EvaluatorCountsOut)
+    deputy = fields.Nested(EvaluatorCountsOut)
+
+
+class ProjectEvaluationsOut(EvaluationCountsOut):
+    project_id = fields.String()
+    completed_on = fields.Date(allow_none=True)
+    closes_on = fields.Date(
+        allow_none=True, metadata={"description": "the last day evaluations are taken"}
+    )
+
+
+class EvaluationCommentOut(Schema):
+    evaluator = fields.String(metadata={"description": "constituent or deputy"})
+    deputy_id = fields.String(allow_none=True)
+    quality = fields.String()
+    effect = fields.String()
+    comment = fields.String(allow_none=True)
+    phone_masked = fields.String(allow_none=True, metadata={"description": "a constituent's"})
+    at = fields.AwareDateTime()
+
+
 class ProposalDetailOut(ProposalOut):
     proposer = fields.Nested(ProposerOut)
     targets = fields.String(allow_none=True)
@@ -145,6 +180,13 @@ class ProposalDetailOut(ProposalOut):
     supervision = fields.Dict(metadata={"description": "deputy id → task"})
     trail = fields.List(fields.Nested(TrailStepOut))
     problems = fields.List(fields.Nested(ProjectProblemOut))
+    evaluations = fields.Nested(
+        EvaluationCountsOut, metadata={"description": "after completion: counts per grade"}
+    )
+    evaluation_comments = fields.List(
+        fields.Nested(EvaluationCommentOut),
+        metadata={"description": "each evaluation with its comment, oldest first"},
+    )
 
 
 class ProposalQuery(Schema):
@@ -221,12 +263,19 @@ class ProjectCountsOut(Schema):
     dissatisfied = fields.Integer()
 
 
-class CongressFiguresOut(ProjectCountsOut):
+class ProjectFigureCountsOut(ProjectCountsOut):
+    evaluations = fields.Nested(
+        EvaluationCountsOut,
+        metadata={"description": "completed projects' evaluations, per kind of evaluator"},
+    )
+
+
+class CongressFiguresOut(ProjectFigureCountsOut):
     tenant = fields.String()
 
 
 class ProjectFiguresOut(Schema):
-    total = fields.Nested(ProjectCountsOut)
+    total = fields.Nested(ProjectFigureCountsOut)
     congresses = fields.List(fields.Nested(CongressFiguresOut))
 
 
@@ -256,6 +305,7 @@ class BehindProjectOut(Schema):
     tenant = fields.String()
     unit_id = fields.String()
     unit_name = fields.String()
+    targets = fields.String(allow_none=True)
     progress_percent = fields.Integer()
     deadline = fields.Date()
 
@@ -264,6 +314,18 @@ class ProjectProblemCountsOut(Schema):
     reported = fields.Integer()
     answered = fields.Integer()
     overdue = fields.Integer(metadata={"description": "unanswered after the due day"})
+
+
+class NoticeFigureOut(Schema):
+    label = fields.String()
+    value = fields.String()
+
+
+class ReportNoticeOut(Schema):
+    title = fields.String()
+    body = fields.String()
+    figures = fields.List(fields.Nested(NoticeFigureOut))
+    idempotency_key = fields.String(metadata={"example": "project-report:450102:2027:2027-Q2"})
 
 
 class ProjectReportOut(Schema):
@@ -278,6 +340,14 @@ class ProjectReportOut(Schema):
         metadata={"description": "projects behind schedule: their units are named (通报批评)"},
     )
     problems = fields.Nested(ProjectProblemCountsOut)
+    notice = fields.Nested(
+        ReportNoticeOut,
+        metadata={
+            "description": "the same as a formal notice (通报) for POST /notify/v1/notices: "
+            "add the recipients and send `idempotency_key` as the Idempotency-Key header, so "
+            "issuing the period again is the one numbered notice"
+        },
+    )
 
 
 class BestProjectUnitsQuery(Schema):

@@ -33,6 +33,9 @@ class VoteRules:
     problem_answer_working_days: int = 10
     """Working days the township has to answer a constituents' representative's problem
     report on a project (seeds/000 say it must answer, not how soon: a congress's choice)."""
+    evaluation_days: int = 60
+    """Days after completion during which constituents and deputies evaluate a project's
+    build quality and social effect (seeds/000 say they do, not for how long)."""
     best_units: int = 10
     """How many responsible units are commended as the year's best (Tongxu's ten,
     seeds/003)."""
@@ -45,6 +48,8 @@ class VoteRules:
             raise ValueError("quorum must be a fraction between 0 and 1")
         if not 0 < self.satisfaction_numerator < self.satisfaction_denominator:
             raise ValueError("the satisfaction share must be a fraction between 0 and 1")
+        if self.evaluation_days < 1:
+            raise ValueError("evaluation_days must be at least 1")
         if self.best_units < 1:
             raise ValueError("best_units must be at least 1")
         if self.problem_answer_working_days < 1:
