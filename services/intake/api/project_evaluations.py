@@ -18,6 +18,7 @@ from contracts.project_actions import EvaluationIn
 from contracts.zone import SHANGHAI
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
+from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import ProblemSchema, throttling
 from runtime.problems import PROBLEM_TYPE, DomainProblem
 from services.intake.api.constituents import (
@@ -30,7 +31,7 @@ from services.intake.api.constituents import (
     without_spaces,
 )
 from services.intake.api.opinion_schemas import ContactIn, OpinionReceiptOut
-from services.intake.api.schemas import IdempotencyHeader, ReceiptOut
+from services.intake.api.schemas import ReceiptOut
 from services.intake.api.submissions import refuse_other_subject, submit
 from services.intake.domain.codes import public_code
 from services.intake.store import EvaluationDoor, EvaluationRegister
