@@ -544,7 +544,8 @@ class Bench:
             plan = tenants.Plan(**{**plan.__dict__, "steps": steps})
         if self.args.tenant_rate:
             plan = tenants.Plan(**{**plan.__dict__, "rate": self.args.tenant_rate})
-        self.renda["tenants"] = tenants.measure(system, plan, self.allow)
+        self.renda["tenants"] = {}
+        tenants.measure(system, plan, self.allow, self.renda["tenants"])
 
     # -- profiling ---------------------------------------------------------------------------
 

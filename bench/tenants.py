@@ -10,9 +10,10 @@ the same in every step, so a cost that grows with the number of tenants (a per-t
 cache, a query without a tenant index, a lock shared across tenants) shows as CPU per
 suggestion or p99 rising from one step to the next.
 
-The tenants are written with the directory in-process (renda.demo.seed_county, as
-`renda seed` writes the demo city's twelve counties), under a city of their own (990100),
-before each step and outside its measurement; each step adds the tenants it lacks.
+The tenants (990001, 990002, …) are written with the directory in-process
+(renda.demo.seed_county, as `renda seed` writes the demo city's twelve counties) under a
+city of their own (990000), before each step and outside its measurement; each step adds
+the tenants it lacks. A warm-up on the demo's county 450102 comes first, not measured.
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.infra import AMQP_URL, CpuMeter, log, percentile
+from bench.infra import AMQP_URL, CpuMeter, cpu_seconds, log, percentile
 from runtime.config import SERVICES
 
-CITY = "990100"
+CITY = "990000"
 SUGGESTION_PATH = "/intake/v1/suggestions"
 OPINION_PATH = "/intake/v1/opinions"
 CATEGORIES = ("education", "health", "employment", "transport", "urban_construction", "culture")
-SERVERS = ("postgres", "rabbitmq")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ class Plan:
     deputies: int
     connections: int
     settle_seconds: float
+    warmup_seconds: float
+    """The same peak on the demo's county 450102 first, not measured: the processes' code
+    paths and connection pools are warm for the first step, the bench tenants' caches not."""
 
 
 FULL = Plan(
@@ -59,6 +62,7 @@ FULL = Plan(
     deputies=8,
     connections=16,
     settle_seconds=90.0,
+    warmup_seconds=5.0,
 )
 QUICK = Plan(
     steps=(2, 4),
@@ -68,6 +72,7 @@ QUICK = Plan(
     deputies=2,
     connections=4,
     settle_seconds=30.0,
+    warmup_seconds=1.0,
 )
 
 
@@ -323,6 +328,47 @@ def check(system: Any, step: list[Tenant], sent: dict[str, dict[str, list[str]]]
     return {"ok": not problems, "tenants": len(counties), "problems": problems[:20]}
 
 
+class Backends:
+    """CPU of the PostgreSQL backends serving renda's databases. The machine's `postgres`
+    processes also serve other people's databases on a shared server; a backend serves one
+    database, so its pid in pg_stat_activity says whose it is. renda's pools keep their
+    connections, so the backends alive at the end (and their CPU before) cover its work."""
+
+    def __init__(self, system: Any) -> None:
+        self.system = system
+        self.before = {pid: cpu_seconds(pid) for pid in self._pids()}
+
+    def _pids(self) -> list[int]:
+        rows = self.system.sql(
+            "directory",
+            "SELECT pid FROM pg_stat_activity WHERE datname LIKE %s AND pid <> pg_backend_pid()",
+            f"{self.system.prefix}\\_%",
+        )
+        return [int(pid) for (pid,) in rows]
+
+    def stop(self) -> float:
+        used = 0.0
+        for pid in self._pids():
+            now = cpu_seconds(pid)
+            if now is not None:
+                used += now - (self.before.get(pid) or 0.0)
+        return used
+
+
+def sizes(system: Any) -> dict[str, tuple[int, int]]:
+    """(database bytes, outbox + inbox bytes) of each service: the messaging rows are pruned
+    after RENDA_MESSAGE_RETENTION_DAYS, the rest is kept."""
+    found = {}
+    for service in SERVICES:
+        ((total, messaging),) = system.sql(
+            service,
+            "SELECT pg_database_size(current_database()), "
+            "pg_total_relation_size('outbox') + pg_total_relation_size('inbox')",
+        )
+        found[service] = (int(total), int(messaging))
+    return found
+
+
 def step_figures(
     rows: list[tuple],
     items: list[tuple[str, str, str, bytes]],
@@ -382,7 +428,8 @@ def run_step(
     items = schedule(tenants, plan, tag)
     children = {c.name: c for c, _ in (*system.apis.values(), *system.workers.values())}
     commits_before = system.commits()
-    meter = CpuMeter(children)
+    sizes_before = sizes(system)
+    meter, backends = CpuMeter(children), Backends(system)
     rows = send(system.port("intake"), items, plan.rate, plan.connections, tag)
     posted = time.monotonic()
     statuses = Counter(status for *_, status, _ in rows)
@@ -395,11 +442,20 @@ def run_step(
     settled = settle(system, ids, allow(plan.settle_seconds))
     drained = drain(system, allow(plan.settle_seconds))
     cpu = meter.stop()
+    cpu["cpu_s"]["postgres (renda's backends)"] = round(backends.stop(), 2)
     commits = system.commits()
+    grown = {
+        service: (total - sizes_before[service][0], messaging - sizes_before[service][1])
+        for service, (total, messaging) in sizes(system).items()
+    }
     figures = step_figures(rows, items, settled)
     n = figures["suggestions_settled"]
+    # The machine-wide `postgres` and `rabbitmq` lines include other people's work on a
+    # shared server: renda's own backends stand for PostgreSQL; the broker is shown apart.
     renda_cpu = {
-        k: v for k, v in cpu["cpu_s"].items() if k.endswith(("-api", "-worker")) or k in SERVERS
+        k: v
+        for k, v in cpu["cpu_s"].items()
+        if k.endswith(("-api", "-worker")) or k in ("postgres (renda's backends)", "rabbitmq")
     }
     return {
         "tenants": len(tenants),
@@ -411,7 +467,9 @@ def run_step(
         "drained_after_post_s": round(time.monotonic() - posted, 3) if drained else None,
         **figures,
         "cpu": cpu,
-        "cpu_ms_per_suggestion": 1000 * sum(renda_cpu.values()) / n if n else None,
+        "cpu_ms_per_suggestion": 1000 * sum(v for k, v in renda_cpu.items() if k != "rabbitmq") / n
+        if n
+        else None,
         "cpu_ms_per_suggestion_by_process": {
             k: round(1000 * v / n, 2) for k, v in renda_cpu.items()
         }
@@ -422,17 +480,46 @@ def run_step(
         )
         if n
         else None,
+        "bytes_per_suggestion": {
+            service: {"database": total // n, "outbox_inbox": messaging // n}
+            for service, (total, messaging) in grown.items()
+        }
+        if n
+        else None,
         "check": check(system, tenants, sent),
     }
 
 
-def measure(system: Any, plan: Plan, allow: Callable[[float], float]) -> dict[str, Any]:
-    """Every step in turn, on the running system (all four workers started here)."""
+def warmup(system: Any, plan: Plan, allow: Callable[[float], float]) -> None:
+    from renda.demo import DEPUTIES_PER_COUNTY, TOWNSHIPS, deputy_id
+
+    county = "450102"
+    demo = Tenant(
+        county,
+        system.keys[f"county_system_{county}"],
+        f"{TOWNSHIPS[county][0][0]}-S1",
+        tuple(deputy_id(county, i) for i in range(1, DEPUTIES_PER_COUNTY + 1)),
+    )
+    warm = Plan(**{**plan.__dict__, "seconds": plan.warmup_seconds})
+    tag = f"{system.prefix}-warm"
+    items = schedule([demo], warm, tag)
+    rows = send(system.port("intake"), items, warm.rate, warm.connections, tag)
+    settle(system, [r[-1] for r in rows if r[-1]], allow(plan.settle_seconds))
+    drain(system, allow(plan.settle_seconds))
+
+
+def measure(
+    system: Any, plan: Plan, allow: Callable[[float], float], result: dict[str, Any]
+) -> None:
+    """Every step in turn, on the running system (all four workers started here), into
+    `result` as each step ends: a step that fails leaves the ones before it."""
+    result.update(plan=plan.__dict__, steps=[])
+    steps = result["steps"]
     for service in SERVICES:
         if service not in system.workers:
             system.start_worker(service)
+    warmup(system, plan, allow)
     tenants: list[Tenant] = []
-    steps = []
     for count in plan.steps:
         if allow(plan.seconds + plan.settle_seconds) < plan.seconds + 10:
             log(f"  tenants: no time left for {count} tenants")
@@ -446,15 +533,10 @@ def measure(system: Any, plan: Plan, allow: Callable[[float], float]) -> dict[st
             f"{step['p99_ms'] or 0:.0f} ms, {step['cpu_ms_per_suggestion'] or 0:.1f} ms CPU each"
         )
         steps.append(step)
-    first, last = (steps[0], steps[-1]) if steps else ({}, {})
-    return {
-        "plan": plan.__dict__,
-        "steps": steps,
-        "ratio_last_to_first": {
-            key: _ratio(last.get(key), first.get(key))
+        result["ratio_last_to_first"] = {
+            key: _ratio(step.get(key), steps[0].get(key))
             for key in ("cpu_ms_per_suggestion", "p99_ms", "p50_ms", "commits_per_suggestion")
-        },
-    }
+        }
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -481,12 +563,12 @@ def render(result: dict[str, Any]) -> str:
     ]
     for s in steps:
         p99s, rates = s["per_tenant_p99_ms"], s["per_tenant_suggestions_per_s"]
+        spread = f"{_fmt(p99s['min'])} / {_fmt(p99s['median'])} / {_fmt(p99s['max'])}"
         lines.append(
             f"{s['tenants']:>8} {_fmt(s['suggestions_per_s'], 1):>7} {_fmt(s['p50_ms']):>8} "
             f"{_fmt(s['p99_ms']):>8} {_fmt(s['cpu_ms_per_suggestion'], 1):>12} "
-            f"{_fmt(s['commits_per_suggestion'], 1):>13} "
-            f"{_fmt(p99s['min'])} / {_fmt(p99s['median'])} / {_fmt(p99s['max']):>6}".rjust(27)
-            + f" {_fmt(rates['min'], 2)} / {_fmt(rates['max'], 2)}".rjust(23)
+            f"{_fmt(s['commits_per_suggestion'], 1):>13} {spread:>27} "
+            f"{_fmt(rates['min'], 2) + ' / ' + _fmt(rates['max'], 2):>22}"
         )
     for s in steps:
         cpu = ", ".join(
@@ -499,6 +581,14 @@ def render(result: dict[str, Any]) -> str:
             f"CPU ms/sugg by process: {cpu}; machine busy {s['cpu']['machine_busy_pct']:.0f}% "
             f"(other {s['cpu']['cpu_s'].get('other', 0):.1f} s of {s['cpu']['wall_s']:.0f} s); "
             f"seeding {s['seed_s']} s"
+        )
+        grown = s.get("bytes_per_suggestion") or {}
+        lines.append(
+            "     database growth per suggestion (its opinions included), bytes: "
+            + ", ".join(
+                f"{k} {v['database']:,} (outbox+inbox {v['outbox_inbox']:,})"
+                for k, v in grown.items()
+            )
         )
     ratio = result["ratio_last_to_first"]
     lines.append(
