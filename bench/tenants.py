@@ -346,13 +346,15 @@ class Backends:
         )
         return [int(pid) for (pid,) in rows]
 
-    def stop(self) -> float:
-        used = 0.0
+    def stop(self) -> tuple[float, int]:
+        """CPU seconds used since the start, and how many backends were new since then."""
+        used, new = 0.0, 0
         for pid in self._pids():
             now = cpu_seconds(pid)
             if now is not None:
                 used += now - (self.before.get(pid) or 0.0)
-        return used
+                new += pid not in self.before
+        return used, new
 
 
 def sizes(system: Any) -> dict[str, tuple[int, int]]:
@@ -442,7 +444,8 @@ def run_step(
     settled = settle(system, ids, allow(plan.settle_seconds))
     drained = drain(system, allow(plan.settle_seconds))
     cpu = meter.stop()
-    cpu["cpu_s"]["postgres (renda's backends)"] = round(backends.stop(), 2)
+    backend_cpu, new_backends = backends.stop()
+    cpu["cpu_s"]["postgres (renda's backends)"] = round(backend_cpu, 2)
     commits = system.commits()
     grown = {
         service: (total - sizes_before[service][0], messaging - sizes_before[service][1])
@@ -464,6 +467,7 @@ def run_step(
         "statuses": dict(statuses),
         "receipts": dict(Counter(status for status, _ in settled.values())),
         "unsettled": len(ids) - len(settled),
+        "new_postgres_backends": new_backends,
         "drained_after_post_s": round(time.monotonic() - posted, 3) if drained else None,
         **figures,
         "cpu": cpu,
@@ -478,6 +482,13 @@ def run_step(
         "commits_per_suggestion": round(
             sum(v - commits_before.get(k, 0) for k, v in commits.items()) / n, 2
         )
+        if n
+        else None,
+        # The directory's are its reads that missed the processes' caches (a read is a
+        # transaction too): the per-tenant cost of a cold tenant.
+        "commits_per_suggestion_by_database": {
+            k: round((v - commits_before.get(k, 0)) / n, 2) for k, v in commits.items()
+        }
         if n
         else None,
         "bytes_per_suggestion": {
@@ -580,7 +591,12 @@ def render(result: dict[str, Any]) -> str:
             f"{_fmt(s['post_p99_ms'])} ms, opinions p99 {_fmt(s['opinion_p99_ms'])} ms; "
             f"CPU ms/sugg by process: {cpu}; machine busy {s['cpu']['machine_busy_pct']:.0f}% "
             f"(other {s['cpu']['cpu_s'].get('other', 0):.1f} s of {s['cpu']['wall_s']:.0f} s); "
-            f"seeding {s['seed_s']} s"
+            f"seeding {s['seed_s']} s; new PostgreSQL backends {s['new_postgres_backends']}"
+        )
+        by_database = s.get("commits_per_suggestion_by_database") or {}
+        lines.append(
+            "     commits per suggestion by database (≈, pg_stat_database): "
+            + ", ".join(f"{k} {v}" for k, v in by_database.items())
         )
         grown = s.get("bytes_per_suggestion") or {}
         lines.append(
