@@ -484,8 +484,6 @@ def run_step(
         )
         if n
         else None,
-        # The directory's are its reads that missed the processes' caches (a read is a
-        # transaction too): the per-tenant cost of a cold tenant.
         "commits_per_suggestion_by_database": {
             k: round((v - commits_before.get(k, 0)) / n, 2) for k, v in commits.items()
         }
