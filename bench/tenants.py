@@ -122,7 +122,8 @@ def schedule(tenants: list[Tenant], plan: Plan, tag: str) -> list[tuple[str, str
     items = []
     for i in range(int(plan.rate * plan.seconds)):
         tenant = tenants[i % len(tenants)]
-        if i % plan.opinion_every == plan.opinion_every - 1:
+        # Counted in the tenant's own turns, so every tenant files the same mix.
+        if (i // len(tenants)) % plan.opinion_every == plan.opinion_every - 1:
             path, body = (
                 OPINION_PATH,
                 {
