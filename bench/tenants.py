@@ -122,8 +122,10 @@ def schedule(tenants: list[Tenant], plan: Plan, tag: str) -> list[tuple[str, str
     items = []
     for i in range(int(plan.rate * plan.seconds)):
         tenant = tenants[i % len(tenants)]
-        # Counted in the tenant's own turns, so every tenant files the same mix.
-        if (i // len(tenants)) % plan.opinion_every == plan.opinion_every - 1:
+        # In its own turns, shifted by the tenant's place: every tenant files the same mix
+        # within one submission, and one in `opinion_every` is an opinion at any step.
+        turn = i // len(tenants) + i % len(tenants)
+        if turn % plan.opinion_every == plan.opinion_every - 1:
             path, body = (
                 OPINION_PATH,
                 {
