@@ -183,6 +183,12 @@ def _stat(pid: int) -> tuple[str, int, float] | None:
     return comm, int(fields[2]), (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a process has used so far, or None when it is gone."""
+    stat = _stat(pid)
+    return stat[2] if stat else None
+
+
 def _reaped_children_cpu() -> float:
     times = os.times()
     return times.children_user + times.children_system

@@ -130,7 +130,17 @@ QUICK = Sizes(
     budget=150,
 )
 CLEANUP_RESERVE = 25.0
-PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "ballots", "figures", "memory")
+PHASES = (
+    "standalone",
+    "publisher",
+    "intake",
+    "relay",
+    "e2e",
+    "ballots",
+    "figures",
+    "memory",
+    "tenants",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="sample renda with py-spy")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the logs directory")
     parser.add_argument("--budget", type=float, default=None, help="seconds for the whole run")
+    parser.add_argument("--tenant-steps", default=None, help="tenants per step of 2h: 10,30,100")
+    parser.add_argument("--tenant-rate", type=float, default=None, help="2h submissions/s")
     parser.add_argument(
         "--phases",
         default=",".join(PHASES),
@@ -232,6 +244,7 @@ class Bench:
                 ("ballots", "renda: a congress's ballots", self.measure_ballots),
                 ("figures", "renda: figures", self.measure_figures),
                 ("memory", "renda: memory", self.measure_memory),
+                ("tenants", "renda: many tenants at once", self.measure_tenants),
             )
             for key, name, step in steps if system is not None else ():
                 if key in wanted:
@@ -253,6 +266,10 @@ class Bench:
         self.config["seconds"] = round(self.budget.elapsed(), 1)
         path = self.write_results()
         print(render_table(self.limits, self.renda, self.config, self.machine()))
+        if self.renda.get("tenants"):
+            from bench import tenants
+
+            print(tenants.render(self.renda["tenants"]))
         if self.profiles:
             print(render_profiles(self.profiles))
         if self.errors:
@@ -517,6 +534,18 @@ class Bench:
 
     def measure_memory(self, system: Any) -> None:
         self.renda["memory"] = system.memory()
+
+    def measure_tenants(self, system: Any) -> None:
+        from bench import tenants
+
+        plan = tenants.QUICK if self.args.quick else tenants.FULL
+        if self.args.tenant_steps:
+            steps = tuple(int(n) for n in self.args.tenant_steps.split(","))
+            plan = tenants.Plan(**{**plan.__dict__, "steps": steps})
+        if self.args.tenant_rate:
+            plan = tenants.Plan(**{**plan.__dict__, "rate": self.args.tenant_rate})
+        self.renda["tenants"] = {}
+        tenants.measure(system, plan, self.allow, self.renda["tenants"])
 
     # -- profiling ---------------------------------------------------------------------------
 

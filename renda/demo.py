@@ -79,36 +79,52 @@ def unit_id(county: str, code: str) -> str:
     return f"U{county}-{code}"
 
 
+def seed_county(
+    workflow_db: Database, directory: Directory, county: str, name: str, city: str, deputies: int
+) -> None:
+    """One county congress under `city`: its deputies and committee members, its handling
+    units, the routing of every category to them, and its topic lists (the benchmark seeds
+    its tenants with it)."""
+    directory.create_node(county, "county", f"{name}人大常委会", city)
+    for i in range(1, deputies + 1):
+        directory.add_deputy(
+            deputy_id(county, i),
+            county,
+            SURNAMES[(i + int(county)) % 10] + GIVEN[i % 10],
+            "county",
+            phone=f"13{int(county) % 1000:03d}{i:06d}",
+        )
+    for i, (body, title) in enumerate(MEMBERS, start=1):
+        directory.add_member(member_id(county, i), county, f"{name}{title}{i}", body)
+    for code, unit_name, _, _ in UNITS:
+        directory.add_unit(unit_id(county, code), county, f"{name}{unit_name}")
+    for code, _, categories, co in UNITS:
+        for category in categories:
+            set_routing_rule(
+                workflow_db,
+                directory,
+                county,
+                category,
+                unit_id(county, code),
+                [unit_id(county, c) for c in co],
+            )
+    set_topic_list(workflow_db, county, "negative", ["诉讼", "个人私事", "涉法涉诉"])
+    set_topic_list(workflow_db, county, "positive", ["民生", "教育", "就业", "养老"])
+
+
 def seed(settings: Settings, directory: Directory) -> dict[str, str]:
     """Write the demo city and return the demo API keys (shown once, kept in var/)."""
     workflow_db = Database(settings.database_url_for("workflow"))
     directory.create_node(CITY[0], "city", CITY[1], None)
     for county, name in COUNTIES:
-        directory.create_node(county, "county", f"{name}人大常委会", CITY[0])
-        for i in range(1, DEPUTIES_OF.get(county, DEPUTIES_PER_COUNTY) + 1):
-            directory.add_deputy(
-                deputy_id(county, i),
-                county,
-                SURNAMES[(i + int(county)) % 10] + GIVEN[i % 10],
-                "county",
-                phone=f"13{int(county) % 1000:03d}{i:06d}",
-            )
-        for i, (body, title) in enumerate(MEMBERS, start=1):
-            directory.add_member(member_id(county, i), county, f"{name}{title}{i}", body)
-        for code, unit_name, _, _ in UNITS:
-            directory.add_unit(unit_id(county, code), county, f"{name}{unit_name}")
-        for code, _, categories, co in UNITS:
-            for category in categories:
-                set_routing_rule(
-                    workflow_db,
-                    directory,
-                    county,
-                    category,
-                    unit_id(county, code),
-                    [unit_id(county, c) for c in co],
-                )
-        set_topic_list(workflow_db, county, "negative", ["诉讼", "个人私事", "涉法涉诉"])
-        set_topic_list(workflow_db, county, "positive", ["民生", "教育", "就业", "养老"])
+        seed_county(
+            workflow_db,
+            directory,
+            county,
+            name,
+            CITY[0],
+            DEPUTIES_OF.get(county, DEPUTIES_PER_COUNTY),
+        )
         for n, (township, township_name) in enumerate(TOWNSHIPS.get(county, []), start=1):
             directory.create_node(township, "township", township_name, county)
             directory.create_node(
