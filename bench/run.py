@@ -131,6 +131,8 @@ QUICK = Sizes(
 )
 CLEANUP_RESERVE = 25.0
 PHASES = ("standalone", "publisher", "intake", "relay", "e2e", "ballots", "figures", "memory")
+OPT_IN_PHASES = ("scale",)
+"""Not in a default run: seeding 10⁶ suggestions alone takes minutes (bench/README.md)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--phases",
         default=",".join(PHASES),
-        help=f"comma-separated subset of {','.join(PHASES)} (limits always run)",
+        help=f"comma-separated subset of {','.join(PHASES + OPT_IN_PHASES)} (limits always run)",
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        default=None,
+        help="suggestions at each step of the scale phase (default 10000,100000,1000000)",
     )
     args = parser.parse_args(argv)
 
@@ -232,6 +239,7 @@ class Bench:
                 ("ballots", "renda: a congress's ballots", self.measure_ballots),
                 ("figures", "renda: figures", self.measure_figures),
                 ("memory", "renda: memory", self.measure_memory),
+                ("scale", "renda: figures as the term grows", self.measure_scale),
             )
             for key, name, step in steps if system is not None else ():
                 if key in wanted:
@@ -255,6 +263,10 @@ class Bench:
         print(render_table(self.limits, self.renda, self.config, self.machine()))
         if self.profiles:
             print(render_profiles(self.profiles))
+        if self.renda.get("scale"):
+            from bench import scale
+
+            print(scale.render(self.renda["scale"]))
         if self.errors:
             print("\nErrors:\n  " + "\n  ".join(self.errors))
         print(f"\nResults: {path}")
@@ -513,6 +525,16 @@ class Bench:
             s.figures_per_tenant_year,
             s.figures_requests,
             lambda: self.allow(s.figures_seconds),
+        )
+
+    def measure_scale(self, system: Any) -> None:
+        from bench import scale
+
+        sizes = scale.QUICK_SIZES if self.args.quick else scale.SIZES
+        if self.args.scale_sizes:
+            sizes = tuple(int(n) for n in self.args.scale_sizes.split(","))
+        self.renda["scale"] = scale.measure(
+            system, sizes, self.sizes.figures_requests, self.allow, log
         )
 
     def measure_memory(self, system: Any) -> None:
@@ -1094,7 +1116,7 @@ def render_table(
     if fig_check:
         row(
             f"check: figures 200, assigned {_fmt(fig_check.get('tenant_assigned'))} ≥ "
-            f"{_fmt(fig_check.get('seeded_tenant_year'))} seeded, API = SQL",
+            f"{_fmt(fig_check.get('seeded_tenant_year'))} seeded and assigned, API = SQL",
             "ok" if fig_check.get("ok") else "FAILED: " + "; ".join(fig_check["problems"]),
         )
 
