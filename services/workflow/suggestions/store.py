@@ -210,18 +210,24 @@ def add_figures(session: Session, changes: Contributions) -> None:
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = SuggestionFigures.__table__
-    for key, group, sums in keyed:
-        statement = insert(SuggestionFigures).values(
-            key=key,
+    rows = [
+        {
+            "key": key,
             **dict(zip(GROUP_COLUMNS, group, strict=True)),
             **dict(zip(SUM_COLUMNS, sums, strict=True)),
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["key"],
-                set_={c: table.c[c] + statement.excluded[c] for c in SUM_COLUMNS},
-            )
-        )
+        }
+        for key, group, sums in keyed
+    ]
+    # One statement compiled once and sent for every group (executemany on the connection:
+    # the ORM's bulk path compiles a seeded term's thousands of groups for seconds).
+    statement = insert(table)
+    session.connection().execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={c: table.c[c] + statement.excluded[c] for c in SUM_COLUMNS},
+        ),
+        rows,
+    )
     session.execute(
         delete(SuggestionFigures).where(
             SuggestionFigures.key.in_([key for key, _, _ in keyed]),
