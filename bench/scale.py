@@ -23,13 +23,14 @@ from bench.figures import (
     COUNTY_KEY,
     QUERY,
     TENANT,
+    WARMUP,
     YEAR,
     explain,
     get_many,
     sql_many,
     sql_statements,
 )
-from bench.infra import pg_url
+from bench.infra import CpuMeter, pg_url
 
 SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (240, 480)
@@ -83,8 +84,17 @@ def measure(
         api: dict[str, Any] = {}
         for (scope, name), (path, key, _) in ENDPOINTS.items():
             headers = {"Authorization": f"Bearer {system.keys[key]}", "Accept": "application/json"}
+            # CPU of workflow's API processes per request: what the machine's load does
+            # not change, where wall-clock latency here waits for a core.
+            meter = CpuMeter({"workflow-api": system.apis["workflow"][0]})
             got = get_many(port, path, headers, count, allow(120))
+            cpu_s = meter.stop()["cpu_s"].get("workflow-api")
             got.pop("answer")
+            got["api_cpu_ms_per_request"] = (
+                round(1000 * cpu_s / (got["requests"] + WARMUP), 2)
+                if cpu_s is not None and got["requests"]
+                else None
+            )
             api[f"{scope}_{name}"] = {"path": path, **got}
         limits: dict[str, Any] = {}
         with psycopg.connect(pg_url(f"{system.prefix}_workflow"), autocommit=True) as conn:
@@ -138,7 +148,7 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"\nscale: figures as the term grows (n={result['requests']} each; API | bare SQL)",
         f"{'rows':>9} {'seed s':>7}  {'endpoint':<18} {'API p50':>8} {'API p99':>8}"
-        f" {'SQL p50':>8} {'SQL p99':>8}",
+        f" {'API CPU':>8} {'SQL p50':>8} {'SQL p99':>8}",
     ]
     for step in result["steps"]:
         if "skipped" in step:
@@ -148,7 +158,7 @@ def render(result: dict[str, Any]) -> str:
             api, limit = step["api"][f"{scope}_{name}"], step["sql"][sql]
             lines.append(
                 f"{step['rows_in_table']:>9} {step['seed_s']:>7}  {scope + ' ' + name:<18}"
-                f" {_ms(api['p50_ms'])} {_ms(api['p99_ms'])}"
+                f" {_ms(api['p50_ms'])} {_ms(api['p99_ms'])} {_ms(api['api_cpu_ms_per_request'])}"
                 f" {_ms(limit['p50_ms'])} {_ms(limit['p99_ms'])}"
             )
         for scope, plan in step["explain"].items():
