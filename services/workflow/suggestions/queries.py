@@ -45,9 +45,10 @@ class Scope:
         its own suggestions: found faster by the tenant column."""
         return cls(node.path, node.id if node.kind == "county" else None, year, session_name)
 
-    def where(self, statement: Select, s: Any = Suggestion) -> Select:
-        """Narrows a statement over `s`: `suggestions`, or `suggestion_figures`, which has
-        the same scope columns."""
+    def where(self, statement: Select, model: Any = Suggestion) -> Select:
+        """Narrows a statement over `model`: `suggestions`, or `suggestion_figures`, which
+        has the same scope columns."""
+        s = model
         if self.tenant:
             statement = statement.where(s.tenant == self.tenant)
         elif self.path_prefix != "/":
