@@ -141,6 +141,8 @@ PHASES = (
     "memory",
     "tenants",
 )
+OPT_IN_PHASES = ("scale",)
+"""Not in a default run: seeding 10⁶ suggestions alone takes minutes (bench/README.md)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--phases",
         default=",".join(PHASES),
-        help=f"comma-separated subset of {','.join(PHASES)} (limits always run)",
+        help=f"comma-separated subset of {','.join(PHASES + OPT_IN_PHASES)} (limits always run)",
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        default=None,
+        help="suggestions at each step of the scale phase (default 10000,100000,1000000)",
     )
     args = parser.parse_args(argv)
 
@@ -245,6 +252,7 @@ class Bench:
                 ("figures", "renda: figures", self.measure_figures),
                 ("memory", "renda: memory", self.measure_memory),
                 ("tenants", "renda: many tenants at once", self.measure_tenants),
+                ("scale", "renda: figures as the term grows", self.measure_scale),
             )
             for key, name, step in steps if system is not None else ():
                 if key in wanted:
@@ -272,6 +280,10 @@ class Bench:
             print(tenants.render(self.renda["tenants"]))
         if self.profiles:
             print(render_profiles(self.profiles))
+        if self.renda.get("scale"):
+            from bench import scale
+
+            print(scale.render(self.renda["scale"]))
         if self.errors:
             print("\nErrors:\n  " + "\n  ".join(self.errors))
         print(f"\nResults: {path}")
@@ -530,6 +542,16 @@ class Bench:
             s.figures_per_tenant_year,
             s.figures_requests,
             lambda: self.allow(s.figures_seconds),
+        )
+
+    def measure_scale(self, system: Any) -> None:
+        from bench import scale
+
+        sizes = scale.QUICK_SIZES if self.args.quick else scale.SIZES
+        if self.args.scale_sizes:
+            sizes = tuple(int(n) for n in self.args.scale_sizes.split(","))
+        self.renda["scale"] = scale.measure(
+            system, sizes, self.sizes.figures_requests, self.allow, log
         )
 
     def measure_memory(self, system: Any) -> None:
@@ -1123,7 +1145,7 @@ def render_table(
     if fig_check:
         row(
             f"check: figures 200, assigned {_fmt(fig_check.get('tenant_assigned'))} ≥ "
-            f"{_fmt(fig_check.get('seeded_tenant_year'))} seeded, API = SQL",
+            f"{_fmt(fig_check.get('seeded_tenant_year'))} seeded and assigned, API = SQL",
             "ok" if fig_check.get("ok") else "FAILED: " + "; ".join(fig_check["problems"]),
         )
 

@@ -1,5 +1,6 @@
-"""The suggestion aggregate's reads: the committee's figures as SQL aggregates over
-`suggestions` (each an indexed scan of one county's year, or of a node's subtree), the
+"""The suggestion aggregate's reads: the committee's figures as sums over
+`suggestion_figures` (the suggestions' groups, ADR 0017: a few hundred rows for a county's
+year however many suggestions it holds), the trend by month over `suggestions`, the
 suggestions a key may read, the public feed, and the look-ups its handlers need."""
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from services.workflow.suggestions.domain.figures import Counts
 from services.workflow.suggestions.domain.screening import TopicLists
 from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS, SCREENED_OUT, State
 from services.workflow.suggestions.store import (
+    SUM_COLUMNS,
     Assignment,
     Reply,
     Suggestion,
+    SuggestionFigures,
     TopicListEntry,
 )
 
@@ -43,8 +46,10 @@ class Scope:
         its own suggestions: found faster by the tenant column."""
         return cls(node.path, node.id if node.kind == "county" else None, year, session_name)
 
-    def where(self, statement: Select) -> Select:
-        s = Suggestion
+    def where(self, statement: Select, model: Any = Suggestion) -> Select:
+        """Narrows a statement over `model`: `suggestions`, or `suggestion_figures`, which
+        has the same scope columns."""
+        s = model
         if self.tenant:
             statement = statement.where(s.tenant == self.tenant)
         elif self.path_prefix != "/":
@@ -65,21 +70,43 @@ def _counted(column: Any) -> Any:
     return func.count().filter(column, HANDLED)
 
 
+F = SuggestionFigures
 COUNT_COLUMNS = {
-    "assigned": _counted(Suggestion.first_assigned_at.is_not(None)),
-    "closed": _counted(Suggestion.closed_at.is_not(None)),
-    "replied": _counted(Suggestion.first_replied_at.is_not(None)),
-    "replied_on_time": _counted(Suggestion.replied_on_time.is_(True)),
-    "done": _counted(Suggestion.done_at.is_not(None)),
-    "evaluated": _counted(Suggestion.final_result.is_not(None)),
-    "satisfied": _counted(Suggestion.final_result == "satisfied"),
-    "basically_satisfied": _counted(Suggestion.final_result == "basically_satisfied"),
-    "second_assignments": func.coalesce(func.sum(Suggestion.second_assignments).filter(HANDLED), 0),
+    name: func.coalesce(
+        func.sum(getattr(F, name)).filter(F.state.not_in(list(SCREENED_OUT.values()))), 0
+    )
+    for name in SUM_COLUMNS
+    if name != "suggestions"
 }
+"""Each figure: its sum over the scope's groups, screened-out ones left out (HANDLED)."""
 
 
 def counts_statement(scope: Scope) -> Select:
-    return scope.where(select(*(c.label(n) for n, c in COUNT_COLUMNS.items())))
+    return scope.where(select(*(c.label(n) for n, c in COUNT_COLUMNS.items())), F)
+
+
+def by_unit_statement(scope: Scope) -> Select:
+    return scope.where(
+        select(F.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items()))
+        .where(F.lead_unit_id.is_not(None))
+        .group_by(F.lead_unit_id),
+        F,
+    )
+
+
+def breakdown_statement(scope: Scope, column: Any) -> Select:
+    """How many suggestions have each value of a `suggestion_figures` column."""
+    return scope.where(select(column, func.sum(F.suggestions)).group_by(column), F)
+
+
+def open_by_colour_statement(scope: Scope) -> Select:
+    """Suggestions in handling now, by their lead assignment's colour."""
+    return scope.where(
+        select(F.colour, func.sum(F.suggestions))
+        .where(F.state == State.ASSIGNED)
+        .group_by(F.colour),
+        F,
+    )
 
 
 def counts(session: Session, scope: Scope) -> Counts:
@@ -88,29 +115,19 @@ def counts(session: Session, scope: Scope) -> Counts:
 
 
 def counts_by_unit(session: Session, scope: Scope) -> dict[str, Counts]:
-    statement = scope.where(
-        select(Suggestion.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items()))
-        .where(Suggestion.lead_unit_id.is_not(None))
-        .group_by(Suggestion.lead_unit_id)
-    )
     return {
         row.lead_unit_id: Counts(**{name: int(row._mapping[name]) for name in COUNT_COLUMNS})
-        for row in session.execute(statement)
+        for row in session.execute(by_unit_statement(scope))
     }
 
 
 def breakdown(session: Session, scope: Scope, column: Any) -> dict[str, int]:
-    statement = scope.where(select(column, func.count()).group_by(column))
+    statement = breakdown_statement(scope, column)
     return {str(key): int(n) for key, n in session.execute(statement) if key is not None}
 
 
 def open_by_colour(session: Session, scope: Scope) -> dict[str, int]:
-    """Suggestions in handling now, by their lead assignment's colour."""
-    statement = scope.where(
-        select(Suggestion.colour, func.count())
-        .where(Suggestion.state == State.ASSIGNED)
-        .group_by(Suggestion.colour)
-    )
+    statement = open_by_colour_statement(scope)
     return {str(colour): int(n) for colour, n in session.execute(statement)}
 
 

@@ -2,15 +2,33 @@
 (routing rules, topic lists).
 
 `suggestions` carries denormalised facts (current round, lead unit, deadline, first reply,
-final rating, …) so that each of the committee's figures is one indexed aggregate; the history
-tables (assignments, records, replies, evaluations, meetings, opinions) are append-only.
+final rating, …); `suggestion_figures` sums them per group of suggestions the figures tell
+apart, kept by every flush that writes a suggestion (ADR 0017), so that each of the
+committee's figures reads a few hundred rows however long the term; the history tables
+(assignments, records, replies, evaluations, meetings, opinions) are append-only.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from runtime.db import upsert
@@ -78,6 +96,175 @@ class Suggestion(Base):
     publish: Mapped[bool] = mapped_column(Boolean, default=True)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SuggestionFigures(Base):
+    """How many suggestions share these columns, and how many of them count in each figure:
+    `GROUP BY` of `suggestions` over the columns the figures filter and group by, kept in
+    the transaction that changes a suggestion (ADR 0017). Only groups with suggestions in
+    them have a row, as a `GROUP BY` gives."""
+
+    __tablename__ = "suggestion_figures"
+    __table_args__ = (
+        Index("ix_suggestion_figures_tenant_year", "tenant", "year"),
+        Index(
+            "ix_suggestion_figures_tenant_path",
+            "tenant_path",
+            postgresql_ops={"tenant_path": "varchar_pattern_ops"},
+        ),
+    )
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    """The group's columns as a JSON list: one unique key whatever is NULL in it."""
+    tenant: Mapped[str] = mapped_column(String(32))
+    tenant_path: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    session_name: Mapped[str | None] = mapped_column(String(120))
+    lead_unit_id: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(20))
+    colour: Mapped[str | None] = mapped_column(String(8))
+    reply_class: Mapped[str | None] = mapped_column(String(1))
+    suggestions: Mapped[int] = mapped_column(Integer)
+    assigned: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+    replied_on_time: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    evaluated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    basically_satisfied: Mapped[int] = mapped_column(Integer)
+    second_assignments: Mapped[int] = mapped_column(Integer)
+
+
+GROUP_COLUMNS = (
+    "tenant",
+    "tenant_path",
+    "year",
+    "session_name",
+    "lead_unit_id",
+    "state",
+    "colour",
+    "reply_class",
+)
+SUM_COLUMNS = (
+    "suggestions",
+    "assigned",
+    "closed",
+    "replied",
+    "replied_on_time",
+    "done",
+    "evaluated",
+    "satisfied",
+    "basically_satisfied",
+    "second_assignments",
+)
+READ_COLUMNS = (
+    *GROUP_COLUMNS,
+    "first_assigned_at",
+    "closed_at",
+    "first_replied_at",
+    "replied_on_time",
+    "done_at",
+    "final_result",
+    "second_assignments",
+)
+"""The columns of `suggestions` a group and its sums are made of."""
+Contributions = dict[tuple, list[int]]
+
+
+def contribution(get: Callable[[str], Any]) -> tuple[tuple, tuple[int, ...]]:
+    """One suggestion's group and what it adds to each sum (`get` reads a column)."""
+    group = tuple(str(v) if c == "state" else v for c in GROUP_COLUMNS for v in (get(c),))
+    result = get("final_result")
+    sums = (
+        1,
+        get("first_assigned_at") is not None,
+        get("closed_at") is not None,
+        get("first_replied_at") is not None,
+        get("replied_on_time") is True,
+        get("done_at") is not None,
+        result is not None,
+        result == "satisfied",
+        result == "basically_satisfied",
+        get("second_assignments") or 0,
+    )
+    return group, tuple(int(n) for n in sums)
+
+
+def add(into: Contributions, get: Callable[[str], Any], sign: int = 1) -> None:
+    group, sums = contribution(get)
+    total = into.setdefault(group, [0] * len(SUM_COLUMNS))
+    for i, n in enumerate(sums):
+        total[i] += sign * n
+
+
+def add_figures(session: Session, changes: Contributions) -> None:
+    """Adds each group's change to its row (an upsert), then removes emptied rows. Groups in
+    key order, so two transactions never wait on each other's rows in a cycle."""
+    keyed = sorted(
+        (json.dumps(group, ensure_ascii=False), group, sums) for group, sums in changes.items()
+    )
+    keyed = [(key, group, sums) for key, group, sums in keyed if any(sums)]
+    if not keyed:
+        return
+    table = SuggestionFigures.__table__
+    rows = [
+        {
+            "key": key,
+            **dict(zip(GROUP_COLUMNS, group, strict=True)),
+            **dict(zip(SUM_COLUMNS, sums, strict=True)),
+        }
+        for key, group, sums in keyed
+    ]
+    # One statement compiled once and sent for every group (executemany on the connection:
+    # the ORM's bulk path compiles a seeded term's thousands of groups for seconds).
+    statement = upsert(session, table)
+    session.connection().execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={c: table.c[c] + statement.excluded[c] for c in SUM_COLUMNS},
+        ),
+        rows,
+    )
+    session.execute(
+        delete(SuggestionFigures).where(
+            SuggestionFigures.key.in_([key for key, _, _ in keyed]),
+            SuggestionFigures.suggestions == 0,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_figures(session: Session, _context: Any, _instances: Any) -> None:
+    """Before suggestions are written, their old group loses them and their new one gains
+    them, in the same transaction: the figures change exactly when the suggestion does
+    (an event handled twice is stopped by the inbox before it writes anything)."""
+    new = [o for o in session.new if isinstance(o, Suggestion)]
+    gone = [o for o in session.deleted if isinstance(o, Suggestion)]
+    changed = [o for o in session.dirty if isinstance(o, Suggestion) and _figures_changed(o)]
+    if not (new or gone or changed):
+        return
+    changes: Contributions = {}
+    for o in new + changed:
+        add(changes, lambda c, o=o: getattr(o, c))
+    for row in _stored(session, [o.id for o in changed + gone]):
+        add(changes, row._mapping.get, -1)
+    add_figures(session, changes)
+
+
+def _figures_changed(suggestion: Suggestion) -> bool:
+    attrs = inspect(suggestion).attrs
+    return any(attrs[c].history.has_changes() for c in READ_COLUMNS)
+
+
+def _stored(session: Session, ids: Iterable[str]) -> list[Any]:
+    """The rows as the database has them, before this flush writes the changes."""
+    ids = list(ids)
+    if not ids:
+        return []
+    columns = [getattr(Suggestion, c) for c in READ_COLUMNS]
+    with session.no_autoflush:
+        return list(session.execute(select(*columns).where(Suggestion.id.in_(ids))))
 
 
 class Assignment(Base):

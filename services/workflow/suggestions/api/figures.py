@@ -27,7 +27,7 @@ from services.workflow.suggestions.queries import (
     open_by_colour,
     unit_colours,
 )
-from services.workflow.suggestions.store import Suggestion
+from services.workflow.suggestions.store import SuggestionFigures
 
 blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
 
@@ -142,9 +142,9 @@ def figures(query: dict[str, Any]) -> dict[str, Any]:
         return {
             "counts": asdict(c),
             "rates": asdict(rates(c)),
-            "by_state": breakdown(session, scope, Suggestion.state),
+            "by_state": breakdown(session, scope, SuggestionFigures.state),
             "by_colour": open_by_colour(session, scope),
-            "by_class": breakdown(session, scope, Suggestion.reply_class),
+            "by_class": breakdown(session, scope, SuggestionFigures.reply_class),
         }
 
 
