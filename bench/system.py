@@ -184,8 +184,10 @@ class RendaSystem:
     def memory_load(self, tag: str, suggestions: int, reads: int, seconds: float) -> dict[str, Any]:
         """One round of the memory phase's load: `suggestions` POSTed from 8 threads and
         followed through every worker until their receipts settle, then `reads` rounds of
-        GETs on every API (each suggestion's receipt and workflow's copy of it, figures,
-        points, deliveries). Bounded by `seconds`."""
+        GETs on every API (20 suggestions' receipts and workflow's copies of them, figures,
+        a deputy's points, the delivery log's first page). Bounded by `seconds`. The reads
+        answer as much in the second run as in the first (aggregates, a page, a deputy the
+        load files nothing for), so what grows between runs is not the data read."""
         stop_at = time.monotonic() + seconds
         posted = post_many(
             self.intake_target(f"memory-{tag}"), suggestions, concurrency=8, deadline_s=seconds
@@ -206,7 +208,7 @@ class RendaSystem:
                 "/workflow/v1/figures?tenant=450102&year=2026",
                 "/workflow/v1/figures/units?tenant=450102&year=2026",
             ],
-            "scoring": ["/scoring/v1/deputies/D450102-001/points"],
+            "scoring": ["/scoring/v1/deputies/D450102-002/points"],
             "notify": ["/notify/v1/deliveries"],
         }
         statuses: dict[str, int] = {}
