@@ -50,9 +50,7 @@ print(json.dumps({{
 def test_apis_and_workers_import_pdf_migration_and_crypto_libraries_only_to_use_them(
     tmp_path: Path,
 ) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("RENDA_", "PROMETHEUS_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RENDA_", "PROMETHEUS_"))}
     env.update(
         RENDA_VAR_DIR=str(tmp_path / "var"),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
