@@ -124,6 +124,10 @@ class Child:
     def rss_bytes(self) -> dict[int, int]:
         return {pid: rss for pid in self.pids() if (rss := vm_rss_bytes(pid)) is not None}
 
+    def memory(self) -> dict[int, dict[str, int]]:
+        """RSS, PSS and USS of each of the group's processes, in bytes (see memory_bytes)."""
+        return {pid: found for pid in self.pids() if (found := memory_bytes(pid)) is not None}
+
     def stop(self, grace: float = 8.0) -> None:
         if self.alive() or self.pids():
             _signal_group(self.pgid, signal.SIGTERM)
@@ -266,6 +270,27 @@ def vm_rss_bytes(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+def memory_bytes(pid: int) -> dict[str, int] | None:
+    """From /proc/<pid>/smaps_rollup: RSS (every page the process maps, shared ones too),
+    PSS (each page divided by the processes sharing it: summed over processes, the true
+    total) and USS (pages only this process has: what its exit would free)."""
+    fields: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                fields[parts[0].rstrip(":")] = int(parts[1]) * 1024
+    except OSError:
+        return None
+    if "Rss" not in fields:
+        return None
+    return {
+        "rss": fields["Rss"],
+        "pss": fields.get("Pss", 0),
+        "uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+    }
 
 
 def free_port() -> int:

@@ -32,7 +32,7 @@ from typing import Any
 from bench import infra, limits, loadgen
 from bench import profile as profiling
 from bench.infra import BIN, REPO, Budget, Child, Cleanup, log
-from bench.system import SUGGESTION
+from bench.system import SUGGESTION, memory_summary
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -66,6 +66,9 @@ class Sizes:
     ballot_terminals: int
     ballot_connections: int
     ballot_timeout: float
+    memory_suggestions: int
+    memory_reads: int
+    memory_seconds: float
     budget: float
 
 
@@ -97,6 +100,9 @@ FULL = Sizes(
     ballot_terminals=6,
     ballot_connections=6,
     ballot_timeout=120,
+    memory_suggestions=300,
+    memory_reads=5,
+    memory_seconds=90,
     budget=400,
 )
 QUICK = Sizes(
@@ -127,6 +133,9 @@ QUICK = Sizes(
     ballot_terminals=3,
     ballot_connections=2,
     ballot_timeout=60,
+    memory_suggestions=20,
+    memory_reads=1,
+    memory_seconds=30,
     budget=150,
 )
 CLEANUP_RESERVE = 25.0
@@ -383,9 +392,7 @@ class Bench:
             key_prefix=f"{self.prefix}-hello",
         )
         self.limits["http_hello"] = self.load(target, {"hello-api": child})
-        rss = child.rss_bytes()
-        self.limits["http_hello"]["rss_mb"] = sum(rss.values()) / 2**20
-        self.limits["http_hello"]["processes"] = len(rss)
+        self.limits["http_hello"].update(memory_summary(child.memory()))
         if self.generator == "wrk":
             ceiling = loadgen.run_python(
                 target, concurrency=self.concurrency, seconds=self.allow(s.ceiling_seconds)
@@ -555,7 +562,22 @@ class Bench:
         )
 
     def measure_memory(self, system: Any) -> None:
-        self.renda["memory"] = system.memory()
+        """Issue 7's memory target and its leak check: all four workers running, the same
+        load twice in the processes' one lifetime, every process's memory after each run."""
+        s = self.sizes
+        for service in ("intake", "workflow", "scoring", "notify"):
+            if service not in system.workers:
+                system.start_worker(service)
+        runs = []
+        for tag in ("first", "second"):
+            load = system.memory_load(
+                tag, s.memory_suggestions, s.memory_reads, self.allow(s.memory_seconds)
+            )
+            time.sleep(1.0)  # requests and handlers still finishing
+            runs.append({"load": load, "memory": system.memory()})
+        self.renda["memory"] = runs[-1]["memory"]
+        self.renda["memory_runs"] = runs
+        self.renda["memory_growth"] = memory_growth(runs[0]["memory"], runs[1]["memory"])
 
     def measure_tenants(self, system: Any) -> None:
         from bench import tenants
@@ -755,6 +777,36 @@ def ratios(lim: dict[str, Any], renda: dict[str, Any]) -> dict[str, float | None
             _get(renda, "memory", "intake-api", "rss_mb"), _get(lim, "http_hello", "rss_mb")
         ),
     }
+
+
+MEMORY_NOISE_MB = 4.0
+MEMORY_NOISE_SHARE = 0.03
+"""How much a process group's PSS may move between the memory phase's two runs and still
+be noise (allocator pages kept or returned, a gthread thread started late, copy-on-write
+pages a fork still shares): the larger of 4 MB and 3 %. Beyond it the bench prints a
+failure line."""
+
+
+def memory_growth(
+    first: dict[str, dict[str, Any]], second: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Each process group's memory after the second run over after the first."""
+    out = {}
+    for name, after in second.items():
+        before = first.get(name)
+        if before is None:
+            continue
+        grew = after["pss_mb"] - before["pss_mb"]
+        allowance = max(MEMORY_NOISE_MB, MEMORY_NOISE_SHARE * before["pss_mb"])
+        out[name] = {
+            "pss_first_mb": round(before["pss_mb"], 1),
+            "pss_second_mb": round(after["pss_mb"], 1),
+            "pss_growth_mb": round(grew, 1),
+            "rss_growth_mb": round(after["rss_mb"] - before["rss_mb"], 1),
+            "allowance_mb": round(allowance, 1),
+            "leak": grew > allowance,
+        }
+    return out
 
 
 FIGURES_ROWS = (
@@ -1101,21 +1153,44 @@ def render_table(
                     f"indexes: {', '.join(plan.get('indexes') or []) or 'none'}; "
                     + " ← ".join(plan.get("nodes") or [])
                 )
-    hello_rss = hello.get("rss_mb")
+    hello_rss, hello_pss = hello.get("rss_mb"), hello.get("pss_mb")
     for name, info in mem.items():
         api = name.endswith("-api")
         row(
-            f"2d RSS {name} ({info['processes']} proc)",
-            _fmt(info["rss_mb"], "MB", 0),
-            _fmt(hello_rss, "MB (hello)", 0) if api else "",
-            _ratio(info["rss_mb"], hello_rss) if api else None,
+            f"2d {name} ({info['processes']} proc) PSS, RSS",
+            f"{_fmt(info.get('pss_mb'), '', 0)} MB, {_fmt(info['rss_mb'], 'MB', 0)}",
+            f"{_fmt(hello_pss, '', 0)} MB, {_fmt(hello_rss, 'MB (hello)', 0)}" if api else "",
+            _ratio(info.get("pss_mb"), hello_pss) if api else None,
         )
     if mem:
         row(
-            "2d RSS all renda processes",
-            _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0),
+            "2d all renda processes, PSS summed (the target)",
+            _fmt(sum(i.get("pss_mb", 0.0) for i in mem.values()), "MB", 0),
             "800 MB (target)",
-            _ratio(sum(i["rss_mb"] for i in mem.values()), 800.0),
+            _ratio(sum(i.get("pss_mb", 0.0) for i in mem.values()), 800.0),
+        )
+        note(
+            "   RSS summed "
+            + _fmt(sum(i["rss_mb"] for i in mem.values()), "MB", 0)
+            + " (counts a page shared after fork once per process), USS summed "
+            + _fmt(sum(i.get("uss_mb", 0.0) for i in mem.values()), "MB", 0)
+            + " (what only one process holds)"
+        )
+    growth = renda.get("memory_growth", {})
+    for name, grew in growth.items():
+        row(
+            f"2d leak check {name}: PSS after run 1 → run 2",
+            f"{grew['pss_first_mb']:.0f} → {grew['pss_second_mb']:.0f} MB",
+            f"{grew['pss_growth_mb']:+.1f} MB (noise ≤ {grew['allowance_mb']:.0f})",
+        )
+    if growth:
+        leaks = [f"{n} +{g['pss_growth_mb']:.1f} MB" for n, g in growth.items() if g["leak"]]
+        loads = [run["load"] for run in renda.get("memory_runs", [])]
+        row(
+            "check: no process group grew beyond noise between two runs of the load ("
+            + " and ".join(f"{ld['settled']}/{ld['posted']} settled" for ld in loads)
+            + ")",
+            "FAILED: grew " + ", ".join(leaks) if leaks else "ok",
         )
     solo = renda.get("standalone", {})
     for run_name in ("first", "second"):

@@ -174,16 +174,74 @@ class RendaSystem:
         return self.apis[service][1]
 
     def memory(self) -> dict[str, dict[str, Any]]:
+        """RSS, PSS and USS of each API (gunicorn master + workers, summed) and each worker."""
         found = {}
         for kind, children in (("api", self.apis), ("worker", self.workers)):
             for service, (child, _) in children.items():
-                rss = child.rss_bytes()
-                found[f"{service}-{kind}"] = {
-                    "processes": len(rss),
-                    "rss_mb": sum(rss.values()) / 2**20,
-                    "per_process_mb": [round(v / 2**20, 1) for v in rss.values()],
-                }
+                found[f"{service}-{kind}"] = memory_summary(child.memory())
         return found
+
+    def memory_load(self, tag: str, suggestions: int, reads: int, seconds: float) -> dict[str, Any]:
+        """One round of the memory phase's load: `suggestions` POSTed from 8 threads and
+        followed through every worker until their receipts settle, then `reads` rounds of
+        GETs on every API (20 suggestions' receipts and workflow's copies of them, figures,
+        a deputy's points, the delivery log's first page). Bounded by `seconds`. The reads
+        answer as much in the second run as in the first (aggregates, a page, a deputy the
+        load files nothing for), so what grows between runs is not the data read."""
+        stop_at = time.monotonic() + seconds
+        posted = post_many(
+            self.intake_target(f"memory-{tag}"), suggestions, concurrency=8, deadline_s=seconds
+        )
+        ids = [body["id"] for _, status, body in posted if status == 202 and isinstance(body, dict)]
+        settled = 0
+        while ids and time.monotonic() < stop_at:
+            settled = self.sql(
+                "intake",
+                "SELECT count(*) FROM submissions WHERE id = ANY(%s) AND status <> 'pending'",
+                ids,
+            )[0][0]
+            if settled == len(ids):
+                break
+            time.sleep(0.25)
+        paths = {
+            "workflow": [
+                "/workflow/v1/figures?tenant=450102&year=2026",
+                "/workflow/v1/figures/units?tenant=450102&year=2026",
+            ],
+            "scoring": ["/scoring/v1/deputies/D450102-002/points"],
+            "notify": ["/notify/v1/deliveries"],
+        }
+        statuses: dict[str, int] = {}
+        for _ in range(reads):
+            for receipt_id in ids[:20]:
+                if time.monotonic() >= stop_at:
+                    break
+                status, receipt = request_json(
+                    self.port("intake"),
+                    "GET",
+                    f"/intake/v1/receipts/{receipt_id}",
+                    None,
+                    self.auth(),
+                )
+                statuses[f"intake {status}"] = statuses.get(f"intake {status}", 0) + 1
+                resource = receipt.get("resource") if isinstance(receipt, dict) else None
+                if resource and resource.get("href"):
+                    href = resource["href"]
+                    status, _ = request_json(self.port("workflow"), "GET", href, None, self.auth())
+                    statuses[f"workflow {status}"] = statuses.get(f"workflow {status}", 0) + 1
+            for service, service_paths in paths.items():
+                # Enough requests that every gunicorn worker starts its threads in run 1.
+                for path in service_paths * 20:
+                    if time.monotonic() >= stop_at:
+                        break
+                    status, _ = request_json(self.port(service), "GET", path, None, self.auth())
+                    statuses[f"{service} {status}"] = statuses.get(f"{service} {status}", 0) + 1
+        return {
+            "posted": len(ids),
+            "post_errors": len(posted) - len(ids),
+            "settled": settled,
+            "reads": statuses,
+        }
 
     def logs_tail(self) -> dict[str, str]:
         children = [c for c, _ in (*self.apis.values(), *self.workers.values())]
@@ -617,3 +675,17 @@ def log_children(system: RendaSystem) -> None:
     for name, tail in system.logs_tail().items():
         if tail:
             log(f"--- {name} (last lines)\n{tail}")
+
+
+def memory_summary(per_process: dict[int, dict[str, int]]) -> dict[str, Any]:
+    """One process group's memory in MB: summed, and each process's (pid, rss, pss, uss)."""
+    return {
+        "processes": len(per_process),
+        "rss_mb": sum(m["rss"] for m in per_process.values()) / 2**20,
+        "pss_mb": sum(m["pss"] for m in per_process.values()) / 2**20,
+        "uss_mb": sum(m["uss"] for m in per_process.values()) / 2**20,
+        "per_process": [
+            {"pid": pid, **{k: round(v / 2**20, 1) for k, v in m.items()}}
+            for pid, m in sorted(per_process.items())
+        ],
+    }

@@ -15,8 +15,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 """A mainland mobile number, 11 digits."""
 
@@ -34,6 +32,10 @@ def development_key(secret: str) -> str:
 
 class ContactCipher:
     def __init__(self, keys: Sequence[str]) -> None:
+        # cryptography (~8 MB resident) is imported by the processes that open or seal a
+        # contact, on first use: scoring, notify's API and most workers never do.
+        from cryptography.fernet import Fernet, MultiFernet
+
         if not keys:
             raise ValueError("RENDA_CONTACT_KEYS is not set: constituents' contacts need a key")
         self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
@@ -43,6 +45,8 @@ class ContactCipher:
 
     def decrypt(self, token: str) -> str | None:
         """The phone, or None when no configured key opens it (a retired key)."""
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:

@@ -43,6 +43,11 @@ def _directory():  # type: ignore[no-untyped-def]
 def main() -> None:
     """renda: deputies' suggestions, their deadlines, notices, duty points and figures for a
     whole city. Reads its settings from the environment only (not .env)."""
+    from renda.allocator import limit_arenas
+
+    # Here, so that every way a renda process starts (run, api, worker, the Procfile, the
+    # chart, the image) gets the same cap, before any thread exists.
+    limit_arenas()
 
 
 @main.command()

@@ -1,5 +1,6 @@
 """Gunicorn settings for every service API (`renda api <service>`)."""
 
+import gc
 import os
 import shutil
 import tempfile
@@ -17,6 +18,12 @@ bind = f"{os.environ.get('RENDA_API_HOST', '0.0.0.0')}:{os.environ.get('PORT', '
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("RENDA_THREADS", "4"))
 worker_class = "gthread"
+# The app is built once, in the arbiter, and its workers are forked from it: they share
+# its ~70 MB of modules and code instead of each importing its own copy (issue 7,
+# docs/adr/0018-memory.md). Building it opens no connection and starts no thread (database
+# pools fill on first use; runtime/db.py empties any pool a fork inherits), and
+# prometheus_client opens each worker's own files on its first write after the fork.
+preload_app = True
 timeout = 30
 graceful_timeout = 20
 # Gunicorn's own messages in the same JSON shape as the application's.
@@ -44,6 +51,12 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    # Everything built so far moves out of the collector's reach: a collection in a worker
+    # would otherwise write to (and so copy) every shared page holding a tracked object.
+    gc.freeze()
 
 
 def on_exit(server):  # type: ignore[no-untyped-def]

@@ -15,10 +15,13 @@ from runtime.config import DIRECTORY, SERVICES, Settings
 from runtime.context import ServiceRuntime, build_directory, build_runtimes
 from runtime.directory import Directory
 from runtime.http import Checks, behind_proxies, create_app
-from runtime.migrations import upgrade
 
 
 def migrate(settings: Settings, databases: list[str] | None = None) -> None:
+    # Alembic (with mako and pygments, ~10 MB resident) is for migrating only: the APIs
+    # and workers never import it.
+    from runtime.migrations import upgrade
+
     for database in databases or [DIRECTORY, *SERVICES]:
         upgrade(migrations_dir(database), settings.database_url_for(database))
 

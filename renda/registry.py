@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import runtime.directory
 from runtime.config import DIRECTORY, SERVICES
-from runtime.migrations import DIRECTORY_MIGRATIONS
 from runtime.service import ServiceSpec
+
+DIRECTORY_MIGRATIONS = Path(runtime.directory.__file__).parent / "migrations"
 
 
 def spec(name: str) -> ServiceSpec:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, Table, create_engine, event, text
@@ -56,6 +59,10 @@ class Database:
             event.listen(self.engine.pool, "checkin", _stamp_checkin)
             event.listen(self.engine.pool, "checkout", _ping_if_idle)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Gunicorn forks its workers from the arbiter that built the app (preload_app): a
+        # pool inherited that way would share the parent's sockets, so the child forgets
+        # them (without closing them under the parent) and opens its own.
+        os.register_at_fork(after_in_child=partial(_forget_inherited_pool, weakref.ref(self)))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -75,6 +82,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _forget_inherited_pool(database: weakref.ref[Database]) -> None:
+    found = database()
+    if found is not None:
+        found.engine.dispose(close=False)
 
 
 PING_IDLE_SECONDS = 1.0

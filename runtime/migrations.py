@@ -11,8 +11,6 @@ from sqlalchemy.engine import make_url
 
 from runtime.types import UtcDateTime
 
-DIRECTORY_MIGRATIONS = Path(__file__).parent / "directory" / "migrations"
-
 
 def alembic_config(migrations: Path, url: str) -> Config:
     config = Config()

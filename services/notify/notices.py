@@ -10,15 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, Spacer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from runtime.directory import Directory
-from runtime.pdf import Writer, build
 from services.notify.domain.messages import Message
 from services.notify.planning import Source, tell
 from services.notify.store import Notice
@@ -62,6 +57,15 @@ def render(notice: Notice, local_date: str) -> str:
 
 def render_pdf(notice: Any, local_date: str, font_path: str | None = None) -> bytes:
     """The notice or board as an A4 PDF, laid out like the printable page."""
+    # reportlab (~7 MB resident) is imported by the process that draws a PDF, when it
+    # first does: notify's worker issues notices but never draws one.
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.units import mm
+    from reportlab.platypus import HRFlowable, Spacer
+
+    from runtime.pdf import Writer, build
+
     w = Writer(font_path)
     red = colors.HexColor("#cc0000")
     story: list[Any] = [

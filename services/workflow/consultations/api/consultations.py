@@ -13,7 +13,6 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from runtime.http import node_in_reach, not_found, principal, service
-from runtime.pdf import font_path_from_env
 from services.workflow.consultations.api.schemas import (
     ConsultationDetailOut,
     ConsultationFiguresOut,
@@ -24,7 +23,6 @@ from services.workflow.consultations.api.schemas import (
     ConsultationReportOut,
     DraftOpinionOut,
 )
-from services.workflow.consultations.printing import report_pdf
 from services.workflow.consultations.queries import (
     consultation_view,
     figures_under,
@@ -222,6 +220,11 @@ def get_report_csv(consultation_id: str, report_id: str) -> Response:
 def get_report_pdf(consultation_id: str, report_id: str) -> Response:
     """The report as a PDF, to file with the legislature as it is (ADR 0015's font:
     the standard Chinese CID font, or RENDA_NOTICE_FONT embedded)."""
+    # reportlab (~7 MB resident) is imported when the first PDF is asked for, not by
+    # every workflow process.
+    from runtime.pdf import font_path_from_env
+    from services.workflow.consultations.printing import report_pdf
+
     with service("workflow").db.session() as session:
         report = _report(session, consultation_id, report_id)
     pdf = report_pdf(report, local_date(report["submitted_at"]), font_path_from_env())
