@@ -42,6 +42,10 @@ class Settings:
     max_attempts: int = 5
     delivery_limit: int = 20
     prefetch: int = 20
+    consumer_batch: int = 20
+    """Most events a consumer applies in one transaction (ADR 0017); 1: one at a time."""
+    consumer_linger_seconds: float = 0.002
+    """How long a consumer with a batch begun waits for one more message before applying it."""
     consumer_threads: int = 1
     worker_host: str = "0.0.0.0"
     var_dir: Path = field(default_factory=lambda: Path("var"))
@@ -115,6 +119,8 @@ class Settings:
             "max_attempts": int(env.get("RENDA_MAX_ATTEMPTS", "5")),
             "delivery_limit": int(env.get("RENDA_DELIVERY_LIMIT", "20")),
             "prefetch": int(env.get("RENDA_PREFETCH", "20")),
+            "consumer_batch": int(env.get("RENDA_CONSUMER_BATCH", "20")),
+            "consumer_linger_seconds": float(env.get("RENDA_CONSUMER_LINGER_SECONDS", "0.002")),
             "consumer_threads": int(env.get("RENDA_CONSUMER_THREADS", "1")),
             "worker_host": env.get("RENDA_WORKER_HOST", "0.0.0.0"),
             "var_dir": var_dir,
@@ -152,6 +158,8 @@ class Settings:
                 "RENDA_API_BASE_URL as a list names each service once: "
                 + ",".join(f"{name}=URL" for name in SERVICES)
             )
+        if int(values["consumer_batch"]) < 1:  # type: ignore[call-overload]
+            raise ValueError("RENDA_CONSUMER_BATCH is at least 1 (1: one event at a time)")
         if not values["retry_delays"]:
             raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")
         return cls(**values)  # type: ignore[arg-type]
