@@ -38,6 +38,8 @@ class Settings:
     log_level: str = "INFO"
     max_request_bytes: int = 1024 * 1024
     outbox_poll_seconds: float = 0.2
+    outbox_linger_seconds: float = 0.005
+    """How long a relay woken by a commit waits for the commits right behind it."""
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     max_attempts: int = 5
     delivery_limit: int = 20
@@ -115,6 +117,7 @@ class Settings:
             "log_level": env.get("RENDA_LOG_LEVEL", "INFO").upper(),
             "max_request_bytes": int(env.get("RENDA_MAX_REQUEST_BYTES", str(1024 * 1024))),
             "outbox_poll_seconds": float(env.get("RENDA_OUTBOX_POLL_SECONDS", "0.2")),
+            "outbox_linger_seconds": float(env.get("RENDA_OUTBOX_LINGER_SECONDS", "0.005")),
             "retry_delays": _floats(env.get("RENDA_RETRY_DELAYS", "1,5,30")),
             "max_attempts": int(env.get("RENDA_MAX_ATTEMPTS", "5")),
             "delivery_limit": int(env.get("RENDA_DELIVERY_LIMIT", "20")),

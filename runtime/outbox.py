@@ -214,8 +214,12 @@ class OutboxRelay:
         OUTBOX_OLDEST_AGE.labels(self.outbox.service).set(age)
         return count, age
 
-    def run(self, stop: threading.Event, poll_seconds: float) -> None:
-        """Relay until stopped; any failure (broker or database down) is retried with back-off."""
+    def run(self, stop: threading.Event, poll_seconds: float, linger_seconds: float = 0.0) -> None:
+        """Relay until stopped; any failure (broker or database down) is retried with back-off.
+
+        Once the pending rows are out it waits for the next commit (or the poll), then
+        `linger_seconds` more, so that the commits right behind the one that woke it share
+        its batch: under a burst one relay transaction per few commits, not per commit."""
         delay = poll_seconds
         measured = 0.0
         while not stop.is_set():
@@ -235,8 +239,10 @@ class OutboxRelay:
                     self.measure_backlog(datetime.now(UTC))
                 except Exception:
                     log.warning("cannot measure the outbox backlog", exc_info=True)
-            if not sent and not stop.is_set():
+            # A full batch may have more behind it; anything less emptied the outbox.
+            if sent < self.batch_size and not stop.is_set():
                 self._wait(delay)
+                stop.wait(linger_seconds)
         if self.listener is not None:
             self.listener.close()
 
