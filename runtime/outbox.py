@@ -67,7 +67,7 @@ class Outbox:
         them at once instead of at its next poll (other processes' relays still poll)."""
         self._committed.set()
 
-    def wait_for_commit(self, timeout: float, linger: float = 0.0) -> None:
+    def wait_for_commit(self, timeout: float, linger: float) -> None:
         """Until a commit (or the timeout), then `linger` more: the commits of that time
         are taken as seen, for the batch about to be read."""
         self._committed.wait(timeout)
@@ -127,7 +127,7 @@ class _CommitListener:
         self.channel = channel
         self.connection: psycopg.Connection | None = None
 
-    def wait(self, timeout: float, linger: float = 0.0) -> None:
+    def wait(self, timeout: float, linger: float) -> None:
         """Until a commit's NOTIFY (or the timeout), then `linger` more; the notifications
         of that time are drained, as the batch about to be read covers their commits
         (each would otherwise wake the relay for an empty transaction)."""
@@ -223,7 +223,7 @@ class OutboxRelay:
         OUTBOX_OLDEST_AGE.labels(self.outbox.service).set(age)
         return count, age
 
-    def run(self, stop: threading.Event, poll_seconds: float, linger_seconds: float = 0.0) -> None:
+    def run(self, stop: threading.Event, poll_seconds: float, linger_seconds: float) -> None:
         """Relay until stopped; any failure (broker or database down) is retried with back-off.
 
         Once the pending rows are out it waits for the next commit (or the poll), then
