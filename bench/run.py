@@ -1213,6 +1213,16 @@ def render_table(
         )
     if solo.get("second"):
         row("2f renda run: RSS growth, second run over first", _fmt(solo["rss_growth_mb"], "MB", 1))
+    for label, once in (
+        ("2b", burst.get("applied_once")),
+        *((f"2f {n}", solo.get(n, {}).get("applied_once")) for n in ("first", "second")),
+    ):
+        if once:
+            row(
+                f"check: {label} every 202 accepted and applied once ({once['applied_once']} of "
+                f"{once['posted']})",
+                "ok" if once["ok"] else f"FAILED: {once['accepted']} accepted",
+            )
     check = renda.get("check", {})
     if check:
         row("check: receipt accepted, workflow serves it", "ok" if check.get("ok") else "FAILED")

@@ -70,6 +70,23 @@ class Standalone:
             "settle_p99_ms": percentile(latencies, 99),
             "cpu_ms_per_suggestion": 1000 * cpu["cpu_s"].get("standalone", 0.0) / max(1, n),
             "rss_mb": sum(self.child.rss_bytes().values()) / 2**20,
+            "applied_once": self._applied_once(list(settled), len(ids)),
+        }
+
+    def _applied_once(self, accepted: list[str], posted: int) -> dict[str, Any]:
+        """As 2b checks it: every 202 accepted, each exactly one suggestion in workflow."""
+        counts = dict(
+            self._sql(
+                "workflow",
+                "SELECT submission_id, count(*) FROM suggestions GROUP BY submission_id",
+            )
+        )
+        once = sum(1 for sid in accepted if counts.get(sid) == 1)
+        return {
+            "posted": posted,
+            "accepted": len(accepted),
+            "applied_once": once,
+            "ok": posted == len(accepted) == once,
         }
 
     def _wait(

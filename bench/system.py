@@ -496,6 +496,28 @@ class RendaSystem:
             if settled
             else None,
             "sample_receipt_id": ids[-1] if ids else None,
+            "applied_once": self.applied_once(
+                [sid for sid, (status, _) in settled.items() if status == "accepted"], len(ids)
+            ),
+        }
+
+    def applied_once(self, accepted: list[str], posted: int) -> dict[str, Any]:
+        """Every submission intake took (202) settled accepted, and each of those is
+        exactly one suggestion in workflow: none lost, none applied twice."""
+        per_submission = dict(
+            self.sql(
+                "workflow",
+                "SELECT submission_id, count(*) FROM suggestions "
+                "WHERE submission_id = ANY(%s) GROUP BY submission_id",
+                accepted,
+            )
+        )
+        once = sum(1 for sid in accepted if per_submission.get(sid) == 1)
+        return {
+            "posted": posted,
+            "accepted": len(accepted),
+            "applied_once": once,
+            "ok": posted == len(accepted) == once,
         }
 
     def _stages(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -62,6 +63,12 @@ def write_offset(path: Path, offset: timedelta) -> None:
     os.replace(partial, path)
 
 
+DEMO_CLOCK_CHECK_SECONDS = 0.25
+"""How often the demo clock looks whether its file changed: a look per `now()` was a tenth
+of the one-process mode's CPU under a burst, and a trainer's `renda clock advance` is
+seen within this."""
+
+
 class DemoClock:
     """The system clock moved ahead by the offset in var/clock.json (`renda clock`), so a
     trainer can show yellow and red deadlines in the one-process mode. The file is read
@@ -72,8 +79,11 @@ class DemoClock:
         self._seen: tuple[int, int] | None = None
         self._offset = timedelta(0)
         self._lock = threading.Lock()
+        self._checked = -DEMO_CLOCK_CHECK_SECONDS
 
     def offset(self) -> timedelta:
+        if time.monotonic() - self._checked < DEMO_CLOCK_CHECK_SECONDS:
+            return self._offset
         try:
             stat = self.path.stat()
             seen: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_ino)
@@ -83,6 +93,7 @@ class DemoClock:
             if seen != self._seen:
                 self._offset = read_offset(self.path) if seen else timedelta(0)
                 self._seen = seen
+            self._checked = time.monotonic()
             return self._offset
 
     def now(self) -> datetime:

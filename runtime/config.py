@@ -38,10 +38,16 @@ class Settings:
     log_level: str = "INFO"
     max_request_bytes: int = 1024 * 1024
     outbox_poll_seconds: float = 0.2
+    outbox_linger_seconds: float = 0.005
+    """How long a relay woken by a commit waits for the commits right behind it."""
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     max_attempts: int = 5
     delivery_limit: int = 20
     prefetch: int = 20
+    consumer_batch: int = 20
+    """Most events a consumer applies in one transaction (ADR 0019); 1: one at a time."""
+    consumer_linger_seconds: float = 0.002
+    """How long a consumer with a batch begun waits for one more message before applying it."""
     consumer_threads: int = 1
     worker_host: str = "0.0.0.0"
     var_dir: Path = field(default_factory=lambda: Path("var"))
@@ -111,10 +117,13 @@ class Settings:
             "log_level": env.get("RENDA_LOG_LEVEL", "INFO").upper(),
             "max_request_bytes": int(env.get("RENDA_MAX_REQUEST_BYTES", str(1024 * 1024))),
             "outbox_poll_seconds": float(env.get("RENDA_OUTBOX_POLL_SECONDS", "0.2")),
+            "outbox_linger_seconds": float(env.get("RENDA_OUTBOX_LINGER_SECONDS", "0.005")),
             "retry_delays": _floats(env.get("RENDA_RETRY_DELAYS", "1,5,30")),
             "max_attempts": int(env.get("RENDA_MAX_ATTEMPTS", "5")),
             "delivery_limit": int(env.get("RENDA_DELIVERY_LIMIT", "20")),
             "prefetch": int(env.get("RENDA_PREFETCH", "20")),
+            "consumer_batch": int(env.get("RENDA_CONSUMER_BATCH", "20")),
+            "consumer_linger_seconds": float(env.get("RENDA_CONSUMER_LINGER_SECONDS", "0.002")),
             "consumer_threads": int(env.get("RENDA_CONSUMER_THREADS", "1")),
             "worker_host": env.get("RENDA_WORKER_HOST", "0.0.0.0"),
             "var_dir": var_dir,
@@ -152,6 +161,8 @@ class Settings:
                 "RENDA_API_BASE_URL as a list names each service once: "
                 + ",".join(f"{name}=URL" for name in SERVICES)
             )
+        if int(values["consumer_batch"]) < 1:  # type: ignore[call-overload]
+            raise ValueError("RENDA_CONSUMER_BATCH is at least 1 (1: one event at a time)")
         if not values["retry_delays"]:
             raise ValueError("RENDA_RETRY_DELAYS needs at least one delay, e.g. 1,5,30")
         return cls(**values)  # type: ignore[arg-type]

@@ -67,8 +67,11 @@ class Outbox:
         them at once instead of at its next poll (other processes' relays still poll)."""
         self._committed.set()
 
-    def wait_for_commit(self, timeout: float) -> None:
+    def wait_for_commit(self, timeout: float, linger: float) -> None:
+        """Until a commit (or the timeout), then `linger` more: the commits of that time
+        are taken as seen, for the batch about to be read."""
         self._committed.wait(timeout)
+        time.sleep(linger)
         self._committed.clear()
 
     def add(
@@ -124,11 +127,17 @@ class _CommitListener:
         self.channel = channel
         self.connection: psycopg.Connection | None = None
 
-    def wait(self, timeout: float) -> None:
+    def wait(self, timeout: float, linger: float) -> None:
+        """Until a commit's NOTIFY (or the timeout), then `linger` more; the notifications
+        of that time are drained, as the batch about to be read covers their commits
+        (each would otherwise wake the relay for an empty transaction)."""
         if self.connection is None or self.connection.closed:
             self.connection = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
             self.connection.execute(f'LISTEN "{self.channel}"')
         for _ in self.connection.notifies(timeout=timeout, stop_after=1):
+            pass
+        time.sleep(linger)
+        for _ in self.connection.notifies(timeout=0):
             pass
 
     def close(self) -> None:
@@ -214,8 +223,12 @@ class OutboxRelay:
         OUTBOX_OLDEST_AGE.labels(self.outbox.service).set(age)
         return count, age
 
-    def run(self, stop: threading.Event, poll_seconds: float) -> None:
-        """Relay until stopped; any failure (broker or database down) is retried with back-off."""
+    def run(self, stop: threading.Event, poll_seconds: float, linger_seconds: float) -> None:
+        """Relay until stopped; any failure (broker or database down) is retried with back-off.
+
+        Once the pending rows are out it waits for the next commit (or the poll), then
+        `linger_seconds` more, so that the commits right behind the one that woke it share
+        its batch: under a burst one relay transaction per few commits, not per commit."""
         delay = poll_seconds
         measured = 0.0
         while not stop.is_set():
@@ -235,21 +248,22 @@ class OutboxRelay:
                     self.measure_backlog(datetime.now(UTC))
                 except Exception:
                     log.warning("cannot measure the outbox backlog", exc_info=True)
-            if not sent and not stop.is_set():
-                self._wait(delay)
+            # A full batch may have more behind it; anything less emptied the outbox.
+            if sent < self.batch_size and not stop.is_set():
+                self._wait(delay, linger_seconds)
         if self.listener is not None:
             self.listener.close()
 
-    def _wait(self, timeout: float) -> None:
+    def _wait(self, timeout: float, linger: float) -> None:
         if self.listener is None:
-            self.outbox.wait_for_commit(timeout)
+            self.outbox.wait_for_commit(timeout, linger)
             return
         try:
-            self.listener.wait(timeout)
+            self.listener.wait(timeout, linger)
         except psycopg.Error:
             log.warning("cannot listen for commits; polling", exc_info=True)
             self.listener.close()
-            self.outbox.wait_for_commit(timeout)
+            self.outbox.wait_for_commit(timeout, linger)
 
 
 def prune_messages(ctx: WorkContext, *, retention_days: float) -> None:

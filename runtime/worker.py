@@ -157,7 +157,12 @@ class Worker:
             relay = OutboxRelay(rt.outbox, rt.db, publisher)
             self._spawn(
                 f"{rt.name}-relay",
-                partial(relay.run, self.stop_event, self.settings.outbox_poll_seconds),
+                partial(
+                    relay.run,
+                    self.stop_event,
+                    self.settings.outbox_poll_seconds,
+                    self.settings.outbox_linger_seconds,
+                ),
                 rt.name,
             )
             prune = partial(prune_messages, retention_days=self.settings.message_retention_days)
