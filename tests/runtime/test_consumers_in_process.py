@@ -66,7 +66,9 @@ def test_hostile_messages_are_dropped_and_counted_and_the_next_event_is_handled(
 def test_a_consumer_that_dies_is_not_ready_then_restarted(
     system: InProcessSystem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker, "RESTART_DELAYS", (1.0,))
+    # Dead for 3 s: each poll below builds the app afresh (no readiness cache to wait out),
+    # which takes over a second on a loaded machine and could miss a shorter death.
+    monkeypatch.setattr(worker, "RESTART_DELAYS", (3.0,))
     monkeypatch.setitem(failpoints._ARMED, "consumer.on_message", "die")
     restarts = _restarts("workflow")
 
