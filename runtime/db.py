@@ -31,8 +31,12 @@ def compact_json(value: object) -> str:
 def upsert(session: Session, table: type | Table) -> PgInsert | SqliteInsert:
     """An INSERT into `table` that can say ON CONFLICT, in the session's dialect (PostgreSQL's
     or SQLite's: both spell the clause the same way)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return insert(table)
+    return upsert_in(session.get_bind().dialect.name, table)
+
+
+def upsert_in(dialect: str, table: type | Table) -> PgInsert | SqliteInsert:
+    """`upsert` for a dialect named, for a statement built once and kept."""
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 class Database:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     delete,
     event,
     inspect,
@@ -31,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from runtime.db import upsert
+from runtime.db import upsert, upsert_in
 from runtime.messaging_tables import BigId
 from runtime.types import UtcDateTime
 from services.workflow.store import Base
@@ -207,7 +209,6 @@ def add_figures(session: Session, changes: Contributions) -> None:
     keyed = [(key, group, sums) for key, group, sums in keyed if any(sums)]
     if not keyed:
         return
-    table = SuggestionFigures.__table__
     rows = [
         {
             "key": key,
@@ -216,22 +217,30 @@ def add_figures(session: Session, changes: Contributions) -> None:
         }
         for key, group, sums in keyed
     ]
-    # One statement compiled once and sent for every group (executemany on the connection:
-    # the ORM's bulk path compiles a seeded term's thousands of groups for seconds).
-    statement = upsert(session, table)
-    session.connection().execute(
-        statement.on_conflict_do_update(
-            index_elements=["key"],
-            set_={c: table.c[c] + statement.excluded[c] for c in SUM_COLUMNS},
-        ),
-        rows,
+    # One statement sent for every group (executemany on the connection: the ORM's bulk
+    # path compiles a seeded term's thousands of groups for seconds), built once per dialect:
+    # building it costs more than running it, and every flush of a suggestion runs it.
+    session.connection().execute(_adding(session.get_bind().dialect.name), rows)
+    if any(n < 0 for _, _, sums in keyed for n in sums):
+        session.execute(_EMPTIED, {"keys": [key for key, _, _ in keyed]})
+
+
+@lru_cache(maxsize=4)
+def _adding(dialect: str) -> Any:
+    """The upsert adding a group's change to its row."""
+    table = SuggestionFigures.__table__
+    statement = upsert_in(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={c: table.c[c] + statement.excluded[c] for c in SUM_COLUMNS},
     )
-    session.execute(
-        delete(SuggestionFigures).where(
-            SuggestionFigures.key.in_([key for key, _, _ in keyed]),
-            SuggestionFigures.suggestions == 0,
-        )
-    )
+
+
+_EMPTIED = delete(SuggestionFigures).where(
+    SuggestionFigures.key.in_(bindparam("keys", expanding=True)),
+    SuggestionFigures.suggestions == 0,
+)
+"""Groups a change left empty (only a change that takes suggestions away can)."""
 
 
 @event.listens_for(Session, "before_flush")
@@ -262,9 +271,13 @@ def _stored(session: Session, ids: Iterable[str]) -> list[Any]:
     ids = list(ids)
     if not ids:
         return []
-    columns = [getattr(Suggestion, c) for c in READ_COLUMNS]
     with session.no_autoflush:
-        return list(session.execute(select(*columns).where(Suggestion.id.in_(ids))))
+        return list(session.execute(_STORED, {"ids": ids}))
+
+
+_STORED = select(*(getattr(Suggestion, c) for c in READ_COLUMNS)).where(
+    Suggestion.id.in_(bindparam("ids", expanding=True))
+)
 
 
 class Assignment(Base):
