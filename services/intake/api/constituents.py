@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import request
+from flask import g, request
 
 from contracts.contact import cipher, mask_phone
+from runtime.directory import Principal
 from runtime.http import service
 from services.intake.limits import take
 from services.intake.store import Submission
@@ -18,6 +19,14 @@ from services.intake.store import Submission
 
 def visitor_address() -> str:
     return request.remote_addr or "unknown"
+
+
+def as_public_form(node_id: str, node_path: str) -> None:
+    """The request files as the public form of `node_id`: no key, no person, the node the
+    submission belongs to."""
+    g.principal = Principal(
+        key_id="public-form", node_id=node_id, node_path=node_path, role="public"
+    )
 
 
 def count_address(address: str) -> None:

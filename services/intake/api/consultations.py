@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
@@ -21,12 +20,12 @@ from contracts.consultation_actions import (
 )
 from contracts.consultation_actions import Article as ArticleField
 from contracts.zone import SHANGHAI
-from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
 from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.constituents import (
+    as_public_form,
     count_address,
     fold,
     sealed_contact,
@@ -168,12 +167,7 @@ def leave_opinion(body: dict[str, Any], consultation_id: str) -> Any:
     count_address(address)
     folded = fold(consultation_id, address, str(body["article"]), without_spaces(body["text"]))
     station = rt.directory.node(body["station_id"])
-    g.principal = Principal(
-        key_id="public-form",
-        node_id=body["station_id"],
-        node_path=station.path if station else door.tenant_path,
-        role="public",
-    )
+    as_public_form(body["station_id"], station.path if station else door.tenant_path)
     new_code = public_code()
     return with_public_code(
         submit(

@@ -14,17 +14,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from contracts.opinion_actions import OPINION_ACTIONS
 from runtime.config import Settings
-from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service, takes_upload
 from runtime.idempotency import IdempotencyHeader, request_fingerprint
 from runtime.openapi import throttling
 from runtime.problems import DomainProblem
 from services.intake.api.constituents import (
+    as_public_form,
     fold,
     sealed_contact,
     visitor_address,
@@ -233,12 +233,7 @@ def _file_public(body: dict[str, Any], photos: list[Photo] | None) -> Any:
     # Decoding photos is the costly part: only once the limits let the request in.
     photos = _photos_of_request() if photos is None else photos
     folded = fold(code.id, address, without_spaces(body["text"]))
-    g.principal = Principal(
-        key_id="public-form",
-        node_id=code.station_id,
-        node_path=code.station_path,
-        role="public",
-    )
+    as_public_form(code.station_id, code.station_path)
     new_code = public_code()
     with _kept(photos) as described:
         answer = submit(

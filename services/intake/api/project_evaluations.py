@@ -9,19 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm import Session
 
 from contracts.project_actions import EvaluationIn
 from contracts.zone import SHANGHAI
+from runtime.db import upsert
 from runtime.directory import Principal
 from runtime.http import principal, requires_role, service
 from runtime.idempotency import IdempotencyHeader
 from runtime.openapi import ProblemSchema, throttling
 from runtime.problems import PROBLEM_TYPE, DomainProblem
 from services.intake.api.constituents import (
+    as_public_form,
     count_address,
     fold,
     sealed_contact,
@@ -126,14 +127,19 @@ def evaluate_as_deputy(headers: dict[str, str], body: dict[str, Any], project_id
     door = open_door(project_id, service("intake").clock.now(), who)
 
     def register(session: Session, _submission_id: str) -> list[tuple[str, dict[str, Any]]]:
-        if session.get(EvaluationRegister, (project_id, deputy_id)) is not None:
+        # Two evaluations of one deputy at once: the second waits on the register's key until
+        # the first commits, then finds it there (a refusal, never an error).
+        entry = upsert(session, EvaluationRegister).values(
+            project_id=project_id, deputy_id=deputy_id
+        )
+        entered = entry.on_conflict_do_nothing().returning(EvaluationRegister.deputy_id)
+        if session.scalar(entered) is None:
             raise DomainProblem(
                 409,
                 "Evaluated already",
                 f"Deputy {deputy_id} has evaluated this project already.",
                 field="deputy_id",
             )
-        session.add(EvaluationRegister(project_id=project_id, deputy_id=deputy_id))
         return []
 
     return submit(
@@ -162,9 +168,7 @@ def evaluate_as_constituent(body: dict[str, Any], project_id: str) -> Any:
     count_address(address)
     comment = without_spaces(body.get("comment") or "")
     folded = fold("evaluation", project_id, address, body["quality"], body["effect"], comment)
-    g.principal = Principal(
-        key_id="public-form", node_id=door.tenant, node_path=door.tenant_path, role="public"
-    )
+    as_public_form(door.tenant, door.tenant_path)
     new_code = public_code()
     return with_public_code(
         submit(
