@@ -585,3 +585,46 @@ def test_a_deputys_points_are_reported_to_the_electing_unit_as_a_formal_notice(
     assert_problem(s.client.get(receipt["resource"]["href"], headers=other), 404)
     own = bearer(new_key(s, "450102", "deputy", subject="D450102-031"))
     assert s.client.get(receipt["resource"]["href"], headers=own).status_code == 200
+
+
+def test_the_ledger_comes_in_pages_beside_the_balance_of_all_of_it(
+    shared_system: InProcessSystem, keys: dict[str, dict[str, str]]
+) -> None:
+    s = shared_system
+    s.runtimes[0].directory.add_deputy("D450102-P01", "450102", "代表页", "county")
+    sheet = HEADER + "".join(
+        f"D450102-P01,training,2026-04-{day:02d},,township,第{day}期\n" for day in range(1, 8)
+    )
+    receipt = _settled(
+        s, _upload(s, keys["township"], "四月.csv", sheet.encode()), keys["township"]
+    )
+    assert receipt["status"] == "accepted", receipt
+
+    def ledger(**query: Any) -> dict[str, Any]:
+        answer = s.client.get(
+            "/scoring/v1/deputies/D450102-P01/points",
+            query_string=query,
+            headers=keys["county"],
+        )
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()
+
+    whole = ledger()
+    assert whole["count"] == 7 and len(whole["entries"]) == 7
+    per_entry = whole["entries"][0]["points"]
+    first = ledger(limit=3)
+    assert [e["reason"] for e in first["entries"]] == [e["reason"] for e in whole["entries"][:3]]
+    assert (first["count"], first["total"]) == (7, whole["total"]) == (7, 7 * per_entry)
+    rest = ledger(limit=3, offset=6)["entries"]
+    assert [e["id"] for e in rest] == [whole["entries"][6]["id"]]
+    newest = ledger(limit=2, newest_first="true")["entries"]
+    assert [e["occurred_at"][:10] for e in newest] == ["2026-04-07", "2026-04-06"]
+    assert_problem(
+        s.client.get(
+            "/scoring/v1/deputies/D450102-P01/points",
+            query_string={"limit": 1001},
+            headers=keys["county"],
+        ),
+        422,
+        "limit",
+    )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from services.scoring.store import PointsEntry
 from tests.console.conftest import Console, csrf
 from tests.console.test_console_security import filed, page
 
@@ -52,6 +55,32 @@ def test_a_deputy_sees_own_suggestions_and_points(console: Console) -> None:
     assert "代表本人的建议" in body
     assert 'id="points-total"' in body
     assert page(console.client("xn.d001"), "/console/dashboard")[0] == 403
+
+
+def test_a_long_ledger_shows_its_latest_hundred_entries_and_the_whole_balance(
+    console: Console,
+) -> None:
+    scoring = next(rt for rt in console.system.runtimes if rt.name == "scoring")
+    start = datetime(2025, 1, 6, 2, tzinfo=UTC)
+    with scoring.db.transaction() as session:
+        session.add_all(
+            PointsEntry(
+                tenant="450102",
+                tenant_path="/450100/450102/",
+                deputy_id="D450102-002",
+                activity="training",
+                points=Decimal("0.5"),
+                reason=f"学习培训第{n}期",
+                source=f"test-ledger:{n}",
+                occurred_at=start + timedelta(days=n),
+                recorded_at=start + timedelta(days=n),
+            )
+            for n in range(1, 121)
+        )
+    body = page(console.client("xn.d002"), "/console/mine")[1]
+    assert 'id="points-total">60</span>' in body
+    assert "最近 100 条，共 120 条" in body
+    assert "学习培训第120期" in body and "学习培训第20期" not in body
 
 
 def test_the_dashboard_charts_twelve_months_and_lists_the_red_items(console: Console) -> None:

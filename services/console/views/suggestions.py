@@ -126,7 +126,13 @@ def export_xlsx() -> Response:
 @signed_in("deputy")
 def mine() -> Any:
     page = _listed({}, 100)
-    points = expect(api().get(f"/scoring/v1/deputies/{person()['subject']}/points"))
+    points = expect(
+        api().get(
+            f"/scoring/v1/deputies/{person()['subject']}/points",
+            limit=100,
+            newest_first="true",
+        )
+    )
     return render_template(
         "mine.html",
         page=page,

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from contracts.fields import Limit, Offset
 from runtime.directory.service import Person
 from runtime.http import not_found, principal, service
 from services.scoring.domain.points import Entry, balance
@@ -41,10 +42,21 @@ class EntryOut(Schema):
     recorded_at = fields.AwareDateTime()
 
 
+class PointsQuery(Schema):
+    limit = Limit(maximum=1000, load_default=1000)
+    offset = Offset()
+    newest_first = fields.Boolean(
+        load_default=False, metadata={"description": "the newest entries first"}
+    )
+
+
 class PointsOut(Schema):
     deputy_id = fields.String()
-    total = Points(metadata={"type": "number"})
-    entries = fields.List(fields.Nested(EntryOut))
+    total = Points(metadata={"type": "number", "description": "the balance of every entry"})
+    count = fields.Integer(metadata={"description": "how many entries the ledger holds"})
+    entries = fields.List(
+        fields.Nested(EntryOut), metadata={"description": "one page of them, in time order"}
+    )
 
 
 def readable_deputy(deputy_id: str) -> Person:
@@ -63,21 +75,33 @@ def readable_deputy(deputy_id: str) -> Person:
 
 
 @blp.route("/<deputy_id>/points")
+@blp.arguments(PointsQuery, location="query")
 @blp.response(200, PointsOut)
-def get_points(deputy_id: str) -> dict[str, Any]:
-    """The deputy's balance and every ledger entry, oldest first."""
+def get_points(query: dict[str, Any], deputy_id: str) -> dict[str, Any]:
+    """The deputy's balance over the whole ledger and one page of its entries, oldest first
+    (`newest_first` for the latest); a term's ledger fits in one page of the default size."""
     readable_deputy(deputy_id)
+    mine = PointsEntry.deputy_id == deputy_id
+    order = [PointsEntry.occurred_at, PointsEntry.id]
+    if query["newest_first"]:
+        order = [column.desc() for column in order]
     with service("scoring").db.session() as session:
+        amounts = session.execute(
+            select(PointsEntry.activity, PointsEntry.points, PointsEntry.reverses_id).where(mine)
+        ).all()
         rows = list(
             session.scalars(
                 select(PointsEntry)
-                .where(PointsEntry.deputy_id == deputy_id)
-                .order_by(PointsEntry.occurred_at, PointsEntry.id)
+                .where(mine)
+                .order_by(*order)
+                .limit(query["limit"])
+                .offset(query["offset"])
             )
         )
     return {
         "deputy_id": deputy_id,
-        "total": balance(Entry(r.activity, r.points, r.reverses_id) for r in rows),
+        "total": balance(Entry(*amount) for amount in amounts),
+        "count": len(amounts),
         "entries": rows,
     }
 
