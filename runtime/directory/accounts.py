@@ -14,6 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,8 +33,14 @@ TOUCH_SECONDS = 30.0
 """A session's last use is written at most this often: a page makes several API calls."""
 
 _hasher = PasswordHasher()
-# Verifying a password against this keeps an unknown account as slow as a known one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying a password against this keeps an unknown account as slow as a known one.
+    Made on the first sign-in, not at import: hashing takes argon2's 64 MB and half a
+    second of CPU, which every renda process paid at start, signing anyone in or not."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -121,9 +128,10 @@ class Accounts:
     # -- the console -------------------------------------------------------------------------
     def sign_in(self, account_id: str, password: str) -> SignedIn | None:
         """A new session for the right password of an enabled account, else None."""
+        dummy = _dummy_hash()  # before the lookup: the first sign-in of any account makes it
         with self.db.transaction() as session:
             account = session.get(Account, account_id)
-            if not _verify(account.password_hash if account else _DUMMY_HASH, password):
+            if not _verify(account.password_hash if account else dummy, password):
                 return None
             if account is None or account.disabled_at is not None:
                 return None

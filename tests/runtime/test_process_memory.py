@@ -1,6 +1,6 @@
 """What keeps the APIs and workers small (issue 7, docs/adr/0018-memory.md): libraries used
-on one path are imported on that path, a pool never crosses a fork, malloc's arenas are
-capped."""
+on one path are imported on that path, nothing costly is made before it is needed, a pool
+never crosses a fork, malloc's arenas are capped."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ runtimes = runtimes_for(list(SERVICES), settings)
 api_app(runtimes)
 Worker(runtimes, settings)
 built = sorted(m for m in {lazy!r} if m in sys.modules)
+from runtime.directory.accounts import _dummy_hash
+hashed = _dummy_hash.cache_info().currsize
 
 from contracts.contact import cipher
 from renda.processes import migrate
@@ -40,6 +42,7 @@ pdf = render_pdf(notice, "2026-12-07")
 migrate(settings, ["notify"])
 print(json.dumps({{
     "built": built,
+    "hashed": hashed,
     "opened": cipher(settings.contact_keys).decrypt(sealed),
     "pdf": pdf[:5].decode(),
     "used": sorted(m for m in {lazy!r} if m in sys.modules),
@@ -68,6 +71,9 @@ def test_apis_and_workers_import_pdf_migration_and_crypto_libraries_only_to_use_
     found = json.loads(done.stdout.strip().splitlines()[-1])
     # Every service's API and worker built: none of them has imported these yet.
     assert found["built"] == []
+    # Nor hashed a password (argon2 takes 64 MB and half a second for one): that waits for
+    # the first sign-in.
+    assert found["hashed"] == 0
     # Each still works on its own path: a contact sealed and opened, a notice drawn as a
     # PDF, a database migrated.
     assert found["opened"] == "13800001234"
