@@ -12,6 +12,7 @@ from typing import Any
 
 from cachetools import TTLCache
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from runtime.clock import Clock, SystemClock
 from runtime.db import Database
@@ -163,12 +164,7 @@ class Directory:
         if level not in DEPUTY_LEVELS:
             raise DirectoryError(f"level must be one of {', '.join(DEPUTY_LEVELS)}")
         with self.db.transaction() as session:
-            if session.get(Node, node_id) is None:
-                raise DirectoryError(f"no node {node_id}")
-            if session.get(Deputy, deputy_id) is not None:
-                raise DirectoryError(f"deputy {deputy_id} exists")
-            if session.get(Member, deputy_id) is not None:
-                raise DirectoryError(f"{deputy_id} is a committee member's id")
+            _check_new_person(session, Deputy, deputy_id, node_id)
             if electing_node_id is not None:
                 self._check_electing(session, node_id, electing_node_id)
             session.add(
@@ -241,12 +237,7 @@ class Directory:
         if body not in MEMBER_BODIES:
             raise DirectoryError(f"body must be one of {', '.join(MEMBER_BODIES)}")
         with self.db.transaction() as session:
-            if session.get(Node, node_id) is None:
-                raise DirectoryError(f"no node {node_id}")
-            if session.get(Member, member_id) is not None:
-                raise DirectoryError(f"member {member_id} exists")
-            if session.get(Deputy, member_id) is not None:
-                raise DirectoryError(f"{member_id} is a deputy's id")
+            _check_new_person(session, Member, member_id, node_id)
             session.add(
                 Member(
                     id=member_id,
@@ -440,3 +431,18 @@ class Directory:
             getattr(person, "phone", None),
             getattr(person, "electing_node_id", None),
         )
+
+
+def _check_new_person(
+    session: Session, kind: type[Deputy] | type[Member], person_id: str, node_id: str
+) -> None:
+    """A deputy or member is added to a node that exists, under an id neither a deputy nor
+    a member has: one roll may hold both (a monthly score's), so their ids never meet."""
+    if session.get(Node, node_id) is None:
+        raise DirectoryError(f"no node {node_id}")
+    if session.get(kind, person_id) is not None:
+        raise DirectoryError(f"{'deputy' if kind is Deputy else 'member'} {person_id} exists")
+    other = Member if kind is Deputy else Deputy
+    if session.get(other, person_id) is not None:
+        whose = "a committee member's" if other is Member else "a deputy's"
+        raise DirectoryError(f"{person_id} is {whose} id")

@@ -64,6 +64,15 @@ def test_tenant_tree_keys_and_people(env: dict[str, str]) -> None:
     assert "Invalid value" in fails(
         "people", "add-member", "M2", "--node", "450102", "--name", "x", "--body", "chair"
     )
+    assert "member M1 exists" in fails(
+        "people", "add-member", "M1", "--node", "450102", "--name", "x", "--body", "committee"
+    )
+    assert "deputy D1 exists" in fails(
+        "people", "add-deputy", "D1", "--node", "450102", "--name", "x", "--level", "county"
+    )
+    assert "no node 459999" in fails(
+        "people", "add-member", "M3", "--node", "459999", "--name", "x", "--body", "committee"
+    )
     key = run("key", "create", "--node", "450102", "--role", "unit", "--subject", "U1").strip()
     assert key.startswith("renda_")
     assert "no unit" in fails(
