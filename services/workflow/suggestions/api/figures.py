@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -20,14 +19,11 @@ from services.workflow.suggestions.domain.figures import (
 )
 from services.workflow.suggestions.queries import (
     Scope,
-    breakdown,
     by_month,
-    counts,
     counts_by_unit,
-    open_by_colour,
+    figures_of,
     unit_colours,
 )
-from services.workflow.suggestions.store import SuggestionFigures
 
 blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
 
@@ -136,16 +132,15 @@ def _scope(query: dict[str, Any]) -> Scope:
 @blp.response(200, FiguresOut)
 def figures(query: dict[str, Any]) -> dict[str, Any]:
     """Closure, on-time, done and satisfaction rates, and counts by state, colour and class."""
-    scope = _scope(query)
     with service("workflow").db.session() as session:
-        c = counts(session, scope)
-        return {
-            "counts": asdict(c),
-            "rates": asdict(rates(c)),
-            "by_state": breakdown(session, scope, SuggestionFigures.state),
-            "by_colour": open_by_colour(session, scope),
-            "by_class": breakdown(session, scope, SuggestionFigures.reply_class),
-        }
+        f = figures_of(session, _scope(query))
+    return {
+        "counts": f.counts,
+        "rates": rates(f.counts),
+        "by_state": f.by_state,
+        "by_colour": f.by_colour,
+        "by_class": f.by_class,
+    }
 
 
 @blp.route("/units")
@@ -157,7 +152,7 @@ def unit_figures(query: dict[str, Any]) -> dict[str, Any]:
         by_unit = counts_by_unit(session, _scope(query))
     return {
         "items": [
-            {"unit_id": unit_id, "counts": asdict(c), "rates": asdict(rates(c))}
+            {"unit_id": unit_id, "counts": c, "rates": rates(c)}
             for unit_id, c in sorted(by_unit.items())
         ]
     }
