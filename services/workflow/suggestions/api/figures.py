@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -146,16 +147,19 @@ def figures(query: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/units")
 @blp.arguments(ScopeQuery, location="query")
 @blp.response(200, UnitListOut)
-def unit_figures(query: dict[str, Any]) -> dict[str, Any]:
+def unit_figures(query: dict[str, Any]) -> Response:
     """The same figures for each lead unit."""
     with service("workflow").db.session() as session:
         by_unit = counts_by_unit(session, _scope(query))
-    return {
-        "items": [
-            {"unit_id": unit_id, "counts": c, "rates": rates(c)}
+    # Written as UnitListOut dumps it, not through it: marshmallow took ~2 ms of CPU for a
+    # city's hundred-odd units, a third of the request. Counts and Rates hold exactly the
+    # fields of CountsOut and RatesOut, as ints and floats (tests/unit/test_figures_schemas).
+    return jsonify(
+        items=[
+            {"unit_id": unit_id, "counts": vars(c), "rates": vars(rates(c))}
             for unit_id, c in sorted(by_unit.items())
         ]
-    }
+    )
 
 
 @blp.route("/best-units")
