@@ -80,7 +80,7 @@ COUNT_COLUMNS = {
     if name != "suggestions"
 }
 """Each figure: its sum over the scope's groups, screened-out ones left out (HANDLED)."""
-# Built once: building them again for every request cost a fifth of its CPU.
+# Built once: built for every request, they added ~0.2 ms to its ~1.5 ms of CPU.
 _BY_UNIT = [F.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items())]
 _BY_KIND = [F.state, F.colour, F.reply_class, *(func.sum(getattr(F, n)) for n in SUM_COLUMNS)]
 NOT_COUNTED = frozenset(str(state) for state in SCREENED_OUT.values())
