@@ -6,15 +6,15 @@ profile bench/README.md's 2i section quotes before and after.
 
 Builds workflow's API in this process (`renda.processes.wsgi("workflow")`) against its own
 PostgreSQL databases (`rbench_fig_<hex>_*`, migrated, seeded, a term of `--rows`
-suggestions written by `renda.term.write_term` and ANALYZEd; dropped at the end unless
-`--keep`, and `--prefix` runs again on kept ones), asks for each figures endpoint of
-bench/scale.py (county 450102/2026 and city-wide 2026) through Flask's test client one
-request after another, and prints the CPU time of this thread per request. The rollup's
-size, not the term's, sets the cost (ADR 0017): 10⁵ rows already hold nearly every group.
-With --profile, each endpoint again under cProfile timed by the thread's CPU clock (so
-waiting on PostgreSQL costs nothing), with the shares of its stages and the top frames.
-cProfile's own overhead inflates every frame; the shares are what to read. Whatever else
-the machine runs is not in these figures.
+suggestions written by `renda.term.write_term` and ANALYZEd; dropped at the end with the
+keys' directory `$TMPDIR/<prefix>`, unless `--keep`; `--prefix` runs again on kept ones),
+asks for each figures endpoint of bench/scale.py (county 450102/2026 and city-wide 2026)
+through Flask's test client one request after another, and prints the CPU time of this
+thread per request. The rollup's size, not the term's, sets the cost (ADR 0017): 10⁵ rows
+already hold nearly every group. With --profile, each endpoint again under cProfile timed
+by the thread's CPU clock (so waiting on PostgreSQL costs nothing), with the shares of its
+stages and the top frames. cProfile's own overhead inflates every frame; the shares are
+what to read. Whatever else the machine runs is not in these figures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -65,6 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     prefix = args.prefix or f"rbench_fig_{uuid.uuid4().hex[:8]}"
     databases = [f"{prefix}_{name}" for name in SERVICES]
+    var_dir = Path(tempfile.gettempdir()) / prefix
     env = {
         **os.environ,
         "RENDA_DATABASE_URL": PG_SERVER.replace("postgresql://", "postgresql+psycopg://")
@@ -72,7 +75,7 @@ def main() -> None:
         "RENDA_BROKER_URL": AMQP_URL,
         "RENDA_BUS_PREFIX": prefix,
         # `renda seed` keeps the keys it made here, and prints them again on a kept prefix.
-        "RENDA_VAR_DIR": str(Path("/tmp") / prefix),
+        "RENDA_VAR_DIR": str(var_dir),
     }
     if not args.prefix:
         create_databases(databases)
@@ -92,6 +95,7 @@ def main() -> None:
             print(f"kept: --prefix {prefix}")
         else:
             drop_databases(databases)
+            shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def seed_term(rows: int) -> None:
