@@ -27,6 +27,7 @@ from bench.figures import (
     YEAR,
     explain,
     get_many,
+    sql_counts,
     sql_many,
     sql_statements,
 )
@@ -82,6 +83,7 @@ def measure(
         log(f"scale: {step['rows_in_table']} rows, seeded in {step['seed_s']}s")
         port = system.port("workflow")
         api: dict[str, Any] = {}
+        answers: dict[tuple[str, str], Any] = {}
         for (scope, name), (path, key, _) in ENDPOINTS.items():
             headers = {"Authorization": f"Bearer {system.keys[key]}", "Accept": "application/json"}
             # CPU of workflow's API processes per request: what the machine's load does
@@ -89,7 +91,7 @@ def measure(
             meter = CpuMeter({"workflow-api": system.apis["workflow"][0]})
             got = get_many(port, path, headers, count, allow(120))
             cpu_s = meter.stop()["cpu_s"].get("workflow-api")
-            got.pop("answer")
+            answers[scope, name] = got.pop("answer")
             got["api_cpu_ms_per_request"] = (
                 round(1000 * cpu_s / (got["requests"] + WARMUP), 2)
                 if cpu_s is not None and got["requests"]
@@ -101,12 +103,31 @@ def measure(
             for name in sorted({sql for _, _, sql in ENDPOINTS.values()}):
                 limits[name] = sql_many(conn, statements[name], count, allow(120))
             step["explain"] = {
-                "county": explain(conn, statements["counts_tenant"][0]),
-                "city": explain(conn, statements["counts_city"][0]),
+                "county": explain(conn, statements["endpoint_tenant"][0]),
+                "city": explain(conn, statements["endpoint_city"][0]),
             }
+            step["check"] = _check(conn, statements, answers)
         step["api"], step["sql"] = api, limits
         steps.append(step)
     return {"requests": count, "steps": steps}
+
+
+def _check(
+    conn: psycopg.Connection, statements: dict[str, list[str]], answers: dict[Any, Any]
+) -> list[str]:
+    """What differs between each scope's API answers and the same SQL run by psycopg: the
+    counts of /figures, and the units of /figures/units."""
+    problems = []
+    for scope, tag in (("county", "tenant"), ("city", "city")):
+        figures, units = answers[scope, "figures"], answers[scope, "units"]
+        want = sql_counts(conn.execute(statements[f"counts_{tag}"][0]).fetchall())
+        if not isinstance(figures, dict) or figures.get("counts") != want:
+            problems.append(f"{scope} /figures counts: API {figures} != SQL {want}")
+        want_units = len(conn.execute(statements[f"by_unit_{tag}"][0]).fetchall())
+        got_units = len(units.get("items", [])) if isinstance(units, dict) else None
+        if got_units != want_units:
+            problems.append(f"{scope} /figures/units: {got_units} items, SQL {want_units}")
+    return problems
 
 
 def _rows(system: Any) -> int:
@@ -125,7 +146,11 @@ def _seed(system: Any, per_cell: int) -> dict[str, Any]:
     finally:
         db.dispose()
     started = time.perf_counter()
+    # The figures read the rollup: without its statistics, which autovacuum gathers only
+    # a minute or so after a bulk write, the planner took a bitmap scan and a sort (the
+    # city's statement at 10⁶: 9–10 ms median against 5–6 with them, load average 8).
     system.sql("workflow", "ANALYZE suggestions")
+    system.sql("workflow", "ANALYZE suggestion_figures")
     analyze_s = time.perf_counter() - started
     rows = _rows(system)
     tenant_year = system.sql(
@@ -161,6 +186,8 @@ def render(result: dict[str, Any]) -> str:
                 f" {_ms(api['p50_ms'])} {_ms(api['p99_ms'])} {_ms(api['api_cpu_ms_per_request'])}"
                 f" {_ms(limit['p50_ms'])} {_ms(limit['p99_ms'])}"
             )
+        for problem in step["check"] or ["ok, API = SQL (counts, units)"]:
+            lines.append(f"{'':>18}  check: {problem}")
         for scope, plan in step["explain"].items():
             lines.append(
                 f"{'':>18}  EXPLAIN {scope}: {plan['execution_ms']} ms, "

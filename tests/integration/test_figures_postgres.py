@@ -24,11 +24,11 @@ from services.workflow.suggestions.domain.figures import Counts
 from services.workflow.suggestions.domain.suggestion import SCREENED_OUT, State
 from services.workflow.suggestions.queries import (
     Scope,
-    breakdown,
+    by_unit_statement,
     counts,
     counts_by_unit,
-    counts_statement,
-    open_by_colour,
+    figures_of,
+    figures_statement,
 )
 from services.workflow.suggestions.store import Suggestion, SuggestionFigures
 from tests.support.infra import PostgresDatabases, run_id
@@ -113,12 +113,13 @@ def direct(db: Database, scope: Scope) -> dict[str, Any]:
 def fast(db: Database, scope: Scope) -> dict[str, Any]:
     """The same figures as the API reads them, from `suggestion_figures`."""
     with db.session() as session:
+        figures = figures_of(session, scope)
         return {
-            "counts": counts(session, scope),
+            "counts": figures.counts,
             "units": counts_by_unit(session, scope),
-            "by_state": breakdown(session, scope, SuggestionFigures.state),
-            "by_class": breakdown(session, scope, SuggestionFigures.reply_class),
-            "by_colour": open_by_colour(session, scope),
+            "by_state": figures.by_state,
+            "by_class": figures.by_class,
+            "by_colour": figures.by_colour,
         }
 
 
@@ -206,10 +207,9 @@ def test_the_migration_backfills_the_figures_of_suggestions_already_there(term_d
 def test_the_figures_read_their_groups_not_the_suggestions(term_db) -> None:  # type: ignore[no-untyped-def]
     db, _, _ = term_db
     for scope in SCOPES[:2]:
-        compiled = counts_statement(scope).compile(
-            db.engine, compile_kwargs={"literal_binds": True}
-        )
-        with db.engine.connect() as conn:
-            plan = json.dumps(conn.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one())
-        assert "suggestion_figures" in plan
-        assert '"suggestions"' not in plan
+        for statement in (figures_statement(scope), by_unit_statement(scope)):
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            with db.engine.connect() as conn:
+                plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
+            assert "suggestion_figures" in json.dumps(plan)
+            assert '"suggestions"' not in json.dumps(plan)

@@ -71,64 +71,75 @@ def _counted(column: Any) -> Any:
 
 
 F = SuggestionFigures
+_COUNTED_GROUP = and_(*(F.state != state for state in SCREENED_OUT.values()))
+"""HANDLED, for a group: three plain parameters, where an expanding NOT IN list would be
+written into the SQL again at every execution, nine times a statement."""
 COUNT_COLUMNS = {
-    name: func.coalesce(
-        func.sum(getattr(F, name)).filter(F.state.not_in(list(SCREENED_OUT.values()))), 0
-    )
+    name: func.coalesce(func.sum(getattr(F, name)).filter(_COUNTED_GROUP), 0)
     for name in SUM_COLUMNS
     if name != "suggestions"
 }
 """Each figure: its sum over the scope's groups, screened-out ones left out (HANDLED)."""
+# Built once: built for every request, they added ~0.2 ms to its ~1.5 ms of CPU.
+_BY_UNIT = [F.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items())]
+_BY_KIND = [F.state, F.colour, F.reply_class, *(func.sum(getattr(F, n)) for n in SUM_COLUMNS)]
+NOT_COUNTED = frozenset(str(state) for state in SCREENED_OUT.values())
+"""The screened-out states, which count in no figure (HANDLED), as `figures_of` skips them."""
 
 
-def counts_statement(scope: Scope) -> Select:
-    return scope.where(select(*(c.label(n) for n, c in COUNT_COLUMNS.items())), F)
+@dataclass(frozen=True)
+class Figures:
+    """What `GET /figures` reports of a scope."""
+
+    counts: Counts
+    by_state: dict[str, int]
+    by_class: dict[str, int]
+    by_colour: dict[str, int]
+    """Suggestions in handling now, by their lead assignment's colour."""
+
+
+def figures_statement(scope: Scope) -> Select:
+    """The scope's groups summed by state, colour and reply class: a few dozen rows, from
+    which `figures_of` adds up the counts and the three breakdowns. One statement and one
+    pass over the groups, where a statement per figure read them four times."""
+    return scope.where(select(*_BY_KIND).group_by(F.state, F.colour, F.reply_class), F)
+
+
+def figures_of(session: Session, scope: Scope) -> Figures:
+    totals = dict.fromkeys(COUNT_COLUMNS, 0)
+    by_state: dict[str, int] = {}
+    by_class: dict[str, int] = {}
+    by_colour: dict[str, int] = {}
+    for state, colour, reply_class, suggestions, *sums in session.execute(figures_statement(scope)):
+        n = int(suggestions)
+        by_state[state] = by_state.get(state, 0) + n
+        if reply_class is not None:
+            by_class[reply_class] = by_class.get(reply_class, 0) + n
+        if state == State.ASSIGNED:
+            by_colour[str(colour)] = by_colour.get(str(colour), 0) + n
+        if state not in NOT_COUNTED:
+            for name, s in zip(COUNT_COLUMNS, sums, strict=True):
+                totals[name] += int(s)
+    return Figures(Counts(**totals), by_state, by_class, by_colour)
+
+
+def counts(session: Session, scope: Scope) -> Counts:
+    """The nine counts alone."""
+    return figures_of(session, scope).counts
 
 
 def by_unit_statement(scope: Scope) -> Select:
     return scope.where(
-        select(F.lead_unit_id, *(c.label(n) for n, c in COUNT_COLUMNS.items()))
-        .where(F.lead_unit_id.is_not(None))
-        .group_by(F.lead_unit_id),
+        select(*_BY_UNIT).where(F.lead_unit_id.is_not(None)).group_by(F.lead_unit_id),
         F,
     )
-
-
-def breakdown_statement(scope: Scope, column: Any) -> Select:
-    """How many suggestions have each value of a `suggestion_figures` column."""
-    return scope.where(select(column, func.sum(F.suggestions)).group_by(column), F)
-
-
-def open_by_colour_statement(scope: Scope) -> Select:
-    """Suggestions in handling now, by their lead assignment's colour."""
-    return scope.where(
-        select(F.colour, func.sum(F.suggestions))
-        .where(F.state == State.ASSIGNED)
-        .group_by(F.colour),
-        F,
-    )
-
-
-def counts(session: Session, scope: Scope) -> Counts:
-    row = session.execute(counts_statement(scope)).one()
-    return Counts(**{name: int(row._mapping[name]) for name in COUNT_COLUMNS})
 
 
 def counts_by_unit(session: Session, scope: Scope) -> dict[str, Counts]:
     return {
-        row.lead_unit_id: Counts(**{name: int(row._mapping[name]) for name in COUNT_COLUMNS})
-        for row in session.execute(by_unit_statement(scope))
+        unit_id: Counts(**{name: int(n) for name, n in zip(COUNT_COLUMNS, sums, strict=True)})
+        for unit_id, *sums in session.execute(by_unit_statement(scope))
     }
-
-
-def breakdown(session: Session, scope: Scope, column: Any) -> dict[str, int]:
-    statement = breakdown_statement(scope, column)
-    return {str(key): int(n) for key, n in session.execute(statement) if key is not None}
-
-
-def open_by_colour(session: Session, scope: Scope) -> dict[str, int]:
-    statement = open_by_colour_statement(scope)
-    return {str(colour): int(n) for colour, n in session.execute(statement)}
 
 
 def by_month(session: Session, scope: Scope, months: list[date]) -> list[dict[str, Any]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -20,14 +20,11 @@ from services.workflow.suggestions.domain.figures import (
 )
 from services.workflow.suggestions.queries import (
     Scope,
-    breakdown,
     by_month,
-    counts,
     counts_by_unit,
-    open_by_colour,
+    figures_of,
     unit_colours,
 )
-from services.workflow.suggestions.store import SuggestionFigures
 
 blp = Blueprint("figures", __name__, url_prefix="/figures", description="Figures")
 
@@ -136,31 +133,33 @@ def _scope(query: dict[str, Any]) -> Scope:
 @blp.response(200, FiguresOut)
 def figures(query: dict[str, Any]) -> dict[str, Any]:
     """Closure, on-time, done and satisfaction rates, and counts by state, colour and class."""
-    scope = _scope(query)
     with service("workflow").db.session() as session:
-        c = counts(session, scope)
-        return {
-            "counts": asdict(c),
-            "rates": asdict(rates(c)),
-            "by_state": breakdown(session, scope, SuggestionFigures.state),
-            "by_colour": open_by_colour(session, scope),
-            "by_class": breakdown(session, scope, SuggestionFigures.reply_class),
-        }
+        f = figures_of(session, _scope(query))
+    return {
+        "counts": f.counts,
+        "rates": rates(f.counts),
+        "by_state": f.by_state,
+        "by_colour": f.by_colour,
+        "by_class": f.by_class,
+    }
 
 
 @blp.route("/units")
 @blp.arguments(ScopeQuery, location="query")
 @blp.response(200, UnitListOut)
-def unit_figures(query: dict[str, Any]) -> dict[str, Any]:
+def unit_figures(query: dict[str, Any]) -> Response:
     """The same figures for each lead unit."""
     with service("workflow").db.session() as session:
         by_unit = counts_by_unit(session, _scope(query))
-    return {
-        "items": [
-            {"unit_id": unit_id, "counts": asdict(c), "rates": asdict(rates(c))}
+    # Written as UnitListOut dumps it, not through it: marshmallow took ~2 ms of CPU for a
+    # city's hundred-odd units, a third of the request. Counts and Rates hold exactly the
+    # fields of CountsOut and RatesOut, as ints and floats (tests/unit/test_figures_schemas).
+    return jsonify(
+        items=[
+            {"unit_id": unit_id, "counts": vars(c), "rates": vars(rates(c))}
             for unit_id, c in sorted(by_unit.items())
         ]
-    }
+    )
 
 
 @blp.route("/best-units")
