@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -128,6 +129,13 @@ class Outbox:
             },
         )
         return event
+
+
+READ_IN_INDEX_ORDER = text("SET LOCAL enable_sort = off")
+"""For the relay's read (PostgreSQL). After a burst the planner's statistics still say few
+rows are pending (autovacuum analyses the table later): it would then fetch every pending
+row and sort them all to keep the first 500, per batch (0.1 s with 20,000 pending, a sort
+spilled to disk). Without sorts it walks ix_outbox_pending in id order and stops at 500."""
 
 
 class NotConfirmed(Exception):
@@ -249,6 +257,8 @@ class OutboxRelay:
         to it, awaits their confirms, marks the confirmed rows, commits and yields how many
         it marked. Closed before that, it rolls back: the rows stay pending."""
         with self.db.transaction() as session:
+            if not self.db.is_sqlite:
+                session.execute(READ_IN_INDEX_ORDER)
             rows = session.execute(self._read).all()
             if not rows:
                 return
