@@ -192,14 +192,21 @@ class Publisher:
             for routing_key, headers, body in messages:
                 self.publish(routing_key, headers, body)
             return SentBatch(len(messages), None, range(0))
-        try:
-            if self._window is None:
-                self._window = ConfirmWindow(self.connection, self.topology.events.name)
-            return SentBatch(len(messages), self._window, self._window.send(messages))
-        except Exception:
-            log.warning("broker connection lost while publishing a batch", exc_info=True)
-            self._close_window()
-            return SentBatch(len(messages), None, range(0))
+        # A window idle through a broker restart finds its connection gone only when it
+        # writes: it is replaced once at once, rather than after the relay's back-off.
+        for attempt in (1, 2):
+            try:
+                if self._window is None:
+                    self._window = ConfirmWindow(self.connection, self.topology.events.name)
+                return SentBatch(len(messages), self._window, self._window.send(messages))
+            except Exception:
+                log.warning(
+                    "broker connection lost while publishing a batch (attempt %d)",
+                    attempt,
+                    exc_info=True,
+                )
+                self._close_window()
+        return SentBatch(len(messages), None, range(0))
 
     def confirmed(self, batch: SentBatch, timeout: float = 10.0) -> list[bool]:
         """Per message of a sent batch (the batches in the order they were sent), whether

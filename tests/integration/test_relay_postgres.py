@@ -3,6 +3,7 @@ confirm has come, and two relay replicas never publish the same row."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -235,3 +236,22 @@ def test_each_batch_is_read_in_index_order_even_with_stale_statistics(intake) ->
         plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}", parameters).scalars())  # type: ignore[arg-type]
     assert "Index Scan using ix_outbox_pending" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_confirm_window_whose_connection_died_idle_is_replaced_at_once(intake) -> None:  # type: ignore[no-untyped-def]
+    """As after a broker restart: the relay's window learns its connection is gone only
+    when it writes, and the batch goes out on a new one instead of waiting for a retry."""
+    _rt, settings, broker = intake
+    queue = _queue(settings, broker)
+    publisher = Publisher(settings)
+    message = ("relay.test", {"cloudEvents_id": "e1"}, b"{}")
+    try:
+        assert publisher.confirmed(publisher.send_batch([message])) == [True]
+        dead = publisher._window
+        assert dead is not None
+        dead.connection.transport.sock.shutdown(socket.SHUT_RDWR)
+        assert publisher.confirmed(publisher.send_batch([message, message])) == [True, True]
+        assert publisher._window is not dead
+    finally:
+        publisher.close()
+        queue(broker.default_channel).delete()
