@@ -41,6 +41,7 @@ from bench.system import SUGGESTION
 from renda.processes import migrate, runtimes_for
 from runtime.bus import Publisher, Topology
 from runtime.config import Settings
+from runtime.context import ServiceRuntime
 from runtime.outbox import OutboxRelay
 
 
@@ -85,11 +86,6 @@ def main() -> None:
                 correlation_id=str(uuid.uuid4()),
             )
         relay = OutboxRelay(rt.outbox, rt.db, Publisher(settings))
-        if "DEPTH" in os.environ:
-            relay.depth = int(os.environ["DEPTH"])
-        if "BATCH" in os.environ:
-            relay.batch_size = int(os.environ["BATCH"])
-            relay._read = relay._read.limit(relay.batch_size)
         profiler = cProfile.Profile(time.process_time) if args.profile else None
         for round_ in range(args.rounds):
             _pending_copies(rt, args.rows)
@@ -145,7 +141,7 @@ def _backend_cpu(database: str) -> dict[int, float]:
     return {pid: cpu for (pid,) in pids if (cpu := cpu_seconds(pid)) is not None}
 
 
-def _pending_copies(rt, rows: int) -> None:  # type: ignore[no-untyped-def]
+def _pending_copies(rt: ServiceRuntime, rows: int) -> None:
     """`rows` copies of the outbox's first row, pending, each with its own event id (as
     bench/system.py's 2c writes them)."""
     with rt.db.transaction() as session:
