@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import amqp
 from kombu import Connection, Exchange, Producer, Queue, binding, compression
 
 from contracts.topology import SUBSCRIPTIONS, Names
+from runtime.amqp_frames import PublishFrames
 from runtime.config import Settings
 
 log = logging.getLogger(__name__)
@@ -181,27 +183,46 @@ class Publisher:
             self.connection.ensure_connection(max_retries=3, interval_start=0.5, interval_step=1)
             _publish()
 
-    def publish_batch(
-        self, messages: Sequence[tuple[str, dict[str, Any], bytes]], timeout: float = 10.0
-    ) -> list[bool]:
-        """Publish (routing key, headers, body) messages with all their confirms in flight;
-        returns, per message, whether the broker confirmed it. A nack, a lost connection or
-        no answer within `timeout` leaves it False: not known to be taken, to be sent again.
+    def send_batch(self, messages: Sequence[tuple[str, dict[str, Any], bytes]]) -> SentBatch:
+        """Publish (routing key, headers, body) messages without waiting for the broker:
+        `confirmed` then says which it took. Several batches may be in flight at once.
 
         The in-process bus has no confirms: each message is taken when published."""
         if self.settings.in_process_bus:
             for routing_key, headers, body in messages:
                 self.publish(routing_key, headers, body)
-            return [True] * len(messages)
-        if self._window is None:
-            self._window = ConfirmWindow(self.connection, self.topology.events.name)
+            return SentBatch(len(messages), None, range(0))
+        # A window idle through a broker restart finds its connection gone only when it
+        # writes: it is replaced once at once, rather than after the relay's back-off.
+        for attempt in (1, 2):
+            try:
+                if self._window is None:
+                    self._window = ConfirmWindow(self.connection, self.topology.events.name)
+                return SentBatch(len(messages), self._window, self._window.send(messages))
+            except Exception:
+                log.warning(
+                    "broker connection lost while publishing a batch (attempt %d)",
+                    attempt,
+                    exc_info=True,
+                )
+                self._close_window()
+        return SentBatch(len(messages), None, range(0))
+
+    def confirmed(self, batch: SentBatch, timeout: float = 10.0) -> list[bool]:
+        """Per message of a sent batch (the batches in the order they were sent), whether
+        the broker confirmed it. A nack, a lost connection or no answer within `timeout`
+        leaves it False: not known to be taken, to be sent again."""
+        if self.settings.in_process_bus:
+            return [True] * batch.size
+        if batch.window is None or batch.window is not self._window:
+            return [False] * batch.size  # its connection was lost, and its answers with it
         try:
-            return self._window.publish(messages, timeout)
+            return batch.window.wait(batch.tags, timeout)
         except Exception:
             # Whatever was not confirmed stays pending; the next batch starts afresh.
-            log.warning("broker connection lost while publishing a batch", exc_info=True)
+            log.warning("broker connection lost while awaiting confirms", exc_info=True)
             self._close_window()
-            return [False] * len(messages)
+            return [False] * batch.size
 
     def _close_window(self) -> None:
         if self._window is not None:
@@ -222,16 +243,27 @@ class Publisher:
         self.connection.release()
 
 
+@dataclass(frozen=True)
+class SentBatch:
+    """A batch written to a confirm window, its answers still to be read."""
+
+    size: int
+    window: ConfirmWindow | None
+    """None when there is nothing to await: the in-process bus, or it could not be sent."""
+    tags: range
+    """Its messages' delivery tags."""
+
+
 class ConfirmWindow:
-    """A channel in confirm mode on its own AMQP connection, publishing a batch at once
-    and then reading the broker's acks and nacks (each names a delivery tag, or all up to
-    it) until every message of the batch has its answer.
+    """A channel in confirm mode on its own AMQP connection: each batch is written at
+    once, and the broker's acks and nacks (each names a delivery tag, or all up to it) are
+    read when the batch's answers are awaited; later batches may be in flight meanwhile.
 
     Its own connection because kombu's confirm mode waits after every publish; the one
-    confirm per message was the relay's ceiling (ADR 0016)."""
+    confirm per message was the relay's ceiling (ADR 0016). The frames are encoded by
+    `runtime.amqp_frames`: py-amqp's own encoding was most of the relay's CPU."""
 
     def __init__(self, like: Connection, exchange: str) -> None:
-        self.exchange = exchange
         self.connection = amqp.Connection(
             host=f"{like.hostname}:{like.port or 5672}",
             userid=like.userid,
@@ -246,10 +278,19 @@ class ConfirmWindow:
         self.channel.confirm_select()
         self.channel.events["basic_ack"].add(self._on_ack)
         self.channel.events["basic_nack"].add(self._on_nack)
+        self.frames = PublishFrames(
+            self.channel.channel_id,
+            exchange,
+            self.connection.frame_max,
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=PERSISTENT,
+        )
         self._published = 0
         """Delivery tags count the channel's publishes from 1."""
         self._answers: dict[int, bool] = {}
-        self._first = 1
+        self._unanswered = 1
+        """Every tag below this one has its answer (a "multiple" answer covers from here)."""
 
     def _on_ack(self, tag: int, multiple: bool) -> None:
         self._answer(tag, multiple, True)
@@ -258,46 +299,37 @@ class ConfirmWindow:
         self._answer(tag, multiple, False)
 
     def _answer(self, tag: int, multiple: bool, ok: bool) -> None:
-        for t in range(self._first if multiple else tag, tag + 1):
-            self._answers.setdefault(t, ok)
+        answers = self._answers
+        for t in range(self._unanswered if multiple else tag, tag + 1):
+            answers.setdefault(t, ok)
+        while self._unanswered in answers:
+            self._unanswered += 1
 
-    def publish(
-        self, messages: Sequence[tuple[str, dict[str, Any], bytes]], timeout: float
-    ) -> list[bool]:
-        self._answers = {}
-        self._first = self._published + 1
-        # py-amqp sends each frame with its own sendall; the batch's frames are gathered and
-        # sent at once (copies: its frame buffer is reused between writes).
-        transport = self.connection.transport
-        send = transport._write
+    def send(self, messages: Sequence[tuple[str, dict[str, Any], bytes]]) -> range:
+        """Write the messages' frames with one `sendall`; returns their delivery tags."""
         frames: list[bytes] = []
-        transport._write = lambda data: frames.append(bytes(data))
-        try:
-            for routing_key, headers, body in messages:
-                message = amqp.Message(
-                    body,
-                    content_type="application/json",
-                    content_encoding="utf-8",
-                    application_headers=headers,
-                    delivery_mode=PERSISTENT,
-                    message_id=headers.get("cloudEvents_id"),
-                )
-                self.channel.basic_publish(message, exchange=self.exchange, routing_key=routing_key)
-                self._published += 1
-        finally:
-            transport._write = send
-        send(b"".join(frames))
-        last = self._published
+        encode = self.frames.encode
+        for routing_key, headers, body in messages:
+            encode(routing_key, headers, body, frames)
+        self.connection.transport.write(b"".join(frames))
+        tags = range(self._published + 1, self._published + 1 + len(messages))
+        self._published = tags.stop - 1
+        return tags
+
+    def wait(self, tags: range, timeout: float) -> list[bool]:
+        """The answers for the tags of one batch; batches are awaited in the order sent, so
+        the batch is answered once every tag up to its last is."""
         deadline = time.monotonic() + timeout
-        while len(self._answers) < len(messages):
+        while self._unanswered < tags.stop:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{len(messages) - len(self._answers)} confirms missing")
+                raise TimeoutError(f"{tags.stop - self._unanswered} confirms missing")
             try:
                 self.connection.drain_events(timeout=min(left, 1.0))
             except TimeoutError:
                 continue
-        return [self._answers.get(tag, False) for tag in range(self._first, last + 1)]
+        answers = self._answers
+        return [answers.pop(tag) for tag in tags]
 
     def close(self) -> None:
         try:

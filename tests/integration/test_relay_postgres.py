@@ -3,6 +3,7 @@ confirm has come, and two relay replicas never publish the same row."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kombu import Connection, Queue
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from renda.processes import migrate, runtimes_for
 from runtime.bus import Publisher, Topology
@@ -136,4 +137,121 @@ def test_two_relays_publish_every_row_once(intake) -> None:  # type: ignore[no-u
     finally:
         for relay in relays:
             relay.publisher.close()
+        queue(broker.default_channel).delete()
+
+
+def _pending_ids(rt: ServiceRuntime) -> list[int]:
+    table = rt.outbox.table
+    with rt.db.session() as session:
+        return list(
+            session.scalars(
+                select(table.c.id).where(table.c.published_at.is_(None)).order_by(table.c.id)
+            )
+        )
+
+
+def _recording_sends_and_confirms(relay: OutboxRelay) -> list[str]:
+    """The order in which the relay sends batches and reads their confirms."""
+    calls: list[str] = []
+    send, confirmed = relay.publisher.send_batch, relay.publisher.confirmed
+
+    def recorded_send(messages):  # type: ignore[no-untyped-def]
+        calls.append(f"send {len(messages)}")
+        return send(messages)
+
+    def recorded_confirmed(batch):  # type: ignore[no-untyped-def]
+        calls.append("confirmed")
+        return confirmed(batch)
+
+    relay.publisher.send_batch = recorded_send  # type: ignore[method-assign]
+    relay.publisher.confirmed = recorded_confirmed  # type: ignore[method-assign]
+    return calls
+
+
+def test_a_nack_in_an_overlapped_batch_leaves_exactly_that_row_pending(intake) -> None:  # type: ignore[no-untyped-def]
+    rt, settings, broker = intake
+    queue = _queue(settings, broker, **{"x-max-length": 3, "x-overflow": "reject-publish"})
+    _pending_rows(rt, 4)
+    fourth = _pending_ids(rt)[3]
+    relay = OutboxRelay(rt.outbox, rt.db, Publisher(settings), batch_size=2)
+    calls = _recording_sends_and_confirms(relay)
+    try:
+        with pytest.raises(NotConfirmed, match="1 of 4"):
+            relay.relay_once()
+        # The second batch went out before the first one's confirms were read.
+        assert calls == ["send 2", "send 2", "confirmed", "confirmed"]
+        assert _pending_ids(rt) == [fourth]
+    finally:
+        relay.publisher.close()
+        queue(broker.default_channel).delete()
+
+
+def test_after_a_nack_no_further_batch_is_read(intake) -> None:  # type: ignore[no-untyped-def]
+    """The batches in flight finish, and the rows behind them wait for the retry's back-off
+    instead of being refused by the broker again at once."""
+    rt, settings, broker = intake
+    queue = _queue(settings, broker, **{"x-max-length": 3, "x-overflow": "reject-publish"})
+    _pending_rows(rt, 10)
+    relay = OutboxRelay(rt.outbox, rt.db, Publisher(settings), batch_size=2)
+    calls = _recording_sends_and_confirms(relay)
+    try:
+        with pytest.raises(NotConfirmed, match="3 of 6"):
+            relay.relay_once()
+        # Batch 1 confirmed, so batch 3 was read; batch 2's nack stopped batch 4.
+        assert calls == ["send 2", "send 2", "confirmed", "send 2", "confirmed", "confirmed"]
+        assert len(_pending_ids(rt)) == 7
+    finally:
+        relay.publisher.close()
+        queue(broker.default_channel).delete()
+
+
+def test_each_batch_is_read_in_index_order_even_with_stale_statistics(intake) -> None:  # type: ignore[no-untyped-def]
+    """Right after a burst the planner believes few rows are pending; the relay's read must
+    still walk ix_outbox_pending and stop at the batch's end, not sort the whole backlog."""
+    rt, settings, broker = intake
+    queue = _queue(settings, broker)
+    with rt.db.engine.begin() as conn:
+        # No analyse may update the statistics during the test.
+        conn.exec_driver_sql("ALTER TABLE outbox SET (autovacuum_enabled = false)")
+    _pending_rows(rt, 3000)
+    executed: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        executed.append((statement, parameters))
+
+    event.listen(rt.db.engine, "before_cursor_execute", seen)
+    relay = OutboxRelay(rt.outbox, rt.db, Publisher(settings), batches_per_call=1)
+    try:
+        assert relay.relay_once() == 500
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", seen)
+        relay.publisher.close()
+        queue(broker.default_channel).delete()
+    read = next(i for i, (sql, _) in enumerate(executed) if "SKIP LOCKED" in sql)
+    # The relay's transaction up to its read, again, with the read explained.
+    with rt.db.engine.begin() as conn:
+        for sql, parameters in executed[:read]:
+            conn.exec_driver_sql(sql, parameters)  # type: ignore[arg-type]
+        sql, parameters = executed[read]
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}", parameters).scalars())  # type: ignore[arg-type]
+    assert "Index Scan using ix_outbox_pending" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_a_confirm_window_whose_connection_died_idle_is_replaced_at_once(intake) -> None:  # type: ignore[no-untyped-def]
+    """As after a broker restart: the relay's window learns its connection is gone only
+    when it writes, and the batch goes out on a new one instead of waiting for a retry."""
+    _rt, settings, broker = intake
+    queue = _queue(settings, broker)
+    publisher = Publisher(settings)
+    message = ("relay.test", {"cloudEvents_id": "e1"}, b"{}")
+    try:
+        assert publisher.confirmed(publisher.send_batch([message])) == [True]
+        dead = publisher._window
+        assert dead is not None
+        dead.connection.transport.sock.shutdown(socket.SHUT_RDWR)
+        assert publisher.confirmed(publisher.send_batch([message, message])) == [True, True]
+        assert publisher._window is not dead
+    finally:
+        publisher.close()
         queue(broker.default_channel).delete()
