@@ -17,10 +17,10 @@ from functools import lru_cache
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from runtime.db import upsert
+from runtime.db import upsert_in
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
 from runtime.idempotency import IdempotencyHeader
@@ -194,15 +194,13 @@ def _door_terms(who: Principal, vote_id: str) -> _Terms:
     return terms
 
 
+DOOR, REGISTER = BallotDoor.__table__, VoteRegister.__table__
 POOL, BOX = BallotPool.__table__, BallotBox.__table__
-"""A cast's statements are Core and built once: its few rows need no unit of work, and
-building a statement costs more CPU than PostgreSQL takes to run it."""
+"""A cast's statements are Core, built once and run on the session's connection: its few
+rows need no unit of work, and building a statement (or passing it through the ORM's
+execute) costs more CPU than PostgreSQL takes to run it."""
 
-_OPEN = (
-    select(BallotDoor.open)
-    .where(BallotDoor.vote_id == bindparam("vote_id"))
-    .with_for_update(read=True)
-)
+_OPEN = select(DOOR.c.open).where(DOOR.c.vote_id == bindparam("vote_id")).with_for_update(read=True)
 _SHARD = (
     select(POOL.c.shard_id, POOL.c.ballots)
     .where(POOL.c.vote_id == bindparam("vote_id"))
@@ -216,12 +214,29 @@ _REWRITE = (
     .where(POOL.c.vote_id == bindparam("vote"), POOL.c.shard_id == bindparam("shard"))
     .values(ballots=bindparam("pool"))
 )
+_SPLIT_OFF, _TO_THE_BOX = insert(POOL), insert(BOX)
 
 
-def _open_for_a_cast(session: Session, vote_id: str) -> bool:
-    """Whether the door is open, locked FOR SHARE: casts run side by side, and the close's
-    FOR UPDATE waits for those under way; a cast after the close sees it closed."""
-    return bool(session.scalar(_OPEN, {"vote_id": vote_id}))
+@lru_cache(maxsize=4)
+def _entering(dialect: str) -> Any:
+    """The deputy entered in the register if the door is open, in one round trip: the door
+    row is read `FOR SHARE` (casts run side by side, and the close's `FOR UPDATE` waits for
+    those under way; a cast after the close finds it shut and enters no one), then the
+    register's row is inserted unless the deputy is in it already. Two casts of one deputy
+    at once: the second waits on the register's key until the first commits, then finds
+    it there (a refusal, never an error). Returns the deputy if entered, no row if not."""
+    door_open = (
+        select(DOOR.c.vote_id, bindparam("deputy_id", type_=REGISTER.c.deputy_id.type))
+        .where(DOOR.c.vote_id == bindparam("vote_id"), DOOR.c.open)
+        .with_for_update(read=True)
+    )
+    entry = upsert_in(dialect, REGISTER).from_select(["vote_id", "deputy_id"], door_open)
+    return entry.on_conflict_do_nothing().returning(REGISTER.c.deputy_id)
+
+
+def _entered(db: Connection, vote_id: str, deputy_id: str) -> bool:
+    statement = _entering(db.dialect.name)
+    return db.execute(statement, {"vote_id": vote_id, "deputy_id": deputy_id}).first() is not None
 
 
 @blp.route("/<vote_id>")
@@ -241,27 +256,14 @@ def get_door(vote_id: str) -> dict[str, Any]:
         }
 
 
-def _registered(session: Session, vote_id: str, deputy_id: str) -> bool:
-    """The deputy entered in the register now, or False if they are in it already. Two casts
-    of one deputy at once: the second waits on the register's key until the first commits,
-    then finds it there (a refusal, never an error)."""
-    entry = upsert(session, VoteRegister).values(vote_id=vote_id, deputy_id=deputy_id)
-    entered = entry.on_conflict_do_nothing().returning(VoteRegister.deputy_id)
-    return session.scalar(entered) is not None
-
-
-def _a_shard(session: Session, vote_id: str) -> tuple[str, list[Ballot]]:
+def _a_shard(db: Connection, vote_id: str) -> tuple[str, list[Ballot]]:
     """A random shard of the vote's pool (its id and ballots), locked: one no other cast
     holds if there is one (PostgreSQL; SQLite has one writer at a time anyway), else wait
     for a random one."""
-    shard = session.execute(_FREE_SHARD, {"vote_id": vote_id}).first()
-    shard = shard or session.execute(_ANY_SHARD, {"vote_id": vote_id}).first()
+    shard = db.execute(_FREE_SHARD, {"vote_id": vote_id}).first()
+    shard = shard or db.execute(_ANY_SHARD, {"vote_id": vote_id}).first()
     assert shard is not None, "a door opens with its pool"
     return shard.shard_id, shard.ballots
-
-
-def _shards(session: Session, vote_id: str) -> int:
-    return session.scalar(_SHARDS, {"vote_id": vote_id}) or 0
 
 
 _RANDOM = random.SystemRandom()
@@ -290,11 +292,14 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
     terms = _door_terms(who, vote_id)
 
     def cast(session: Session, _submission_id: str) -> list[tuple[str, dict[str, Any]]]:
-        if not _open_for_a_cast(session, vote_id):
-            raise _refused("This vote is closed.", "vote_id", 409)
-        if deputy_id not in terms.present:
-            raise _refused(f"Deputy {deputy_id} is not present at this vote.", "deputy_id")
-        if not _registered(session, vote_id, deputy_id):
+        db = session.connection()
+        present = deputy_id in terms.present
+        if not (present and _entered(db, vote_id, deputy_id)):
+            # Why not, in the order a terminal is told: closed, absent, voted already.
+            if not db.scalar(_OPEN, {"vote_id": vote_id}):
+                raise _refused("This vote is closed.", "vote_id", 409)
+            if not present:
+                raise _refused(f"Deputy {deputy_id} is not present at this vote.", "deputy_id")
             raise _refused(f"Deputy {deputy_id} has voted already.", "deputy_id", 409)
         if len(set(choices)) != len(choices):
             raise _refused("A candidate is chosen twice.", "choices")
@@ -308,14 +313,14 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
             )
         ballot_id = secrets.token_hex(16)
         # Last, so that the shard's lock is held for its rewrite and the commit only.
-        shard_id, pool = _a_shard(session, vote_id)
+        shard_id, pool = _a_shard(db, vote_id)
         pool, leaving = into_the_pool(pool, {"ballot_id": ballot_id, "choices": choices}, _RANDOM)
-        session.execute(_REWRITE, {"vote": vote_id, "shard": shard_id, "pool": pool})
-        if leaving and splits(_shards(session, vote_id)):
+        db.execute(_REWRITE, {"vote": vote_id, "shard": shard_id, "pool": pool})
+        if leaving and splits(db.scalar(_SHARDS, {"vote_id": vote_id}) or 0):
             split_off = {"vote_id": vote_id, "shard_id": secrets.token_hex(16), "ballots": leaving}
-            session.execute(insert(POOL).values(split_off))
+            db.execute(_SPLIT_OFF, split_off)
         elif leaving:
-            session.execute(insert(BOX), [{"vote_id": vote_id, **b} for b in leaving])
+            db.execute(_TO_THE_BOX, [{"vote_id": vote_id, **b} for b in leaving])
         if terms.tracker:
             tracker.append(ballot_id)
         return []
