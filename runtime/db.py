@@ -6,10 +6,11 @@ import json
 import os
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
@@ -18,7 +19,9 @@ from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+T = TypeVar("T")
 
 
 def compact_json(value: object) -> str:
@@ -37,6 +40,27 @@ def upsert(session: Session, table: type | Table) -> PgInsert | SqliteInsert:
 def upsert_in(dialect: str, table: type | Table) -> PgInsert | SqliteInsert:
     """`upsert` for a dialect named, for a statement built once and kept."""
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def once_per_transaction(session: Session, key: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, called once per transaction of the session for each key: for the
+    configuration a handler reads (a tenant's policy, its routing rules) that no handler
+    writes, so that the events of a batch, which share one transaction (ADR 0019), do not
+    each read it again. What another transaction commits meanwhile is seen by the next
+    transaction, as if it had committed after this one."""
+    memo = session.info.setdefault(_ONCE, {})
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+_ONCE = "once_per_transaction"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_once(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ONCE, None)
 
 
 class Database:

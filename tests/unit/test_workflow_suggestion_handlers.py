@@ -41,6 +41,8 @@ def ctx() -> Iterator[HandlerContext]:
                 co_unit_ids=["U450102-TRANSPORT"],
             )
         )
+        # Stored before any event arrives, as the operator's own transaction stores it.
+        context.session.flush()
         yield context
 
 
@@ -117,6 +119,7 @@ def test_a_deputy_of_another_congress_is_refused(ctx: HandlerContext) -> None:
 
 def test_without_auto_accept_it_waits_for_screening(ctx: HandlerContext) -> None:
     ctx.session.add(TenantPolicy(tenant=COUNTY, settings={"auto_accept": False}))
+    ctx.session.flush()
     suggestion = _filed(ctx)
     assert suggestion.state == "submitted"
     assert [e.name for e in ctx.emitted] == ["submission.accepted"]
