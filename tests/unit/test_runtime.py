@@ -219,3 +219,29 @@ def test_x_forwarded_for_is_believed_only_from_the_configured_proxies() -> None:
     assert seen("203.0.113.50", "198.51.100.1") == "203.0.113.50"
     with pytest.raises(ValueError, match="RENDA_TRUSTED_PROXIES"):
         TrustedProxies(app.wsgi_app, ("not-a-network",), 1)
+
+
+# -- configuration read once per transaction ------------------------------------------------
+
+
+def test_once_per_transaction_reads_again_in_the_next_transaction() -> None:
+    """A batch's events share one read; what is committed meanwhile is seen by the next
+    batch (a savepoint's end is not the transaction's)."""
+    from runtime.db import Database, once_per_transaction
+
+    db = Database("sqlite://")
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(len(reads))
+        return len(reads)
+
+    with db.transaction() as session:
+        assert once_per_transaction(session, "policy", read) == 1
+        with session.begin_nested():
+            assert once_per_transaction(session, "policy", read) == 1
+        assert once_per_transaction(session, "policy", read) == 1
+        assert once_per_transaction(session, "topics", read) == 2
+    with db.transaction() as session:
+        assert once_per_transaction(session, "policy", read) == 3
+    db.dispose()
