@@ -2,6 +2,7 @@
 broker: the profile the bench README quotes before and after (2b's biggest single cost).
 
     .venv/bin/python -m bench.workflow_cpu [--events N] [--batch B] [--profile] [--top K]
+                                           [--hop workflow|scoring|notify]
 
 Builds workflow's runtime as its worker does (`renda.processes.runtimes_for`) against its
 own PostgreSQL databases (`rbench_wcpu_<hex>_*`, migrated and seeded, dropped at the end),
@@ -9,9 +10,12 @@ then hands N `suggestion.submitted` messages, as intake's outbox writes them (Cl
 headers, JSON body), to the consumer's `handle_batch` in batches of B (the worker's
 `RENDA_CONSUMER_BATCH`, 20): decoded, deduplicated by the inbox, handled, committed and
 acknowledged as on RabbitMQ, where only the broker is left out (the messages are stand-ins
-whose ack does nothing). Nothing relays the outbox; its rows stay pending.
+whose ack does nothing). Nothing relays the outbox; its rows stay pending. With --hop
+scoring or notify, what workflow wrote for the N suggestions (the events that service
+subscribes to, as the relay publishes them) is handed to that service's consumer the same
+way, and that consumer is what is measured, per suggestion.
 
-Prints this thread's CPU per event and the CPU the database's PostgreSQL backends spent
+Prints this thread's CPU per suggestion and the CPU the database's PostgreSQL backends spent
 (`/proc/<pid>/stat`: the server must run on this machine). With --profile, the same again
 under cProfile timed by the thread's CPU clock, the stages below as shares of the total,
 and the top frames. cProfile's own overhead inflates every frame ~2–3×; the shares are
@@ -28,8 +32,10 @@ import pstats
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -72,6 +78,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--hop",
+        choices=("workflow", "scoring", "notify"),
+        default="workflow",
+        help="whose consumer to measure: workflow's, or scoring's or notify's on what it wrote",
+    )
     args = parser.parse_args()
     prefix = f"rbench_wcpu_{uuid.uuid4().hex[:8]}"
     databases = [f"{prefix}_{name}" for name in ("directory", "intake", "workflow")]
@@ -89,7 +101,7 @@ def main() -> None:
         subprocess.run([str(BIN / "renda"), "migrate", "all"], env=env, check=True)
         subprocess.run([str(BIN / "renda"), "seed"], env=env, check=True, capture_output=True)
         os.environ.update(env)
-        run(f"{prefix}_workflow", args.events, args.batch, args.profile, args.top)
+        run(prefix, args.events, args.batch, args.hop, args.profile, args.top)
     finally:
         drop_databases(databases)
 
@@ -183,53 +195,94 @@ def check(db: Any) -> str:
     )
 
 
-def run(database: str, n: int, batch: int, profile: bool, top: int) -> None:
+def run(prefix: str, n: int, batch: int, hop: str, profile: bool, top: int) -> None:
     from kombu import Connection
+    from sqlalchemy import select
 
+    from contracts.topology import SUBSCRIPTIONS
     from renda.processes import runtimes_for
     from runtime.config import Settings
     from runtime.consumer import EventProcessor, ServiceConsumer
 
     settings = Settings.from_env()
-    (rt,) = runtimes_for(["workflow"], settings)
-    processor = EventProcessor(
-        rt.name,
-        rt.spec.handlers,
-        rt.db,
-        rt.outbox,
-        rt.clock,
-        rt.directory,
-        settings=rt.settings,
-    )
-    consumer = ServiceConsumer(processor, settings, Connection(settings.broker_url))
+    runtimes = {rt.name: rt for rt in runtimes_for(["workflow", "scoring", "notify"], settings)}
+    consumers = {
+        name: ServiceConsumer(
+            EventProcessor(
+                rt.name,
+                rt.spec.handlers,
+                rt.db,
+                rt.outbox,
+                rt.clock,
+                rt.directory,
+                settings=rt.settings,
+            ),
+            settings,
+            Connection(settings.broker_url),
+        )
+        for name, rt in runtimes.items()
+    }
+    relayed = 0
+    """The last of workflow's outbox rows handed on."""
 
-    def feed(count: int) -> None:
-        messages = [submitted() for _ in range(count)]
-        for start in range(0, count, batch):
-            consumer.batch = list(messages[start : start + batch])  # type: ignore[arg-type]
-            consumer.handle_batch()
+    def handle(service: str, messages: list[StandIn]) -> None:
+        for start in range(0, len(messages), batch):
+            consumers[service].batch = list(messages[start : start + batch])  # type: ignore[arg-type]
+            consumers[service].handle_batch()
 
-    feed(100)
+    def through_workflow(count: int) -> list[StandIn]:
+        """`count` new suggestions handled by workflow; what of it `hop` consumes, as
+        workflow's relay would publish it."""
+        nonlocal relayed
+        handle("workflow", [submitted() for _ in range(count)])
+        outbox = runtimes["workflow"].outbox.table
+        with runtimes["workflow"].db.session() as session:
+            rows = session.execute(
+                select(outbox.c.id, outbox.c.routing_key, outbox.c.headers, outbox.c.payload)
+                .where(outbox.c.id > relayed)
+                .order_by(outbox.c.id)
+            ).all()
+        relayed = rows[-1].id
+        return [
+            StandIn(dict(r.headers), body_of(r.payload))
+            for r in rows
+            if r.routing_key in SUBSCRIPTIONS[hop]
+        ]
+
+    def prepared(count: int) -> Callable[[], None]:
+        """The work measured for `count` suggestions: `hop`'s consumer handling them (what
+        comes before it is done here)."""
+        if hop == "workflow":
+            messages = [submitted() for _ in range(count)]
+        else:
+            messages = through_workflow(count)
+        return partial(handle, hop, messages)
+
+    prepared(100)()
+    work = prepared(n)
+    database = f"{prefix}_{hop}"
     pg_before, started, wall = backends_cpu(database), time.thread_time(), time.perf_counter()
-    feed(n)
+    work()
     cpu_ms = 1000 * (time.thread_time() - started) / n
     wall_ms = 1000 * (time.perf_counter() - wall) / n
     pg_ms = 1000 * (backends_cpu(database) - pg_before) / n
+    what = "suggestion.submitted" if hop == "workflow" else "a suggestion's events"
     print(
-        f"workflow suggestion.submitted in-process (batches of {batch}): {cpu_ms:.3f} ms CPU "
-        f"in the worker, {pg_ms:.3f} ms in PostgreSQL, {wall_ms:.3f} ms wall per event (n={n})"
+        f"{hop}: {what} in-process (batches of {batch}): {cpu_ms:.3f} ms CPU in the worker,"
+        f" {pg_ms:.3f} ms in PostgreSQL, {wall_ms:.3f} ms wall per suggestion (n={n})"
     )
-    print(check(rt.db))
+    print(check(runtimes["workflow"].db))
     if not profile:
         return
+    work = prepared(n)
     profiler = cProfile.Profile(time.thread_time)
     profiler.enable()
-    feed(n)
+    work()
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = sum(tt for _, _, tt, _, _ in stats.stats.values())  # type: ignore[attr-defined]
-    print(f"where the CPU of one event goes (cProfile, share of {1000 * total / n:.2f} ms):")
-    for label, file_part, name in STAGES:
+    print(f"where the CPU of one suggestion goes (cProfile, share of {1000 * total / n:.2f} ms):")
+    for label, file_part, name in STAGES if hop == "workflow" else ():
         cum = sum(
             ct
             for (path, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]

@@ -42,19 +42,37 @@ def upsert_in(dialect: str, table: type | Table) -> PgInsert | SqliteInsert:
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
-def once_per_transaction(session: Session, key: Hashable, read: Callable[[], T]) -> T:
+def once_per_transaction(
+    session: Session, tables: tuple[type, ...], key: Hashable, read: Callable[[], T]
+) -> T:
     """`read()`, called once per transaction of the session for each key: for the
-    configuration a handler reads (a tenant's policy, its routing rules) that no handler
-    writes, so that the events of a batch, which share one transaction (ADR 0019), do not
-    each read it again. What another transaction commits meanwhile is seen by the next
-    transaction, as if it had committed after this one."""
+    configuration handlers read (a tenant's policy, its routing rules) and the operator or
+    an API changes in transactions of their own, so that the events of a batch, which share
+    one transaction (ADR 0019), do not each read it again. What another transaction commits
+    meanwhile is seen by the next transaction, as if it had committed after this one.
+
+    `tables` are the mapped classes `read` reads: once this transaction itself adds,
+    changes or deletes one of them (through the session), the next call reads again."""
     memo = session.info.setdefault(_ONCE, {})
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
+    entry = (tables, key)
+    if entry not in memo or _writes(session, tables):
+        memo[entry] = read()
+    return memo[entry]
 
 
 _ONCE = "once_per_transaction"
+
+
+def _writes(session: Session, tables: tuple[type, ...]) -> bool:
+    return any(isinstance(o, tables) for o in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_written(session: Session, _context: object, _instances: object) -> None:
+    memo = session.info.get(_ONCE)
+    if memo:
+        for entry in [entry for entry in memo if _writes(session, entry[0])]:
+            del memo[entry]
 
 
 @event.listens_for(Session, "after_transaction_end")

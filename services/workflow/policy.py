@@ -23,7 +23,7 @@ def policy_for(session: Session, tenant: str) -> DeadlinePolicy:
         row = session.get(TenantPolicy, tenant)
         return DeadlinePolicy.with_overrides(row.settings if row else {})
 
-    return once_per_transaction(session, (TenantPolicy, tenant), read)
+    return once_per_transaction(session, (TenantPolicy,), tenant, read)
 
 
 def opinion_policy_for(session: Session, tenant: str) -> OpinionPolicy:

@@ -324,7 +324,7 @@ def topic_lists(session: Session, tenant: str) -> TopicLists:
             negative_categories=tuple(k for p, k in rows if p == "category"),
         )
 
-    return once_per_transaction(session, (TopicListEntry, tenant), read)
+    return once_per_transaction(session, (TopicListEntry,), tenant, read)
 
 
 def routes(session: Session, tenant: str) -> dict[str, Route]:
@@ -335,4 +335,4 @@ def routes(session: Session, tenant: str) -> dict[str, Route]:
         rules = session.scalars(select(RoutingRule).where(RoutingRule.tenant == tenant))
         return {r.category: Route(r.lead_unit_id, tuple(r.co_unit_ids)) for r in rules}
 
-    return once_per_transaction(session, (RoutingRule, tenant), read)
+    return once_per_transaction(session, (RoutingRule,), tenant, read)
