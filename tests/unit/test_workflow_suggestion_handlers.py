@@ -12,18 +12,21 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from contracts import REGISTRY, Event, body_of, decode, headers_for
 from runtime.clock import FixedClock
-from runtime.consumer import EventProcessor
 from runtime.db import Database
 from runtime.directory.holidays import read_schedule
-from runtime.outbox import Outbox
 from services.workflow import SPEC, working_days
 from services.workflow.store import TenantPolicy
 from services.workflow.suggestions.queries import Scope, counts, counts_by_unit, unit_colours
 from services.workflow.suggestions.store import Assignment, RoutingRule, Suggestion
 from tests.support.cycle import START
-from tests.support.handlers import COUNTY, HandlerContext, handler_context, small_directory
+from tests.support.handlers import (
+    COUNTY,
+    HandlerContext,
+    batch_processor,
+    delivered,
+    handler_context,
+)
 
 CALENDARS = Path(__file__).resolve().parents[2] / "deploy" / "calendars"
 SYSTEM = {
@@ -254,40 +257,31 @@ def test_each_assignment_says_whether_its_deadline_followed_an_official_schedule
         working_days.use_official_schedules(None)
 
 
-def _submitted(submission_id: str, clock: FixedClock) -> Event:
-    """A `suggestion.submitted` as the consumer decodes it from intake's message."""
-    sent = Event(
-        name="suggestion.submitted",
-        version=REGISTRY.latest("suggestion.submitted").version,
-        data=REGISTRY.latest("suggestion.submitted").to_json(
-            {
-                "submission_id": submission_id,
-                "tenant": COUNTY,
-                "lead_deputy_id": "D450102-001",
-                "cosigner_ids": [],
-                "title": "关于增加城区小学学位的建议",
-                "body": "兴宁区学位紧张，建议新建小学一所。",
-                "category": "education",
-                "occasion": "session",
-                "submitted_at": START,
-            }
-        ),
+def _submitted(submission_id: str) -> Any:
+    return delivered(
+        "suggestion.submitted",
+        {
+            "submission_id": submission_id,
+            "tenant": COUNTY,
+            "lead_deputy_id": "D450102-001",
+            "cosigner_ids": [],
+            "title": "关于增加城区小学学位的建议",
+            "body": "兴宁区学位紧张，建议新建小学一所。",
+            "category": "education",
+            "occasion": "session",
+            "submitted_at": START,
+        },
         tenant=COUNTY,
-        source="/renda/intake",
-        correlation_id=str(uuid.uuid4()),
-        time=clock.now(),
+        at=START,
     )
-    return decode(headers_for(sent), body_of(sent.data), REGISTRY)
 
 
 def test_a_batch_files_its_suggestions_in_one_flush_and_a_resent_submission_once() -> None:
     """The consumer's batch (ADR 0019): suggestions filed in one transaction are written
     together at its end, each before its assignments, each counted once in the figures; a
     second event for a submission filed earlier in the batch files nothing."""
-    clock = FixedClock(START)
     db = Database("sqlite://")
     SPEC.metadata.create_all(db.engine)
-    directory = small_directory(clock)
     with db.transaction() as session:
         session.add(
             RoutingRule(
@@ -297,10 +291,9 @@ def test_a_batch_files_its_suggestions_in_one_flush_and_a_resent_submission_once
                 co_unit_ids=["U450102-TRANSPORT"],
             )
         )
-    outbox = Outbox(SPEC.name, SPEC.metadata, clock)
-    processor = EventProcessor(SPEC.name, SPEC.handlers, db, outbox, clock, directory)
+    processor = batch_processor(SPEC, db, FixedClock(START))
     first = str(uuid.uuid4())
-    batch = [_submitted(s, clock) for s in (first, str(uuid.uuid4()), str(uuid.uuid4()), first)]
+    batch = [_submitted(s) for s in (first, str(uuid.uuid4()), str(uuid.uuid4()), first)]
 
     assert processor.process(batch) == [True] * 4
 
@@ -309,9 +302,9 @@ def test_a_batch_files_its_suggestions_in_one_flush_and_a_resent_submission_once
         assert numbers == [f"450102-2026-000{n}" for n in (1, 2, 3)]
         assert session.scalar(select(func.count()).select_from(Assignment)) == 6
         assert counts(session, Scope("/450100/", COUNTY, 2026)).assigned == 3
-        events = session.scalars(select(outbox.table.c.routing_key)).all()
+        events = session.scalars(select(processor.outbox.table.c.routing_key)).all()
         assert sorted(events) == sorted(
             ["suggestion.accepted", "suggestion.assigned", "submission.accepted"] * 3
         )
     db.dispose()
-    directory.db.dispose()
+    processor.directory.db.dispose()
