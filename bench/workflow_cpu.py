@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import logging
 import os
 import pstats
 import subprocess
@@ -203,8 +204,12 @@ def run(prefix: str, n: int, batch: int, hop: str, profile: bool, top: int) -> N
     from renda.processes import runtimes_for
     from runtime.config import Settings
     from runtime.consumer import EventProcessor, ServiceConsumer
+    from runtime.logs import configure_logging
 
     settings = Settings.from_env()
+    # Logs as the worker writes them (JSON, INFO: a line per event handled), to nowhere.
+    configure_logging(settings.log_level)
+    logging.getLogger().handlers[0].setStream(open(os.devnull, "w"))  # noqa: SIM115
     runtimes = {rt.name: rt for rt in runtimes_for(["workflow", "scoring", "notify"], settings)}
     consumers = {
         name: ServiceConsumer(
