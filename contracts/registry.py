@@ -87,11 +87,14 @@ class Registry:
         A consumer therefore accepts the previous version of every event it handles.
         """
         event_type = self.get(type_string)
-        event_type.from_json(json_data)
+        data = event_type.from_json(json_data)
         while event_type.upcast is not None:
             json_data = event_type.upcast(json_data)
             event_type = self.get(f"renda.{event_type.name}.v{event_type.version + 1}")
-        return event_type, event_type.from_json(json_data)
+            data = event_type.from_json(json_data)
+        # One load per version both checks the data and gives the consumer its values:
+        # every consumer pays it for every event.
+        return event_type, data
 
 
 def _build_registry() -> Registry:

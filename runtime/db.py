@@ -6,10 +6,11 @@ import json
 import os
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
@@ -18,7 +19,9 @@ from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+T = TypeVar("T")
 
 
 def compact_json(value: object) -> str:
@@ -37,6 +40,45 @@ def upsert(session: Session, table: type | Table) -> PgInsert | SqliteInsert:
 def upsert_in(dialect: str, table: type | Table) -> PgInsert | SqliteInsert:
     """`upsert` for a dialect named, for a statement built once and kept."""
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def once_per_transaction(
+    session: Session, tables: tuple[type, ...], key: Hashable, read: Callable[[], T]
+) -> T:
+    """`read()`, called once per transaction of the session for each key: for the
+    configuration handlers read (a tenant's policy, its routing rules) and the operator or
+    an API changes in transactions of their own, so that the events of a batch, which share
+    one transaction (ADR 0019), do not each read it again. What another transaction commits
+    meanwhile is seen by the next transaction, as if it had committed after this one.
+
+    `tables` are the mapped classes `read` reads: once this transaction itself adds,
+    changes or deletes one of them (through the session), the next call reads again."""
+    memo = session.info.setdefault(_ONCE, {})
+    entry = (tables, key)
+    if entry not in memo or _writes(session, tables):
+        memo[entry] = read()
+    return memo[entry]
+
+
+_ONCE = "once_per_transaction"
+
+
+def _writes(session: Session, tables: tuple[type, ...]) -> bool:
+    return any(isinstance(o, tables) for o in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_written(session: Session, _context: object, _instances: object) -> None:
+    memo = session.info.get(_ONCE)
+    if memo:
+        for entry in [entry for entry in memo if _writes(session, entry[0])]:
+            del memo[entry]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_once(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ONCE, None)
 
 
 class Database:

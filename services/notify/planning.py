@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import REGISTRY, Event
+from runtime.db import once_per_transaction
 from runtime.directory import Directory
 from runtime.work import WorkContext
 from services.notify.channels import SEALED_PHONE
@@ -33,27 +34,45 @@ from services.notify.templates import apply
 
 def record(ctx: WorkContext, event: Event, messages: list[Message]) -> None:
     now = ctx.clock.now()
-    overrides = {
-        t.kind: t
-        for t in ctx.session.scalars(select(Template).where(Template.tenant == event.tenant))
-    }
+    overrides = templates(ctx.session, event.tenant)
     data = without_contact(event.data)
     told = [
-        apply(m, overrides[m.kind].subject, overrides[m.kind].body, event.name, data)
-        if m.kind in overrides
-        else m
+        apply(m, *overrides[m.kind], event.name, data) if m.kind in overrides else m
         for m in messages
     ]
     tell(ctx.session, ctx.directory, Source.of(event), told, now)
     plan_webhooks(ctx, event, now)
 
 
+def templates(session: Session, tenant: str) -> dict[str, tuple[str, str]]:
+    """The tenant's own words (subject, body) by message kind."""
+
+    def read() -> dict[str, tuple[str, str]]:
+        rows = session.scalars(select(Template).where(Template.tenant == tenant))
+        return {t.kind: (t.subject, t.body) for t in rows}
+
+    return once_per_transaction(session, (Template,), tenant, read)
+
+
+def settings_and_channels(session: Session) -> tuple[NotifySettings, frozenset[str]]:
+    """Notify's settings and the channels configured, read from the environment once per
+    transaction (a batch of events, ADR 0019)."""
+
+    def read() -> tuple[NotifySettings, frozenset[str]]:
+        settings = NotifySettings.from_env()
+        return settings, configured_names(settings)
+
+    return once_per_transaction(session, (), NotifySettings, read)
+
+
 def tell(
     session: Session, directory: Directory, source: Source, messages: list[Message], now: datetime
 ) -> None:
-    """Each message into its recipient's inbox, and onto the channels they can be reached on."""
-    settings = NotifySettings.from_env()
-    channels = configured_names(settings)
+    """Each message into its recipient's inbox, and onto the channels they can be reached on.
+    A recipient's preferences and addresses, like the tenant's templates and webhook
+    endpoints, are read once per transaction (`once_per_transaction`): only notify's API
+    and the operator change them, in transactions of their own."""
+    settings, channels = settings_and_channels(session)
     for message in messages:
         if message.phone is not None:
             tell_constituent(session, source, message, now, settings, channels)
@@ -70,11 +89,9 @@ def tell(
                 created_at=now,
             )
         )
-        prefs = preferences_of(session.get(Preference, message.recipient))
+        prefs, reachable = reach(session, message.recipient)
         addresses = {
-            channel: address
-            for channel, address in addresses_of(session.get(Contact, message.recipient)).items()
-            if channel in channels
+            channel: address for channel, address in reachable.items() if channel in channels
         }
         held = prefs.digest_at is not None and not message.urgent
         for (channel, address), *fallback in routes(addresses, prefs):
@@ -128,16 +145,46 @@ def without_contact(data: dict) -> dict:
     return {k: v for k, v in data.items() if k not in (SEALED_PHONE, "phone_masked")}
 
 
+def reach(session: Session, recipient: str) -> tuple[Preferences, dict[str, str]]:
+    """A recipient's preferences and addresses by channel."""
+
+    def read() -> tuple[Preferences, dict[str, str]]:
+        return (
+            preferences_of(session.get(Preference, recipient)),
+            addresses_of(session.get(Contact, recipient)),
+        )
+
+    return once_per_transaction(session, (Preference, Contact), recipient, read)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An enabled webhook endpoint, as planning reads it."""
+
+    id: str
+    url: str
+    event_types: tuple[str, ...]
+    tenant_path: str
+
+
+def enabled_endpoints(session: Session) -> list[Endpoint]:
+    def read() -> list[Endpoint]:
+        rows = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None)))
+        return [Endpoint(e.id, e.url, tuple(e.event_types), e.tenant_path) for e in rows]
+
+    return once_per_transaction(session, (WebhookEndpoint,), None, read)
+
+
 def plan_webhooks(ctx: WorkContext, event: Event, now: datetime) -> None:
     """Every enabled endpoint that asked for this event type, in or above its tenant."""
+    endpoints = [e for e in enabled_endpoints(ctx.session) if event.name in e.event_types]
+    if not endpoints:
+        return
     node = ctx.directory.node(event.tenant)
     path = node.path if node else f"/{event.tenant}/"
-    endpoints = ctx.session.scalars(
-        select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
-    )
     payload = REGISTRY.get(event.type).to_json(without_contact(event.data))
     for endpoint in endpoints:
-        if event.name not in endpoint.event_types or not path.startswith(endpoint.tenant_path):
+        if not path.startswith(endpoint.tenant_path):
             continue
         message = Message(f"endpoint:{endpoint.id}", event.name, event.name, "")
         ctx.session.add(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from contracts.zone import SHANGHAI
+from runtime.db import once_per_transaction
 from runtime.work import WorkContext
 from services.scoring.domain.points import RuleVersion, congress_chain, points_for, rules_in_force
 from services.scoring.store import PointsEntry, PointsRuleVersion
@@ -24,21 +25,34 @@ def noon_of(day: date) -> datetime:
 
 
 def already_booked(ctx: WorkContext, source: str) -> bool:
-    found = ctx.session.scalar(select(PointsEntry.id).where(PointsEntry.source == source))
-    return found is not None
+    """Stored, or booked earlier in this transaction and not flushed yet: the look-up does
+    not flush, so a batch's entries are inserted together at its end (ADR 0019)."""
+    if any(isinstance(o, PointsEntry) and o.source == source for o in ctx.session.new):
+        return True
+    return ctx.session.connection().execute(_BOOKED, {"source": source}).first() is not None
+
+
+_BOOKED = select(PointsEntry.__table__.c.id).where(
+    PointsEntry.__table__.c.source == bindparam("source")
+)
 
 
 def points_in_force(ctx: WorkContext, node_path: str, activity: str, on: date) -> Decimal:
-    """What the activity earned on that day in the deputy's congress (its rules then)."""
+    """What the activity earned on that day in the deputy's congress (its rules then). The
+    rules are read once per transaction: only the operator's own transaction changes them."""
     chain = congress_chain(node_path)
-    versions = [
-        RuleVersion(v.tenant, v.activity, v.effective_from, v.points)
-        for v in ctx.session.scalars(
-            select(PointsRuleVersion).where(
-                PointsRuleVersion.tenant.in_(chain), PointsRuleVersion.activity == activity
+
+    def read() -> list[RuleVersion]:
+        return [
+            RuleVersion(v.tenant, v.activity, v.effective_from, v.points)
+            for v in ctx.session.scalars(
+                select(PointsRuleVersion).where(
+                    PointsRuleVersion.tenant.in_(chain), PointsRuleVersion.activity == activity
+                )
             )
-        )
-    ]
+        ]
+
+    versions = once_per_transaction(ctx.session, (PointsRuleVersion,), (*chain, activity), read)
     return points_for(activity, rules_in_force(on, chain, versions))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from runtime.db import once_per_transaction
 from services.workflow.consultations.domain.policy import ConsultationPolicy
 from services.workflow.consultations.store import ConsultationPolicyRow
 from services.workflow.domain.deadlines import DeadlinePolicy
@@ -16,8 +17,13 @@ from services.workflow.store import TenantPolicy
 
 
 def policy_for(session: Session, tenant: str) -> DeadlinePolicy:
-    row = session.get(TenantPolicy, tenant)
-    return DeadlinePolicy.with_overrides(row.settings if row else {})
+    """Read once per transaction: only the operator's own transaction changes it."""
+
+    def read() -> DeadlinePolicy:
+        row = session.get(TenantPolicy, tenant)
+        return DeadlinePolicy.with_overrides(row.settings if row else {})
+
+    return once_per_transaction(session, (TenantPolicy,), tenant, read)
 
 
 def opinion_policy_for(session: Session, tenant: str) -> OpinionPolicy:

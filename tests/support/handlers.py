@@ -22,7 +22,7 @@ from typing import Any
 
 from contracts import REGISTRY, Event, body_of, decode, headers_for
 from runtime.clock import FixedClock
-from runtime.consumer import Handler
+from runtime.consumer import EventProcessor, Handler
 from runtime.db import Database
 from runtime.directory import Directory
 from runtime.directory.store import Base as DirectoryBase
@@ -66,16 +66,8 @@ class HandlerContext(WorkContext):
     def handle(self, name: str, data: dict[str, Any], *, tenant: str = COUNTY) -> list[Event]:
         """Deliver an event as the consumer would (encoded, then decoded and validated by its
         contract) to the service's handler; returns the events that handling emitted."""
-        sent = Event(
-            name=name,
-            version=REGISTRY.latest(name).version,
-            data=REGISTRY.latest(name).to_json(data),
-            tenant=tenant,
-            source="/renda/test",
-            correlation_id=str(uuid.uuid4()),
-            time=self.clock.now(),  # sent when the context's clock says, like everything here
-        )
-        event = decode(headers_for(sent), body_of(sent.data), REGISTRY)
+        # Sent when the context's clock says, like everything here.
+        event = delivered(name, data, tenant=tenant, at=self.clock.now())
         before = len(self.emitted)
         context = replace(
             self,
@@ -93,6 +85,33 @@ class HandlerContext(WorkContext):
         self.ticks[name](replace(self, correlation_id=str(uuid.uuid4())))
         self.session.flush()
         return self.emitted[before:]
+
+
+def delivered(name: str, data: dict[str, Any], *, tenant: str, at: datetime) -> Event:
+    """An event as a consumer receives it: encoded by its contract, then decoded."""
+    sent = Event(
+        name=name,
+        version=REGISTRY.latest(name).version,
+        data=REGISTRY.latest(name).to_json(data),
+        tenant=tenant,
+        source="/renda/test",
+        correlation_id=str(uuid.uuid4()),
+        time=at,
+    )
+    return decode(headers_for(sent), body_of(sent.data), REGISTRY)
+
+
+def batch_processor(spec: ServiceSpec, db: Database, clock: FixedClock) -> EventProcessor:
+    """The service's consumer without a broker, on `db`: `process(events)` applies a batch
+    in one transaction as the worker does (ADR 0019)."""
+    return EventProcessor(
+        spec.name,
+        dict(spec.handlers),
+        db,
+        Outbox(spec.name, spec.metadata, clock),
+        clock,
+        small_directory(clock),
+    )
 
 
 def small_directory(clock: FixedClock) -> Directory:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from runtime.config import Settings
+from runtime.db import Database, once_per_transaction
 from runtime.directory.model import Principal, node_path
 from runtime.problems import field_errors
 
@@ -219,3 +222,57 @@ def test_x_forwarded_for_is_believed_only_from_the_configured_proxies() -> None:
     assert seen("203.0.113.50", "198.51.100.1") == "203.0.113.50"
     with pytest.raises(ValueError, match="RENDA_TRUSTED_PROXIES"):
         TrustedProxies(app.wsgi_app, ("not-a-network",), 1)
+
+
+# -- configuration read once per transaction ------------------------------------------------
+
+
+def test_once_per_transaction_reads_again_in_the_next_transaction() -> None:
+    """A batch's events share one read; what is committed meanwhile is seen by the next
+    batch (a savepoint's end is not the transaction's)."""
+    db = Database("sqlite://")
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(len(reads))
+        return len(reads)
+
+    with db.transaction() as session:
+        assert once_per_transaction(session, (), "policy", read) == 1
+        with session.begin_nested():
+            assert once_per_transaction(session, (), "policy", read) == 1
+        assert once_per_transaction(session, (), "policy", read) == 1
+        assert once_per_transaction(session, (), "topics", read) == 2
+    with db.transaction() as session:
+        assert once_per_transaction(session, (), "policy", read) == 3
+    db.dispose()
+
+
+def test_once_per_transaction_reads_again_after_the_transaction_writes_what_it_read() -> None:
+    """Pending or flushed, a write of the table read in the same transaction is seen."""
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Rule(Base):
+        __tablename__ = "rules"
+        name: Mapped[str] = mapped_column(String(8), primary_key=True)
+        value: Mapped[str] = mapped_column(String(8))
+
+    db = Database("sqlite://")
+    Base.metadata.create_all(db.engine)
+    with db.transaction() as session:
+
+        def rules() -> dict[str, str]:
+            def read() -> dict[str, str]:
+                return {r.name: r.value for r in session.scalars(select(Rule))}
+
+            return once_per_transaction(session, (Rule,), None, read)
+
+        assert rules() == {}
+        session.add(Rule(name="a", value="1"))
+        assert rules() == {"a": "1"}  # pending: read again (the read flushes it)
+        session.get(Rule, "a").value = "2"  # type: ignore[union-attr]
+        session.flush()
+        assert rules() == {"a": "2"}  # flushed since the last read: forgotten at the flush
+    db.dispose()

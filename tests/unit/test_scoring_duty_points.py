@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 import services.scoring as scoring
+from runtime.clock import FixedClock
 from runtime.db import Database
 from services.scoring.admin import set_points_rules, table_in_force
 from services.scoring.domain.points import (
@@ -27,7 +28,14 @@ from services.scoring.domain.points import (
 from services.scoring.ledger import local_day
 from services.scoring.store import Base, PointsEntry, PointsRuleVersion
 from tests.support.cycle import START
-from tests.support.handlers import CITY, COUNTY, HandlerContext, handler_context
+from tests.support.handlers import (
+    CITY,
+    COUNTY,
+    HandlerContext,
+    batch_processor,
+    delivered,
+    handler_context,
+)
 
 TOWNSHIP = "45010201"
 OFFICE_PATH = f"/{CITY}/{COUNTY}/{TOWNSHIP}/"
@@ -634,3 +642,32 @@ def test_a_report_to_the_electing_unit_fixes_the_figures_once(ctx: HandlerContex
     ]
     assert ctx.handle("duty_report.requested", data) == []  # told again: nothing more
     assert len(list(ctx.session.scalars(select(DutyReport)))) == 1
+
+
+def test_a_suggestion_told_twice_in_one_batch_is_credited_once() -> None:
+    """The second `suggestion.accepted` of a batch (another event id, the same suggestion)
+    sees the entry the first booked, not yet flushed: one entry, and the batch applies
+    whole instead of failing on the ledger's unique source and going one by one."""
+    db = Database("sqlite://")
+    scoring.SPEC.metadata.create_all(db.engine)
+    processor = batch_processor(scoring.SPEC, db, FixedClock(START))
+    accepted = {
+        "suggestion_id": str(uuid.uuid4()),
+        "number": "450102-2026-0001",
+        "tenant": COUNTY,
+        "lead_deputy_id": "D450102-001",
+        "title": "关于增加城区小学学位的建议",
+        "category": "education",
+        "urgent": False,
+        "accepted_at": START,
+    }
+    told = [delivered("suggestion.accepted", accepted, tenant=COUNTY, at=START) for _ in range(2)]
+
+    assert processor.process(told) == [True, True]
+
+    with db.session() as session:
+        assert [e.source for e in session.scalars(select(PointsEntry))] == [
+            f"suggestion:{accepted['suggestion_id']}"
+        ]
+    db.dispose()
+    processor.directory.db.dispose()

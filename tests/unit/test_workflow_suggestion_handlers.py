@@ -10,15 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from runtime.clock import FixedClock
+from runtime.db import Database
 from runtime.directory.holidays import read_schedule
 from services.workflow import SPEC, working_days
 from services.workflow.store import TenantPolicy
 from services.workflow.suggestions.queries import Scope, counts, counts_by_unit, unit_colours
 from services.workflow.suggestions.store import Assignment, RoutingRule, Suggestion
 from tests.support.cycle import START
-from tests.support.handlers import COUNTY, HandlerContext, handler_context
+from tests.support.handlers import (
+    COUNTY,
+    HandlerContext,
+    batch_processor,
+    delivered,
+    handler_context,
+)
 
 CALENDARS = Path(__file__).resolve().parents[2] / "deploy" / "calendars"
 SYSTEM = {
@@ -41,6 +49,8 @@ def ctx() -> Iterator[HandlerContext]:
                 co_unit_ids=["U450102-TRANSPORT"],
             )
         )
+        # Stored before any event arrives, as the operator's own transaction stores it.
+        context.session.flush()
         yield context
 
 
@@ -117,6 +127,7 @@ def test_a_deputy_of_another_congress_is_refused(ctx: HandlerContext) -> None:
 
 def test_without_auto_accept_it_waits_for_screening(ctx: HandlerContext) -> None:
     ctx.session.add(TenantPolicy(tenant=COUNTY, settings={"auto_accept": False}))
+    ctx.session.flush()
     suggestion = _filed(ctx)
     assert suggestion.state == "submitted"
     assert [e.name for e in ctx.emitted] == ["submission.accepted"]
@@ -244,3 +255,56 @@ def test_each_assignment_says_whether_its_deadline_followed_an_official_schedule
         assert (co.role, co.deadline.year, co.deadline_basis) == ("co", 2026, "official")
     finally:
         working_days.use_official_schedules(None)
+
+
+def _submitted(submission_id: str) -> Any:
+    return delivered(
+        "suggestion.submitted",
+        {
+            "submission_id": submission_id,
+            "tenant": COUNTY,
+            "lead_deputy_id": "D450102-001",
+            "cosigner_ids": [],
+            "title": "关于增加城区小学学位的建议",
+            "body": "兴宁区学位紧张，建议新建小学一所。",
+            "category": "education",
+            "occasion": "session",
+            "submitted_at": START,
+        },
+        tenant=COUNTY,
+        at=START,
+    )
+
+
+def test_a_batch_files_its_suggestions_in_one_flush_and_a_resent_submission_once() -> None:
+    """The consumer's batch (ADR 0019): suggestions filed in one transaction are written
+    together at its end, each before its assignments, each counted once in the figures; a
+    second event for a submission filed earlier in the batch files nothing."""
+    db = Database("sqlite://")
+    SPEC.metadata.create_all(db.engine)
+    with db.transaction() as session:
+        session.add(
+            RoutingRule(
+                tenant=COUNTY,
+                category="education",
+                lead_unit_id="U450102-EDU",
+                co_unit_ids=["U450102-TRANSPORT"],
+            )
+        )
+    processor = batch_processor(SPEC, db, FixedClock(START))
+    first = str(uuid.uuid4())
+    batch = [_submitted(s) for s in (first, str(uuid.uuid4()), str(uuid.uuid4()), first)]
+
+    assert processor.process(batch) == [True] * 4
+
+    with db.session() as session:
+        numbers = session.scalars(select(Suggestion.number).order_by(Suggestion.number)).all()
+        assert numbers == [f"450102-2026-000{n}" for n in (1, 2, 3)]
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 6
+        assert counts(session, Scope("/450100/", COUNTY, 2026)).assigned == 3
+        events = session.scalars(select(processor.outbox.table.c.routing_key)).all()
+        assert sorted(events) == sorted(
+            ["suggestion.accepted", "suggestion.assigned", "submission.accepted"] * 3
+        )
+    db.dispose()
+    processor.directory.db.dispose()

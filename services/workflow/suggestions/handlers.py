@@ -25,7 +25,16 @@ from services.workflow.suggestions.store import Suggestion, next_number
 
 
 def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
-    data = event.data
+    """The suggestion is written by one flush in its final state (accepted and assigned,
+    or waiting for screening): its row, its assignments and its figures' group once, where
+    flushing before each event emitted wrote it three times and moved its figures twice.
+    That flush comes with the next statement of another handler, or the batch's inbox
+    row, so a batch's suggestions are inserted together (ADR 0019)."""
+    with ctx.session.no_autoflush:
+        _file(event.data, ctx)
+
+
+def _file(data: dict, ctx: WorkContext) -> None:
     session = ctx.session
     if filed_already(session, data["submission_id"]):
         return
@@ -78,7 +87,6 @@ def on_suggestion_submitted(event: Event, ctx: WorkContext) -> None:
         submitted_at=data["submitted_at"],
     )
     session.add(suggestion)
-    session.flush()
     if policy.auto_accept and not screening.likely_return:
         accept(ctx, suggestion, policy)
     settle(ctx, data["submission_id"], "suggestion", suggestion.id, suggestion.number)

@@ -9,20 +9,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, Select, String, and_, cast, func, or_, select
+from sqlalchemy import Row, Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.zone import SHANGHAI
+from runtime.db import once_per_transaction
 from runtime.directory import Principal
 from runtime.directory.service import Place
 from services.workflow.domain.calendar import add_months
 from services.workflow.suggestions.domain.figures import Counts
+from services.workflow.suggestions.domain.routing import Route
 from services.workflow.suggestions.domain.screening import TopicLists
 from services.workflow.suggestions.domain.suggestion import PUBLIC_PROGRESS, SCREENED_OUT, State
 from services.workflow.suggestions.store import (
     SUM_COLUMNS,
     Assignment,
     Reply,
+    RoutingRule,
     Suggestion,
     SuggestionFigures,
     TopicListEntry,
@@ -303,18 +306,44 @@ def public_progress_page(
 
 # -- for the handlers --------------------------------------------------------------------------
 def filed_already(session: Session, submission_id: str) -> bool:
-    found = session.scalar(select(Suggestion.id).where(Suggestion.submission_id == submission_id))
+    """Stored, or filed earlier in this transaction and not flushed yet (the submission
+    handler does not flush per event)."""
+    if any(isinstance(o, Suggestion) and o.submission_id == submission_id for o in session.new):
+        return True
+    found = session.connection().execute(_FILED, {"submission_id": submission_id}).first()
     return found is not None
 
 
+_FILED = select(Suggestion.__table__.c.id).where(
+    Suggestion.__table__.c.submission_id == bindparam("submission_id")
+)
+"""Run on the connection: a look-up of one column needs no ORM objects."""
+
+
 def topic_lists(session: Session, tenant: str) -> TopicLists:
-    rows = session.execute(
-        select(TopicListEntry.polarity, TopicListEntry.keyword).where(
-            TopicListEntry.tenant == tenant
+    """Read once per transaction: only the operator's own transaction changes them."""
+
+    def read() -> TopicLists:
+        rows = session.execute(
+            select(TopicListEntry.polarity, TopicListEntry.keyword).where(
+                TopicListEntry.tenant == tenant
+            )
+        ).all()
+        return TopicLists(
+            negative=tuple(k for p, k in rows if p == "negative"),
+            positive=tuple(k for p, k in rows if p == "positive"),
+            negative_categories=tuple(k for p, k in rows if p == "category"),
         )
-    ).all()
-    return TopicLists(
-        negative=tuple(k for p, k in rows if p == "negative"),
-        positive=tuple(k for p, k in rows if p == "positive"),
-        negative_categories=tuple(k for p, k in rows if p == "category"),
-    )
+
+    return once_per_transaction(session, (TopicListEntry,), tenant, read)
+
+
+def routes(session: Session, tenant: str) -> dict[str, Route]:
+    """The tenant's routing rules by category, read once per transaction: only the
+    operator's own transaction changes them."""
+
+    def read() -> dict[str, Route]:
+        rules = session.scalars(select(RoutingRule).where(RoutingRule.tenant == tenant))
+        return {r.category: Route(r.lead_unit_id, tuple(r.co_unit_ids)) for r in rules}
+
+    return once_per_transaction(session, (RoutingRule,), tenant, read)

@@ -31,9 +31,9 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from runtime.db import upsert, upsert_in
+from runtime.db import upsert_in
 from runtime.messaging_tables import BigId
 from runtime.types import UtcDateTime
 from services.workflow.store import Base
@@ -304,6 +304,9 @@ class Assignment(Base):
     colour: Mapped[str] = mapped_column(String(8), default="white")
     adjust_reason: Mapped[str | None] = mapped_column(Text)
     adjust_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    suggestion: Mapped[Suggestion] = relationship(lazy="raise")
+    """Never read: it tells the unit of work that a suggestion is inserted before its
+    assignments when one flush writes both (a new suggestion assigned at once)."""
 
 
 class HandlingRecord(Base):
@@ -385,15 +388,23 @@ class NumberSequence(Base):
 
 def next_number(session: Session, tenant: str, year: int) -> int:
     """Atomically take the next number for the tenant and year (an upsert, no race)."""
-    statement = (
-        upsert(session, NumberSequence)
-        .values(tenant=tenant, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["tenant", "year"], set_={"last": NumberSequence.last + 1}
-        )
-        .returning(NumberSequence.last)
+    taken = session.connection().execute(
+        _numbering(session.get_bind().dialect.name), {"tenant": tenant, "year": year}
     )
-    return int(session.execute(statement).scalar_one())
+    return int(taken.scalar_one())
+
+
+@lru_cache(maxsize=4)
+def _numbering(dialect: str) -> Any:
+    """The upsert taking a number, built once per dialect and run on the connection (no ORM
+    objects are involved): every suggestion filed runs it."""
+    table = NumberSequence.__table__
+    statement = upsert_in(dialect, table)
+    return (
+        statement.values(tenant=bindparam("tenant"), year=bindparam("year"), last=1)
+        .on_conflict_do_update(index_elements=["tenant", "year"], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
 
 
 class RoutingRule(Base):

@@ -8,7 +8,7 @@ from services.workflow.domain.deadlines import DeadlinePolicy
 from services.workflow.domain.rules import require
 from services.workflow.suggestions.actions.act import Act
 from services.workflow.suggestions.actions.assignment import assign, withdraw
-from services.workflow.suggestions.domain.routing import Route, route
+from services.workflow.suggestions.domain.routing import route
 from services.workflow.suggestions.domain.suggestion import (
     ENDED,
     SCREENED_OUT,
@@ -17,7 +17,8 @@ from services.workflow.suggestions.domain.suggestion import (
     check_screening,
 )
 from services.workflow.suggestions.payloads import proposers, ref
-from services.workflow.suggestions.store import RoutingRule, Suggestion
+from services.workflow.suggestions.queries import routes
+from services.workflow.suggestions.store import Suggestion
 
 
 def accept(ctx: WorkContext, suggestion: Suggestion, policy: DeadlinePolicy) -> None:
@@ -39,11 +40,7 @@ def accept(ctx: WorkContext, suggestion: Suggestion, policy: DeadlinePolicy) -> 
         },
         tenant=suggestion.tenant,
     )
-    rule = ctx.session.get(RoutingRule, (suggestion.tenant, suggestion.category))
-    decided = route(
-        suggestion.category,
-        {rule.category: Route(rule.lead_unit_id, tuple(rule.co_unit_ids))} if rule else {},
-    )
+    decided = route(suggestion.category, routes(ctx.session, suggestion.tenant))
     if decided is not None:
         assign(ctx, suggestion, decided, policy, round_=1)
 
