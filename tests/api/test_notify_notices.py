@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
 
+from contracts.zone import SHANGHAI
 from tests.support.system import InProcessSystem
 
 NOTICE = {
@@ -116,7 +118,9 @@ def test_a_notice_board_list_is_numbered_archived_and_printed(
         "/notify/v1/notices", query_string={"q": board["number"]}, headers=committee
     ).get_json()
     assert [b["id"] for b in by_number["items"]] == [board["id"]]
-    today = board["issued_at"][:10]
+    # The archive's dates are the congress's (Asia/Shanghai): from 16:00 UTC on, that is
+    # already tomorrow's date.
+    today = datetime.fromisoformat(board["issued_at"]).astimezone(SHANGHAI).date()
     dated = system.client.get(
         f"/notify/v1/notices?kind=board&issued_from={today}&issued_to={today}", headers=committee
     ).get_json()
