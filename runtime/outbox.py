@@ -100,7 +100,26 @@ class Outbox:
         correlation_id: str,
         causation_id: str | None = None,
     ) -> Event:
-        """Record an event in the caller's transaction, in the newest version of its type.
+        """Record an event in the caller's transaction, in the newest version of its type."""
+        event, row = self.prepare(
+            name, data, tenant=tenant, correlation_id=correlation_id, causation_id=causation_id
+        )
+        session.execute(self._insert_for(session), row)
+        return event
+
+    def prepare(
+        self,
+        name: str,
+        data: dict[str, Any],
+        *,
+        tenant: str,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> tuple[Event, dict[str, Any]]:
+        """The event in the newest version of its type and its outbox row, for a caller that
+        writes the row itself in one statement with its state change (intake's submissions).
+        The data is checked against the event's contract here: what it refuses is never
+        written.
 
         The event's time is the domain clock's; the row's times are the wall clock's,
         because they measure the relay, not the domain.
@@ -117,18 +136,15 @@ class Outbox:
             causation_id=causation_id,
             time=self.clock.now(),
         )
-        session.execute(
-            self._insert_for(session),
-            {
-                "event_id": event.id,
-                "type": event.type,
-                "routing_key": name,
-                "headers": headers_for(event),
-                "payload": json_data,
-                "created_at": datetime.now(UTC),
-            },
-        )
-        return event
+        row = {
+            "event_id": event.id,
+            "type": event.type,
+            "routing_key": name,
+            "headers": headers_for(event),
+            "payload": json_data,
+            "created_at": datetime.now(UTC),
+        }
+        return event, row
 
 
 READ_IN_INDEX_ORDER = text("SET LOCAL enable_sort = off")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache, partial
 from typing import Any
 
 from flask import g, request, url_for
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, Insert, Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from runtime.context import ServiceRuntime
+from runtime.db import Database
 from runtime.directory import Principal
 from runtime.http import principal, service
 from runtime.idempotency import REPLAYED, fingerprint_request, key_reused
@@ -72,28 +75,29 @@ def refuse_other_subject(who: Principal, body: dict[str, Any]) -> None:
         )
 
 
-def receipt_view(submission: Submission) -> dict[str, Any]:
+def receipt_view(submission: Submission | Mapping[str, Any]) -> dict[str, Any]:
+    """The receipt of a stored submission, or of the columns of one just written (submit
+    answers from those: building the ORM object cost more than the rest of the receipt)."""
+    get = submission.get if isinstance(submission, Mapping) else partial(getattr, submission)
     resource = None
-    if submission.resource_id:
+    if get("resource_id"):
         resource = {
-            "type": submission.resource_type,
-            "id": submission.resource_id,
-            "number": submission.resource_number,
-            "href": RESOURCE_PATHS[submission.resource_type or ""].format(
-                id=submission.resource_id
-            ),
+            "type": get("resource_type"),
+            "id": get("resource_id"),
+            "number": get("resource_number"),
+            "href": RESOURCE_PATHS[get("resource_type") or ""].format(id=get("resource_id")),
         }
     return {
-        "id": submission.id,
-        "kind": submission.kind,
-        "status": submission.status,
-        "tenant": submission.tenant,
+        "id": get("id"),
+        "kind": get("kind"),
+        "status": get("status"),
+        "tenant": get("tenant"),
         "resource": resource,
-        "reason": submission.reason,
-        "field": submission.field,
-        "created_at": submission.created_at,
-        "updated_at": submission.updated_at,
-        "href": url_for("receipts.get_receipt", receipt_id=submission.id),
+        "reason": get("reason"),
+        "field": get("field"),
+        "created_at": get("created_at"),
+        "updated_at": get("updated_at"),
+        "href": url_for("receipts.get_receipt", receipt_id=get("id")),
     }
 
 
@@ -123,37 +127,37 @@ def submit(
     kept = request.get_json(silent=True) if payload is None else payload
     fingerprint = fingerprint or fingerprint_request(kept)
     now = rt.clock.now()
-    submission_id = str(uuid.uuid4())
+    row: dict[str, Any] = {
+        **_NO_RESOURCE,
+        "id": str(uuid.uuid4()),
+        "kind": kind,
+        "node_id": who.node_id,
+        "tenant": tenant,
+        "tenant_path": tenant_path,
+        "key_id": who.key_id,
+        "idempotency_key": idempotency_key,
+        "request_hash": fingerprint,
+        "status": status,
+        "payload": kept,
+        "created_at": now,
+        "updated_at": now,
+    }
+    first = (
+        [(event_name, {"submission_id": row["id"], "submitted_at": now, **event_data})]
+        if event_name
+        else []
+    )
     try:
-        with rt.db.transaction() as session:
-            submission = Submission(
-                id=submission_id,
-                kind=kind,
-                node_id=who.node_id,
-                tenant=tenant,
-                tenant_path=tenant_path,
-                key_id=who.key_id,
-                idempotency_key=idempotency_key,
-                request_hash=fingerprint,
-                status=status,
-                payload=kept,
-                created_at=now,
-                updated_at=now,
-            )
-            # A Core INSERT of the row, prepared once (the ORM's unit of work costs the hot
-            # path more than the INSERT itself); the object only answers the receipt.
-            session.execute(_INSERT_SUBMISSION, _row(submission))
-            events = beside(session, submission_id) if beside else []
-            if event_name:
-                events.insert(
-                    0,
-                    (
-                        event_name,
-                        {"submission_id": submission_id, "submitted_at": now, **event_data},
-                    ),
-                )
-            for name, data in events:
-                rt.outbox.add(session, name, data, tenant=tenant, correlation_id=g.correlation_id)
+        if beside is None and not rt.db.is_sqlite:
+            _store_at_once(rt, row, first, tenant)
+        else:
+            with rt.db.transaction() as session:
+                session.execute(_INSERT_SUBMISSION, row)
+                events = first + (beside(session, row["id"]) if beside else [])
+                for name, data in events:
+                    rt.outbox.add(
+                        session, name, data, tenant=tenant, correlation_id=g.correlation_id
+                    )
     except IntegrityError:
         # The key was used before (a retry, or a concurrent request that won the race):
         # the unique constraint says so, and the first submission answers.
@@ -162,16 +166,56 @@ def submit(
             raise
         return _replay(existing, fingerprint)
     rt.outbox.wake_relay()
-    body = receipt_view(submission)
+    body = receipt_view(row)
     return body, 202, {"Location": body["href"]}
 
 
 _INSERT_SUBMISSION = insert(Submission.__table__)
-_COLUMNS = [column.key for column in Submission.__table__.columns]
+_NO_RESOURCE = dict.fromkeys(("resource_type", "resource_id", "resource_number", "reason", "field"))
 
 
-def _row(submission: Submission) -> dict[str, Any]:
-    return {key: getattr(submission, key) for key in _COLUMNS}
+def _store_at_once(
+    rt: ServiceRuntime, row: dict[str, Any], events: list[tuple[str, dict[str, Any]]], tenant: str
+) -> None:
+    """The submission and its events in one statement on PostgreSQL, in autocommit: a
+    statement is its own transaction, so both are kept or neither (the outbox's
+    guarantee) in one round trip instead of four (BEGIN, two INSERTs, COMMIT). A reused
+    Idempotency-Key fails the whole statement on the unique constraint, as it fails the
+    transaction of the other path."""
+    params = {f"s_{key}": value for key, value in row.items()}
+    for n, (name, data) in enumerate(events):
+        _, event_row = rt.outbox.prepare(name, data, tenant=tenant, correlation_id=g.correlation_id)
+        params.update({f"e{n}_{key}": value for key, value in event_row.items()})
+    with _autocommit(rt.db).connect() as connection:
+        connection.execute(_at_once(rt.outbox.table, rt.outbox.channel, len(events)), params)
+
+
+@cache
+def _autocommit(db: Database) -> Engine:
+    """The database's engine (and pool) with each statement committed on its own."""
+    return db.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@cache
+def _at_once(outbox: Table, channel: str, events: int) -> Insert:
+    """INSERT the submission, with its events' INSERT in a WITH (PostgreSQL runs each
+    data-modifying WITH exactly once, to completion), NOTIFYing the relays with the
+    commit as `Outbox.add` does. Built once per number of events, so SQLAlchemy's
+    compiled cache and psycopg's prepared statements serve every call (a multi-row
+    VALUES would be compiled afresh each time)."""
+    submissions = Submission.__table__
+    statement = insert(submissions).values(
+        {c.key: bindparam(f"s_{c.key}", type_=c.type) for c in submissions.columns}
+    )
+    for n in range(events):
+        written = insert(outbox).values(
+            {c: bindparam(f"e{n}_{c}", type_=outbox.c[c].type) for c in _EVENT_COLUMNS}
+        )
+        statement = statement.add_cte(written.cte(f"event{n}"))
+    return statement.returning(func.pg_notify(channel, "")) if events else statement
+
+
+_EVENT_COLUMNS = ("event_id", "type", "routing_key", "headers", "payload", "created_at")
 
 
 def _existing(node_id: str, idempotency_key: str) -> Submission | None:
