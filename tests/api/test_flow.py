@@ -215,6 +215,7 @@ def test_a_suggestion_about_litigation_is_flagged_then_returned_by_the_committee
     assert points(s, "D450102-005").get_json() == {
         "deputy_id": "D450102-005",
         "total": 0,
+        "count": 0,
         "entries": [],
     }
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import Client
 
+from contracts.zone import SHANGHAI
 from runtime.clock import FixedClock
 from tests.acceptance.test_consultations import COUNTY, PLAN
 from tests.console.conftest import Console, csrf, start_console
@@ -44,9 +45,15 @@ def _point_account(console: Console) -> str:
     return "xn.s1"
 
 
+def _today() -> date:
+    """The congress's date (Asia/Shanghai), which the console's forms are checked by: from
+    16:00 UTC on, the machine's date is still yesterday's there."""
+    return datetime.now(SHANGHAI).date()
+
+
 def plan_in_console(console: Console) -> tuple[Client, str]:
     committee = console.client("xn.committee")
-    deadline = (date.today() + timedelta(days=10)).isoformat()
+    deadline = (_today() + timedelta(days=10)).isoformat()
     answer = _form(
         committee,
         "/console/consultations",
@@ -110,7 +117,7 @@ def test_a_draft_through_the_console(console: Console) -> None:
             f"{detail}/record-gathering",
             {
                 "kind": "forum",
-                "held_on": date.today().isoformat(),
+                "held_on": _today().isoformat(),
                 "participants": "9",
                 "opinions": "3：遛犬必须牵绳\n总体赞同",
             },
