@@ -18,6 +18,12 @@ bind = f"{os.environ.get('RENDA_API_HOST', '0.0.0.0')}:{os.environ.get('PORT', '
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("RENDA_THREADS", "4"))
 worker_class = "gthread"
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+# connections over them. On one shared socket the first worker to wake took nearly every
+# keep-alive connection: under the bench's 16 connections one process ran at a full core
+# (its GIL) while the other idled, and intake served 516–559 requests a second with the
+# machine 62 % busy.
+reuse_port = True
 # The app is built once, in the arbiter, and its workers are forked from it: they share
 # its ~70 MB of modules and code instead of each importing its own copy (issue 7,
 # docs/adr/0018-memory.md). Building it opens no connection and starts no thread (database
