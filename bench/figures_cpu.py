@@ -20,10 +20,7 @@ what to read. Whatever else the machine runs is not in these figures.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import os
-import pstats
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +29,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.cpu_profile import profile_stages
 from bench.figures import CITY_KEY, COUNTY_KEY
 from bench.infra import AMQP_URL, BIN, PG_SERVER, create_databases, drop_databases
 from bench.scale import CELLS, ENDPOINTS
@@ -141,26 +139,11 @@ def run(keys: dict[str, str], n: int, args: argparse.Namespace) -> None:
 
 
 def profile(one: Any, n: int, top: int) -> None:
-    profiler = cProfile.Profile(time.thread_time)
-    profiler.enable()
-    for _ in range(n):
-        one()
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    table = stats.stats  # type: ignore[attr-defined]
-    total = sum(tt for _, _, tt, _, _ in table.values())
-    print(f"  where the CPU goes (cProfile, share of {1000 * total / n:.2f} ms):")
-    for label, file_part, name in STAGES:
-        cum = sum(
-            ct
-            for (path, _, func), (_, _, _, ct, _) in table.items()
-            if func == name and file_part in path
-        )
-        if cum:
-            print(f"    {100 * cum / total:5.1f} %  {label}")
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(top)
-    print(out.getvalue())
+    def work() -> None:
+        for _ in range(n):
+            one()
+
+    profile_stages(work, n, "request", STAGES, top)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,8 @@ why they are steadier than the bench's on a busy machine.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import subprocess
 import time
 import uuid
@@ -29,6 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench.ballots import CANDIDATES, SEATS, TENANT, ballots_for
+from bench.cpu_profile import profile_stages
 from bench.infra import AMQP_URL, BIN, PG_SERVER, create_databases, drop_databases
 from bench.system import PATH, SUGGESTION
 
@@ -152,25 +150,12 @@ def run(key: str, n: int, profile: bool, top: int, ballots: bool) -> None:
     )
     if not profile:
         return
-    profiler = cProfile.Profile(time.thread_time)
-    profiler.enable()
-    for _ in range(n):
-        one()
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    total = sum(tt for _, _, tt, _, _ in stats.stats.values())  # type: ignore[attr-defined]
-    print(f"where the CPU of one POST goes (cProfile, share of {1000 * total / n:.2f} ms):")
-    for label, file_part, name in STAGES:
-        cum = sum(
-            ct
-            for (path, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
-            if func == name and file_part in path
-        )
-        print(f"  {100 * cum / total:5.1f} %  {label}")
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
-        print(out.getvalue())
+
+    def work() -> None:
+        for _ in range(n):
+            one()
+
+    profile_stages(work, n, "POST", STAGES, top)
 
 
 if __name__ == "__main__":

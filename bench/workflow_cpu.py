@@ -25,11 +25,8 @@ what to read.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import logging
 import os
-import pstats
 import subprocess
 import time
 import uuid
@@ -41,6 +38,7 @@ from typing import Any
 
 import psycopg
 
+from bench.cpu_profile import profile_stages
 from bench.infra import AMQP_URL, BIN, PG_SERVER, create_databases, drop_databases
 from bench.system import SUGGESTION
 from contracts import REGISTRY, Event, body_of, headers_for
@@ -279,25 +277,7 @@ def run(prefix: str, n: int, batch: int, hop: str, profile: bool, top: int) -> N
     print(check(runtimes["workflow"].db))
     if not profile:
         return
-    work = prepared(n)
-    profiler = cProfile.Profile(time.thread_time)
-    profiler.enable()
-    work()
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    total = sum(tt for _, _, tt, _, _ in stats.stats.values())  # type: ignore[attr-defined]
-    print(f"where the CPU of one suggestion goes (cProfile, share of {1000 * total / n:.2f} ms):")
-    for label, file_part, name in STAGES if hop == "workflow" else ():
-        cum = sum(
-            ct
-            for (path, _, func), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
-            if func == name and file_part in path
-        )
-        print(f"  {100 * cum / total:5.1f} %  {label}")
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
-        print(out.getvalue())
+    profile_stages(prepared(n), n, "suggestion", STAGES if hop == "workflow" else (), top)
 
 
 if __name__ == "__main__":
