@@ -13,8 +13,6 @@ import pytest
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from werkzeug.test import Client
 
@@ -378,14 +376,16 @@ def test_in_chromium_a_deputy_sees_the_unread_count_and_marks_all_read(
         browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
         wait_for_new_page(browser, html)
         assert browser.find_element(By.ID, "nav-unread").text == "3"
+        html = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.ID, "nav-inbox").click()
+        wait_for_new_page(browser, html)
         assert "请评价" in browser.find_element(By.CSS_SELECTOR, "ol.messages").text
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(ARTEFACTS / "notify-inbox.png"))
+        html = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.ID, "read-all").click()
-        WebDriverWait(browser, 15).until(
-            expected_conditions.text_to_be_present_in_element((By.ID, "main"), "已将 3 条")
-        )
+        wait_for_new_page(browser, html)
+        assert "已将 3 条" in browser.find_element(By.ID, "main").text
         assert not browser.find_elements(By.ID, "nav-unread")
         browser.save_screenshot(str(ARTEFACTS / "notify-inbox-read.png"))
 
