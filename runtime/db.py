@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 T = TypeVar("T")
@@ -40,6 +40,11 @@ def upsert(session: Session, table: type | Table) -> PgInsert | SqliteInsert:
 def upsert_in(dialect: str, table: type | Table) -> PgInsert | SqliteInsert:
     """`upsert` for a dialect named, for a statement built once and kept."""
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def constraint_of(error: IntegrityError) -> str | None:
+    """The constraint a statement broke, as PostgreSQL names it (None from SQLite)."""
+    return getattr(getattr(error.orig, "diag", None), "constraint_name", None)
 
 
 def once_per_transaction(

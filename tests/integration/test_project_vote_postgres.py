@@ -117,7 +117,8 @@ def test_ballots_in_flight_at_the_close_are_each_counted_or_refused_as_closed(
             assert answered.acquire(timeout=60)
         closing = post(cycle, f"/intake/v1/votes/{vote_id}/close", {}, committee)
         answers = list(answers)
-    assert settled(cycle, closing, committee)["status"] == "accepted"
+    closed = settled(cycle, closing, committee)
+    assert closed["status"] == "accepted", closed["reason"]
 
     counted = [i for i, a in enumerate(answers) if a.status_code == 202]
     refused = [a for a in answers if a.status_code != 202]
@@ -184,3 +185,102 @@ def test_after_a_burst_no_transaction_id_points_at_fewer_than_a_pools_worth_of_b
     assert min(n for _, n in by_xmin) >= POOL_SIZE, by_xmin
     boxed = query("intake", "select count(*) from ballot_box where vote_id = %s", vote_id)
     assert sum(shards) + boxed[0][0] == 600
+
+
+def _cast_with(cycle: Cycle, vote_id: str, body: dict, terminal: str, key: str) -> Any:
+    headers = cycle.system.headers(terminal, **{"Idempotency-Key": key})
+    return cycle.system.client.post(
+        f"/intake/v1/votes/{vote_id}/ballots", json=body, headers=headers
+    )
+
+
+def test_on_postgres_refusals_say_why_in_order_and_store_nothing_and_a_repeat_is_replayed(
+    on_postgres: tuple[Cycle, PostgresDatabases],
+) -> None:
+    """The cast's one statement (docs/adr/0012-secret-ballot.md) keeps every answer of the
+    door: bad ballots, the absent and the second ballot refused with nothing written; the
+    terminal's repeat of a ballot answered with its first receipt, a key reused for
+    another deputy refused; after the close, "closed" whoever asks."""
+    cycle, databases = on_postgres
+    vote_id, voters = _open(cycle, 120)
+    terminal = cycle.key("system", node=COUNTY)
+    first = voters[0]
+    refusals = (
+        (first, [c["id"] for c in CANDIDATES[:9]], 422, "at most 8"),
+        (first, ["P99"], 422, "Not a candidate"),
+        (first, ["P01", "P01"], 422, "chosen twice"),
+        (f"D{COUNTY}-X0001", ["P01"], 422, "not present"),
+    )
+    for deputy, choices, status, why in refusals:
+        answer = cast(cycle, vote_id, deputy, choices, terminal)
+        assert answer.status_code == status and why in answer.get_json()["detail"]
+
+    body = {"deputy_id": first, "choices": ["P01", "P02"]}
+    taken = _cast_with(cycle, vote_id, body, terminal, "terminal-1-ballot-1")
+    assert taken.status_code == 202 and "tracker" not in taken.get_json()
+    repeat = _cast_with(cycle, vote_id, body, terminal, "terminal-1-ballot-1")
+    assert repeat.status_code == 202 and repeat.get_json()["id"] == taken.get_json()["id"]
+    assert repeat.headers.get("Idempotent-Replayed") == "true"
+    other = {"deputy_id": voters[1], "choices": ["P03"]}
+    reused = _cast_with(cycle, vote_id, other, terminal, "terminal-1-ballot-1")
+    assert reused.status_code == 422 and reused.get_json()["title"] == "Idempotency-Key reused"
+    again = cast(cycle, vote_id, first, ["P03"], terminal)
+    assert again.status_code == 409 and "voted already" in again.get_json()["detail"]
+    again_bad = cast(cycle, vote_id, first, ["P99"], terminal)
+    assert again_bad.status_code == 409 and "voted already" in again_bad.get_json()["detail"]
+
+    counts = (
+        "select (select count(*) from vote_register where vote_id = %s), "
+        "(select sum(json_array_length(ballots)) from ballot_pool where vote_id = %s), "
+        "(select count(*) from submissions where kind = 'ballot')"
+    )
+    assert databases.query("intake", counts, vote_id, vote_id) == [(1, 1, 1)]
+    assert close(cycle, COUNTY, vote_id)["status"] == "accepted"
+    for deputy, choices in ((first, ["P01"]), (voters[2], ["P01"]), (f"D{COUNTY}-X0001", ["P01"])):
+        after = cast(cycle, vote_id, deputy, choices, terminal)
+        assert after.status_code == 409 and after.get_json()["detail"] == "This vote is closed."
+    vote = public(cycle, vote_id)
+    assert vote["result"]["ballots"] == 1
+    assert {c["id"]: c["votes"] for c in vote["candidates"] if c["votes"]} == {"P01": 1, "P02": 1}
+
+
+def test_on_postgres_a_cast_that_dies_before_letting_a_full_shard_out_is_counted_once(
+    on_postgres: tuple[Cycle, PostgresDatabases], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ballot that fills the shard to twice POOL_SIZE is kept by its statement; the
+    process dies before letting the shard out; the terminal's repeat is answered with the
+    same receipt, and the next cast into the full shard lets it out."""
+    import services.intake.api.votes as door
+
+    cycle, databases = on_postgres
+    vote_id, voters = _open(cycle, 2 * POOL_SIZE + 1)
+    terminal = cycle.key("system", node=COUNTY)
+    for i in range(2 * POOL_SIZE - 1):
+        assert cast(cycle, vote_id, voters[i], _choices(i), terminal).status_code == 202
+    shards = "select json_array_length(ballots) from ballot_pool where vote_id = %s"
+    assert databases.query("intake", shards, vote_id) == [(2 * POOL_SIZE - 1,)]
+
+    def dies(*args: Any) -> None:
+        raise SystemExit("the intake process is killed before letting the shard out")
+
+    monkeypatch.setattr(door, "_let_out", dies)
+    last = 2 * POOL_SIZE - 1
+    body = {"deputy_id": voters[last], "choices": _choices(last)}
+    with pytest.raises(SystemExit):
+        _cast_with(cycle, vote_id, body, terminal, "the-full-one")
+    monkeypatch.undo()
+    assert databases.query("intake", shards, vote_id) == [(2 * POOL_SIZE,)]
+    repeat = _cast_with(cycle, vote_id, body, terminal, "the-full-one")
+    assert repeat.status_code == 202 and repeat.headers.get("Idempotent-Replayed") == "true"
+
+    after = 2 * POOL_SIZE
+    assert cast(cycle, vote_id, voters[after], _choices(after), terminal).status_code == 202
+    sizes = sorted(n for (n,) in databases.query("intake", shards, vote_id))
+    assert sizes == [POOL_SIZE, POOL_SIZE + 1]
+    assert close(cycle, COUNTY, vote_id)["status"] == "accepted"
+    vote = public(cycle, vote_id)
+    assert vote["result"]["ballots"] == 2 * POOL_SIZE + 1
+    hand_count = Counter(c for i in range(2 * POOL_SIZE + 1) for c in _choices(i))
+    assert {c["id"]: c["votes"] for c in vote["candidates"]} == {
+        c["id"]: hand_count[c["id"]] for c in CANDIDATES
+    }

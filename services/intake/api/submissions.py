@@ -8,7 +8,7 @@ from functools import cache, partial
 from typing import Any
 
 from flask import g, request, url_for
-from sqlalchemy import Engine, Insert, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Engine, Insert, Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,12 @@ RESOURCE_PATHS = {
 Beside = Callable[[Session, str], list[tuple[str, dict[str, Any]]]]
 """Rows stored beside a submission (given the session and the submission's id), in its
 transaction; returns further events to publish with it. Raising refuses the whole request."""
+
+AtOnce = Callable[[Connection, dict[str, Any]], DomainProblem | None]
+"""The whole request in one statement on PostgreSQL, the submission row (its columns)
+written with what it stores, on a connection in autocommit: returns None once stored, or
+why it was refused with nothing stored. Used instead of `beside` there; it publishes no
+events."""
 
 
 def actor_of(who: Principal) -> dict[str, Any]:
@@ -112,6 +118,7 @@ def submit(
     payload: Any = None,
     status: Status = Status.PENDING,
     beside: Beside | None = None,
+    at_once: AtOnce | None = None,
     fingerprint: str | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Store the submission and its event in one transaction; replay a repeated key.
@@ -148,7 +155,17 @@ def submit(
         else []
     )
     try:
-        if beside is None and not rt.db.is_sqlite:
+        if at_once is not None and not rt.db.is_sqlite:
+            assert not first, "a request stored at once publishes no events"
+            with _autocommit(rt.db).connect() as connection:
+                refusal = at_once(connection, row)
+            if refusal is not None:
+                # Refused unless this is a repeat of a request already stored: a replay.
+                existing = _existing(who.node_id, idempotency_key)
+                if existing is None:
+                    raise refusal
+                return _replay(existing, fingerprint)
+        elif beside is None and not rt.db.is_sqlite:
             _store_at_once(rt, row, first, tenant)
         else:
             with rt.db.transaction() as session:

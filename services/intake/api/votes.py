@@ -13,14 +13,28 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    String,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from runtime.db import upsert_in
+from runtime.db import constraint_of
 from runtime.directory import Principal
 from runtime.http import not_found, principal, requires_role, service
 from runtime.idempotency import IdempotencyHeader
@@ -36,9 +50,9 @@ from services.intake.api.vote_schemas import (
     ScoreVoteIn,
     VoteIn,
 )
-from services.intake.domain.ballots import Ballot, into_the_pool, splits
+from services.intake.domain.ballots import Ballot, into_the_pool, is_full, overflow, splits
 from services.intake.domain.receipts import Status
-from services.intake.store import BallotBox, BallotDoor, BallotPool, VoteRegister
+from services.intake.store import BallotBox, BallotDoor, BallotPool, Submission, VoteRegister
 
 blp = Blueprint("votes", __name__, url_prefix="/votes", description="Project votes (票决)")
 
@@ -196,18 +210,25 @@ def _door_terms(who: Principal, vote_id: str) -> _Terms:
 
 DOOR, REGISTER = BallotDoor.__table__, VoteRegister.__table__
 POOL, BOX = BallotPool.__table__, BallotBox.__table__
-"""A cast's statements are Core, built once and run on the session's connection: its few
-rows need no unit of work, and building a statement (or passing it through the ORM's
-execute) costs more CPU than PostgreSQL takes to run it."""
+"""A cast's statements are Core, built once and run on the connection: its few rows need
+no unit of work, and building a statement (or passing it through the ORM's execute) costs
+more CPU than PostgreSQL takes to run it."""
 
 _OPEN = select(DOOR.c.open).where(DOOR.c.vote_id == bindparam("vote_id")).with_for_update(read=True)
+_VOTED = select(REGISTER.c.deputy_id).where(
+    REGISTER.c.vote_id == bindparam("vote_id"), REGISTER.c.deputy_id == bindparam("deputy_id")
+)
 _SHARD = (
     select(POOL.c.shard_id, POOL.c.ballots)
     .where(POOL.c.vote_id == bindparam("vote_id"))
     .order_by(func.random())
     .limit(1)
 )
-_FREE_SHARD, _ANY_SHARD = _SHARD.with_for_update(skip_locked=True), _SHARD.with_for_update()
+_FULL_SHARD = (
+    select(POOL.c.ballots)
+    .where(POOL.c.vote_id == bindparam("vote_id"), POOL.c.shard_id == bindparam("shard_id"))
+    .with_for_update()
+)
 _SHARDS = select(func.count()).where(POOL.c.vote_id == bindparam("vote_id"))
 _REWRITE = (
     update(POOL)
@@ -215,28 +236,73 @@ _REWRITE = (
     .values(ballots=bindparam("pool"))
 )
 _SPLIT_OFF, _TO_THE_BOX = insert(POOL), insert(BOX)
+_ENTER = insert(REGISTER)
 
 
-@lru_cache(maxsize=4)
-def _entering(dialect: str) -> Any:
-    """The deputy entered in the register if the door is open, in one round trip: the door
-    row is read `FOR SHARE` (casts run side by side, and the close's `FOR UPDATE` waits for
-    those under way; a cast after the close finds it shut and enters no one), then the
-    register's row is inserted unless the deputy is in it already. Two casts of one deputy
-    at once: the second waits on the register's key until the first commits, then finds
-    it there (a refusal, never an error). Returns the deputy if entered, no row if not."""
-    door_open = (
-        select(DOOR.c.vote_id, bindparam("deputy_id", type_=REGISTER.c.deputy_id.type))
-        .where(DOOR.c.vote_id == bindparam("vote_id"), DOOR.c.open)
-        .with_for_update(read=True)
+REGISTER_KEY = "vote_register_pkey"
+"""The register's primary key (vote, deputy): the constraint a second ballot of a deputy
+breaks."""
+
+
+@cache
+def _casting() -> TextClause:
+    """A ballot cast on PostgreSQL in one statement, run in autocommit (a statement is its
+    own transaction: all of it is kept or none), so the shard's lock is held for
+    PostgreSQL's work and the commit only, never while this process waits for its turn to
+    send the next statement. Each step is made from the rows of the one before, so nothing
+    is written unless all of it is:
+
+    - `door`: the vote's door if it is open, read `FOR SHARE` (casts run side by side; the
+      close's `FOR UPDATE` waits for those under way, and a cast after it finds the door
+      shut and writes nothing).
+    - `chosen`: one shard of the vote's pool at random, MATERIALIZED so that it is chosen
+      once: were it re-evaluated while the update below rechecks a row another cast
+      changed meanwhile, it could name another shard and drop the row.
+    - `pooled`: the ballot into that shard, kept in id order. A shard another cast holds
+      is waited for, then updated as it is now.
+    - `entered`: the deputy into the register. A deputy in it already (or entered by a
+      cast not yet committed, waited for) breaks its key, REGISTER_KEY, and so fails the
+      whole statement.
+    - `filed`: the submission; a reused Idempotency-Key fails the whole statement on its
+      unique constraint.
+
+    Answers the shard and how many ballots it now holds, or no row if the door is shut.
+    """
+    columns = Submission.__table__.columns
+    values = (
+        f"CAST(:s_{c.key} AS json)" if isinstance(c.type, JSON) else f":s_{c.key}" for c in columns
     )
-    entry = upsert_in(dialect, REGISTER).from_select(["vote_id", "deputy_id"], door_open)
-    return entry.on_conflict_do_nothing().returning(REGISTER.c.deputy_id)
-
-
-def _entered(db: Connection, vote_id: str, deputy_id: str) -> bool:
-    statement = _entering(db.dialect.name)
-    return db.execute(statement, {"vote_id": vote_id, "deputy_id": deputy_id}).first() is not None
+    statement = text(
+        f"""
+WITH door AS (
+    SELECT vote_id FROM ballot_doors WHERE vote_id = :vote_id AND open FOR SHARE
+), chosen AS MATERIALIZED (
+    SELECT shard_id FROM ballot_pool WHERE vote_id = :vote_id ORDER BY random() LIMIT 1
+), pooled AS (
+    UPDATE ballot_pool AS shard SET ballots = (
+        SELECT json_agg(b ORDER BY b ->> 'ballot_id' COLLATE "C")
+        FROM (
+            SELECT json_array_elements(shard.ballots) UNION ALL SELECT CAST(:ballot AS json)
+        ) AS t (b)
+    )
+    FROM door, chosen
+    WHERE shard.vote_id = door.vote_id AND shard.shard_id = chosen.shard_id
+    RETURNING shard.vote_id, shard.shard_id, json_array_length(shard.ballots) AS ballots
+), entered AS (
+    INSERT INTO vote_register (vote_id, deputy_id) SELECT vote_id, :deputy_id FROM pooled
+    RETURNING vote_id
+), filed AS (
+    INSERT INTO submissions ({", ".join(c.name for c in columns)})
+    SELECT {", ".join(values)} FROM entered
+    RETURNING id
+)
+SELECT pooled.shard_id, pooled.ballots FROM pooled, filed
+"""
+    )
+    return statement.bindparams(
+        *(bindparam(f"s_{c.key}", type_=c.type) for c in columns),
+        bindparam("ballot", type_=JSON),
+    ).columns(shard_id=String, ballots=Integer)
 
 
 @blp.route("/<vote_id>")
@@ -257,13 +323,39 @@ def get_door(vote_id: str) -> dict[str, Any]:
 
 
 def _a_shard(db: Connection, vote_id: str) -> tuple[str, list[Ballot]]:
-    """A random shard of the vote's pool (its id and ballots), locked: one no other cast
-    holds if there is one (PostgreSQL; SQLite has one writer at a time anyway), else wait
-    for a random one."""
-    shard = db.execute(_FREE_SHARD, {"vote_id": vote_id}).first()
-    shard = shard or db.execute(_ANY_SHARD, {"vote_id": vote_id}).first()
+    """A random shard of the vote's pool: its id and ballots (SQLite, one writer at a time)."""
+    shard = db.execute(_SHARD, {"vote_id": vote_id}).first()
     assert shard is not None, "a door opens with its pool"
     return shard.shard_id, shard.ballots
+
+
+def _rewrite(
+    db: Connection, vote_id: str, shard_id: str, pool: list[Ballot], leaving: list[Ballot]
+) -> None:
+    """The shard written back; the ballots leaving it split off as a new shard while the
+    vote has fewer than MAX_SHARDS, else go to the box."""
+    db.execute(_REWRITE, {"vote": vote_id, "shard": shard_id, "pool": pool})
+    if leaving and splits(db.scalar(_SHARDS, {"vote_id": vote_id}) or 0):
+        split_off = {"vote_id": vote_id, "shard_id": secrets.token_hex(16), "ballots": leaving}
+        db.execute(_SPLIT_OFF, split_off)
+    elif leaving:
+        db.execute(_TO_THE_BOX, [{"vote_id": vote_id, **b} for b in leaving])
+
+
+def _let_out(vote_id: str, shard_id: str) -> None:
+    """A shard a cast left holding twice POOL_SIZE (PostgreSQL) lets a random POOL_SIZE
+    out, in a transaction of its own that no register row shares. It holds the door's
+    shared lock, so a close waits for it; a shard another cast has let out already, or a
+    vote closed meanwhile, is left alone. Should this process die first, the next cast
+    into the shard finds it full and lets it out."""
+    with service("intake").db.transaction() as session:
+        db = session.connection()
+        if not db.scalar(_OPEN, {"vote_id": vote_id}):
+            return
+        pool = db.scalar(_FULL_SHARD, {"vote_id": vote_id, "shard_id": shard_id})
+        pool, leaving = overflow(pool or [], _RANDOM)
+        if leaving:
+            _rewrite(db, vote_id, shard_id, pool, leaving)
 
 
 _RANDOM = random.SystemRandom()
@@ -272,6 +364,21 @@ _RANDOM = random.SystemRandom()
 
 def _refused(detail: str, field: str, status: int = 422) -> DomainProblem:
     return DomainProblem(status, "Ballot refused", detail, field=field)
+
+
+def _unfit(choices: list[str], terms: _Terms) -> DomainProblem | None:
+    """What is wrong with the choices themselves, if anything."""
+    if len(set(choices)) != len(choices):
+        return _refused("A candidate is chosen twice.", "choices")
+    strangers = [c for c in choices if c not in terms.candidates]
+    if strangers:
+        return _refused(f"Not a candidate of this vote: {', '.join(strangers[:5])}.", "choices")
+    if len(choices) > terms.choices_allowed:
+        return _refused(
+            f"{len(choices)} choices; a ballot may carry at most {terms.choices_allowed}.",
+            "choices",
+        )
+    return None
 
 
 @blp.route("/<vote_id>/ballots", methods=["POST"])
@@ -287,43 +394,50 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
     choice not a candidate, chosen twice, or more choices than allowed."""
     who = principal()
     deputy_id, choices = body["deputy_id"], body["choices"]
-    tracker: list[str] = []
-
     terms = _door_terms(who, vote_id)
+    present = deputy_id in terms.present
+    unfit = _unfit(choices, terms)
+    ballot = {"ballot_id": secrets.token_hex(16), "choices": choices}
+    taken: list[tuple[str, bool]] = []  # the shard it went into and whether that is full
+
+    def why_not(db: Connection) -> DomainProblem:
+        """Why the ballot was not taken, in the order a terminal is told: closed, absent,
+        voted already, then what is wrong with the ballot."""
+        if not db.scalar(_OPEN, {"vote_id": vote_id}):
+            return _refused("This vote is closed.", "vote_id", 409)
+        if not present:
+            return _refused(f"Deputy {deputy_id} is not present at this vote.", "deputy_id")
+        if unfit is None or db.scalar(_VOTED, {"vote_id": vote_id, "deputy_id": deputy_id}):
+            return _refused(f"Deputy {deputy_id} has voted already.", "deputy_id", 409)
+        return unfit
 
     def cast(session: Session, _submission_id: str) -> list[tuple[str, dict[str, Any]]]:
         db = session.connection()
-        present = deputy_id in terms.present
-        if not (present and _entered(db, vote_id, deputy_id)):
-            # Why not, in the order a terminal is told: closed, absent, voted already.
-            if not db.scalar(_OPEN, {"vote_id": vote_id}):
-                raise _refused("This vote is closed.", "vote_id", 409)
-            if not present:
-                raise _refused(f"Deputy {deputy_id} is not present at this vote.", "deputy_id")
-            raise _refused(f"Deputy {deputy_id} has voted already.", "deputy_id", 409)
-        if len(set(choices)) != len(choices):
-            raise _refused("A candidate is chosen twice.", "choices")
-        strangers = [c for c in choices if c not in terms.candidates]
-        if strangers:
-            raise _refused(f"Not a candidate of this vote: {', '.join(strangers[:5])}.", "choices")
-        if len(choices) > terms.choices_allowed:
-            raise _refused(
-                f"{len(choices)} choices; a ballot may carry at most {terms.choices_allowed}.",
-                "choices",
-            )
-        ballot_id = secrets.token_hex(16)
-        # Last, so that the shard's lock is held for its rewrite and the commit only.
+        entering = present and unfit is None and db.scalar(_OPEN, {"vote_id": vote_id})
+        if not entering or db.scalar(_VOTED, {"vote_id": vote_id, "deputy_id": deputy_id}):
+            raise why_not(db)  # SQLite: BEGIN IMMEDIATE, so no other cast runs meanwhile
+        db.execute(_ENTER, {"vote_id": vote_id, "deputy_id": deputy_id})
         shard_id, pool = _a_shard(db, vote_id)
-        pool, leaving = into_the_pool(pool, {"ballot_id": ballot_id, "choices": choices}, _RANDOM)
-        db.execute(_REWRITE, {"vote": vote_id, "shard": shard_id, "pool": pool})
-        if leaving and splits(db.scalar(_SHARDS, {"vote_id": vote_id}) or 0):
-            split_off = {"vote_id": vote_id, "shard_id": secrets.token_hex(16), "ballots": leaving}
-            db.execute(_SPLIT_OFF, split_off)
-        elif leaving:
-            db.execute(_TO_THE_BOX, [{"vote_id": vote_id, **b} for b in leaving])
-        if terms.tracker:
-            tracker.append(ballot_id)
+        pool, leaving = into_the_pool(pool, ballot, _RANDOM)
+        _rewrite(db, vote_id, shard_id, pool, leaving)
+        taken.append((shard_id, False))
         return []
+
+    def cast_at_once(db: Connection, row: dict[str, Any]) -> DomainProblem | None:
+        if present and unfit is None:
+            params = {"vote_id": vote_id, "deputy_id": deputy_id, "ballot": ballot}
+            try:
+                shard = db.execute(
+                    _casting(), {**params, **{f"s_{k}": v for k, v in row.items()}}
+                ).first()
+            except IntegrityError as error:
+                if constraint_of(error) != REGISTER_KEY:
+                    raise
+                shard = None
+            if shard is not None:
+                taken.append((shard.shard_id, is_full(shard.ballots)))
+                return None
+        return why_not(db)
 
     answer, status, headers_out = submit(
         kind="ballot",
@@ -335,8 +449,14 @@ def cast_ballot(headers: dict[str, str], body: dict[str, Any], vote_id: str) -> 
         payload={"vote_id": vote_id, "deputy_id": deputy_id},
         status=Status.ACCEPTED,
         beside=cast,
+        at_once=cast_at_once,
     )
-    return ({**answer, "tracker": tracker[0]} if tracker else answer), status, headers_out
+    for shard_id, full in taken:
+        if full:
+            _let_out(vote_id, shard_id)
+    if taken and terms.tracker:  # a replay's answer has none: the tracker is never stored
+        answer = {**answer, "tracker": ballot["ballot_id"]}
+    return answer, status, headers_out
 
 
 @blp.route("/<vote_id>/close", methods=["POST"])

@@ -35,22 +35,35 @@ Ballot = dict[str, Any]
 def into_the_pool(
     pool: list[Ballot], ballot: Ballot, rng: random.Random, size: int = POOL_SIZE
 ) -> tuple[list[Ballot], list[Ballot]]:
-    """The pool (one shard) with `ballot` in it, and the ballots that leave it now: none
-    until it holds twice `size`, then a random `size`, for a new shard or the box
-    (`splits`).
+    """The pool (one shard) with `ballot` in it, and the ballots that leave it now
+    (`overflow`).
 
     Both are ordered by the random ballot id, the order of nothing: neither a pool's
     position nor a batch's says when a ballot came.
     """
     pool = list(pool)
     bisect.insort(pool, ballot, key=_by_id)  # the pool is kept in id order
-    if len(pool) < 2 * size:
-        return pool, []
+    return overflow(pool, rng, size)
+
+
+def overflow(
+    pool: list[Ballot], rng: random.Random, size: int = POOL_SIZE
+) -> tuple[list[Ballot], list[Ballot]]:
+    """A shard (in id order) and the ballots that leave it: none until it holds twice
+    `size`, then a random `size`, for a new shard or the box (`splits`); at least `size`
+    stay. Both keep the id order."""
+    if not is_full(len(pool), size):
+        return list(pool), []
     leaving = {b["ballot_id"] for b in rng.sample(pool, size)}
     return (
         [b for b in pool if b["ballot_id"] not in leaving],
         [b for b in pool if b["ballot_id"] in leaving],
     )
+
+
+def is_full(ballots: int, size: int = POOL_SIZE) -> bool:
+    """Whether a shard holding this many ballots lets some out."""
+    return ballots >= 2 * size
 
 
 def _by_id(ballot: Ballot) -> str:
