@@ -87,6 +87,12 @@ class Directory:
         self.accounts = Accounts(db, self.clock, session_idle_seconds)
         self._cache: TTLCache = TTLCache(maxsize=CACHE_ENTRIES, ttl=cache_seconds)
         self._lock = threading.Lock()
+        # A cache miss is one SELECT, which needs no transaction: on PostgreSQL it runs in
+        # autocommit, one round trip where BEGIN, the SELECT and the pool's ROLLBACK were
+        # three. (SQLite's connections begin their own way, runtime/db.py.)
+        self._reads = (
+            db.engine if db.is_sqlite else db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     # -- writes (operator CLI and seed) ------------------------------------------------
     def create_node(self, node_id: str, kind: str, name: str, parent_id: str | None) -> Node:
@@ -330,7 +336,7 @@ class Directory:
             self._cache.pop(key, None)
 
     def _load_key(self, key_id: str) -> tuple[Principal | None, str]:
-        with self.db.engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(_KEY, {"id": key_id}).first()
         if row is None:
             return None, ""
@@ -348,7 +354,7 @@ class Directory:
 
     def node(self, node_id: str) -> Place | None:
         def load() -> Place | None:
-            with self.db.engine.connect() as conn:
+            with self._reads.connect() as conn:
                 node = conn.execute(_NODE, {"id": node_id}).first()
             return Place(node.id, node.kind, node.name, node.path) if node else None
 
@@ -414,7 +420,7 @@ class Directory:
                 found[person_id] = self._cache.get((kind, person_id), _MISSING)
         missing = [person_id for person_id, person in found.items() if person is _MISSING]
         if missing:
-            with self.db.engine.connect() as conn:
+            with self._reads.connect() as conn:
                 loaded = self._person_rows(conn, model, missing)
             with self._lock:
                 for person_id in missing:
