@@ -3,7 +3,6 @@
 import gc
 import os
 import shutil
-import sys
 import tempfile
 
 # prometheus_client picks its multiprocess value store when first imported, so the
@@ -31,12 +30,6 @@ reuse_port = True
 # pools fill on first use; runtime/db.py empties any pool a fork inherits), and
 # prometheus_client opens each worker's own files on its first write after the fork.
 preload_app = True
-# How long a thread runs before the interpreter makes it hand the GIL to one waiting. A
-# request thread whose PostgreSQL round trip is over waits for the GIL until the running
-# thread lets go, and Python forces that only once per interval: at the default 5 ms each
-# round trip of a request could wait up to 5 ms behind another thread's JSON and schemas
-# (the "convoy effect" of bpo-7946), so casts held their locks and queued (bench/README.md).
-_switch_interval = float(os.environ.get("RENDA_SWITCH_INTERVAL_MS", "5")) / 1000
 timeout = 30
 graceful_timeout = 20
 # Gunicorn's own messages in the same JSON shape as the application's.
@@ -70,10 +63,6 @@ def pre_fork(server, worker):  # type: ignore[no-untyped-def]
     # Everything built so far moves out of the collector's reach: a collection in a worker
     # would otherwise write to (and so copy) every shared page holding a tracked object.
     gc.freeze()
-
-
-def post_fork(server, worker):  # type: ignore[no-untyped-def]
-    sys.setswitchinterval(_switch_interval)
 
 
 def on_exit(server):  # type: ignore[no-untyped-def]
