@@ -282,19 +282,7 @@ def run(prefix: str, args: argparse.Namespace, counts: list[int], seeded: list[T
     runtimes = {rt.name: rt for rt in runtimes_for(["workflow", "scoring", "notify"], settings)}
     directory = runtimes["workflow"].directory
     consumers = {
-        name: ServiceConsumer(
-            EventProcessor(
-                rt.name,
-                rt.spec.handlers,
-                rt.db,
-                rt.outbox,
-                rt.clock,
-                rt.directory,
-                settings=rt.settings,
-            ),
-            settings,
-            Connection(settings.broker_url),
-        )
+        name: ServiceConsumer(EventProcessor.of(rt), settings, Connection(settings.broker_url))
         for name, rt in runtimes.items()
     }
     statements = Statements(

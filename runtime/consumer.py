@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kombu import Connection, Consumer, Message
 from kombu.mixins import ConsumerMixin
@@ -60,6 +60,9 @@ from runtime.metrics import (
 from runtime.outbox import Outbox
 from runtime.work import WorkContext
 
+if TYPE_CHECKING:  # runtime.context imports this module, through runtime.service
+    from runtime.context import ServiceRuntime
+
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +92,20 @@ class EventProcessor:
         self.clock = clock
         self.registry = registry
         self.inbox = outbox.table.metadata.tables["inbox"]
+
+    @classmethod
+    def of(cls, rt: ServiceRuntime) -> EventProcessor:
+        """A service's processor as its worker runs it: its handlers, database, outbox,
+        clock, directory and settings."""
+        return cls(
+            rt.name,
+            rt.spec.handlers,
+            rt.db,
+            rt.outbox,
+            rt.clock,
+            rt.directory,
+            settings=rt.settings,
+        )
 
     def decode(self, headers: object, body: object) -> Event:
         event = decode(headers, body, self.registry)

@@ -132,15 +132,7 @@ class Worker:
     def start(self) -> None:
         self._declare_topology()
         for rt in self.runtimes:
-            processor = EventProcessor(
-                rt.name,
-                rt.spec.handlers,
-                rt.db,
-                rt.outbox,
-                rt.clock,
-                rt.directory,
-                settings=rt.settings,
-            )
+            processor = EventProcessor.of(rt)
             # More than one consumer handles more at once, at the price of order: two
             # actions on one suggestion may then be applied in either order.
             for n in range(self.settings.consumer_threads):

@@ -211,9 +211,17 @@ def test_on_postgres_refusals_say_why_in_order_and_store_nothing_and_a_repeat_is
         (first, ["P01", "P01"], 422, "chosen twice"),
         (f"D{COUNTY}-X0001", ["P01"], 422, "not present"),
     )
+    refusals += (
+        # Odd Unicode: a right-to-left override in an id, a candidate id in full-width.
+        (f"D{COUNTY}-\u202eT0000", ["P01"], 422, "U+202E (right-to-left override)"),
+        (first, ["Ｐ01"], 422, "Not a candidate"),
+    )
     for deputy, choices, status, why in refusals:
         answer = cast(cycle, vote_id, deputy, choices, terminal)
         assert answer.status_code == status and why in answer.get_json()["detail"]
+    # Another county's terminal does not see this vote at all.
+    elsewhere = cast(cycle, vote_id, first, ["P01"], cycle.key("system", node="450103"))
+    assert elsewhere.status_code == 409 and "not open" in elsewhere.get_json()["detail"]
 
     body = {"deputy_id": first, "choices": ["P01", "P02"]}
     taken = _cast_with(cycle, vote_id, body, terminal, "terminal-1-ballot-1")

@@ -56,22 +56,24 @@ def ctx() -> Iterator[HandlerContext]:
         yield context
 
 
+def _submission(submission_id: str, **changes: Any) -> dict[str, Any]:
+    """A deputy's suggestion as `suggestion.submitted` carries it."""
+    return {
+        "submission_id": submission_id,
+        "tenant": COUNTY,
+        "lead_deputy_id": "D450102-001",
+        "cosigner_ids": [],
+        "title": "关于增加城区小学学位的建议",
+        "body": "兴宁区学位紧张，建议新建小学一所。",
+        "category": "education",
+        "occasion": "session",
+        "submitted_at": START,
+        **changes,
+    }
+
+
 def _file(ctx: HandlerContext, **changes: Any) -> list[Any]:
-    return ctx.handle(
-        "suggestion.submitted",
-        {
-            "submission_id": str(uuid.uuid4()),
-            "tenant": COUNTY,
-            "lead_deputy_id": "D450102-001",
-            "cosigner_ids": [],
-            "title": "关于增加城区小学学位的建议",
-            "body": "兴宁区学位紧张，建议新建小学一所。",
-            "category": "education",
-            "occasion": "session",
-            "submitted_at": START,
-            **changes,
-        },
-    )
+    return ctx.handle("suggestion.submitted", _submission(str(uuid.uuid4()), **changes))
 
 
 def _filed(ctx: HandlerContext, **changes: Any) -> Suggestion:
@@ -316,22 +318,7 @@ def test_each_assignment_says_whether_its_deadline_followed_an_official_schedule
 
 
 def _submitted(submission_id: str) -> Any:
-    return delivered(
-        "suggestion.submitted",
-        {
-            "submission_id": submission_id,
-            "tenant": COUNTY,
-            "lead_deputy_id": "D450102-001",
-            "cosigner_ids": [],
-            "title": "关于增加城区小学学位的建议",
-            "body": "兴宁区学位紧张，建议新建小学一所。",
-            "category": "education",
-            "occasion": "session",
-            "submitted_at": START,
-        },
-        tenant=COUNTY,
-        at=START,
-    )
+    return delivered("suggestion.submitted", _submission(submission_id), tenant=COUNTY, at=START)
 
 
 def test_a_batch_files_its_suggestions_in_one_flush_and_a_resent_submission_once() -> None:
