@@ -619,12 +619,19 @@ def test_the_ledger_comes_in_pages_beside_the_balance_of_all_of_it(
     assert [e["id"] for e in rest] == [whole["entries"][6]["id"]]
     newest = ledger(limit=2, newest_first="true")["entries"]
     assert [e["occurred_at"][:10] for e in newest] == ["2026-04-07", "2026-04-06"]
-    assert_problem(
-        s.client.get(
-            "/scoring/v1/deputies/D450102-P01/points",
-            query_string={"limit": 1001},
-            headers=keys["county"],
-        ),
-        422,
-        "limit",
-    )
+    for query, field in (
+        ({"limit": 1001}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": 10**30}, "offset"),
+        ({"offset": -1}, "offset"),
+        ({"newest_first": "maybe"}, "newest_first"),
+    ):
+        assert_problem(
+            s.client.get(
+                "/scoring/v1/deputies/D450102-P01/points",
+                query_string=query,
+                headers=keys["county"],
+            ),
+            422,
+            field,
+        )
