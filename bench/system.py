@@ -612,6 +612,17 @@ class RendaSystem:
                     means[name] = round(1000 * total / counts[labels], 2)
         return means
 
+    def tick_times(self) -> dict[str, float]:
+        """When each worker's scheduled ticks last ran to their commit (wall time), by tick;
+        a tick not run yet since its worker started is absent."""
+        return {
+            f"{service}:{labels}": at
+            for service, (_, port) in self.workers.items()
+            for labels, at in _metric_values(
+                port, "renda_tick_last_success_timestamp_seconds"
+            ).items()
+        }
+
     # -- 2c': renda's own publisher ----------------------------------------------------------
 
     def publisher_rate(self, seconds: float, max_messages: int) -> dict[str, Any]:
