@@ -260,3 +260,11 @@ def test_a_task_done_is_refused_at_the_door_naming_the_field(
         headers=bearer(token, **{"Idempotency-Key": idem()}),
     )
     refused(shared_api, answer, status, field)
+
+
+def test_brackets_inside_text_count_for_nothing_and_the_body_is_accepted(
+    shared_api: InProcessSystem,
+) -> None:
+    body = json.dumps(suggestion(title="[" * 40 + "建议" + "}" * 40), ensure_ascii=False)
+    answer = post_raw(shared_api, body)
+    assert answer.status_code == 202, answer.get_json()

@@ -136,3 +136,25 @@ def test_a_sheets_cell_is_held_to_the_rule_and_named_by_its_line(
         "left-to-right isolate" in assert_problem(answer, 422, "line 3.note")["errors"][0]["reason"]
     )
     assert stored(shared_api) == before
+
+
+@pytest.mark.parametrize("char", list(REFUSED), ids=[f"U+{ord(c):04X}" for c in REFUSED])
+def test_a_control_sent_as_raw_utf8_not_as_an_escape_is_refused_the_same(
+    shared_api: InProcessSystem, char: str
+) -> None:
+    """County systems send Chinese as UTF-8, not \\u escapes: the door's check of the body's
+    text (runtime.json_input) must find the character either way."""
+    before = stored(shared_api)
+    body = json.dumps(
+        suggestion(body=f"兴宁区学位紧张，建议{char}新建一所小学。"), ensure_ascii=False
+    )
+    assert "\\u" not in body
+    answer = shared_api.client.post(
+        "/intake/v1/suggestions",
+        data=body.encode(),
+        headers=shared_api.headers("county_system_450102", **{"Idempotency-Key": idem()}),
+        content_type="application/json",
+    )
+    reason = assert_problem(answer, 422, "body")["errors"][0]["reason"]
+    assert f"U+{ord(char):04X} ({REFUSED[char]}) at character 11" in reason
+    assert stored(shared_api) == before

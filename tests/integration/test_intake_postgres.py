@@ -117,3 +117,67 @@ def test_an_event_its_contract_refuses_is_not_written_nor_its_submission(
     answer = on_postgres.file()
     assert answer.status_code == 500, answer.get_json()
     assert [len(rows) for rows in _stored(on_postgres)] == [0, 0]
+
+
+def _end_intake_connections(system: InProcessSystem, *, refuse_new: bool = False) -> None:
+    """What a PostgreSQL restart does to the API's pooled connections: each is ended under
+    it; with `refuse_new`, the database also takes no new ones until allowed again."""
+    from tests.support.infra import PG_ADMIN_URL
+
+    database = system.runtime("intake").db.url.database
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        if refuse_new:
+            admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        )
+
+
+def _allow_intake_connections(system: InProcessSystem) -> None:
+    from tests.support.infra import PG_ADMIN_URL
+
+    database = system.runtime("intake").db.url.database
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+
+
+def test_a_filing_on_a_connection_the_database_ended_is_503_and_kept_once_when_sent_again(
+    on_postgres: InProcessSystem,
+) -> None:
+    """The filing's statement goes out on the pooled driver connection (Database.
+    execute_alone): a connection ended under it is answered 503 with Retry-After, as any
+    statement's, and dropped from the pool; the client's retry with the same key is
+    stored once."""
+    assert on_postgres.file().status_code == 202  # the pool holds a connection now
+    _end_intake_connections(on_postgres)
+    first = on_postgres.file(idempotency_key="after-restart")
+    assert first.status_code == 503, first.get_json()
+    assert first.headers["Retry-After"] == "1"
+    assert first.mimetype == "application/problem+json"
+    assert "Idempotency-Key" in first.get_json()["detail"]
+    again = on_postgres.file(idempotency_key="after-restart")
+    assert again.status_code == 202, again.get_json()
+    submissions, events = _stored(on_postgres)
+    assert [s.idempotency_key for s in submissions].count("after-restart") == 1
+    assert len(submissions) == len(events) == 2
+
+
+def test_a_filing_while_the_database_refuses_connections_is_503_then_stored_once(
+    on_postgres: InProcessSystem,
+) -> None:
+    assert on_postgres.file().status_code == 202
+    _end_intake_connections(on_postgres, refuse_new=True)
+    try:
+        for _ in range(2):  # the ended connection, then a new one the database refuses
+            answer = on_postgres.file(idempotency_key="during-outage")
+            assert answer.status_code == 503, answer.get_json()
+            assert answer.headers["Retry-After"] == "1"
+    finally:
+        _allow_intake_connections(on_postgres)
+    answer = on_postgres.file(idempotency_key="during-outage")
+    assert answer.status_code == 202, answer.get_json()
+    submissions, events = _stored(on_postgres)
+    assert [s.idempotency_key for s in submissions].count("during-outage") == 1
+    assert len(submissions) == len(events) == 2

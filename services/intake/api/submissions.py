@@ -203,8 +203,7 @@ def _store_at_once(
     for n, (name, data) in enumerate(events):
         _, event_row = rt.outbox.prepare(name, data, tenant=tenant, correlation_id=g.correlation_id)
         params.update({f"e{n}_{key}": value for key, value in event_row.items()})
-    with _autocommit(rt.db).connect() as connection:
-        connection.execute(_at_once(rt.outbox.table, rt.outbox.channel, len(events)), params)
+    rt.db.execute_alone(_at_once(rt.outbox.table, rt.outbox.channel, len(events)), params)
 
 
 @cache
@@ -218,7 +217,7 @@ def _at_once(outbox: Table, channel: str, events: int) -> Insert:
     """INSERT the submission, with its events' INSERT in a WITH (PostgreSQL runs each
     data-modifying WITH exactly once, to completion), NOTIFYing the relays with the
     commit as `Outbox.add` does. Built once per number of events, so SQLAlchemy's
-    compiled cache and psycopg's prepared statements serve every call (a multi-row
+    compiled form and psycopg's prepared statements serve every call (a multi-row
     VALUES would be compiled afresh each time)."""
     submissions = Submission.__table__
     statement = insert(submissions).values(
