@@ -160,15 +160,21 @@ class RendaSystem:
         wait_http(child, port, "/healthz", timeout=60)
         return port
 
-    def start_worker(self, service: str) -> int:
+    def start_worker(self, service: str, **extra_env: str) -> int:
         port = free_port()
-        env = {**self.env, "RENDA_WORKER_PORT": str(port)}
+        env = {**self.env, **extra_env, "RENDA_WORKER_PORT": str(port)}
         argv = [str(BIN / "renda"), "worker", service]
         child = Child(f"{service}-worker", argv, env, self.workdir)
         self.cleanup.push(f"stop {child.name}", child.stop)
         self.workers[service] = (child, port)
         wait_http(child, port, "/readyz", timeout=60)
         return port
+
+    def restart_worker(self, service: str, **extra_env: str) -> int:
+        """The service's worker stopped (if running) and started again with `extra_env`."""
+        if service in self.workers:
+            self.workers.pop(service)[0].stop()
+        return self.start_worker(service, **extra_env)
 
     def port(self, service: str) -> int:
         return self.apis[service][1]
