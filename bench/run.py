@@ -423,11 +423,17 @@ class Bench:
                 workdir=self.workdir,
             )
         measure = loadgen.Target(**{**target.__dict__, "key_prefix": target.key_prefix + "-m"})
+        return self.metered_load(measure, children, s.http_seconds)
+
+    def metered_load(
+        self, target: loadgen.Target, children: dict[str, Child], seconds: float
+    ) -> dict[str, Any]:
+        """One closed-loop measurement, with the CPU each process group used meanwhile."""
         meter = infra.CpuMeter(children)
         result = loadgen.run_load(
-            measure,
+            target,
             concurrency=self.concurrency,
-            seconds=self.allow(s.http_seconds),
+            seconds=self.allow(seconds),
             generator=self.generator,
             workdir=self.workdir,
         ).as_dict()
@@ -494,21 +500,11 @@ class Bench:
                 ("hello", self.hello_target(port, f"hello-p{n}"), child),
                 ("intake", system.intake_target(f"paired-{n}"), system.apis["intake"][0]),
             ):
-                meter = infra.CpuMeter({name: group})
-                result = loadgen.run_load(
-                    target,
-                    concurrency=self.concurrency,
-                    seconds=self.allow(s.paired_seconds),
-                    generator=self.generator,
-                    workdir=self.workdir,
-                ).as_dict()
-                cpu = meter.stop()["cpu_s"].get(name)
+                result = self.metered_load(target, {name: group}, s.paired_seconds)
                 pair[name] = {
                     "rps": result["rps"],
                     "errors": result["errors"],
-                    "cpu_ms_per_request": 1000 * cpu / result["requests"]
-                    if cpu and result["requests"]
-                    else None,
+                    "cpu_ms_per_request": result.get("cpu_ms_per_request"),
                 }
             pair["rps_ratio"] = _ratio(pair["intake"]["rps"], pair["hello"]["rps"])
             pair["cpu_ratio"] = _ratio(
